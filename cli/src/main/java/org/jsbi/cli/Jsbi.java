@@ -1,0 +1,23 @@
+package org.jsbi.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jsbi} command: a thin layer over the library's public API. */
+@Command(name = "jsbi", mixinStandardHelpOptions = true, versionProvider = JsbiVersion.class,
+        description = "Simulation-based inference for mechanistic models.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Jsbi implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Jsbi()).execute(args));
+    }
+}

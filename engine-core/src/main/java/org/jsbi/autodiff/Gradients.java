@@ -1,0 +1,248 @@
+package org.jsbi.autodiff;
+
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.ReduceOp;
+import org.jsbi.tensor.Storage;
+import org.jsbi.tensor.Tensor;
+
+/** The gradient rule of every {@link Op}, in one place. Each rule adds its contribution to the inputs' gradients. */
+final class Gradients {
+
+    private Gradients() {
+    }
+
+    static void apply(Tape tape, Var v) {
+        Backend be = tape.backend();
+        Tensor dy = v.grad;
+        Var[] in = v.inputs;
+        switch (v.op) {
+            case LEAF -> { }
+            case MATMUL -> matmul(tape, be, v, dy);
+            case MASKED_MATMUL -> maskedMatmul(tape, be, v, dy);
+            case BINARY -> binary(tape, be, v, dy);
+            case BROADCAST_COLUMN -> broadcast(tape, be, v, dy, true);
+            case BROADCAST_ROW -> broadcast(tape, be, v, dy, false);
+            case UNARY -> {
+                if (in[0].requiresGrad) {
+                    be.unaryBackward(v.unary, dy.size(), in[0].value.storage(), 0, v.value.storage(), 0,
+                            dy.storage(), 0, tape.gradOf(in[0]).storage(), 0);
+                }
+            }
+            case AFFINE -> {
+                if (in[0].requiresGrad) be.axpy(dy.size(), v.alpha, dy.storage(), 0, tape.gradOf(in[0]).storage(), 0);
+            }
+            case REDUCE_ROWS -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    be.reduceRowsBackward(v.reduce, a.rows(), a.cols(), a.value.storage(), 0, a.cols(),
+                            v.value.storage(), 0, dy.storage(), 0, tape.gradOf(a).storage(), 0, a.cols());
+                }
+            }
+            case REDUCE_COLUMNS -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    be.reduceColumnsBackward(v.reduce, a.rows(), a.cols(), a.value.storage(), 0, a.cols(),
+                            v.value.storage(), 0, dy.storage(), 0, tape.gradOf(a).storage(), 0, a.cols());
+                }
+            }
+            case REDUCE_ALL -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    int n = a.value.size();
+                    be.reduceRowsBackward(v.reduce, 1, n, a.value.storage(), 0, n, v.value.storage(), 0,
+                            dy.storage(), 0, tape.gradOf(a).storage(), 0, n);
+                }
+            }
+            case SLICE_ROWS -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    be.axpy(dy.size(), 1f, dy.storage(), 0, tape.gradOf(a).storage(), v.ints[0] * a.cols());
+                }
+            }
+            case SLICE_COLUMNS -> {
+                Var a = in[0];
+                if (a.requiresGrad) addBlock(be, dy.rows(), dy.cols(), dy.storage(), 0, dy.cols(),
+                        tape.gradOf(a).storage(), v.ints[0], a.cols());
+            }
+            case CONCAT_ROWS -> {
+                int r = 0;
+                for (Var p : in) {
+                    if (p.requiresGrad) {
+                        be.axpy(p.value.size(), 1f, dy.storage(), r * dy.cols(), tape.gradOf(p).storage(), 0);
+                    }
+                    r += p.rows();
+                }
+            }
+            case CONCAT_COLUMNS -> {
+                int c = 0;
+                for (Var p : in) {
+                    if (p.requiresGrad) addBlock(be, p.rows(), p.cols(), dy.storage(), c, dy.cols(),
+                            tape.gradOf(p).storage(), 0, p.cols());
+                    c += p.cols();
+                }
+            }
+            case GATHER_ROWS -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    be.scatterAddRows(v.ints, a.cols(), dy.storage(), 0, dy.cols(), tape.gradOf(a).storage(), 0,
+                            a.cols());
+                }
+            }
+            case GATHER_COLUMNS -> {
+                Var a = in[0];
+                if (a.requiresGrad) {
+                    be.scatterAddColumns(v.ints, a.rows(), dy.storage(), 0, dy.cols(), tape.gradOf(a).storage(), 0,
+                            a.cols());
+                }
+            }
+        }
+    }
+
+    /** dst block += src block, row by row. */
+    private static void addBlock(Backend be, int rows, int cols, Storage src, int srcOff, int lds,
+                                 Storage dst, int dstOff, int ldd) {
+        for (int i = 0; i < rows; i++) be.axpy(cols, 1f, src, srcOff + i * lds, dst, dstOff + i * ldd);
+    }
+
+    /**
+     * C = op(A) op(B) with op(A) m x k and op(B) k x n. Writing A' = op(A), B' = op(B): dA' = dC B'ᵀ and
+     * dB' = A'ᵀ dC; a stored-transposed operand takes the transpose of its gradient.
+     */
+    private static void matmul(Tape tape, Backend be, Var v, Tensor dc) {
+        Var a = v.inputs[0], b = v.inputs[1];
+        boolean ta = v.ints[0] == 1, tb = v.ints[1] == 1;
+        int m = dc.rows(), n = dc.cols(), k = ta ? a.rows() : a.cols();
+        if (a.requiresGrad) {
+            Tensor ga = tape.gradOf(a);
+            if (!ta) {
+                be.gemm(false, !tb, m, k, n, 1f, dc.storage(), 0, n, b.value.storage(), 0, b.cols(),
+                        1f, ga.storage(), 0, a.cols());
+            } else {
+                be.gemm(tb, true, k, m, n, 1f, b.value.storage(), 0, b.cols(), dc.storage(), 0, n,
+                        1f, ga.storage(), 0, a.cols());
+            }
+        }
+        if (b.requiresGrad) {
+            Tensor gb = tape.gradOf(b);
+            if (!tb) {
+                be.gemm(!ta, false, k, n, m, 1f, a.value.storage(), 0, a.cols(), dc.storage(), 0, n,
+                        1f, gb.storage(), 0, b.cols());
+            } else {
+                be.gemm(true, ta, n, k, m, 1f, dc.storage(), 0, n, a.value.storage(), 0, a.cols(),
+                        1f, gb.storage(), 0, b.cols());
+            }
+        }
+    }
+
+    /** C = (W ⊙ M) X: dX = (W ⊙ M)ᵀ dC and dW = (dC Xᵀ) ⊙ M. */
+    private static void maskedMatmul(Tape tape, Backend be, Var v, Tensor dc) {
+        Var w = v.inputs[0], x = v.inputs[1];
+        int m = w.rows(), k = w.cols(), n = x.cols();
+        if (x.requiresGrad) {
+            be.maskedGemm(true, k, n, m, w.value.storage(), 0, v.mask.storage(), 0, k, dc.storage(), 0, n,
+                    1f, tape.gradOf(x).storage(), 0, n);
+        }
+        if (w.requiresGrad) {
+            Tensor t = Tensor.zeros(be, m, k);
+            be.gemm(false, true, m, k, n, 1f, dc.storage(), 0, n, x.value.storage(), 0, n, 0f, t.storage(), 0, k);
+            be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
+            be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
+        }
+    }
+
+    private static void binary(Tape tape, Backend be, Var v, Tensor dc) {
+        Var a = v.inputs[0], b = v.inputs[1];
+        int n = dc.size();
+        switch (v.binary) {
+            case ADD, SUB -> {
+                if (a.requiresGrad) be.axpy(n, 1f, dc.storage(), 0, tape.gradOf(a).storage(), 0);
+                if (b.requiresGrad) {
+                    be.axpy(n, v.binary == BinaryOp.ADD ? 1f : -1f, dc.storage(), 0, tape.gradOf(b).storage(), 0);
+                }
+            }
+            case MUL -> {
+                Tensor t = Tensor.zeros(be, dc.rows(), dc.cols());
+                if (a.requiresGrad) {
+                    be.binary(BinaryOp.MUL, n, dc.storage(), 0, b.value.storage(), 0, t.storage(), 0);
+                    be.axpy(n, 1f, t.storage(), 0, tape.gradOf(a).storage(), 0);
+                }
+                if (b.requiresGrad) {
+                    be.binary(BinaryOp.MUL, n, dc.storage(), 0, a.value.storage(), 0, t.storage(), 0);
+                    be.axpy(n, 1f, t.storage(), 0, tape.gradOf(b).storage(), 0);
+                }
+            }
+            case DIV -> {
+                // c = a / b: da = dc / b, db = -dc * c / b.
+                Tensor t = Tensor.zeros(be, dc.rows(), dc.cols());
+                be.binary(BinaryOp.DIV, n, dc.storage(), 0, b.value.storage(), 0, t.storage(), 0);
+                if (a.requiresGrad) be.axpy(n, 1f, t.storage(), 0, tape.gradOf(a).storage(), 0);
+                if (b.requiresGrad) {
+                    be.binary(BinaryOp.MUL, n, t.storage(), 0, v.value.storage(), 0, t.storage(), 0);
+                    be.axpy(n, -1f, t.storage(), 0, tape.gradOf(b).storage(), 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * c = a op v broadcast along columns (v is rows x 1) or rows (v is 1 x cols). The vector's gradient is the
+     * reduction of the per-element contributions along the broadcast axis.
+     */
+    private static void broadcast(Tape tape, Backend be, Var node, Tensor dc, boolean column) {
+        Var a = node.inputs[0], vec = node.inputs[1];
+        int rows = dc.rows(), cols = dc.cols(), n = dc.size();
+        BinaryOp op = node.binary;
+        if (a.requiresGrad) {
+            Tensor ga = tape.gradOf(a);
+            if (op == BinaryOp.ADD || op == BinaryOp.SUB) {
+                be.axpy(n, 1f, dc.storage(), 0, ga.storage(), 0);
+            } else {
+                // MUL: da = dc * v; DIV: da = dc / v, broadcast the same way as the forward pass.
+                Tensor t = Tensor.zeros(be, rows, cols);
+                bcast(be, column, op, rows, cols, dc.storage(), vec.value.storage(), t.storage());
+                be.axpy(n, 1f, t.storage(), 0, ga.storage(), 0);
+            }
+        }
+        if (vec.requiresGrad) {
+            Tensor gv = tape.gradOf(vec);
+            Tensor contrib;
+            float sign = 1f;
+            switch (op) {
+                case ADD -> contrib = dc;
+                case SUB -> {
+                    contrib = dc;
+                    sign = -1f;
+                }
+                case MUL -> {
+                    contrib = Tensor.zeros(be, rows, cols);
+                    be.binary(BinaryOp.MUL, n, dc.storage(), 0, a.value.storage(), 0, contrib.storage(), 0);
+                }
+                default -> {
+                    // DIV: dv = -sum(dc * c) / v.
+                    contrib = Tensor.zeros(be, rows, cols);
+                    be.binary(BinaryOp.MUL, n, dc.storage(), 0, node.value.storage(), 0, contrib.storage(), 0);
+                    bcast(be, column, BinaryOp.DIV, rows, cols, contrib.storage(), vec.value.storage(),
+                            contrib.storage());
+                    sign = -1f;
+                }
+            }
+            Tensor r = Tensor.zeros(be, gv.rows(), gv.cols());
+            if (column) {
+                be.reduceRows(ReduceOp.SUM, rows, cols, contrib.storage(), 0, cols, r.storage(), 0);
+            } else {
+                be.reduceColumns(ReduceOp.SUM, rows, cols, contrib.storage(), 0, cols, r.storage(), 0);
+            }
+            be.axpy(r.size(), sign, r.storage(), 0, gv.storage(), 0);
+        }
+    }
+
+    private static void bcast(Backend be, boolean column, BinaryOp op, int rows, int cols, Storage a, Storage v,
+                              Storage c) {
+        if (column) {
+            be.broadcastColumn(op, rows, cols, a, 0, cols, v, 0, c, 0, cols);
+        } else {
+            be.broadcastRow(op, rows, cols, a, 0, cols, v, 0, c, 0, cols);
+        }
+    }
+}

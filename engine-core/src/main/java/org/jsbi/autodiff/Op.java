@@ -1,0 +1,42 @@
+package org.jsbi.autodiff;
+
+/**
+ * The closed set of primitive operations the tape records. Each has exactly one gradient rule, in
+ * {@link Gradients}; composites (Gaussian log-density, mixtures, autoregressive maps) are built from these.
+ */
+public enum Op {
+    /** A constant or parameter: no inputs. */
+    LEAF,
+    /** op(A) · op(B); ints = {transA, transB}. */
+    MATMUL,
+    /** (W ⊙ M) · X with a constant 0/1 mask M (MADE). */
+    MASKED_MATMUL,
+    /** Elementwise a op b of equal shapes; binary says which. */
+    BINARY,
+    /** a[i][j] op v[i] with v a column vector; binary says which. */
+    BROADCAST_COLUMN,
+    /** a[i][j] op v[j] with v a row vector; binary says which. */
+    BROADCAST_ROW,
+    /** Elementwise f(a); unary says which. */
+    UNARY,
+    /** alpha * a + beta, with constants alpha and beta. */
+    AFFINE,
+    /** One value per row; reduce says which. */
+    REDUCE_ROWS,
+    /** One value per column; reduce says which. */
+    REDUCE_COLUMNS,
+    /** One value over everything; reduce says which. */
+    REDUCE_ALL,
+    /** Rows [start, start + count); ints = {start}. */
+    SLICE_ROWS,
+    /** Columns [start, start + count); ints = {start}. */
+    SLICE_COLUMNS,
+    /** Inputs stacked top to bottom. */
+    CONCAT_ROWS,
+    /** Inputs side by side. */
+    CONCAT_COLUMNS,
+    /** Row r of the output is row ints[r] of the input. */
+    GATHER_ROWS,
+    /** Column c of the output is column ints[c] of the input. */
+    GATHER_COLUMNS
+}

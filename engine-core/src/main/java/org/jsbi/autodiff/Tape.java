@@ -1,0 +1,417 @@
+package org.jsbi.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.ReduceOp;
+import org.jsbi.backend.UnaryOp;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * Records operations for reverse-mode differentiation. Nodes are kept in creation order, which is a topological
+ * order, so {@link #backward} is one loop over the list in reverse: no recursion, no stack depth limit.
+ * A tape made by {@link #noGrad} computes values without recording (sampling, evaluation).
+ *
+ * <p>A tape belongs to one thread and one backend; make a new one for each training step.
+ */
+public final class Tape {
+
+    private final Backend backend;
+    private final boolean recording;
+    private final List<Var> nodes = new ArrayList<>();
+
+    private Tape(Backend backend, boolean recording) {
+        this.backend = backend;
+        this.recording = recording;
+    }
+
+    /** A tape that records for backward. */
+    public static Tape recording(Backend backend) {
+        return new Tape(backend, true);
+    }
+
+    /** A tape that only computes values. */
+    public static Tape noGrad(Backend backend) {
+        return new Tape(backend, false);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public boolean isRecording() {
+        return recording;
+    }
+
+    /** Number of recorded nodes. */
+    public int size() {
+        return nodes.size();
+    }
+
+    // ---- leaves ---------------------------------------------------------------------------------------------------
+
+    /** A value that gets no gradient. */
+    public Var constant(Tensor t) {
+        checkBackend(t);
+        return new Var(t, Op.LEAF, new Var[0], false);
+    }
+
+    /** A value that gets a gradient of its own (inputs in gradient checks). */
+    public Var variable(Tensor t) {
+        checkBackend(t);
+        Var v = new Var(t, Op.LEAF, new Var[0], recording);
+        if (recording) {
+            v.grad = Tensor.zeros(backend, t.rows(), t.cols());
+            nodes.add(v);
+        }
+        return v;
+    }
+
+    /** A parameter: its gradient accumulates into {@link Parameter#grad()}. */
+    public Var param(Parameter p) {
+        checkBackend(p.value());
+        Var v = new Var(p.value(), Op.LEAF, new Var[0], recording);
+        if (recording) v.grad = p.grad();
+        return v;
+    }
+
+    // ---- operations -----------------------------------------------------------------------------------------------
+
+    /** a · b. */
+    public Var matmul(Var a, Var b) {
+        return matmul(a, false, b, false);
+    }
+
+    /** op(a) · op(b), where op transposes when its flag is set. */
+    public Var matmul(Var a, boolean transA, Var b, boolean transB) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + (transA ? "aᵀ " : "a ")
+                    + a.value.shape() + " times " + (transB ? "bᵀ " : "b ") + b.value.shape());
+        }
+        Tensor c = Tensor.zeros(backend, m, n);
+        backend.gemm(transA, transB, m, n, k, 1f, a.value.storage(), 0, a.cols(), b.value.storage(), 0, b.cols(),
+                0f, c.storage(), 0, n);
+        Var v = node(c, Op.MATMUL, a, b);
+        v.ints = new int[] {transA ? 1 : 0, transB ? 1 : 0};
+        return v;
+    }
+
+    /** (w ⊙ mask) · x, with a constant 0/1 mask of w's shape. */
+    public Var maskedMatmul(Var w, Tensor mask, Var x) {
+        if (!mask.sameShape(w.value)) {
+            throw new IllegalArgumentException("masked matmul: mask " + mask.shape() + " must match weights "
+                    + w.value.shape());
+        }
+        if (w.cols() != x.rows()) {
+            throw new IllegalArgumentException("masked matmul: weights " + w.value.shape() + " cannot multiply "
+                    + x.value.shape());
+        }
+        int m = w.rows(), k = w.cols(), n = x.cols();
+        Tensor c = Tensor.zeros(backend, m, n);
+        backend.maskedGemm(false, m, n, k, w.value.storage(), 0, mask.storage(), 0, k, x.value.storage(), 0, n,
+                0f, c.storage(), 0, n);
+        Var v = node(c, Op.MASKED_MATMUL, w, x);
+        v.mask = mask;
+        return v;
+    }
+
+    public Var add(Var a, Var b) {
+        return binary(BinaryOp.ADD, a, b);
+    }
+
+    public Var sub(Var a, Var b) {
+        return binary(BinaryOp.SUB, a, b);
+    }
+
+    public Var mul(Var a, Var b) {
+        return binary(BinaryOp.MUL, a, b);
+    }
+
+    public Var div(Var a, Var b) {
+        return binary(BinaryOp.DIV, a, b);
+    }
+
+    /** Elementwise a op b of equal shapes. */
+    public Var binary(BinaryOp op, Var a, Var b) {
+        if (!a.value.sameShape(b.value)) {
+            throw new IllegalArgumentException(op + ": shapes differ: " + a.value.shape() + " and " + b.value.shape());
+        }
+        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        backend.binary(op, c.size(), a.value.storage(), 0, b.value.storage(), 0, c.storage(), 0);
+        Var v = node(c, Op.BINARY, a, b);
+        v.binary = op;
+        return v;
+    }
+
+    /** a[i][j] op v[i], v of shape rows x 1 (bias add in the batch-major layout is ADD). */
+    public Var broadcastColumn(BinaryOp op, Var a, Var v) {
+        if (v.cols() != 1 || v.rows() != a.rows()) {
+            throw new IllegalArgumentException("column broadcast: vector " + v.value.shape() + " must be "
+                    + a.rows() + " x 1 to go with " + a.value.shape());
+        }
+        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        backend.broadcastColumn(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), v.value.storage(), 0,
+                c.storage(), 0, a.cols());
+        Var out = node(c, Op.BROADCAST_COLUMN, a, v);
+        out.binary = op;
+        return out;
+    }
+
+    /** a[i][j] op v[j], v of shape 1 x cols. */
+    public Var broadcastRow(BinaryOp op, Var a, Var v) {
+        if (v.rows() != 1 || v.cols() != a.cols()) {
+            throw new IllegalArgumentException("row broadcast: vector " + v.value.shape() + " must be 1 x "
+                    + a.cols() + " to go with " + a.value.shape());
+        }
+        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        backend.broadcastRow(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), v.value.storage(), 0,
+                c.storage(), 0, a.cols());
+        Var out = node(c, Op.BROADCAST_ROW, a, v);
+        out.binary = op;
+        return out;
+    }
+
+    /** Elementwise f(a). */
+    public Var unary(UnaryOp op, Var a) {
+        Tensor y = Tensor.zeros(backend, a.rows(), a.cols());
+        backend.unary(op, y.size(), a.value.storage(), 0, y.storage(), 0);
+        Var v = node(y, Op.UNARY, a);
+        v.unary = op;
+        return v;
+    }
+
+    public Var neg(Var a) {
+        return unary(UnaryOp.NEG, a);
+    }
+
+    public Var exp(Var a) {
+        return unary(UnaryOp.EXP, a);
+    }
+
+    public Var log(Var a) {
+        return unary(UnaryOp.LOG, a);
+    }
+
+    public Var tanh(Var a) {
+        return unary(UnaryOp.TANH, a);
+    }
+
+    public Var sigmoid(Var a) {
+        return unary(UnaryOp.SIGMOID, a);
+    }
+
+    public Var softplus(Var a) {
+        return unary(UnaryOp.SOFTPLUS, a);
+    }
+
+    public Var relu(Var a) {
+        return unary(UnaryOp.RELU, a);
+    }
+
+    public Var square(Var a) {
+        return unary(UnaryOp.SQUARE, a);
+    }
+
+    public Var sqrt(Var a) {
+        return unary(UnaryOp.SQRT, a);
+    }
+
+    /** alpha * a + beta. */
+    public Var affine(Var a, float alpha, float beta) {
+        Tensor y = Tensor.zeros(backend, a.rows(), a.cols());
+        backend.affine(y.size(), alpha, beta, a.value.storage(), 0, y.storage(), 0);
+        Var v = node(y, Op.AFFINE, a);
+        v.alpha = alpha;
+        v.beta = beta;
+        return v;
+    }
+
+    public Var scale(Var a, float alpha) {
+        return affine(a, alpha, 0f);
+    }
+
+    /** One value per row: rows x 1. */
+    public Var reduceRows(ReduceOp op, Var a) {
+        Tensor y = Tensor.zeros(backend, a.rows(), 1);
+        backend.reduceRows(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0);
+        Var v = node(y, Op.REDUCE_ROWS, a);
+        v.reduce = op;
+        return v;
+    }
+
+    /** One value per column: 1 x cols. */
+    public Var reduceColumns(ReduceOp op, Var a) {
+        Tensor y = Tensor.zeros(backend, 1, a.cols());
+        backend.reduceColumns(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0);
+        Var v = node(y, Op.REDUCE_COLUMNS, a);
+        v.reduce = op;
+        return v;
+    }
+
+    /** One value over all: 1 x 1. */
+    public Var reduceAll(ReduceOp op, Var a) {
+        Tensor y = Tensor.zeros(backend, 1, 1);
+        backend.reduceAll(op, a.value.size(), a.value.storage(), 0, y.storage(), 0);
+        Var v = node(y, Op.REDUCE_ALL, a);
+        v.reduce = op;
+        return v;
+    }
+
+    public Var sum(Var a) {
+        return reduceAll(ReduceOp.SUM, a);
+    }
+
+    /** The mean over all values, 1 x 1. */
+    public Var mean(Var a) {
+        return scale(sum(a), 1f / a.value.size());
+    }
+
+    /** Rows [start, start + count). */
+    public Var sliceRows(Var a, int start, int count) {
+        checkRange("sliceRows", start, count, a.rows());
+        Tensor y = Tensor.zeros(backend, count, a.cols());
+        backend.copy2d(count, a.cols(), a.value.storage(), start * a.cols(), a.cols(), y.storage(), 0, a.cols());
+        Var v = node(y, Op.SLICE_ROWS, a);
+        v.ints = new int[] {start};
+        return v;
+    }
+
+    /** Columns [start, start + count). */
+    public Var sliceColumns(Var a, int start, int count) {
+        checkRange("sliceColumns", start, count, a.cols());
+        Tensor y = Tensor.zeros(backend, a.rows(), count);
+        backend.copy2d(a.rows(), count, a.value.storage(), start, a.cols(), y.storage(), 0, count);
+        Var v = node(y, Op.SLICE_COLUMNS, a);
+        v.ints = new int[] {start};
+        return v;
+    }
+
+    /** The inputs stacked top to bottom; all have the same column count. */
+    public Var concatRows(Var... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concatRows needs at least one input");
+        int cols = parts[0].cols(), rows = 0;
+        for (Var p : parts) {
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException("concatRows: column counts differ (" + cols + " and " + p.cols() + ")");
+            }
+            rows += p.rows();
+        }
+        Tensor y = Tensor.zeros(backend, rows, cols);
+        int r = 0;
+        for (Var p : parts) {
+            backend.copy2d(p.rows(), cols, p.value.storage(), 0, cols, y.storage(), r * cols, cols);
+            r += p.rows();
+        }
+        return node(y, Op.CONCAT_ROWS, parts);
+    }
+
+    /** The inputs side by side; all have the same row count. */
+    public Var concatColumns(Var... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concatColumns needs at least one input");
+        int rows = parts[0].rows(), cols = 0;
+        for (Var p : parts) {
+            if (p.rows() != rows) {
+                throw new IllegalArgumentException("concatColumns: row counts differ (" + rows + " and " + p.rows() + ")");
+            }
+            cols += p.cols();
+        }
+        Tensor y = Tensor.zeros(backend, rows, cols);
+        int c = 0;
+        for (Var p : parts) {
+            backend.copy2d(rows, p.cols(), p.value.storage(), 0, p.cols(), y.storage(), c, cols);
+            c += p.cols();
+        }
+        return node(y, Op.CONCAT_COLUMNS, parts);
+    }
+
+    /** Row r of the result is row idx[r] of a (a permutation, a selection or with repeats). */
+    public Var gatherRows(Var a, int[] idx) {
+        checkIndices("gatherRows", idx, a.rows());
+        Tensor y = Tensor.zeros(backend, idx.length, a.cols());
+        backend.gatherRows(idx, a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0, a.cols());
+        Var v = node(y, Op.GATHER_ROWS, a);
+        v.ints = idx.clone();
+        return v;
+    }
+
+    /** Column c of the result is column idx[c] of a. */
+    public Var gatherColumns(Var a, int[] idx) {
+        checkIndices("gatherColumns", idx, a.cols());
+        Tensor y = Tensor.zeros(backend, a.rows(), idx.length);
+        backend.gatherColumns(idx, a.rows(), a.value.storage(), 0, a.cols(), y.storage(), 0, idx.length);
+        Var v = node(y, Op.GATHER_COLUMNS, a);
+        v.ints = idx.clone();
+        return v;
+    }
+
+    // ---- backward -------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds d(output)/d(v) to the gradient of every recorded v that requires one. The output must be 1 x 1
+     * (a loss); use {@link #backward(Var, Tensor)} to seed another shape.
+     */
+    public void backward(Var output) {
+        if (output.value.size() != 1) {
+            throw new IllegalArgumentException("backward(output) needs a 1 x 1 output, got " + output.value.shape()
+                    + "; reduce it to a scalar or pass a seed gradient");
+        }
+        backward(output, Tensor.of(backend, 1, 1, 1f));
+    }
+
+    /** Backward from output with the given seed gradient (same shape as output). */
+    public void backward(Var output, Tensor seed) {
+        if (!recording) throw new IllegalStateException("this tape does not record (noGrad); use Tape.recording");
+        if (!seed.sameShape(output.value)) {
+            throw new IllegalArgumentException("seed " + seed.shape() + " must match output " + output.value.shape());
+        }
+        if (!output.requiresGrad) return;
+        gradOf(output);
+        backend.axpy(seed.size(), 1f, seed.storage(), 0, output.grad.storage(), 0);
+        int last = nodes.indexOf(output);
+        for (int i = last; i >= 0; i--) {
+            Var v = nodes.get(i);
+            if (v.op != Op.LEAF && v.grad != null) Gradients.apply(this, v);
+        }
+    }
+
+    // ---- internals ------------------------------------------------------------------------------------------------
+
+    Tensor gradOf(Var v) {
+        if (v.grad == null) v.grad = Tensor.zeros(backend, v.rows(), v.cols());
+        return v.grad;
+    }
+
+    private Var node(Tensor value, Op op, Var... inputs) {
+        boolean rg = false;
+        if (recording) {
+            for (Var in : inputs) rg |= in.requiresGrad;
+        }
+        Var v = new Var(value, op, recording ? inputs : null, rg);
+        if (rg) nodes.add(v);
+        return v;
+    }
+
+    private void checkBackend(Tensor t) {
+        if (t.backend() != backend) {
+            throw new IllegalArgumentException("tensor lives in backend " + t.backend().name() + " but this tape runs on "
+                    + backend.name() + "; move it with tensor.to(backend)");
+        }
+    }
+
+    private static void checkRange(String what, int start, int count, int size) {
+        if (start < 0 || count < 0 || start + count > size) {
+            throw new IllegalArgumentException(what + ": [" + start + ", " + (start + count) + ") is outside 0.." + size);
+        }
+    }
+
+    private static void checkIndices(String what, int[] idx, int size) {
+        for (int i : idx) {
+            if (i < 0 || i >= size) throw new IllegalArgumentException(what + ": index " + i + " outside 0.." + (size - 1));
+        }
+    }
+}

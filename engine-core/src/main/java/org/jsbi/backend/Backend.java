@@ -1,0 +1,130 @@
+package org.jsbi.backend;
+
+import org.jsbi.tensor.Storage;
+
+/**
+ * One backend: where tensors live and the kernels that work on them. Every backend implements every kernel; the
+ * scalar backend is the reference the others are tested against.
+ *
+ * <p>Conventions (DESIGN.md): matrices are row-major with a leading dimension (the distance between rows, at least
+ * the number of columns); kernels allocate nothing on the hot path, check nothing that the facades check, and take
+ * their outputs last. Offsets are in floats. {@code c = alpha * op(a) op(b) + beta * c} follows BLAS: with beta = 0
+ * the old contents of c are ignored, even NaN.
+ */
+public interface Backend {
+
+    /** Short name used in selection and logs: "scalar", "simd", "cuda". */
+    String name();
+
+    /** A line about this backend's configuration (lane width, device, ...), for {@code jsbi info} and logs. */
+    String describe();
+
+    /** New zero-filled storage. */
+    Storage allocate(int length);
+
+    /** Host array to storage. */
+    void upload(float[] src, int srcOff, Storage dst, int dstOff, int n);
+
+    /** Storage to host array. */
+    void download(Storage src, int srcOff, float[] dst, int dstOff, int n);
+
+    // ---- BLAS-like ---------------------------------------------------------------------------------------------
+
+    /**
+     * C[m x n] = alpha * op(A) * op(B) + beta * C, with op(A) of shape m x k and op(B) of shape k x n.
+     * transA means A is stored k x m; transB means B is stored n x k.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              Storage a, int aOff, int lda, Storage b, int bOff, int ldb,
+              float beta, Storage c, int cOff, int ldc);
+
+    /**
+     * C = op(W ⊙ M) * B + beta * C, the masked product of MADE: W and M share shape and leading dimension (ldw);
+     * op(W ⊙ M) is m x k (transW means W is stored k x m), B is k x n.
+     */
+    void maskedGemm(boolean transW, int m, int n, int k,
+                    Storage w, int wOff, Storage mask, int maskOff, int ldw,
+                    Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc);
+
+    // ---- elementwise over n contiguous floats -------------------------------------------------------------------
+
+    /** y = f(x); x and y may be the same run. */
+    void unary(UnaryOp op, int n, Storage x, int xOff, Storage y, int yOff);
+
+    /** dx += f'(x) * dy, where y = f(x) is the forward output (used by rules cheaper in y). */
+    void unaryBackward(UnaryOp op, int n, Storage x, int xOff, Storage y, int yOff,
+                       Storage dy, int dyOff, Storage dx, int dxOff);
+
+    /** c = a op b. */
+    void binary(BinaryOp op, int n, Storage a, int aOff, Storage b, int bOff, Storage c, int cOff);
+
+    /** y += alpha * x. */
+    void axpy(int n, float alpha, Storage x, int xOff, Storage y, int yOff);
+
+    /** y = alpha * x + beta (an affine map of each element). */
+    void affine(int n, float alpha, float beta, Storage x, int xOff, Storage y, int yOff);
+
+    /** x = value. */
+    void fill(int n, float value, Storage x, int xOff);
+
+    /** Sum of x[i] * y[i], accumulated in higher precision than float where the backend can. */
+    double dot(int n, Storage x, int xOff, Storage y, int yOff);
+
+    // ---- broadcasts over a rows x cols matrix -------------------------------------------------------------------
+
+    /** c[i][j] = a[i][j] op v[i]: v is a column vector of length rows (a bias in the batch-major layout). */
+    void broadcastColumn(BinaryOp op, int rows, int cols, Storage a, int aOff, int lda,
+                         Storage v, int vOff, Storage c, int cOff, int ldc);
+
+    /** c[i][j] = a[i][j] op v[j]: v is a row vector of length cols. */
+    void broadcastRow(BinaryOp op, int rows, int cols, Storage a, int aOff, int lda,
+                      Storage v, int vOff, Storage c, int cOff, int ldc);
+
+    // ---- reductions ---------------------------------------------------------------------------------------------
+
+    /** out[i] = reduce over j of a[i][j]: one value per row. */
+    void reduceRows(ReduceOp op, int rows, int cols, Storage a, int aOff, int lda, Storage out, int outOff);
+
+    /** out[j] = reduce over i of a[i][j]: one value per column. */
+    void reduceColumns(ReduceOp op, int rows, int cols, Storage a, int aOff, int lda, Storage out, int outOff);
+
+    /** out[0] = reduce over all n contiguous floats. */
+    void reduceAll(ReduceOp op, int n, Storage a, int aOff, Storage out, int outOff);
+
+    /**
+     * Gradient of {@link #reduceRows}: dx[i][j] += dy[i] * d y[i] / d x[i][j], given x and the forward output y.
+     * SUM: dy[i]; MAX: dy[i] where x equals the maximum; LOGSUMEXP: dy[i] * exp(x - y).
+     */
+    void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage x, int xOff, int ldx, Storage y, int yOff,
+                            Storage dy, int dyOff, Storage dx, int dxOff, int lddx);
+
+    /** Gradient of {@link #reduceColumns}, as {@link #reduceRowsBackward} with the axes exchanged. */
+    void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage x, int xOff, int ldx, Storage y, int yOff,
+                               Storage dy, int dyOff, Storage dx, int dxOff, int lddx);
+
+    // ---- data movement ------------------------------------------------------------------------------------------
+
+    /** dst block = src block (rows x cols): slices and concatenations along either axis. */
+    void copy2d(int rows, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    /** dst row r = src row idx[r], for r below idx.length; rows are cols wide. */
+    void gatherRows(int[] idx, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    /** dst[:, c] = src[:, idx[c]] over rows rows. */
+    void gatherColumns(int[] idx, int rows, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    /** dst row idx[r] += src row r: the gradient of {@link #gatherRows}. */
+    void scatterAddRows(int[] idx, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    /** dst[:, idx[c]] += src[:, c]: the gradient of {@link #gatherColumns}. */
+    void scatterAddColumns(int[] idx, int rows, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    // ---- optimizer ----------------------------------------------------------------------------------------------
+
+    /**
+     * One Adam step on n parameters: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+     * p -= lr * (m / c1) / (sqrt(v / c2) + eps), with the bias corrections c1 = 1 - b1^t and c2 = 1 - b2^t.
+     */
+    void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
+                  Storage param, int pOff, Storage grad, int gOff, Storage m, int mOff, Storage v, int vOff);
+}

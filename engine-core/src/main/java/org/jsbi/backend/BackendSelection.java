@@ -1,0 +1,17 @@
+package org.jsbi.backend;
+
+import java.util.List;
+
+/**
+ * The outcome of choosing a backend: the one chosen, why, and what every provider's probe said.
+ *
+ * @param backend  the backend in use
+ * @param reason   one line: which backend was chosen and why each preferred one was not
+ * @param statuses every provider found, in preference order, with its probe
+ */
+public record BackendSelection(Backend backend, String reason, List<ProviderStatus> statuses) {
+
+    /** A provider as found at selection time. */
+    public record ProviderStatus(String name, int priority, Probe probe) {
+    }
+}

@@ -1,0 +1,119 @@
+package org.jsbi.backend;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * The one place where jsbi runs work on several threads: a dedicated pool sized by {@code -Djsbi.threads} (default:
+ * the available processors). Work is split into at most one chunk per thread, at boundaries that depend only on the
+ * size, the grain and the thread count, so results are deterministic for a given thread count. Small work, and work
+ * started from inside the pool, runs on the calling thread.
+ */
+public final class Parallel {
+
+    /** A body that handles the index range [from, to). */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    private static volatile int threads = initialThreads();
+    private static volatile ForkJoinPool pool;
+
+    private Parallel() {
+    }
+
+    private static int initialThreads() {
+        String p = System.getProperty("jsbi.threads");
+        if (p == null || p.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int t = Integer.parseInt(p.trim());
+            if (t < 1) throw new NumberFormatException();
+            return t;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Djsbi.threads must be a positive integer, got '" + p + "'");
+        }
+    }
+
+    /** Threads used for parallel kernels. */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Changes the thread count (benchmarks compare 1 and 2 threads in one JVM). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+        if (n != threads) {
+            ForkJoinPool old = pool;
+            pool = null;
+            threads = n;
+            if (old != null) old.shutdown();
+        }
+    }
+
+    private static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p == null) {
+                    p = new ForkJoinPool(threads, pl -> {
+                        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pl);
+                        t.setName("jsbi-worker-" + t.getPoolIndex());
+                        t.setDaemon(true);
+                        return t;
+                    }, null, false);
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Runs body over [0, n) in chunks of at least {@code grain} indices whose inner boundaries are multiples of
+     * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown.
+     */
+    public static void forRange(int n, int grain, int align, RangeBody body) {
+        int t = threads;
+        if (n <= 0) return;
+        int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(1, grain)));
+        if (chunks <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+            body.run(0, n);
+            return;
+        }
+        int[] bounds = new int[chunks + 1];
+        int a = Math.max(1, align);
+        for (int c = 1; c < chunks; c++) {
+            long b = (long) n * c / chunks;
+            bounds[c] = (int) Math.min(n, (b + a - 1) / a * a);
+        }
+        bounds[chunks] = n;
+        ForkJoinPool p = pool();
+        @SuppressWarnings("unchecked")
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        for (int c = 1; c < chunks; c++) {
+            final int from = bounds[c], to = bounds[c + 1];
+            tasks[c - 1] = p.submit(() -> {
+                if (from < to) body.run(from, to);
+            });
+        }
+        Throwable failure = null;
+        try {
+            if (bounds[0] < bounds[1]) body.run(bounds[0], bounds[1]);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        for (ForkJoinTask<?> task : tasks) {
+            try {
+                task.join();
+            } catch (Throwable e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof RuntimeException re) throw re;
+        if (failure instanceof Error er) throw er;
+        if (failure != null) throw new RuntimeException(failure);
+    }
+}

@@ -1,0 +1,61 @@
+package org.jsbi.nn;
+
+import java.util.List;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.Var;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.random.Rng;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * y = (W ⊙ M) x + b with a fixed 0/1 mask M (out x in): the layer of MADE. Initialised as PyTorch initialises
+ * the unmasked layer, as the peers do.
+ */
+public final class MaskedLinear implements Module {
+
+    private final int in;
+    private final int out;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor mask;
+
+    public MaskedLinear(Backend backend, String name, Tensor mask, Rng rng) {
+        this.out = mask.rows();
+        this.in = mask.cols();
+        if (in < 1 || out < 1) throw new IllegalArgumentException("MaskedLinear needs a mask of at least 1 x 1");
+        for (float f : mask.toArray()) {
+            if (f != 0f && f != 1f) throw new IllegalArgumentException("mask values must be 0 or 1, found " + f);
+        }
+        this.mask = mask.to(backend);
+        this.weight = new Parameter(name + ".weight", Tensor.zeros(backend, out, in));
+        this.bias = new Parameter(name + ".bias", Tensor.zeros(backend, out, 1));
+        Init.kaimingUniform(weight.value(), in, rng);
+        Init.linearBias(bias.value(), in, rng);
+    }
+
+    public Var forward(Tape tape, Var x) {
+        if (x.rows() != in) {
+            throw new IllegalArgumentException("MaskedLinear expects " + in + " input rows, got " + x.value().shape());
+        }
+        return tape.broadcastColumn(BinaryOp.ADD, tape.maskedMatmul(tape.param(weight), mask, x), tape.param(bias));
+    }
+
+    public Tensor mask() {
+        return mask;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+}

@@ -1,0 +1,484 @@
+package org.jsbi.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.jsbi.tensor.Storage;
+import org.jsbi.testing.Arrays2;
+import org.jsbi.testing.TestSeeds;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every kernel of a candidate backend against the scalar reference, at the awkward sizes of DESIGN.md:
+ * 0, 1, lanes-1, lanes, lanes+1, 13, 50, 207, 1021, 4103 (plus one size past the parallel threshold).
+ *
+ * <p>Tolerances, stated once:
+ * <ul>
+ *   <li>moves, broadcasts, add/sub/mul/div, max: bit-exact (one correctly rounded operation each);</li>
+ *   <li>products and sums of n terms: |cand - ref| ≤ 2 (n + 2) u Σ|terms| + tiny, with u = 2^-24, the classic
+ *       forward-error bound of a float32 sum (the reference sums in double or float, the candidate in any order);</li>
+ *   <li>transcendental functions: 8 ulps of the reference value (the Vector API's math library is within 1-2 ulps,
+ *       composites such as softplus add a few roundings), or 2^-24 absolute near zero;</li>
+ *   <li>fused multiply-adds against separate ones: 2 ulps of the larger term.</li>
+ * </ul>
+ */
+public abstract class KernelConformanceSuite {
+
+    private static final double U = 0x1p-24;
+
+    /** The backend under test. */
+    protected abstract Backend candidate();
+
+    /** Its lane count (for the lanes-1, lanes, lanes+1 sizes). */
+    protected abstract int lanes();
+
+    private final Backend ref = new ScalarBackend();
+    private final long seed = TestSeeds.seed(20261125L);
+
+    protected int[] sizes() {
+        int l = lanes();
+        return IntStream.of(0, 1, l - 1, l, l + 1, 13, 50, 207, 1021, 4103).distinct().toArray();
+    }
+
+    private SplittableRandom rng(int salt) {
+        return new SplittableRandom(seed * 31 + salt);
+    }
+
+    private String ctx(String what) {
+        return candidate().name() + " " + what + TestSeeds.replay(seed);
+    }
+
+    // ---- gemm -----------------------------------------------------------------------------------------------------
+
+    @TestFactory
+    List<DynamicTest> gemm() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int s : sizes()) {
+            shapes.add(new int[] {s, 13, 7});
+            shapes.add(new int[] {7, s, 13});
+            shapes.add(new int[] {13, 7, s});
+        }
+        shapes.add(new int[] {50, 207, 50});
+        shapes.add(new int[] {100, 1021, 60});   // large enough to split over threads
+        shapes.add(new int[] {207, 50, 300});    // k beyond one cache block
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                for (float[] ab : new float[][] {{1f, 0f}, {0.7f, 1f}, {-1.3f, 0.5f}}) {
+                    String name = "gemm m=" + s[0] + " n=" + s[1] + " k=" + s[2] + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "")
+                            + " alpha=" + ab[0] + " beta=" + ab[1];
+                    tests.add(DynamicTest.dynamicTest(name, () -> checkGemm(s[0], s[1], s[2], ta, tb, ab[0], ab[1],
+                            false, name)));
+                }
+            }
+        }
+        for (int[] s : new int[][] {{50, 207, 13}, {13, 1021, 50}, {1, 1, 1}, {0, 5, 3}, {100, 4103, 60}}) {
+            for (boolean tw : new boolean[] {false, true}) {
+                String name = "maskedGemm m=" + s[0] + " n=" + s[1] + " k=" + s[2] + (tw ? " Wᵀ" : "");
+                tests.add(DynamicTest.dynamicTest(name, () -> checkGemm(s[0], s[1], s[2], tw, false, 1f, 0.5f, true,
+                        name)));
+            }
+        }
+        return tests;
+    }
+
+    private void checkGemm(int m, int n, int k, boolean ta, boolean tb, float alpha, float beta, boolean masked,
+                           String name) {
+        SplittableRandom r = rng(m * 7919 + n * 31 + k);
+        // Padded leading dimensions catch kernels that assume ld == cols.
+        int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5;
+        int aRows = ta ? k : m, bRows = tb ? n : k;
+        float[] a = Arrays2.uniform(r, Math.max(1, aRows * lda), -1, 1);
+        float[] b = Arrays2.uniform(r, Math.max(1, bRows * ldb), -1, 1);
+        float[] c = Arrays2.uniform(r, Math.max(1, m * ldc), -1, 1);
+        float[] mask = new float[a.length];
+        for (int i = 0; i < mask.length; i++) mask[i] = r.nextBoolean() ? 1f : 0f;
+        if (beta == 0f && c.length > 0) c[0] = Float.NaN;   // beta = 0 must ignore C, even NaN
+        float[] expected = run(ref, m, n, k, ta, tb, alpha, beta, masked, a, lda, b, ldb, c, ldc, mask);
+        float[] actual = run(candidate(), m, n, k, ta, tb, alpha, beta, masked, a, lda, b, ldb, c, ldc, mask);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double mag = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = ta ? a[p * lda + i] : a[i * lda + p];
+                    double bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+                    mag += Math.abs(av * bv);
+                }
+                double tol = 2 * (k + 2) * U * (Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * c[i * ldc + j]))) + 1e-30;
+                float e = expected[i * ldc + j], g = actual[i * ldc + j];
+                if (!(Math.abs(e - g) <= tol)) {
+                    fail(ctx(name) + ": C[" + i + "][" + j + "] = " + g + ", reference " + e + ", tolerance " + tol);
+                }
+            }
+            // Padding between rows must be untouched.
+            for (int j = n; j < ldc && i * ldc + j < c.length; j++) {
+                assertEquals(c[i * ldc + j], actual[i * ldc + j], ctx(name) + ": wrote into C's row padding");
+            }
+        }
+    }
+
+    private static float[] run(Backend be, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta,
+                               boolean masked, float[] a, int lda, float[] b, int ldb, float[] c, int ldc, float[] mask) {
+        Storage as = Arrays2.store(be, a), bs = Arrays2.store(be, b), cs = Arrays2.store(be, c);
+        if (masked) {
+            be.maskedGemm(ta, m, n, k, as, 0, Arrays2.store(be, mask), 0, lda, bs, 0, ldb, beta, cs, 0, ldc);
+        } else {
+            be.gemm(ta, tb, m, n, k, alpha, as, 0, lda, bs, 0, ldb, beta, cs, 0, ldc);
+        }
+        return Arrays2.fetch(be, cs);
+    }
+
+    // ---- elementwise ----------------------------------------------------------------------------------------------
+
+    private double[] domain(UnaryOp op) {
+        return switch (op) {
+            case LOG, SQRT -> new double[] {1e-3, 50};
+            case EXP -> new double[] {-80, 80};
+            default -> new double[] {-20, 20};
+        };
+    }
+
+    @TestFactory
+    List<DynamicTest> unary() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            for (int n : withLarge()) {
+                tests.add(DynamicTest.dynamicTest(op + " n=" + n, () -> {
+                    SplittableRandom r = rng(op.ordinal() * 100 + n);
+                    double[] d = domain(op);
+                    float[] x = Arrays2.uniform(r, n + 3, d[0], d[1]);
+                    float[] dy = Arrays2.uniform(r, n + 3, -1, 1);
+                    float[] dx0 = Arrays2.uniform(r, n + 3, -1, 1);
+                    // Forward at offset 1 into offset 2: offsets must be honoured.
+                    float[] ye = new float[n + 3], yg = new float[n + 3];
+                    ref.unary(op, n, Arrays2.host(x), 1, Arrays2.host(ye), 2);
+                    Storage ys = Arrays2.store(candidate(), yg);
+                    candidate().unary(op, n, Arrays2.store(candidate(), x), 1, ys, 2);
+                    yg = Arrays2.fetch(candidate(), ys);
+                    assertClose(ye, yg, 8, op + " forward n=" + n);
+                    float[] dxe = dx0.clone();
+                    ref.unaryBackward(op, n, Arrays2.host(x), 1, Arrays2.host(ye), 2, Arrays2.host(dy), 0,
+                            Arrays2.host(dxe), 1);
+                    Storage dxs = Arrays2.store(candidate(), dx0);
+                    candidate().unaryBackward(op, n, Arrays2.store(candidate(), x), 1, Arrays2.store(candidate(), ye), 2,
+                            Arrays2.store(candidate(), dy), 0, dxs, 1);
+                    assertAccumulated(dxe, Arrays2.fetch(candidate(), dxs), dx0, 8, op + " backward n=" + n);
+                }));
+            }
+        }
+        return tests;
+    }
+
+    @Test
+    void unarySpecialValues() {
+        float[] x = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 100f, -100f, 1e-30f,
+                -1e-30f, 88.7f, -103f, 1f, -1f, 0.5f, 30f, -30f, 15f};
+        for (UnaryOp op : UnaryOp.values()) {
+            float[] ye = new float[x.length];
+            ref.unary(op, x.length, Arrays2.host(x), 0, Arrays2.host(ye), 0);
+            Storage ys = candidate().allocate(x.length);
+            candidate().unary(op, x.length, Arrays2.store(candidate(), x), 0, ys, 0);
+            assertClose(ye, Arrays2.fetch(candidate(), ys), 8, op + " at special values");
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> binaryAndAffine() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int n : withLarge()) {
+            tests.add(DynamicTest.dynamicTest("binary/axpy/affine/fill/dot n=" + n, () -> {
+                SplittableRandom r = rng(n);
+                float[] a = Arrays2.uniform(r, n + 2, -3, 3), b = Arrays2.uniform(r, n + 2, 0.5, 3);
+                for (BinaryOp op : BinaryOp.values()) {
+                    float[] ce = new float[n + 2], cg;
+                    ref.binary(op, n, Arrays2.host(a), 1, Arrays2.host(b), 2, Arrays2.host(ce), 0);
+                    Storage cs = candidate().allocate(n + 2);
+                    candidate().binary(op, n, Arrays2.store(candidate(), a), 1, Arrays2.store(candidate(), b), 2, cs, 0);
+                    cg = Arrays2.fetch(candidate(), cs);
+                    assertClose(ce, cg, 0, op + " n=" + n);
+                }
+                float[] ye = b.clone();
+                ref.axpy(n, -0.37f, Arrays2.host(a), 1, Arrays2.host(ye), 0);
+                Storage ys = Arrays2.store(candidate(), b);
+                candidate().axpy(n, -0.37f, Arrays2.store(candidate(), a), 1, ys, 0);
+                assertFma(ye, Arrays2.fetch(candidate(), ys), b, a, "axpy n=" + n);
+                float[] ae = new float[n + 2];
+                ref.affine(n, 1.7f, -0.3f, Arrays2.host(a), 0, Arrays2.host(ae), 1);
+                Storage as = candidate().allocate(n + 2);
+                candidate().affine(n, 1.7f, -0.3f, Arrays2.store(candidate(), a), 0, as, 1);
+                float[] betas = new float[n + 2];
+                java.util.Arrays.fill(betas, -0.3f);
+                // alpha x + beta may be fused: 2 ulps of the larger term, not of a result that cancels.
+                assertAccumulated(ae, Arrays2.fetch(candidate(), as), betas, 2, "affine n=" + n);
+                Storage fs = Arrays2.store(candidate(), a);
+                candidate().fill(n, 2.5f, fs, 1);
+                float[] fe = a.clone();
+                ref.fill(n, 2.5f, Arrays2.host(fe), 1);
+                assertClose(fe, Arrays2.fetch(candidate(), fs), 0, "fill n=" + n);
+                double de = ref.dot(n, Arrays2.host(a), 1, Arrays2.host(b), 0);
+                double dg = candidate().dot(n, Arrays2.store(candidate(), a), 1, Arrays2.store(candidate(), b), 0);
+                double mag = 0;
+                for (int i = 0; i < n; i++) mag += Math.abs((double) a[i + 1] * b[i]);
+                assertEquals(de, dg, 2 * (n + 2) * U * mag + 1e-30, ctx("dot n=" + n));
+            }));
+        }
+        return tests;
+    }
+
+    // ---- broadcasts and reductions over matrices ----------------------------------------------------------------
+
+    private List<int[]> matrixShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int s : sizes()) {
+            shapes.add(new int[] {s, 13});
+            shapes.add(new int[] {13, s});
+        }
+        shapes.add(new int[] {1, 1});
+        shapes.add(new int[] {50, 4103});
+        shapes.add(new int[] {10, 100_003});
+        return shapes;
+    }
+
+    @TestFactory
+    List<DynamicTest> broadcasts() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int[] s : matrixShapes()) {
+            int rows = s[0], cols = s[1];
+            tests.add(DynamicTest.dynamicTest("broadcast " + rows + "x" + cols, () -> {
+                SplittableRandom r = rng(rows * 10007 + cols);
+                int lda = cols + 1, ldc = cols + 2;
+                float[] a = Arrays2.uniform(r, rows * lda + 1, -2, 2);
+                float[] vc = Arrays2.uniform(r, rows + 1, 0.5, 2), vr = Arrays2.uniform(r, cols + 1, 0.5, 2);
+                for (BinaryOp op : BinaryOp.values()) {
+                    for (boolean column : new boolean[] {true, false}) {
+                        float[] v = column ? vc : vr;
+                        float[] ce = new float[rows * ldc + 1];
+                        Storage cs = candidate().allocate(ce.length);
+                        if (column) {
+                            ref.broadcastColumn(op, rows, cols, Arrays2.host(a), 1, lda, Arrays2.host(v), 1,
+                                    Arrays2.host(ce), 0, ldc);
+                            candidate().broadcastColumn(op, rows, cols, Arrays2.store(candidate(), a), 1, lda,
+                                    Arrays2.store(candidate(), v), 1, cs, 0, ldc);
+                        } else {
+                            ref.broadcastRow(op, rows, cols, Arrays2.host(a), 1, lda, Arrays2.host(v), 1,
+                                    Arrays2.host(ce), 0, ldc);
+                            candidate().broadcastRow(op, rows, cols, Arrays2.store(candidate(), a), 1, lda,
+                                    Arrays2.store(candidate(), v), 1, cs, 0, ldc);
+                        }
+                        assertClose(ce, Arrays2.fetch(candidate(), cs), 0,
+                                (column ? "broadcastColumn " : "broadcastRow ") + op + " " + rows + "x" + cols);
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> reductions() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int[] s : matrixShapes()) {
+            int rows = s[0], cols = s[1];
+            for (ReduceOp op : ReduceOp.values()) {
+                tests.add(DynamicTest.dynamicTest("reduce " + op + " " + rows + "x" + cols,
+                        () -> checkReduce(op, rows, cols)));
+            }
+        }
+        return tests;
+    }
+
+    private void checkReduce(ReduceOp op, int rows, int cols) {
+        SplittableRandom r = rng(op.ordinal() * 7 + rows * 10007 + cols);
+        int lda = cols + 3;
+        float[] a = Arrays2.uniform(r, rows * lda + 2, -4, 4);
+        String what = op + " " + rows + "x" + cols;
+        // Rows
+        float[] oe = new float[rows + 1];
+        ref.reduceRows(op, rows, cols, Arrays2.host(a), 2, lda, Arrays2.host(oe), 1);
+        Storage os = candidate().allocate(rows + 1);
+        candidate().reduceRows(op, rows, cols, Arrays2.store(candidate(), a), 2, lda, os, 1);
+        assertReduced(oe, Arrays2.fetch(candidate(), os), op, cols, 4, "reduceRows " + what);
+        // Columns
+        float[] ce = new float[cols + 1];
+        ref.reduceColumns(op, rows, cols, Arrays2.host(a), 2, lda, Arrays2.host(ce), 1);
+        Storage cs = candidate().allocate(cols + 1);
+        candidate().reduceColumns(op, rows, cols, Arrays2.store(candidate(), a), 2, lda, cs, 1);
+        assertReduced(ce, Arrays2.fetch(candidate(), cs), op, rows, 4, "reduceColumns " + what);
+        // All (contiguous run of rows * cols)
+        int n = rows * cols;
+        float[] ae = new float[1];
+        ref.reduceAll(op, n, Arrays2.host(a), 2, Arrays2.host(ae), 0);
+        Storage as = candidate().allocate(1);
+        candidate().reduceAll(op, n, Arrays2.store(candidate(), a), 2, as, 0);
+        assertReduced(ae, Arrays2.fetch(candidate(), as), op, n, 4, "reduceAll " + what);
+        // Backward rules
+        float[] dyr = Arrays2.uniform(r, rows + 1, -1, 1), dyc = Arrays2.uniform(r, cols + 1, -1, 1);
+        float[] dx0 = Arrays2.uniform(r, rows * lda + 2, -1, 1);
+        float[] dxe = dx0.clone();
+        ref.reduceRowsBackward(op, rows, cols, Arrays2.host(a), 2, lda, Arrays2.host(oe), 1, Arrays2.host(dyr), 1,
+                Arrays2.host(dxe), 2, lda);
+        Storage dxs = Arrays2.store(candidate(), dx0);
+        candidate().reduceRowsBackward(op, rows, cols, Arrays2.store(candidate(), a), 2, lda,
+                Arrays2.store(candidate(), oe), 1, Arrays2.store(candidate(), dyr), 1, dxs, 2, lda);
+        assertAccumulated(dxe, Arrays2.fetch(candidate(), dxs), dx0, 8, "reduceRowsBackward " + what);
+        dxe = dx0.clone();
+        ref.reduceColumnsBackward(op, rows, cols, Arrays2.host(a), 2, lda, Arrays2.host(ce), 1, Arrays2.host(dyc), 1,
+                Arrays2.host(dxe), 2, lda);
+        dxs = Arrays2.store(candidate(), dx0);
+        candidate().reduceColumnsBackward(op, rows, cols, Arrays2.store(candidate(), a), 2, lda,
+                Arrays2.store(candidate(), ce), 1, Arrays2.store(candidate(), dyc), 1, dxs, 2, lda);
+        assertAccumulated(dxe, Arrays2.fetch(candidate(), dxs), dx0, 8, "reduceColumnsBackward " + what);
+    }
+
+    @Test
+    void logsumexpOfInfinities() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        float[] a = {ninf, ninf, ninf, 1f, ninf, 2f, Float.POSITIVE_INFINITY, 0f, Float.NaN, 3f};
+        for (int[] s : new int[][] {{5, 2}, {2, 5}}) {
+            float[] ce = new float[s[1]], re = new float[s[0]];
+            ref.reduceColumns(ReduceOp.LOGSUMEXP, s[0], s[1], Arrays2.host(a), 0, s[1], Arrays2.host(ce), 0);
+            ref.reduceRows(ReduceOp.LOGSUMEXP, s[0], s[1], Arrays2.host(a), 0, s[1], Arrays2.host(re), 0);
+            Storage cs = candidate().allocate(s[1]), rs = candidate().allocate(s[0]);
+            candidate().reduceColumns(ReduceOp.LOGSUMEXP, s[0], s[1], Arrays2.store(candidate(), a), 0, s[1], cs, 0);
+            candidate().reduceRows(ReduceOp.LOGSUMEXP, s[0], s[1], Arrays2.store(candidate(), a), 0, s[1], rs, 0);
+            assertClose(ce, Arrays2.fetch(candidate(), cs), 8, "logsumexp columns with infinities");
+            assertClose(re, Arrays2.fetch(candidate(), rs), 8, "logsumexp rows with infinities");
+        }
+    }
+
+    // ---- data movement and optimizer ------------------------------------------------------------------------------
+
+    @TestFactory
+    List<DynamicTest> movement() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int[] s : matrixShapes()) {
+            int rows = s[0], cols = s[1];
+            tests.add(DynamicTest.dynamicTest("copy/gather/scatter " + rows + "x" + cols, () -> {
+                SplittableRandom r = rng(rows * 31 + cols);
+                float[] a = Arrays2.uniform(r, rows * cols + 1, -1, 1);
+                float[] de = new float[rows * (cols + 2) + 1];
+                ref.copy2d(rows, cols, Arrays2.host(a), 1, cols, Arrays2.host(de), 1, cols + 2);
+                Storage ds = candidate().allocate(de.length);
+                candidate().copy2d(rows, cols, Arrays2.store(candidate(), a), 1, cols, ds, 1, cols + 2);
+                assertClose(de, Arrays2.fetch(candidate(), ds), 0, "copy2d");
+                if (rows > 0) {
+                    int[] ri = r.ints(rows + 2, 0, rows).toArray();
+                    float[] ge = new float[ri.length * cols];
+                    ref.gatherRows(ri, cols, Arrays2.host(a), 1, cols, Arrays2.host(ge), 0, cols);
+                    Storage gs = candidate().allocate(ge.length);
+                    candidate().gatherRows(ri, cols, Arrays2.store(candidate(), a), 1, cols, gs, 0, cols);
+                    assertClose(ge, Arrays2.fetch(candidate(), gs), 0, "gatherRows");
+                    float[] se = a.clone();
+                    ref.scatterAddRows(ri, cols, Arrays2.host(ge), 0, cols, Arrays2.host(se), 1, cols);
+                    Storage ss = Arrays2.store(candidate(), a);
+                    candidate().scatterAddRows(ri, cols, Arrays2.store(candidate(), ge), 0, cols, ss, 1, cols);
+                    assertClose(se, Arrays2.fetch(candidate(), ss), 0, "scatterAddRows");
+                }
+                if (cols > 0) {
+                    int[] ci = r.ints(cols + 3, 0, cols).toArray();
+                    float[] ge = new float[rows * ci.length];
+                    ref.gatherColumns(ci, rows, Arrays2.host(a), 1, cols, Arrays2.host(ge), 0, ci.length);
+                    Storage gs = candidate().allocate(ge.length);
+                    candidate().gatherColumns(ci, rows, Arrays2.store(candidate(), a), 1, cols, gs, 0, ci.length);
+                    assertClose(ge, Arrays2.fetch(candidate(), gs), 0, "gatherColumns");
+                    float[] se = a.clone();
+                    ref.scatterAddColumns(ci, rows, Arrays2.host(ge), 0, ci.length, Arrays2.host(se), 1, cols);
+                    Storage ss = Arrays2.store(candidate(), a);
+                    candidate().scatterAddColumns(ci, rows, Arrays2.store(candidate(), ge), 0, ci.length, ss, 1, cols);
+                    assertClose(se, Arrays2.fetch(candidate(), ss), 0, "scatterAddColumns");
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> adam() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int n : withLarge()) {
+            tests.add(DynamicTest.dynamicTest("adamStep n=" + n, () -> {
+                SplittableRandom r = rng(n * 3 + 1);
+                float[] p = Arrays2.uniform(r, n, -1, 1), g = Arrays2.uniform(r, n, -1, 1);
+                float[] m = Arrays2.uniform(r, n, -0.1, 0.1), v = Arrays2.uniform(r, n, 0, 0.01);
+                float[][] e = {p.clone(), m.clone(), v.clone()};
+                ref.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, Arrays2.host(e[0]), 0, Arrays2.host(g), 0,
+                        Arrays2.host(e[1]), 0, Arrays2.host(e[2]), 0);
+                Storage ps = Arrays2.store(candidate(), p), ms = Arrays2.store(candidate(), m);
+                Storage vs = Arrays2.store(candidate(), v);
+                candidate().adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, ps, 0,
+                        Arrays2.store(candidate(), g), 0, ms, 0, vs, 0);
+                assertClose(e[1], Arrays2.fetch(candidate(), ms), 2, "adam m");
+                assertClose(e[2], Arrays2.fetch(candidate(), vs), 4, "adam v");
+                // The step itself is lr-sized; compare it with 8 ulps of the parameter.
+                assertClose(e[0], Arrays2.fetch(candidate(), ps), 8, "adam param");
+            }));
+        }
+        return tests;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private int[] withLarge() {
+        return IntStream.concat(IntStream.of(sizes()), IntStream.of(100_003)).toArray();
+    }
+
+    private void assertClose(float[] expected, float[] actual, int ulps, String what) {
+        assertEquals(expected.length, actual.length, ctx(what) + ": lengths");
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], g = actual[i];
+            if (Float.isNaN(e) && Float.isNaN(g)) continue;
+            if (e == g) continue;
+            double tol = ulps * (double) Math.ulp(e);
+            if (ulps > 0) tol = Math.max(tol, Float.MIN_NORMAL);  // results that underflow may flush to zero
+            if (!(Math.abs((double) e - g) <= tol)) {
+                fail(ctx(what) + ": [" + i + "] = " + g + ", reference " + e + " (" + ulps + " ulps allowed)");
+            }
+        }
+    }
+
+    /** For kernels that add to an output: the tolerance is in ulps of the larger of the old value and the update. */
+    private void assertAccumulated(float[] expected, float[] actual, float[] initial, int ulps, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], g = actual[i];
+            if (e == g || Float.isNaN(e) && Float.isNaN(g)) continue;
+            double scale = Math.max(Math.abs(initial[i]), Math.abs((double) e - initial[i]));
+            double tol = ulps * (double) Math.ulp((float) scale) + Float.MIN_NORMAL;
+            if (!(Math.abs((double) e - g) <= tol)) {
+                fail(ctx(what) + ": [" + i + "] = " + g + ", reference " + e + ", tolerance " + tol);
+            }
+        }
+    }
+
+    private void assertFma(float[] expected, float[] actual, float[] y, float[] x, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double tol = 2 * Math.max(Math.ulp(expected[i]), Math.ulp(y[i]));
+            if (!(Math.abs((double) expected[i] - actual[i]) <= tol)) {
+                fail(ctx(what) + ": [" + i + "] = " + actual[i] + ", reference " + expected[i]);
+            }
+        }
+    }
+
+    private void assertReduced(float[] expected, float[] actual, ReduceOp op, int n, int ulps, String what) {
+        if (op == ReduceOp.MAX) {
+            assertClose(expected, actual, 0, what);
+            return;
+        }
+        // Sums of values in [-4, 4]: the float32 sum bound with Σ|x| ≤ 4n; logsumexp adds a few ulps.
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], g = actual[i];
+            if (e == g || Float.isNaN(e) && Float.isNaN(g)) continue;
+            double tol = op == ReduceOp.SUM ? 2 * (n + 2) * U * 4.0 * n + 1e-30
+                    : ulps * (double) Math.ulp(e) + 2 * (n + 2) * U;
+            if (!(Math.abs((double) e - g) <= tol)) {
+                fail(ctx(what) + ": [" + i + "] = " + g + ", reference " + e + ", tolerance " + tol);
+            }
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package org.jsbi.simd;
+
+import static org.jsbi.tensor.HostStorage.array;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.Parallel;
+import org.jsbi.backend.ReduceOp;
+import org.jsbi.backend.ScalarBackend;
+import org.jsbi.backend.UnaryOp;
+import org.jsbi.tensor.Storage;
+
+/**
+ * The Vector API backend. Compute kernels run across lanes (in the batch-major layout, across samples) with a
+ * masked tail, and split over threads through {@link Parallel} when the work is large. Data movement (copies,
+ * gathers, scatters) is inherited from the scalar backend: it is {@code System.arraycopy} and index loops, which the
+ * JIT already vectorises where it can.
+ */
+public final class SimdBackend extends ScalarBackend {
+
+    private static final VectorSpecies<Float> S = SimdConfig.FLOAT;
+    private static final int L = SimdConfig.LANES;
+    /** Elements below which elementwise work stays on one thread. */
+    private static final int ELEMENTWISE_GRAIN = 1 << 15;
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API, " + SimdConfig.bits() + "-bit (" + L + " float lanes; hardware prefers "
+                + SimdConfig.preferredBits() + "), " + Parallel.threads() + " thread(s)";
+    }
+
+    // ---- matmul -------------------------------------------------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda,
+                     Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        SimdGemm.gemm(m, n, k, alpha, new SimdGemm.Operand(array(a), aOff, lda, transA, null, 0),
+                array(b), bOff, ldb, transB, beta, array(c), cOff, ldc);
+    }
+
+    @Override
+    public void maskedGemm(boolean transW, int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, int ldw,
+                           Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        SimdGemm.gemm(m, n, k, 1f, new SimdGemm.Operand(array(w), wOff, ldw, transW, array(mask), maskOff),
+                array(b), bOff, ldb, false, beta, array(c), cOff, ldc);
+    }
+
+    // ---- elementwise --------------------------------------------------------------------------------------------
+
+    @Override
+    public void unary(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff) {
+        float[] x = array(xs), y = array(ys);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                SimdMath.unary(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+            }
+            if (i < to) {
+                VectorMask<Float> m = S.indexInRange(i, to);
+                SimdMath.unary(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+            }
+        });
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff,
+                              Storage dys, int dyOff, Storage dxs, int dxOff) {
+        float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, to);
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i, m);
+                FloatVector g = SimdMath.derivative(op, xv, yv);
+                FloatVector d = FloatVector.fromArray(S, dx, dxOff + i, m);
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i, m), d).intoArray(dx, dxOff + i, m);
+            }
+        });
+    }
+
+    @Override
+    public void binary(BinaryOp op, int n, Storage as, int aOff, Storage bs, int bOff, Storage cs, int cOff) {
+        float[] a = array(as), b = array(bs), c = array(cs);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                SimdMath.binary(op, FloatVector.fromArray(S, a, aOff + i), FloatVector.fromArray(S, b, bOff + i))
+                        .intoArray(c, cOff + i);
+            }
+            if (i < to) {
+                VectorMask<Float> m = S.indexInRange(i, to);
+                SimdMath.binary(op, FloatVector.fromArray(S, a, aOff + i, m), FloatVector.fromArray(S, b, bOff + i, m))
+                        .intoArray(c, cOff + i, m);
+            }
+        });
+    }
+
+    @Override
+    public void axpy(int n, float alpha, Storage xs, int xOff, Storage ys, int yOff) {
+        float[] x = array(xs), y = array(ys);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yOff + i))
+                        .intoArray(y, yOff + i);
+            }
+            for (; i < to; i++) y[yOff + i] += alpha * x[xOff + i];
+        });
+    }
+
+    @Override
+    public void affine(int n, float alpha, float beta, Storage xs, int xOff, Storage ys, int yOff) {
+        float[] x = array(xs), y = array(ys);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector.fromArray(S, x, xOff + i).fma(alpha, beta).intoArray(y, yOff + i);
+            }
+            for (; i < to; i++) y[yOff + i] = alpha * x[xOff + i] + beta;
+        });
+    }
+
+    @Override
+    public double dot(int n, Storage xs, int xOff, Storage ys, int yOff) {
+        float[] x = array(xs), y = array(ys);
+        // Four independent float accumulators, summed lane by lane in a fixed order so results never depend on the JIT.
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), s0);
+            s1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), s1);
+            s2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), s3);
+        }
+        double s = SimdMath.laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    // ---- broadcasts ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void broadcastColumn(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
+                                Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        float[] a = array(as), v = array(vs), c = array(cs);
+        forRows(rows, cols, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
+                int ar = aOff + i * lda, cr = cOff + i * ldc;
+                int j = 0;
+                for (; j <= cols - L; j += L) {
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
+                }
+                if (j < cols) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j, m), vi).intoArray(c, cr + j, m);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void broadcastRow(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
+                             Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        float[] a = array(as), v = array(vs), c = array(cs);
+        forRows(rows, cols, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                int ar = aOff + i * lda, cr = cOff + i * ldc;
+                for (int j = 0; j < cols; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j, m), FloatVector.fromArray(S, v, vOff + j, m))
+                            .intoArray(c, cr + j, m);
+                }
+            }
+        });
+    }
+
+    /** Splits rows over threads when the matrix is large. */
+    private static void forRows(int rows, int cols, Parallel.RangeBody body) {
+        int grain = Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, cols));
+        Parallel.forRange(rows, grain, 1, body);
+    }
+
+    // ---- reductions ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void reduceRows(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        float[] a = array(as), out = array(outs);
+        forRows(rows, cols, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) out[outOff + i] = reduceContiguous(op, cols, a, aOff + i * lda);
+        });
+    }
+
+    @Override
+    public void reduceAll(ReduceOp op, int n, Storage as, int aOff, Storage outs, int outOff) {
+        array(outs)[outOff] = reduceContiguous(op, n, array(as), aOff);
+    }
+
+    private static float reduceContiguous(ReduceOp op, int n, float[] a, int off) {
+        return switch (op) {
+            case SUM -> (float) sum(n, a, off, 0f, false);
+            case MAX -> max(n, a, off);
+            case LOGSUMEXP -> {
+                float mx = max(n, a, off);
+                if (mx == Float.NEGATIVE_INFINITY || Float.isNaN(mx) || mx == Float.POSITIVE_INFINITY) yield mx;
+                yield (float) (mx + Math.log(sum(n, a, off, mx, true)));
+            }
+        };
+    }
+
+    /** Sum of a (or of exp(a - shift)), two float vector accumulators combined in double. */
+    private static double sum(int n, float[] a, int off, float shift, boolean exp) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, a, off + i), v1 = FloatVector.fromArray(S, a, off + i + L);
+            if (exp) {
+                v0 = SimdMath.exp(v0.sub(shift));
+                v1 = SimdMath.exp(v1.sub(shift));
+            }
+            s0 = s0.add(v0);
+            s1 = s1.add(v1);
+        }
+        double s = SimdMath.laneSum(s0.add(s1));
+        for (; i < n; i++) s += exp ? Math.exp(a[off + i] - shift) : a[off + i];
+        return s;
+    }
+
+    private static float max(int n, float[] a, int off) {
+        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= n - L; i += L) mv = mv.max(FloatVector.fromArray(S, a, off + i));
+        float mx = mv.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) mx = Math.max(mx, a[off + i]);
+        return mx;
+    }
+
+    @Override
+    public void reduceColumns(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        float[] a = array(as), out = array(outs);
+        // Vectorised across columns (samples), each lane walking down its column.
+        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
+            for (int j = j0; j < j1; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, j1);
+                FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                if (op != ReduceOp.SUM) {
+                    for (int i = 0; i < rows; i++) mx = mx.max(FloatVector.fromArray(S, a, aOff + i * lda + j, m));
+                    if (op == ReduceOp.MAX) {
+                        mx.intoArray(out, outOff + j, m);
+                        continue;
+                    }
+                }
+                // Shift by the max where it is finite (LOGSUMEXP); by zero for SUM.
+                FloatVector shift = op == ReduceOp.SUM ? FloatVector.zero(S)
+                        : mx.blend(0f, mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN)));
+                FloatVector s = FloatVector.zero(S);
+                for (int i = 0; i < rows; i++) {
+                    FloatVector v = FloatVector.fromArray(S, a, aOff + i * lda + j, m);
+                    s = s.add(op == ReduceOp.SUM ? v : SimdMath.exp(v.sub(shift)));
+                }
+                FloatVector r = op == ReduceOp.SUM ? s : SimdMath.log(s).add(shift);
+                if (op == ReduceOp.LOGSUMEXP) {
+                    // Rows of -inf give -inf; an infinite or NaN max is the answer itself (as the scalar reference).
+                    VectorMask<Float> special = mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN));
+                    r = r.blend(mx, special);
+                }
+                r.intoArray(out, outOff + j, m);
+            }
+        });
+    }
+
+    @Override
+    public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys, int yOff,
+                                   Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
+        forRows(rows, cols, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                FloatVector yv = FloatVector.broadcast(S, y[yOff + i]);
+                FloatVector g = FloatVector.broadcast(S, dy[dyOff + i]);
+                int xr = xOff + i * ldx, dr = dxOff + i * lddx;
+                for (int j = 0; j < cols; j += L) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    FloatVector d = FloatVector.fromArray(S, dx, dr + j, m);
+                    d = d.add(reduceGrad(op, FloatVector.fromArray(S, x, xr + j, m), yv, g));
+                    d.intoArray(dx, dr + j, m);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys,
+                                      int yOff, Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
+        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
+            for (int j = j0; j < j1; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, j1);
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + j, m);
+                FloatVector g = FloatVector.fromArray(S, dy, dyOff + j, m);
+                for (int i = 0; i < rows; i++) {
+                    int xi = xOff + i * ldx + j, di = dxOff + i * lddx + j;
+                    FloatVector d = FloatVector.fromArray(S, dx, di, m);
+                    d.add(reduceGrad(op, FloatVector.fromArray(S, x, xi, m), yv, g)).intoArray(dx, di, m);
+                }
+            }
+        });
+    }
+
+    private static FloatVector reduceGrad(ReduceOp op, FloatVector x, FloatVector y, FloatVector dy) {
+        return switch (op) {
+            case SUM -> dy;
+            case MAX -> FloatVector.zero(S).blend(dy, x.compare(VectorOperators.EQ, y));
+            case LOGSUMEXP -> SimdMath.exp(x.sub(y)).mul(dy);
+        };
+    }
+
+    // ---- optimizer ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
+                         Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
+        float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
+        float ob1 = 1f - beta1, ob2 = 1f - beta2;
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
+            for (int i = from; i < to; i += L) {
+                VectorMask<Float> k = S.indexInRange(i, to);
+                FloatVector gv = FloatVector.fromArray(S, g, gOff + i, k);
+                FloatVector mv = FloatVector.fromArray(S, m, mOff + i, k).mul(beta1).add(gv.mul(ob1));
+                FloatVector vv = FloatVector.fromArray(S, v, vOff + i, k).mul(beta2).add(gv.mul(gv).mul(ob2));
+                mv.intoArray(m, mOff + i, k);
+                vv.intoArray(v, vOff + i, k);
+                FloatVector step = mv.div(c1).mul(lr).div(vv.div(c2).lanewise(VectorOperators.SQRT).add(eps));
+                FloatVector.fromArray(S, p, pOff + i, k).sub(step).intoArray(p, pOff + i, k);
+            }
+        });
+    }
+}

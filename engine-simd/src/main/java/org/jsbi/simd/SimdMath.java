@@ -1,0 +1,193 @@
+package org.jsbi.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.UnaryOp;
+
+/**
+ * Lane-wise math for the elementwise kernels, from IEEE basic operations and FMA only.
+ *
+ * <p>Why not the Vector API's own EXP, LOG and TANH: HotSpot computes them with its SIMD math library once C2 has
+ * compiled the caller and with scalar Java code before, and the two differ in the last bits. Training would then
+ * depend on JIT timing, and the same seed would not give the same weights. Basic operations round the same way in
+ * the interpreter and in compiled code, so these functions are deterministic; they are within 2-3 ulps of the
+ * correctly rounded result (checked against the float64 reference by the conformance suite).
+ */
+final class SimdMath {
+
+    private static final float LOG2E = 1.44269504088896341f;
+    // ln 2 split so that n * LN2_HI is exact for |n| < 2^9 (Cody and Waite).
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND_MAGIC = 12582912f;   // 1.5 * 2^23: adding it rounds to an integer
+    private static final float SQRT_HALF = 0.70710678118654752f;
+
+    private SimdMath() {
+    }
+
+    static FloatVector unary(UnaryOp op, FloatVector x) {
+        return switch (op) {
+            case NEG -> x.neg();
+            case EXP -> exp(x);
+            case LOG -> log(x);
+            case TANH -> tanh(x);
+            case SIGMOID -> sigmoid(x);
+            case SOFTPLUS -> softplus(x);
+            case RELU -> x.max(0f);
+            case SQUARE -> x.mul(x);
+            case SQRT -> x.lanewise(VectorOperators.SQRT);
+        };
+    }
+
+    /** f'(x) given x and y = f(x). */
+    static FloatVector derivative(UnaryOp op, FloatVector x, FloatVector y) {
+        return switch (op) {
+            case NEG -> FloatVector.broadcast(x.species(), -1f);
+            case EXP -> y;
+            case LOG -> x.broadcast(1f).div(x);
+            case TANH -> y.neg().add(1f).mul(y.add(1f));   // (1 - y)(1 + y): no cancellation near |y| = 1
+            case SIGMOID -> y.mul(y.neg().add(1f));
+            case SOFTPLUS -> sigmoid(x);
+            case RELU -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f));
+            case SQUARE -> x.add(x);
+            case SQRT -> x.broadcast(0.5f).div(y);
+        };
+    }
+
+    /** Sum of the lanes in lane order, in double: the same in interpreted and compiled code (reduceLanes is not). */
+    static double laneSum(FloatVector v) {
+        double s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
+    static FloatVector binary(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+        };
+    }
+
+    // ---- exp and expm1 --------------------------------------------------------------------------------------------
+
+    /** n = round(x / ln2), as a float holding an integer. */
+    private static FloatVector nearestMultipleOfLn2(FloatVector x) {
+        return x.fma(x.broadcast(LOG2E), x.broadcast(ROUND_MAGIC)).sub(ROUND_MAGIC);
+    }
+
+    /** r = x - n ln2, |r| ≤ ln2/2, in two exact-ish steps (Cody and Waite). */
+    private static FloatVector reduce(FloatVector x, FloatVector n) {
+        return n.neg().fma(x.broadcast(LN2_HI), x).add(n.neg().mul(LN2_LO));
+    }
+
+    /** 2^n for integer-valued n in [-252, 254], as two factors so that subnormal and huge results round right. */
+    private static FloatVector scale(FloatVector n) {
+        FloatVector n1 = n.mul(0.5f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        return pow2(n1).mul(pow2(n.sub(n1)));
+    }
+
+    /** expm1(r) for |r| ≤ ln2/2: Taylor to degree 8, Horner with FMA (error below 0.3 ulp of the result). */
+    private static FloatVector expm1Small(FloatVector r) {
+        FloatVector p = r.broadcast(1f / 40320f);
+        p = p.fma(r, r.broadcast(1f / 5040f));
+        p = p.fma(r, r.broadcast(1f / 720f));
+        p = p.fma(r, r.broadcast(1f / 120f));
+        p = p.fma(r, r.broadcast(1f / 24f));
+        p = p.fma(r, r.broadcast(1f / 6f));
+        p = p.fma(r, r.broadcast(0.5f));
+        return p.mul(r).fma(r, r);   // r + r^2 (1/2 + r/6 + ...)
+    }
+
+    /** 2^k for integer-valued k in [-126, 127], built from the exponent bits. */
+    private static FloatVector pow2(FloatVector k) {
+        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return bits.reinterpretAsFloats();
+    }
+
+    static FloatVector exp(FloatVector x) {
+        // Beyond these bounds exp is +inf or 0 in float; clamping keeps n small enough for two-step scaling.
+        FloatVector xc = x.max(-110f).min(100f);
+        FloatVector n = nearestMultipleOfLn2(xc);
+        FloatVector n1 = n.mul(0.5f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        // Multiply by the two halves of 2^n one after the other: results near overflow and in the subnormal range
+        // then round once, correctly.
+        FloatVector y = expm1Small(reduce(xc, n)).add(1f).mul(pow2(n1)).mul(pow2(n.sub(n1)));
+        return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** exp(x) - 1 without cancellation near 0. */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(-30f).min(100f);   // below -30, expm1 is -1 to float precision
+        FloatVector n = nearestMultipleOfLn2(xc);
+        FloatVector e = expm1Small(reduce(xc, n));
+        // expm1(x) = 2^n (expm1(r) + 1) - 1 = 2^n expm1(r) + (2^n - 1); exact for n = 0.
+        FloatVector s = scale(n);
+        FloatVector y = e.fma(s, s.sub(1f));
+        return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    // ---- log and log1p --------------------------------------------------------------------------------------------
+
+    static FloatVector log(FloatVector x) {
+        // Subnormals: scale into the normal range first.
+        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector xs = x.blend(x.mul(8388608f), sub);   // 2^23
+        IntVector bits = (IntVector) xs.reinterpretAsInts();
+        IntVector eBits = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
+        FloatVector e = ((FloatVector) eBits.convert(VectorOperators.I2F, 0)).sub(x.broadcast(0f).blend(23f, sub));
+        FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();   // mantissa in [1, 2)
+        // Centre the mantissa on 1: m in [sqrt(1/2), sqrt(2)).
+        VectorMask<Float> big = m.compare(VectorOperators.GT, 2f * SQRT_HALF);
+        m = m.blend(m.mul(0.5f), big);
+        e = e.blend(e.add(1f), big);
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector s2 = s.mul(s);
+        // log m = 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9), |s| ≤ 0.172.
+        FloatVector p = s2.broadcast(1f / 9f);
+        p = p.fma(s2, s2.broadcast(1f / 7f));
+        p = p.fma(s2, s2.broadcast(1f / 5f));
+        p = p.fma(s2, s2.broadcast(1f / 3f));
+        FloatVector logm = s.add(s).fma(p.mul(s2), s.add(s));
+        FloatVector y = e.fma(x.broadcast(LN2_HI), e.fma(x.broadcast(LN2_LO), logm));
+        // Special values: log(0) = -inf, log(+inf) = +inf, log(x < 0) = NaN, NaN stays NaN.
+        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        return y.blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** log(1 + u) for u ≥ -1, accurate for tiny u: log(v) * u / (v - 1) with v = 1 + u rounded (Goldberg). */
+    static FloatVector log1p(FloatVector u) {
+        FloatVector v = u.add(1f);
+        FloatVector d = v.sub(1f);
+        FloatVector y = log(v).mul(u.div(d));
+        return y.blend(u, d.compare(VectorOperators.EQ, 0f)).blend(log(v), v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    // ---- composites -----------------------------------------------------------------------------------------------
+
+    /** tanh(x) = sign(x) * -expm1(-2|x|) / (2 + expm1(-2|x|)): no overflow, no cancellation near 0. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector e = expm1(x.abs().mul(-2f));
+        FloatVector t = e.neg().div(e.add(2f));
+        return t.blend(t.neg(), x.compare(VectorOperators.LT, 0f)).blend(x, x.test(VectorOperators.IS_NAN));
+    }
+
+    /** 1 / (1 + exp(-x)) in the form that cannot overflow: exp(-|x|) is at most 1. */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector d = e.add(1f);
+        return d.broadcast(1f).div(d).blend(e.div(d), x.compare(VectorOperators.LT, 0f));
+    }
+
+    /** max(x, 0) + log1p(exp(-|x|)). */
+    static FloatVector softplus(FloatVector x) {
+        return x.max(0f).add(log1p(exp(x.abs().neg())));
+    }
+}

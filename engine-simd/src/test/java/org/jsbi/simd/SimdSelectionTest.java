@@ -1,0 +1,43 @@
+package org.jsbi.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jsbi.backend.BackendSelection;
+import org.jsbi.backend.BackendUnavailableException;
+import org.jsbi.backend.Backends;
+import org.junit.jupiter.api.Test;
+
+/** Selection with the vector module present (the default test run). */
+class SimdSelectionTest {
+
+    @Test
+    void simdIsPreferredOverScalarWhenUsable() {
+        BackendSelection sel = Backends.select(null, null);
+        assertEquals("simd", sel.backend().name(), sel.reason());
+        assertTrue(sel.reason().contains("bit float vectors"), sel.reason());
+        assertEquals(SimdConfig.LANES, Integer.parseInt(sel.reason().replaceAll(".*\\((\\d+) lanes.*", "$1")));
+    }
+
+    @Test
+    void preferenceListIsHonoured() {
+        assertEquals("scalar", Backends.select("scalar,simd", null).backend().name());
+        assertEquals("simd", Backends.select("simd,scalar", null).backend().name());
+    }
+
+    @Test
+    void requiredBackendRefusesToFallBack() {
+        assertEquals("simd", Backends.select(null, "simd").backend().name());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.select("scalar", "simd"));
+        assertTrue(e.getMessage().contains("requireBackend=simd"), e.getMessage());
+    }
+
+    @Test
+    void unknownBackendNameIsAClearError() {
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> Backends.select("gpu9000", null));
+        assertTrue(e.getMessage().contains("gpu9000") && e.getMessage().contains("scalar"), e.getMessage());
+    }
+}
