@@ -7,19 +7,20 @@ import org.jsbi.backend.Parallel;
 
 /**
  * Row-major SGEMM with the Vector API, blocked as in GotoBLAS: B is packed into panels NR columns wide (a panel of
- * KC rows stays in L1), A into panels of MR rows (a block of MC x KC stays in L2), and a 6 x 2-vector register tile
- * accumulates 12 vectors of C. Packing is where the transposes, alpha and the MADE mask are applied, so one
+ * KC rows stays in L1), A into panels of MR rows (a block of MC x KC stays in L2), and a 4 x 2-vector register tile
+ * accumulates 8 vectors of C (docs/ARCHITECTURE.md: 12 accumulators spill on AVX2's 16 registers and run at half
+ * the speed). Packing is where the transposes, alpha and the MADE mask are applied, so one
  * micro-kernel serves every variant. Threads split the larger tile dimension; each thread packs its own buffers,
- * which live in thread-locals, so a call allocates nothing once warm.
+ * which live in thread-locals: a call allocates only a few small objects, never a matrix.
  */
 final class SimdGemm {
 
     private static final VectorSpecies<Float> S = SimdConfig.FLOAT;
     private static final int L = SimdConfig.LANES;
-    static final int MR = 6;
+    static final int MR = 4;
     static final int NR = 2 * L;
     static final int KC = 256;
-    static final int MC = 16 * MR;
+    static final int MC = 24 * MR;
     static final int NC = Math.max(NR, 2048 / NR * NR);
 
     /** Below this many multiply-adds a product runs on the calling thread. */
@@ -141,12 +142,11 @@ final class SimdGemm {
     /**
      * The register tile: tile[0:MR, 0:NR] = the product of a kc-deep pair of panels. It writes to a scratch tile
      * rather than to C so that this method stays small enough for C2 to inline every vector operation (a kernel
-     * that also handled beta and edge masks exceeded the inlining budget, and its vectors were boxed: 4 GFLOP/s
-     * instead of 40+).
+     * that also handled beta and edge masks exceeded C2's inlining budget and its vectors were boxed).
      */
     private static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bIdx);
             FloatVector b1 = FloatVector.fromArray(S, bp, bIdx + L);
@@ -163,12 +163,6 @@ final class SimdGemm {
             FloatVector a3 = FloatVector.broadcast(S, ap[aIdx + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[aIdx + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[aIdx + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
             aIdx += MR;
         }
         c00.intoArray(tile, 0);
@@ -179,10 +173,6 @@ final class SimdGemm {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
     }
 
     /** C[0:mr, 0:nr] = tile + beta * C (beta = 0 ignores C, even NaN), masked at the right edge. */
