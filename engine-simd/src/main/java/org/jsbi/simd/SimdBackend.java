@@ -37,6 +37,24 @@ public final class SimdBackend extends ScalarBackend {
                 + SimdConfig.preferredBits() + "), " + Parallel.threads() + " thread(s)";
     }
 
+    /**
+     * Lanes [idx, idx + L) when at least L remain, else the first {@code remaining} lanes of them. Loops call this on
+     * every step: only the tail pays for a masked load, which C2 does not compile to a SIMD instruction on AVX2.
+     */
+    private static FloatVector load(float[] a, int idx, int remaining) {
+        return remaining >= L ? FloatVector.fromArray(S, a, idx)
+                : FloatVector.fromArray(S, a, idx, S.indexInRange(0, remaining));
+    }
+
+    /** Stores the first min(L, remaining) lanes of v at idx. */
+    private static void store(FloatVector v, float[] a, int idx, int remaining) {
+        if (remaining >= L) {
+            v.intoArray(a, idx);
+        } else {
+            v.intoArray(a, idx, S.indexInRange(0, remaining));
+        }
+    }
+
     // ---- matmul -------------------------------------------------------------------------------------------------
 
     @Override
@@ -64,8 +82,8 @@ public final class SimdBackend extends ScalarBackend {
                 SimdMath.unary(op, FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
             }
             if (i < to) {
-                VectorMask<Float> m = S.indexInRange(i, to);
-                SimdMath.unary(op, FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+                int m = to - i;
+                store(SimdMath.unary(op, load(x, xOff + i, m)), y, yOff + i, m);
             }
         });
     }
@@ -76,12 +94,12 @@ public final class SimdBackend extends ScalarBackend {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
             for (int i = from; i < to; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, to);
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + i, m);
-                FloatVector yv = FloatVector.fromArray(S, y, yOff + i, m);
+                int m = to - i;
+                FloatVector xv = load(x, xOff + i, m);
+                FloatVector yv = load(y, yOff + i, m);
                 FloatVector g = SimdMath.derivative(op, xv, yv);
-                FloatVector d = FloatVector.fromArray(S, dx, dxOff + i, m);
-                g.fma(FloatVector.fromArray(S, dy, dyOff + i, m), d).intoArray(dx, dxOff + i, m);
+                FloatVector d = load(dx, dxOff + i, m);
+                store(g.fma(load(dy, dyOff + i, m), d), dx, dxOff + i, m);
             }
         });
     }
@@ -96,9 +114,8 @@ public final class SimdBackend extends ScalarBackend {
                         .intoArray(c, cOff + i);
             }
             if (i < to) {
-                VectorMask<Float> m = S.indexInRange(i, to);
-                SimdMath.binary(op, FloatVector.fromArray(S, a, aOff + i, m), FloatVector.fromArray(S, b, bOff + i, m))
-                        .intoArray(c, cOff + i, m);
+                int m = to - i;
+                store(SimdMath.binary(op, load(a, aOff + i, m), load(b, bOff + i, m)), c, cOff + i, m);
             }
         });
     }
@@ -160,8 +177,8 @@ public final class SimdBackend extends ScalarBackend {
                     SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
                 }
                 if (j < cols) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j, m), vi).intoArray(c, cr + j, m);
+                    int m = cols - j;
+                    store(SimdMath.binary(op, load(a, ar + j, m), vi), c, cr + j, m);
                 }
             }
         });
@@ -175,9 +192,8 @@ public final class SimdBackend extends ScalarBackend {
             for (int i = r0; i < r1; i++) {
                 int ar = aOff + i * lda, cr = cOff + i * ldc;
                 for (int j = 0; j < cols; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j, m), FloatVector.fromArray(S, v, vOff + j, m))
-                            .intoArray(c, cr + j, m);
+                    int m = cols - j;
+                    store(SimdMath.binary(op, load(a, ar + j, m), load(v, vOff + j, m)), c, cr + j, m);
                 }
             }
         });
@@ -249,12 +265,12 @@ public final class SimdBackend extends ScalarBackend {
         // Vectorised across columns (samples), each lane walking down its column.
         Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
             for (int j = j0; j < j1; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, j1);
+                int m = j1 - j;
                 FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                 if (op != ReduceOp.SUM) {
-                    for (int i = 0; i < rows; i++) mx = mx.max(FloatVector.fromArray(S, a, aOff + i * lda + j, m));
+                    for (int i = 0; i < rows; i++) mx = mx.max(load(a, aOff + i * lda + j, m));
                     if (op == ReduceOp.MAX) {
-                        mx.intoArray(out, outOff + j, m);
+                        store(mx, out, outOff + j, m);
                         continue;
                     }
                 }
@@ -263,7 +279,7 @@ public final class SimdBackend extends ScalarBackend {
                         : mx.blend(0f, mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN)));
                 FloatVector s = FloatVector.zero(S);
                 for (int i = 0; i < rows; i++) {
-                    FloatVector v = FloatVector.fromArray(S, a, aOff + i * lda + j, m);
+                    FloatVector v = load(a, aOff + i * lda + j, m);
                     s = s.add(op == ReduceOp.SUM ? v : SimdMath.exp(v.sub(shift)));
                 }
                 FloatVector r = op == ReduceOp.SUM ? s : SimdMath.log(s).add(shift);
@@ -272,7 +288,7 @@ public final class SimdBackend extends ScalarBackend {
                     VectorMask<Float> special = mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN));
                     r = r.blend(mx, special);
                 }
-                r.intoArray(out, outOff + j, m);
+                store(r, out, outOff + j, m);
             }
         });
     }
@@ -287,10 +303,10 @@ public final class SimdBackend extends ScalarBackend {
                 FloatVector g = FloatVector.broadcast(S, dy[dyOff + i]);
                 int xr = xOff + i * ldx, dr = dxOff + i * lddx;
                 for (int j = 0; j < cols; j += L) {
-                    VectorMask<Float> m = S.indexInRange(j, cols);
-                    FloatVector d = FloatVector.fromArray(S, dx, dr + j, m);
-                    d = d.add(reduceGrad(op, FloatVector.fromArray(S, x, xr + j, m), yv, g));
-                    d.intoArray(dx, dr + j, m);
+                    int m = cols - j;
+                    FloatVector d = load(dx, dr + j, m);
+                    d = d.add(reduceGrad(op, load(x, xr + j, m), yv, g));
+                    store(d, dx, dr + j, m);
                 }
             }
         });
@@ -302,13 +318,13 @@ public final class SimdBackend extends ScalarBackend {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
             for (int j = j0; j < j1; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, j1);
-                FloatVector yv = FloatVector.fromArray(S, y, yOff + j, m);
-                FloatVector g = FloatVector.fromArray(S, dy, dyOff + j, m);
+                int m = j1 - j;
+                FloatVector yv = load(y, yOff + j, m);
+                FloatVector g = load(dy, dyOff + j, m);
                 for (int i = 0; i < rows; i++) {
                     int xi = xOff + i * ldx + j, di = dxOff + i * lddx + j;
-                    FloatVector d = FloatVector.fromArray(S, dx, di, m);
-                    d.add(reduceGrad(op, FloatVector.fromArray(S, x, xi, m), yv, g)).intoArray(dx, di, m);
+                    FloatVector d = load(dx, di, m);
+                    store(d.add(reduceGrad(op, load(x, xi, m), yv, g)), dx, di, m);
                 }
             }
         });
@@ -331,14 +347,14 @@ public final class SimdBackend extends ScalarBackend {
         float ob1 = 1f - beta1, ob2 = 1f - beta2;
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
             for (int i = from; i < to; i += L) {
-                VectorMask<Float> k = S.indexInRange(i, to);
-                FloatVector gv = FloatVector.fromArray(S, g, gOff + i, k);
-                FloatVector mv = FloatVector.fromArray(S, m, mOff + i, k).mul(beta1).add(gv.mul(ob1));
-                FloatVector vv = FloatVector.fromArray(S, v, vOff + i, k).mul(beta2).add(gv.mul(gv).mul(ob2));
-                mv.intoArray(m, mOff + i, k);
-                vv.intoArray(v, vOff + i, k);
+                int k = to - i;
+                FloatVector gv = load(g, gOff + i, k);
+                FloatVector mv = load(m, mOff + i, k).mul(beta1).add(gv.mul(ob1));
+                FloatVector vv = load(v, vOff + i, k).mul(beta2).add(gv.mul(gv).mul(ob2));
+                store(mv, m, mOff + i, k);
+                store(vv, v, vOff + i, k);
                 FloatVector step = mv.div(c1).mul(lr).div(vv.div(c2).lanewise(VectorOperators.SQRT).add(eps));
-                FloatVector.fromArray(S, p, pOff + i, k).sub(step).intoArray(p, pOff + i, k);
+                store(load(p, pOff + i, k).sub(step), p, pOff + i, k);
             }
         });
     }
