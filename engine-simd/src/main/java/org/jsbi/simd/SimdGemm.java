@@ -24,7 +24,7 @@ final class SimdGemm {
     static final int NC = Math.max(NR, 2048 / NR * NR);
 
     /** Below this many multiply-adds a product runs on the calling thread. */
-    private static final long PARALLEL_MIN_FMAS = 1L << 18;
+    private static final long PARALLEL_MIN_FMAS = 1L << 20;
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR]});

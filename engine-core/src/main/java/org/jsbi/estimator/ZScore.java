@@ -1,0 +1,102 @@
+package org.jsbi.estimator;
+
+import java.util.Arrays;
+import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.Var;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * Independent z-scoring of each dimension, z = (v - mean) / std, with statistics from the training split (as sbi's
+ * {@code z_score_x="independent"}). Standard deviations are floored so a constant dimension does not divide by zero.
+ *
+ * @param mean per-dimension mean
+ * @param std  per-dimension standard deviation (≥ the floor)
+ */
+public record ZScore(float[] mean, float[] std) {
+
+    /** The floor on a standard deviation (sbi uses 1e-14 for θ and 1e-7 for x; one value serves both in float32). */
+    public static final float MIN_STD = 1e-7f;
+
+    public ZScore {
+        if (mean.length != std.length) {
+            throw new IllegalArgumentException("z-score mean and std lengths differ: " + mean.length + " vs " + std.length);
+        }
+        for (int i = 0; i < std.length; i++) {
+            if (!Float.isFinite(mean[i]) || !(std[i] > 0) || !Float.isFinite(std[i])) {
+                throw new IllegalArgumentException("z-score statistics of dimension " + i + " are not usable: mean "
+                        + mean[i] + ", std " + std[i]);
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** The identity: mean 0, std 1. */
+    public static ZScore identity(int dim) {
+        float[] ones = new float[dim];
+        Arrays.fill(ones, 1f);
+        return new ZScore(new float[dim], ones);
+    }
+
+    /** Statistics of the columns of a dim x n batch-major array (row i is dimension i), in double precision. */
+    public static ZScore fit(float[][] rowsByDim) {
+        int dim = rowsByDim.length;
+        float[] mean = new float[dim], std = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            float[] v = rowsByDim[d];
+            if (v.length < 2) throw new IllegalArgumentException("z-scoring needs at least 2 samples, got " + v.length);
+            double s = 0;
+            for (float f : v) s += f;
+            double m = s / v.length, ss = 0;
+            for (float f : v) ss += (f - m) * (f - m);
+            mean[d] = (float) m;
+            std[d] = (float) Math.max(Math.sqrt(ss / (v.length - 1)), MIN_STD);
+        }
+        return new ZScore(mean, std);
+    }
+
+    public int dim() {
+        return mean.length;
+    }
+
+    /** Σ log std: the log-Jacobian of the map from z back to user units. */
+    public double logScale() {
+        double s = 0;
+        for (float f : std) s += Math.log(f);
+        return s;
+    }
+
+    /** (v - mean) / std on a dim x n value, as tape operations (constants, so no gradient flows into the statistics). */
+    public Var apply(Tape tape, Var v) {
+        Backend be = tape.backend();
+        Var centred = tape.broadcastColumn(BinaryOp.SUB, v, tape.constant(Tensor.of(be, dim(), 1, mean)));
+        return tape.broadcastColumn(BinaryOp.DIV, centred, tape.constant(Tensor.of(be, dim(), 1, std)));
+    }
+
+    /** z * std + mean for a dim x n tensor, in place. */
+    public void invertInPlace(Tensor z) {
+        Backend be = z.backend();
+        int n = z.cols();
+        be.broadcastColumn(BinaryOp.MUL, dim(), n, z.storage(), 0, n, Tensor.of(be, dim(), 1, std).storage(), 0,
+                z.storage(), 0, n);
+        be.broadcastColumn(BinaryOp.ADD, dim(), n, z.storage(), 0, n, Tensor.of(be, dim(), 1, mean).storage(), 0,
+                z.storage(), 0, n);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZScore z && Arrays.equals(mean, z.mean) && Arrays.equals(std, z.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "ZScore[mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
+    }
+}

@@ -1,0 +1,78 @@
+package org.jsbi.flow;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.Var;
+import org.jsbi.backend.Backend;
+import org.jsbi.nn.Activation;
+import org.jsbi.nn.Linear;
+import org.jsbi.nn.MaskedLinear;
+import org.jsbi.nn.Module;
+import org.jsbi.random.Rng;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * A conditional MADE that outputs, for each of D inputs, an unconstrained scale and a shift that depend only on the
+ * inputs before it and on the context. The layer sequence is nflows' (use_residual_blocks=False): an initial masked
+ * layer plus a dense context layer, then per block activation → masked layer, then the masked output layer. Output
+ * rows 0..D-1 are the unconstrained scales and rows D..2D-1 the shifts.
+ */
+public final class Made implements Module {
+
+    private final int features;
+    private final MaskedLinear initial;
+    private final Linear context;
+    private final List<MaskedLinear> blocks;
+    private final MaskedLinear output;
+    private final Activation activation;
+    private final List<Parameter> parameters;
+
+    public Made(Backend be, String name, int features, int contextFeatures, int hidden, int nBlocks,
+                Activation activation, Rng rng) {
+        this.features = features;
+        this.activation = activation;
+        int[] inDeg = MadeMasks.inputDegrees(features);
+        int[] hidDeg = MadeMasks.hiddenDegrees(hidden, features);
+        this.initial = new MaskedLinear(be, name + ".initial",
+                Tensor.of(be, hidden, features, MadeMasks.hiddenMask(hidDeg, inDeg)), rng);
+        this.context = contextFeatures > 0 ? new Linear(be, name + ".context", contextFeatures, hidden, rng) : null;
+        List<MaskedLinear> bs = new ArrayList<>();
+        for (int b = 0; b < nBlocks; b++) {
+            bs.add(new MaskedLinear(be, name + ".block" + b,
+                    Tensor.of(be, hidden, hidden, MadeMasks.hiddenMask(hidDeg, hidDeg)), rng));
+        }
+        this.blocks = Collections.unmodifiableList(bs);
+        int[] outDeg = new int[2 * features];
+        for (int i = 0; i < features; i++) {
+            outDeg[i] = inDeg[i];
+            outDeg[features + i] = inDeg[i];
+        }
+        this.output = new MaskedLinear(be, name + ".output",
+                Tensor.of(be, 2 * features, hidden, MadeMasks.outputMask(outDeg, hidDeg)), rng);
+        List<Parameter> ps = new ArrayList<>(initial.parameters());
+        if (context != null) ps.addAll(context.parameters());
+        for (MaskedLinear b : blocks) ps.addAll(b.parameters());
+        ps.addAll(output.parameters());
+        this.parameters = Collections.unmodifiableList(ps);
+    }
+
+    /** 2D x n autoregressive parameters for inputs (D x n) and context (contextFeatures x n, or null). */
+    public Var forward(Tape tape, Var inputs, Var ctx) {
+        Var h = initial.forward(tape, inputs);
+        if (context != null) h = tape.add(h, context.forward(tape, ctx));
+        for (MaskedLinear b : blocks) h = b.forward(tape, activation.apply(tape, h));
+        return output.forward(tape, h);
+    }
+
+    public int features() {
+        return features;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+}

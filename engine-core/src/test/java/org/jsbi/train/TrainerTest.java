@@ -1,0 +1,108 @@
+package org.jsbi.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.ScalarBackend;
+import org.jsbi.flow.Maf;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.random.Rng;
+import org.jsbi.testing.TestSeeds;
+import org.junit.jupiter.api.Test;
+
+/** The training loop: learning, determinism, early stopping bookkeeping, interruption and bad input. */
+class TrainerTest {
+
+    private final Backend be = new ScalarBackend();
+    private final long seed = TestSeeds.seed(5L);
+    private static final EstimatorFactory SMALL_MAF = (b, td, xd, ts, xs, rng) ->
+            new Maf(b, td, xd, ts, xs, MafConfig.defaults().withTransforms(2).withHiddenFeatures(16), rng);
+
+    /** θ | x ~ N(2x + 1, 0.5²) in 1-D, x ~ N(0, 1). */
+    private static TrainingData linear(int n, long seed) {
+        Rng rng = new Rng(seed);
+        float[][] t = new float[n][1], x = new float[n][1];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = (float) rng.nextGaussian();
+            t[i][0] = (float) (2 * x[i][0] + 1 + 0.5 * rng.nextGaussian());
+        }
+        return TrainingData.of(t, x);
+    }
+
+    private static float[] weights(TrainedEstimator te) {
+        int total = 0;
+        for (Parameter p : te.estimator().parameters()) total += p.size();
+        float[] out = new float[total];
+        int o = 0;
+        for (Parameter p : te.estimator().parameters()) {
+            float[] v = p.value().toArray();
+            System.arraycopy(v, 0, out, o, v.length);
+            o += v.length;
+        }
+        return out;
+    }
+
+    @Test
+    void learnsAndIsDeterministic() {
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withLearningRate(3e-3f).withMaxEpochs(40)
+                .withSeed(seed);
+        TrainedEstimator a = Trainer.train(be, SMALL_MAF, linear(2000, seed), cfg, TrainingListener.NONE);
+        TrainingHistory h = a.history();
+        double entropy = 0.5 * Math.log(2 * Math.PI * Math.E * 0.25);
+        System.out.printf("trainer: %d epochs, best %d, val NLL %.4f (entropy %.4f), %.1f s%n", h.epochs(),
+                h.bestEpoch(), h.bestValidationLoss(), entropy, h.seconds());
+        assertTrue(h.bestValidationLoss() < entropy + 0.1, "validation NLL " + h.bestValidationLoss()
+                + " should approach the conditional entropy " + entropy + TestSeeds.replay(seed));
+        assertEquals(h.epochs(), h.validationLoss().size());
+        double min = h.validationLoss().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertEquals(min, h.bestValidationLoss(), 0.0, "the kept epoch is the best one");
+        TrainedEstimator b = Trainer.train(be, SMALL_MAF, linear(2000, seed), cfg, TrainingListener.NONE);
+        assertArrayEquals(weights(a), weights(b), "same seed, same weights" + TestSeeds.replay(seed));
+    }
+
+    @Test
+    void stopsAfterPatienceRunsOut() {
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withStopAfterEpochs(2).withMaxEpochs(500)
+                .withLearningRate(1e-2f).withSeed(seed);
+        TrainingHistory h = Trainer.train(be, SMALL_MAF, linear(500, seed), cfg, TrainingListener.NONE).history();
+        assertEquals(TrainingHistory.StopReason.CONVERGED, h.stopReason());
+        assertEquals(h.bestEpoch() + 2, h.epochs());
+    }
+
+    @Test
+    void interruptionKeepsTheBestWeightsSoFar() {
+        AtomicInteger epochs = new AtomicInteger();
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withMaxEpochs(1000).withSeed(seed);
+        TrainedEstimator te = Trainer.train(be, SMALL_MAF, linear(1000, seed), cfg,
+                (e, t, v, best, since, sec) -> {
+                    if (epochs.incrementAndGet() == 3) Thread.currentThread().interrupt();
+                });
+        assertTrue(Thread.interrupted(), "the interrupt flag stays set for the caller");
+        assertEquals(TrainingHistory.StopReason.INTERRUPTED, te.history().stopReason());
+        assertEquals(3, te.history().epochs());
+    }
+
+    @Test
+    void badInputGetsClearErrors() {
+        float[][] t = {{1f}, {2f}}, x = {{1f}, {2f}};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.of(new float[0][], new float[0][]));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingData.of(t, new float[][] {{1f}}));
+        assertTrue(e.getMessage().contains("θ has 2 rows but x has 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.of(t, new float[][] {{1f}, {Float.NaN}}));
+        assertTrue(e.getMessage().contains("simulation 1") && e.getMessage().contains("non-finite"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingData.of(new float[][] {{1f}, {2f, 3f}}, x));
+        assertTrue(e.getMessage().contains("row 1 has 2 values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.train(be, SMALL_MAF, linear(150, seed),
+                TrainingConfig.defaults(), TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("fewer than one batch of 200"), e.getMessage());
+    }
+}
