@@ -34,11 +34,6 @@ final class SimdGemm {
 
     /** Where op(A)'s elements come from; mask may be null. */
     record Operand(float[] a, int off, int ld, boolean trans, float[] mask, int maskOff) {
-        float get(int i, int p) {
-            int idx = trans ? p * ld + i : i * ld + p;
-            float v = a[off + idx];
-            return mask == null ? v : v * mask[maskOff + idx];
-        }
     }
 
     static void gemm(int m, int n, int k, float alpha, Operand a, float[] b, int bOff, int ldb, boolean transB,
@@ -128,12 +123,24 @@ final class SimdGemm {
 
     /** alpha * op(A)[ic:ic+mc, pc:pc+kc] into panels of MR rows, each stored kc x MR, zero-padded below. */
     private static void packA(Operand a, float alpha, int ic, int mc, int pc, int kc, float[] ap) {
+        float[] src = a.a(), mask = a.mask();
+        int ld = a.ld();
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
-            for (int p = 0; p < kc; p++) {
-                for (int r = 0; r < MR; r++) {
-                    ap[dst + p * MR + r] = r < mr ? alpha * a.get(ic + ir + r, pc + p) : 0f;
+            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+            for (int r = 0; r < mr; r++) {
+                int i = ic + ir + r;
+                // Element (i, p) of op(A) sits at off + i*ld + p, or off + p*ld + i when A is stored transposed.
+                int base = a.off() + (a.trans() ? i + pc * ld : i * ld + pc);
+                int step = a.trans() ? ld : 1;
+                int mBase = base - a.off() + a.maskOff();
+                if (mask == null) {
+                    for (int p = 0; p < kc; p++) ap[dst + p * MR + r] = alpha * src[base + p * step];
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * MR + r] = alpha * src[base + p * step] * mask[mBase + p * step];
+                    }
                 }
             }
         }

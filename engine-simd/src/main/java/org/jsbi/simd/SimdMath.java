@@ -23,6 +23,7 @@ final class SimdMath {
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUND_MAGIC = 12582912f;   // 1.5 * 2^23: adding it rounds to an integer
+    private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     private static final float SQRT_HALF = 0.70710678118654752f;
 
     private SimdMath() {
@@ -75,20 +76,15 @@ final class SimdMath {
 
     // ---- exp and expm1 --------------------------------------------------------------------------------------------
 
-    /** n = round(x / ln2), as a float holding an integer. */
-    private static FloatVector nearestMultipleOfLn2(FloatVector x) {
-        return x.fma(x.broadcast(LOG2E), x.broadcast(ROUND_MAGIC)).sub(ROUND_MAGIC);
+    /** t = x / ln2 + 1.5 * 2^23: its float value minus the magic is round(x / ln2), its bits minus the magic's are
+     *  the same integer, so no float-to-int conversion is needed (those are not intrinsified everywhere). */
+    private static FloatVector magicRound(FloatVector x) {
+        return x.fma(x.broadcast(LOG2E), x.broadcast(ROUND_MAGIC));
     }
 
-    /** r = x - n ln2, |r| ≤ ln2/2, in two exact-ish steps (Cody and Waite). */
+    /** r = x - n ln2, |r| ≤ ln2/2, in two steps (Cody and Waite) so that n ln2 is subtracted without rounding. */
     private static FloatVector reduce(FloatVector x, FloatVector n) {
         return n.neg().fma(x.broadcast(LN2_HI), x).add(n.neg().mul(LN2_LO));
-    }
-
-    /** 2^n for integer-valued n in [-252, 254], as two factors so that subnormal and huge results round right. */
-    private static FloatVector scale(FloatVector n) {
-        FloatVector n1 = n.mul(0.5f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        return pow2(n1).mul(pow2(n.sub(n1)));
     }
 
     /** expm1(r) for |r| ≤ ln2/2: Taylor to degree 8, Horner with FMA (error below 0.3 ulp of the result). */
@@ -103,30 +99,34 @@ final class SimdMath {
         return p.mul(r).fma(r, r);   // r + r^2 (1/2 + r/6 + ...)
     }
 
-    /** 2^k for integer-valued k in [-126, 127], built from the exponent bits. */
-    private static FloatVector pow2(FloatVector k) {
-        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return bits.reinterpretAsFloats();
+    /** 2^k for integers k in [-126, 127], built from the exponent bits. */
+    private static FloatVector pow2(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    /** Multiplies v by 2^n (n from {@link #magicRound}) in two halves, so results near overflow and in the subnormal
+     *  range round once, correctly. */
+    private static FloatVector scaleBy2n(FloatVector v, FloatVector t) {
+        IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        return v.mul(pow2(n1)).mul(pow2(n.sub(n1)));
     }
 
     static FloatVector exp(FloatVector x) {
         // Beyond these bounds exp is +inf or 0 in float; clamping keeps n small enough for two-step scaling.
         FloatVector xc = x.max(-110f).min(100f);
-        FloatVector n = nearestMultipleOfLn2(xc);
-        FloatVector n1 = n.mul(0.5f).add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        // Multiply by the two halves of 2^n one after the other: results near overflow and in the subnormal range
-        // then round once, correctly.
-        FloatVector y = expm1Small(reduce(xc, n)).add(1f).mul(pow2(n1)).mul(pow2(n.sub(n1)));
+        FloatVector t = magicRound(xc);
+        FloatVector y = scaleBy2n(expm1Small(reduce(xc, t.sub(ROUND_MAGIC))).add(1f), t);
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
     /** exp(x) - 1 without cancellation near 0. */
     static FloatVector expm1(FloatVector x) {
         FloatVector xc = x.max(-30f).min(100f);   // below -30, expm1 is -1 to float precision
-        FloatVector n = nearestMultipleOfLn2(xc);
-        FloatVector e = expm1Small(reduce(xc, n));
+        FloatVector t = magicRound(xc);
+        FloatVector e = expm1Small(reduce(xc, t.sub(ROUND_MAGIC)));
         // expm1(x) = 2^n (expm1(r) + 1) - 1 = 2^n expm1(r) + (2^n - 1); exact for n = 0.
-        FloatVector s = scale(n);
+        FloatVector s = scaleBy2n(x.broadcast(1f), t);
         FloatVector y = e.fma(s, s.sub(1f));
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
@@ -139,7 +139,9 @@ final class SimdMath {
         FloatVector xs = x.blend(x.mul(8388608f), sub);   // 2^23
         IntVector bits = (IntVector) xs.reinterpretAsInts();
         IntVector eBits = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
-        FloatVector e = ((FloatVector) eBits.convert(VectorOperators.I2F, 0)).sub(x.broadcast(0f).blend(23f, sub));
+        // The exponent as a float through the magic constant, not an int-to-float conversion.
+        FloatVector e = eBits.add(ROUND_MAGIC_BITS).reinterpretAsFloats().sub(ROUND_MAGIC)
+                .sub(x.broadcast(0f).blend(23f, sub));
         FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();   // mantissa in [1, 2)
         // Centre the mantissa on 1: m in [sqrt(1/2), sqrt(2)).
         VectorMask<Float> big = m.compare(VectorOperators.GT, 2f * SQRT_HALF);
