@@ -35,6 +35,12 @@ public final class Maf implements ConditionalDensityEstimator {
     private final List<Parameter> parameters;
 
     public Maf(Backend backend, int thetaDim, int xDim, ZScore thetaScore, ZScore xScore, MafConfig config, Rng rng) {
+        this(backend, thetaDim, xDim, thetaScore, xScore, config, rng, null);
+    }
+
+    /** As above, with given permutations (one per transform) instead of random ones: for loading saved flows. */
+    Maf(Backend backend, int thetaDim, int xDim, ZScore thetaScore, ZScore xScore, MafConfig config, Rng rng,
+        int[][] givenPermutations) {
         if (thetaDim < 1) throw new IllegalArgumentException("θ needs at least one dimension, got " + thetaDim);
         if (xDim < 0) throw new IllegalArgumentException("x dimension must be >= 0, got " + xDim);
         if (thetaScore.dim() != thetaDim || xScore.dim() != xDim) {
@@ -53,13 +59,24 @@ public final class Maf implements ConditionalDensityEstimator {
         for (int t = 0; t < config.transforms(); t++) {
             ms.add(new Made(backend, "maf" + t, thetaDim, xDim, config.hiddenFeatures(), config.blocks(),
                     config.activation(), rng));
-            permutations[t] = rng.permutation(thetaDim);
+            permutations[t] = givenPermutations != null ? checkPermutation(givenPermutations[t], thetaDim)
+                    : rng.permutation(thetaDim);
             inverses[t] = invert(permutations[t]);
         }
         this.mades = Collections.unmodifiableList(ms);
         List<Parameter> ps = new ArrayList<>();
         for (Made m : ms) ps.addAll(m.parameters());
         this.parameters = Collections.unmodifiableList(ps);
+    }
+
+    private static int[] checkPermutation(int[] p, int d) {
+        boolean[] seen = new boolean[d];
+        if (p.length != d) throw new IllegalArgumentException("a permutation of " + d + " needs " + d + " entries");
+        for (int v : p) {
+            if (v < 0 || v >= d || seen[v]) throw new IllegalArgumentException("not a permutation of 0.." + (d - 1));
+            seen[v] = true;
+        }
+        return p.clone();
     }
 
     private static int[] invert(int[] p) {

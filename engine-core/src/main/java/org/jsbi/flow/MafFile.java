@@ -1,0 +1,90 @@
+package org.jsbi.flow;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.backend.Backend;
+import org.jsbi.estimator.ZScore;
+import org.jsbi.io.ModelFile;
+import org.jsbi.io.ModelFiles;
+import org.jsbi.io.ModelFormatException;
+import org.jsbi.nn.Activation;
+import org.jsbi.random.Rng;
+
+/**
+ * Saves and loads a {@link Maf} in the model-file format (docs/MODEL-FORMAT.md): the architecture and permutations
+ * as metadata, the z-scoring and every parameter as named arrays. A loaded flow computes bit-identical log-densities
+ * and, for the same seed, identical samples.
+ */
+public final class MafFile {
+
+    static final String KIND = "maf";
+    /** Revision of this estimator's layout inside the container. */
+    static final int LAYOUT = 1;
+
+    private MafFile() {
+    }
+
+    public static ModelFile toModelFile(Maf maf) {
+        MafConfig c = maf.config();
+        ModelFile.Builder b = ModelFile.builder(KIND)
+                .meta("layout", LAYOUT)
+                .meta("thetaDim", maf.thetaDim())
+                .meta("xDim", maf.xDim())
+                .meta("transforms", c.transforms())
+                .meta("hiddenFeatures", c.hiddenFeatures())
+                .meta("blocks", c.blocks())
+                .meta("activation", c.activation().name());
+        for (int t = 0; t < c.transforms(); t++) b.meta("permutation." + t, maf.permutation(t));
+        b.vector("zscore.theta.mean", maf.thetaScore().mean()).vector("zscore.theta.std", maf.thetaScore().std());
+        b.vector("zscore.x.mean", maf.xScore().mean()).vector("zscore.x.std", maf.xScore().std());
+        for (Parameter p : maf.parameters()) b.array(p.name(), p.value().rows(), p.value().cols(), p.value().toArray());
+        return b.build();
+    }
+
+    public static void save(Maf maf, Path path) throws IOException {
+        ModelFiles.write(toModelFile(maf), path);
+    }
+
+    public static Maf load(Path path, Backend backend) throws IOException {
+        return fromModelFile(ModelFiles.read(path), backend);
+    }
+
+    public static Maf fromModelFile(ModelFile f, Backend backend) {
+        f.requireKind(KIND);
+        int layout = f.metaInt("layout");
+        if (layout != LAYOUT) {
+            throw new ModelFormatException("this MAF was saved with layout " + layout + "; this jsbi reads layout "
+                    + LAYOUT);
+        }
+        int d = f.metaInt("thetaDim"), xd = f.metaInt("xDim");
+        Activation act;
+        try {
+            act = Activation.valueOf(f.meta("activation"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("unknown activation '" + f.meta("activation") + "' in the MAF file");
+        }
+        MafConfig cfg = new MafConfig(f.metaInt("transforms"), f.metaInt("hiddenFeatures"), f.metaInt("blocks"), act);
+        int[][] perms = new int[cfg.transforms()][];
+        for (int t = 0; t < perms.length; t++) perms[t] = f.metaInts("permutation." + t);
+        ZScore ts = new ZScore(f.array("zscore.theta.mean", 1, d), f.array("zscore.theta.std", 1, d));
+        ZScore xs = new ZScore(f.array("zscore.x.mean", 1, xd), f.array("zscore.x.std", 1, xd));
+        Maf maf;
+        try {
+            maf = new Maf(backend, d, xd, ts, xs, cfg, new Rng(0), perms);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("the MAF file's architecture is inconsistent: " + e.getMessage());
+        }
+        List<Parameter> params = maf.parameters();
+        for (Parameter p : params) {
+            p.value().set(f.array(p.name(), p.value().rows(), p.value().cols()));
+        }
+        int expected = params.size() + 4;
+        if (f.arrays().size() != expected) {
+            throw new ModelFormatException("the MAF file holds " + f.arrays().size() + " arrays, expected " + expected
+                    + " for this architecture");
+        }
+        return maf;
+    }
+}
