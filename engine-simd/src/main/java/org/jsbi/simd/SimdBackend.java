@@ -76,43 +76,8 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void unary(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff) {
         float[] x = array(xs), y = array(ys);
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> map(op, x, xOff, y, yOff, from, to));
-    }
-
-    /**
-     * One loop per function, so that each loop inlines only its own function: a single loop over a switch of all of
-     * them exceeded C2's inlining budget, and the vectors of the functions left out were boxed.
-     */
-    private static void map(UnaryOp op, float[] x, int xOff, float[] y, int yOff, int from, int to) {
-        switch (op) {
-            case NEG -> {
-                for (int i = from; i < to; i += L) store(load(x, xOff + i, to - i).neg(), y, yOff + i, to - i);
-            }
-            case EXP -> {
-                for (int i = from; i < to; i += L) store(SimdMath.exp(load(x, xOff + i, to - i)), y, yOff + i, to - i);
-            }
-            case LOG -> {
-                for (int i = from; i < to; i += L) store(SimdMath.log(load(x, xOff + i, to - i)), y, yOff + i, to - i);
-            }
-            case TANH -> {
-                for (int i = from; i < to; i += L) store(SimdMath.tanh(load(x, xOff + i, to - i)), y, yOff + i, to - i);
-            }
-            case SIGMOID -> {
-                for (int i = from; i < to; i += L) {
-                    store(SimdMath.sigmoid(load(x, xOff + i, to - i)), y, yOff + i, to - i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int i = from; i < to; i += L) {
-                    store(SimdMath.softplus(load(x, xOff + i, to - i)), y, yOff + i, to - i);
-                }
-            }
-            default -> {
-                for (int i = from; i < to; i += L) {
-                    store(SimdMath.unary(op, load(x, xOff + i, to - i)), y, yOff + i, to - i);
-                }
-            }
-        }
+        UnaryKernels.Loop loop = UnaryKernels.of(op);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(x, xOff, y, yOff, from, to));
     }
 
     @Override
