@@ -168,8 +168,9 @@ final class SimdMath {
     static FloatVector log1p(FloatVector u) {
         FloatVector v = u.add(1f);
         FloatVector d = v.sub(1f);
-        FloatVector y = log(v).mul(u.div(d));
-        return y.blend(u, d.compare(VectorOperators.EQ, 0f)).blend(log(v), v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        FloatVector lv = log(v);
+        FloatVector y = lv.mul(u.div(d));
+        return y.blend(u, d.compare(VectorOperators.EQ, 0f)).blend(lv, v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
     }
 
     // ---- composites -----------------------------------------------------------------------------------------------
