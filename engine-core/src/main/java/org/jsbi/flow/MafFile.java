@@ -65,13 +65,14 @@ public final class MafFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("unknown activation '" + f.meta("activation") + "' in the MAF file");
         }
-        MafConfig cfg = new MafConfig(f.metaInt("transforms"), f.metaInt("hiddenFeatures"), f.metaInt("blocks"), act);
-        int[][] perms = new int[cfg.transforms()][];
-        for (int t = 0; t < perms.length; t++) perms[t] = f.metaInts("permutation." + t);
-        ZScore ts = new ZScore(f.array("zscore.theta.mean", 1, d), f.array("zscore.theta.std", 1, d));
-        ZScore xs = new ZScore(f.array("zscore.x.mean", 1, xd), f.array("zscore.x.std", 1, xd));
         Maf maf;
         try {
+            MafConfig cfg = new MafConfig(f.metaInt("transforms"), f.metaInt("hiddenFeatures"), f.metaInt("blocks"),
+                    act);
+            int[][] perms = new int[cfg.transforms()][];
+            for (int t = 0; t < perms.length; t++) perms[t] = f.metaInts("permutation." + t);
+            ZScore ts = new ZScore(f.array("zscore.theta.mean", 1, d), f.array("zscore.theta.std", 1, d));
+            ZScore xs = new ZScore(f.array("zscore.x.mean", 1, xd), f.array("zscore.x.std", 1, xd));
             maf = new Maf(backend, d, xd, ts, xs, cfg, new Rng(0), perms);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("the MAF file's architecture is inconsistent: " + e.getMessage());
