@@ -39,19 +39,32 @@ public final class CudaProvider implements BackendProvider {
                 if (rc != 0) return Probe.no("cuInit failed with CUDA error " + rc + " (no driver or no GPU)");
             } catch (java.lang.reflect.InvocationTargetException e) {
                 Throwable c = e.getCause();
-                return Probe.no("JCuda natives did not load: " + (c == null ? e : c.toString()));
+                return Probe.no("JCuda natives did not load: " + oneLine(c == null ? e : c));
             } catch (LinkageError e) {
-                return Probe.no("JCuda natives did not load: " + e);
+                return Probe.no("JCuda natives did not load: " + oneLine(e));
             }
             int[] count = new int[1];
             int rc = (int) driver.getMethod("cuDeviceGetCount", int[].class).invoke(null, (Object) count);
             if (rc != 0 || count[0] == 0) return Probe.no("no CUDA device (cuDeviceGetCount: " + count[0] + ")");
             return Probe.no(count[0] + " CUDA device(s) found, but the CUDA kernels are not built yet (CUDA issue)");
         } catch (LinkageError e) {
-            return Probe.no("JCuda natives did not load (no CUDA driver here?): " + e.getMessage());
+            return Probe.no("JCuda natives did not load: " + oneLine(e));
         } catch (Throwable t) {
             return Probe.no("probe failed: " + t);
         }
+    }
+
+    /**
+     * JCuda's load errors carry whole stack traces in their message; a probe reason is one line. The usual root cause,
+     * a missing driver library, is named when it is there.
+     */
+    static String oneLine(Throwable t) {
+        String msg = String.valueOf(t.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(libcuda[^:\\s]*): cannot open shared object file")
+                .matcher(msg);
+        if (m.find()) return m.group(1) + " not found (no NVIDIA driver on this machine)";
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl).trim();
     }
 
     @Override
