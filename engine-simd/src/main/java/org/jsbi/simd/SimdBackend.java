@@ -41,13 +41,13 @@ public final class SimdBackend extends ScalarBackend {
      * Lanes [idx, idx + L) when at least L remain, else the first {@code remaining} lanes of them. Loops call this on
      * every step: only the tail pays for a masked load, which C2 does not compile to a SIMD instruction on AVX2.
      */
-    private static FloatVector load(float[] a, int idx, int remaining) {
+    static FloatVector load(float[] a, int idx, int remaining) {
         return remaining >= L ? FloatVector.fromArray(S, a, idx)
                 : FloatVector.fromArray(S, a, idx, S.indexInRange(0, remaining));
     }
 
     /** Stores the first min(L, remaining) lanes of v at idx. */
-    private static void store(FloatVector v, float[] a, int idx, int remaining) {
+    static void store(FloatVector v, float[] a, int idx, int remaining) {
         if (remaining >= L) {
             v.intoArray(a, idx);
         } else {

@@ -1,7 +1,9 @@
 package org.jsbi.simd;
 
+import static org.jsbi.simd.SimdBackend.load;
+import static org.jsbi.simd.SimdBackend.store;
+
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.backend.UnaryOp;
 
 /**
@@ -13,7 +15,6 @@ import org.jsbi.backend.UnaryOp;
  */
 final class UnaryKernels {
 
-    private static final VectorSpecies<Float> S = SimdConfig.FLOAT;
     private static final int L = SimdConfig.LANES;
 
     /** y[yOff + i] = f(x[xOff + i]) for i in [from, to). */
@@ -40,19 +41,6 @@ final class UnaryKernels {
 
     static Loop of(UnaryOp op) {
         return LOOPS[op.ordinal()];
-    }
-
-    private static FloatVector load(float[] a, int idx, int remaining) {
-        return remaining >= L ? FloatVector.fromArray(S, a, idx)
-                : FloatVector.fromArray(S, a, idx, S.indexInRange(0, remaining));
-    }
-
-    private static void store(FloatVector v, float[] a, int idx, int remaining) {
-        if (remaining >= L) {
-            v.intoArray(a, idx);
-        } else {
-            v.intoArray(a, idx, S.indexInRange(0, remaining));
-        }
     }
 
     private static final class Neg implements Loop {
