@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
@@ -19,6 +18,7 @@ import org.jsbi.estimator.ZScore;
 import org.jsbi.nn.Activation;
 import org.jsbi.random.Rng;
 import org.jsbi.tensor.Tensor;
+import org.jsbi.testing.DirectionalGradCheck;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -65,7 +65,7 @@ class MafGradCheckTest {
         Backend be = new ScalarBackend();
         long seed = SEED + 1000L * c.thetaDim() + 17L * c.cfg().transforms() + c.cfg().blocks();
         Rng rng = new Rng(seed);
-        ZScore ts = randomScore(c.thetaDim(), rng), xs = randomScore(c.xDim(), rng);
+        ZScore ts = DirectionalGradCheck.randomScore(c.thetaDim(), rng), xs = DirectionalGradCheck.randomScore(c.xDim(), rng);
         Maf maf = new Maf(be, c.thetaDim(), c.xDim(), ts, xs, c.cfg(), rng);
         // Move every parameter off its initial value so that no layer is near-trivial.
         for (Parameter p : maf.parameters()) {
@@ -91,51 +91,20 @@ class MafGradCheckTest {
         double[][] p = new double[ps.size()][];
         float[][] g = new float[ps.size()][];
         for (int i = 0; i < p.length; i++) {
-            p[i] = toDouble(ps.get(i).value().toArray());
+            p[i] = DirectionalGradCheck.toDouble(ps.get(i).value().toArray());
             g[i] = ps.get(i).grad().toArray();
         }
-        double[] th64 = toDouble(theta), x64 = toDouble(x);
+        double[] th64 = DirectionalGradCheck.toDouble(theta), x64 = DirectionalGradCheck.toDouble(x);
         double l64 = meanNll64(maf, p, th64, x64, n);
         double fwdErr = Math.abs(loss.item() - l64) / Math.max(Math.abs(l64), 1e-3);
         assertTrue(fwdErr <= 1e-5, c.name() + ": float32 loss " + loss.item() + " vs float64 " + l64
                 + " (relative " + fwdErr + ")" + TestSeeds.replay(SEED));
 
-        SplittableRandom r = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
-        double[][] v = new double[p.length][];
-        for (int i = 0; i < p.length; i++) {
-            v[i] = new double[p[i].length];
-            for (int j = 0; j < v[i].length; j++) v[i][j] = r.nextDouble(-1, 1);
-        }
-        double worst = direction(c, maf, p, g, v, -1, th64, x64, n, "all parameters");
-        for (int t = 0; t < p.length; t++) {
-            worst = Math.max(worst, direction(c, maf, p, g, v, t, th64, x64, n, ps.get(t).name()));
-        }
+        List<String> names = ps.stream().map(Parameter::name).toList();
+        double worst = DirectionalGradCheck.check(c.name(), p, g, names,
+                q -> meanNll64(maf, q, th64, x64, n), TOLERANCE, seed, SEED);
         System.out.printf("MAF grad check %s: loss %.9g (float64 %.12g, relative %.3g), %d parameter tensors,"
                 + " worst relative error %.3g%n", c.name(), loss.item(), l64, fwdErr, p.length, worst);
-    }
-
-    private static double direction(Case c, Maf maf, double[][] p, float[][] g, double[][] v, int only,
-                                    double[] theta, double[] x, int n, String which) {
-        double gv = 0, scale = 0;
-        double t = 1e-6;
-        double[][] plus = new double[p.length][], minus = new double[p.length][];
-        for (int i = 0; i < p.length; i++) {
-            plus[i] = p[i].clone();
-            minus[i] = p[i].clone();
-            if (only >= 0 && i != only) continue;
-            for (int j = 0; j < p[i].length; j++) {
-                gv += g[i][j] * v[i][j];
-                scale += Math.abs(g[i][j] * v[i][j]);
-                plus[i][j] += t * v[i][j];
-                minus[i][j] -= t * v[i][j];
-            }
-        }
-        double numeric = (meanNll64(maf, plus, theta, x, n) - meanNll64(maf, minus, theta, x, n)) / (2 * t);
-        double err = Math.abs(gv - numeric) / Math.max(scale, 1e-12);
-        assertTrue(err <= TOLERANCE, String.format("%s, direction in %s: g·v = %.9g, central difference %.12g,"
-                + " Σ|g_i v_i| = %.6g, relative error %.3g > %.1g%s", c.name(), which, gv, numeric, scale, err,
-                TOLERANCE, TestSeeds.replay(SEED)));
-        return err;
     }
 
     // ---- the float64 re-implementation ---------------------------------------------------------------------------
@@ -248,18 +217,4 @@ class MafGradCheckTest {
         return s / n;
     }
 
-    private static double[] toDouble(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) d[i] = a[i];
-        return d;
-    }
-
-    private static ZScore randomScore(int dim, Rng rng) {
-        float[] m = new float[dim], s = new float[dim];
-        for (int i = 0; i < dim; i++) {
-            m[i] = (float) rng.uniform(-2, 2);
-            s[i] = (float) rng.uniform(0.3, 3);
-        }
-        return new ZScore(m, s);
-    }
 }

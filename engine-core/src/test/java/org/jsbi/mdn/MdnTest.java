@@ -16,6 +16,7 @@ import org.jsbi.optim.Adam;
 import org.jsbi.optim.AdamConfig;
 import org.jsbi.random.Rng;
 import org.jsbi.tensor.Tensor;
+import org.jsbi.testing.DirectionalGradCheck;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +27,8 @@ class MdnTest {
 
     private Mdn perturbed(int thetaDim, int xDim, MdnConfig cfg, long seed) {
         Rng rng = new Rng(seed);
-        Mdn mdn = new Mdn(be, thetaDim, xDim, MdnGradCheckTest.randomScore(thetaDim, rng),
-                MdnGradCheckTest.randomScore(xDim, rng), cfg, rng);
+        Mdn mdn = new Mdn(be, thetaDim, xDim, DirectionalGradCheck.randomScore(thetaDim, rng),
+                DirectionalGradCheck.randomScore(xDim, rng), cfg, rng);
         MdnTesting.perturb(mdn, rng, 0.2);
         return mdn;
     }
@@ -90,8 +91,8 @@ class MdnTest {
     @Test
     void customInitialisationGivesUniformWeightsAndIdentityCovariancesInZSpace() {
         Rng rng = new Rng(SEED);
-        ZScore ts = MdnGradCheckTest.randomScore(3, rng);
-        Mdn mdn = new Mdn(be, 3, 2, ts, MdnGradCheckTest.randomScore(2, rng), MdnConfig.defaults(), rng);
+        ZScore ts = DirectionalGradCheck.randomScore(3, rng);
+        Mdn mdn = new Mdn(be, 3, 2, ts, DirectionalGradCheck.randomScore(2, rng), MdnConfig.defaults(), rng);
         for (int trial = 0; trial < 5; trial++) {
             GaussianMixture g = mdn.mixture(randomX(mdn, rng));
             for (int c = 0; c < 10; c++) {
