@@ -1,0 +1,151 @@
+package org.jsbi.dist;
+
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+import org.jsbi.random.Rng;
+
+/** A Gaussian N(μ, Σ) with full covariance, held through the Cholesky factor L (Σ = L Lᵀ), in double precision. */
+public final class MultivariateGaussian implements Prior {
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private final double[] mean;
+    private final double[] lower;   // L, row-major d x d
+    private final double logNormaliser;
+
+    MultivariateGaussian(double[] mean, double[][] covariance) {
+        if (mean == null || covariance == null) throw new IllegalArgumentException("μ and Σ must be given, got null");
+        int d = mean.length;
+        if (d == 0) throw new IllegalArgumentException("a Gaussian prior needs at least one dimension");
+        if (covariance.length != d) {
+            throw new IllegalArgumentException("μ has " + d + " values but Σ has " + covariance.length + " rows");
+        }
+        DMatrixRMaj cov = new DMatrixRMaj(d, d);
+        for (int i = 0; i < d; i++) {
+            if (!Double.isFinite(mean[i])) throw new IllegalArgumentException("μ[" + i + "] = " + mean[i] + " is not finite");
+            if (covariance[i] == null || covariance[i].length != d) {
+                throw new IllegalArgumentException("Σ row " + i + " must have " + d + " values");
+            }
+            for (int j = 0; j < d; j++) {
+                double v = covariance[i][j];
+                if (!Double.isFinite(v)) throw new IllegalArgumentException("Σ[" + i + "][" + j + "] = " + v + " is not finite");
+                if (Math.abs(v - covariance[j][i]) > 1e-9 * Math.max(1.0, Math.abs(v))) {
+                    throw new IllegalArgumentException("Σ is not symmetric: Σ[" + i + "][" + j + "] = " + v + " but Σ["
+                            + j + "][" + i + "] = " + covariance[j][i]);
+                }
+                cov.set(i, j, 0.5 * (v + covariance[j][i]));
+            }
+        }
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+        if (!chol.decompose(cov)) {
+            throw new IllegalArgumentException("Σ is not positive definite (its Cholesky factorisation failed)");
+        }
+        DMatrixRMaj l = chol.getT(null);
+        double logDet = 0;
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) l.set(i, j, 0);
+            logDet += 2 * Math.log(l.get(i, i));
+        }
+        this.mean = mean.clone();
+        this.lower = l.data.clone();
+        this.logNormaliser = -0.5 * (d * LOG_2PI + logDet);
+    }
+
+    /** N(μ, P⁻¹) from a precision matrix P, as the Bernoulli GLM task states its prior. */
+    static MultivariateGaussian fromPrecision(double[] mean, double[][] precision) {
+        int d = precision.length;
+        DMatrixRMaj p = new DMatrixRMaj(precision);
+        DMatrixRMaj cov = new DMatrixRMaj(d, d);
+        if (!CommonOps_DDRM.invertSPD(p, cov)) {
+            throw new IllegalArgumentException("the precision matrix is not positive definite");
+        }
+        double[][] c = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) c[i][j] = 0.5 * (cov.get(i, j) + cov.get(j, i));
+        }
+        return new MultivariateGaussian(mean, c);
+    }
+
+    @Override
+    public int dim() {
+        return mean.length;
+    }
+
+    /** Σ, reassembled from its factor. */
+    public double[][] covariance() {
+        int d = mean.length;
+        double[][] c = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int k = 0; k <= Math.min(i, j); k++) s += lower[i * d + k] * lower[j * d + k];
+                c[i][j] = s;
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public float[][] sample(int n, Rng rng) {
+        Priors.checkCount(n);
+        int d = mean.length;
+        float[][] out = new float[n][d];
+        double[] z = new double[d];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < d; i++) z[i] = rng.nextGaussian();
+            for (int i = 0; i < d; i++) {
+                double v = mean[i];
+                for (int k = 0; k <= i; k++) v += lower[i * d + k] * z[k];
+                out[s][i] = (float) v;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public double logProb(float[] theta) {
+        checkParameters(theta);
+        int d = mean.length;
+        // Solve L y = θ − μ by forward substitution; the quadratic form is |y|².
+        double[] y = new double[d];
+        double q = 0;
+        for (int i = 0; i < d; i++) {
+            double r = theta[i] - mean[i];
+            for (int k = 0; k < i; k++) r -= lower[i * d + k] * y[k];
+            y[i] = r / lower[i * d + i];
+            q += y[i] * y[i];
+        }
+        return logNormaliser - 0.5 * q;
+    }
+
+    @Override
+    public boolean inSupport(float[] theta) {
+        checkParameters(theta);
+        return true;
+    }
+
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public double[] stddev() {
+        int d = mean.length;
+        double[] s = new double[d];
+        for (int i = 0; i < d; i++) {
+            double v = 0;
+            for (int k = 0; k <= i; k++) v += lower[i * d + k] * lower[i * d + k];
+            s[i] = Math.sqrt(v);
+        }
+        return s;
+    }
+
+    @Override
+    public String describe() {
+        return "Gaussian[dim=" + mean.length + ", mean=" + Arrays.toString(mean) + "]";
+    }
+}

@@ -1,0 +1,16 @@
+package org.jsbi.simulation;
+
+/** A simulation run was interrupted; {@link #completed()} holds every simulation finished before the interruption. */
+public final class SimulationInterruptedException extends RuntimeException {
+
+    private final transient SimulationSet completed;
+
+    public SimulationInterruptedException(SimulationSet completed) {
+        super("simulation interrupted after " + completed.simulated() + " simulations; the finished ones are kept");
+        this.completed = completed;
+    }
+
+    public SimulationSet completed() {
+        return completed;
+    }
+}

@@ -1,0 +1,112 @@
+package org.jsbi.simulation;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsbi.backend.Parallel;
+import org.jsbi.dist.Prior;
+import org.jsbi.random.Rng;
+
+/**
+ * Runs a simulator over many parameter sets: in waves spread over the {@link Parallel} pool, with progress between
+ * waves, and interruptible between waves without losing finished work. Results depend only on the seed, never on
+ * the wave size or thread count, because each simulation's noise is keyed by its global index.
+ */
+public final class Simulations {
+
+    /** Simulations per wave and thread: large enough to amortise dispatch, small enough for timely progress. */
+    static final int CHUNK = 512;
+
+    private Simulations() {
+    }
+
+    /** Draws n parameter sets from the prior (seeded) and simulates them. */
+    public static SimulationSet run(Simulator sim, Prior prior, int n, long seed) {
+        return run(sim, prior, n, seed, SimulationListener.NONE);
+    }
+
+    public static SimulationSet run(Simulator sim, Prior prior, int n, long seed, SimulationListener listener) {
+        if (sim == null || prior == null) throw new IllegalArgumentException("simulator and prior must be given");
+        if (n < 1) throw new IllegalArgumentException("the number of simulations must be >= 1, got " + n);
+        if (prior.dim() != sim.parameterDim()) {
+            throw new IllegalArgumentException("the prior has dimension " + prior.dim() + " but " + sim.name() + " takes "
+                    + sim.parameterDim() + " parameters");
+        }
+        // The prior's draws use a stream separate from the simulator's noise (which is keyed by seed and index).
+        float[][] theta = prior.sample(n, new Rng(seed ^ 0x5DEECE66DL));
+        float[][] x = new float[n][];
+        long t0 = System.nanoTime();
+        int wave = CHUNK * Parallel.threads();
+        int done = 0;
+        long nonFinite = 0;
+        while (done < n) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SimulationInterruptedException(keepFinite(theta, x, done));
+            }
+            int count = Math.min(wave, n - done);
+            simulateRows(sim, theta, done, count, seed, x);
+            for (int i = done; i < done + count; i++) {
+                if (!allFinite(x[i])) nonFinite++;
+            }
+            done += count;
+            listener.progress(done, n, nonFinite, (System.nanoTime() - t0) * 1e-9);
+        }
+        return keepFinite(theta, x, n);
+    }
+
+    /**
+     * Simulates the given parameter sets (numbered from 0 for the noise), keeping non-finite rows as they are; for
+     * posterior predictive checks.
+     */
+    public static float[][] simulate(Simulator sim, float[][] theta, long seed) {
+        if (theta == null || theta.length == 0) throw new IllegalArgumentException("no parameter sets to simulate");
+        float[][] x = new float[theta.length][];
+        simulateRows(sim, theta, 0, theta.length, seed, x);
+        return x;
+    }
+
+    private static void simulateRows(Simulator sim, float[][] theta, int first, int count, long seed, float[][] x) {
+        int d = sim.parameterDim(), xd = sim.dataDim();
+        Parallel.forRange(count, 64, 8, (from, to) -> {
+            int m = to - from;
+            float[] values = new float[m * d];
+            for (int i = 0; i < m; i++) {
+                float[] row = theta[first + from + i];
+                if (row.length != d) {
+                    throw new IllegalArgumentException("parameter set " + (first + from + i) + " has " + row.length
+                            + " values but " + sim.name() + " takes " + d);
+                }
+                System.arraycopy(row, 0, values, i * d, d);
+            }
+            ParameterBatch batch = new ParameterBatch(values, m, d, first + from);
+            batch.check(sim);
+            float[] out = new float[m * xd];
+            sim.simulate(batch, seed, out);
+            for (int i = 0; i < m; i++) {
+                float[] r = new float[xd];
+                System.arraycopy(out, i * xd, r, 0, xd);
+                x[first + from + i] = r;
+            }
+        });
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float f : v) {
+            if (!Float.isFinite(f)) return false;
+        }
+        return true;
+    }
+
+    private static SimulationSet keepFinite(float[][] theta, float[][] x, int upTo) {
+        List<float[]> keptTheta = new ArrayList<>(upTo), keptX = new ArrayList<>(upTo);
+        int excluded = 0;
+        for (int i = 0; i < upTo; i++) {
+            if (allFinite(x[i])) {
+                keptTheta.add(theta[i]);
+                keptX.add(x[i]);
+            } else {
+                excluded++;
+            }
+        }
+        return new SimulationSet(keptTheta.toArray(float[][]::new), keptX.toArray(float[][]::new), excluded);
+    }
+}

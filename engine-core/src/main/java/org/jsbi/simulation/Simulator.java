@@ -1,0 +1,26 @@
+package org.jsbi.simulation;
+
+/**
+ * A batched simulator: parameter sets in, summary data out. Any user model implements this.
+ *
+ * <p>Contract: the noise of the batch's row i is a function of (seed, {@code batch.firstIndex() + i}) only — use
+ * {@link org.jsbi.random.CounterRandom} — so a simulation's result does not depend on batch size, chunking or thread
+ * count. A simulation that fails or diverges writes NaN into its own row and leaves the others intact; invalid
+ * parameters (wrong dimension, outside the model's domain) raise an {@link IllegalArgumentException} naming the
+ * parameter. Implementations must be safe to call from several threads at once on different batches.
+ */
+public interface Simulator {
+
+    /** A short name for logs and files, e.g. {@code two_moons}. */
+    String name();
+
+    int parameterDim();
+
+    int dataDim();
+
+    /**
+     * Simulates every row of the batch into {@code out}, row-major: row i's data at {@code out[i * dataDim()] ..}.
+     * {@code out} holds at least {@code batch.count() * dataDim()} values.
+     */
+    void simulate(ParameterBatch batch, long seed, float[] out);
+}
