@@ -1,0 +1,93 @@
+package org.jsbi.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.jsbi.backend.Parallel;
+import org.jsbi.dist.Priors;
+import org.jsbi.random.CounterRandom;
+import org.junit.jupiter.api.Test;
+
+class SimulationsTest {
+
+    /** x = θ + noise, and NaN when θ₀ < −0.8 (a stand-in for a diverging model). */
+    static final class NoisyShift implements Simulator {
+        public String name() {
+            return "noisy_shift";
+        }
+
+        public int parameterDim() {
+            return 2;
+        }
+
+        public int dataDim() {
+            return 2;
+        }
+
+        public void simulate(ParameterBatch batch, long seed, float[] out) {
+            batch.check(this);
+            for (int i = 0; i < batch.count(); i++) {
+                CounterRandom r = new CounterRandom(seed, batch.firstIndex() + i, 0);
+                for (int d = 0; d < 2; d++) {
+                    out[i * 2 + d] = batch.get(i, 0) < -0.8f ? Float.NaN : batch.get(i, d) + (float) (0.1 * r.nextGaussian());
+                }
+            }
+        }
+    }
+
+    @Test
+    void excludesNonFiniteRowsAndCountsThem() {
+        AtomicLong lastDone = new AtomicLong();
+        SimulationSet s = Simulations.run(new NoisyShift(), Priors.boxUniform(2, -1, 1), 5000, 11,
+                (done, total, nonFinite, sec) -> lastDone.set(done));
+        assertEquals(5000, lastDone.get());
+        assertEquals(5000, s.simulated());
+        // P(θ₀ < −0.8) = 0.1
+        assertEquals(500, s.excludedNonFinite(), 70);
+        for (int i = 0; i < s.size(); i++) {
+            assertTrue(s.theta()[i][0] >= -0.8f);
+            assertTrue(Float.isFinite(s.x()[i][0]));
+        }
+    }
+
+    @Test
+    void resultDoesNotDependOnThreads() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            SimulationSet one = Simulations.run(new NoisyShift(), Priors.boxUniform(2, -1, 1), 3000, 5);
+            Parallel.setThreads(2);
+            SimulationSet two = Simulations.run(new NoisyShift(), Priors.boxUniform(2, -1, 1), 3000, 5);
+            assertEquals(one.size(), two.size());
+            for (int i = 0; i < one.size(); i++) assertArrayEquals(one.x()[i], two.x()[i]);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void interruptionKeepsFinishedWork() {
+        Thread.currentThread().interrupt();
+        try {
+            SimulationInterruptedException e = assertThrows(SimulationInterruptedException.class,
+                    () -> Simulations.run(new NoisyShift(), Priors.boxUniform(2, -1, 1), 3000, 5));
+            assertEquals(0, e.completed().simulated());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void badInput() {
+        NoisyShift sim = new NoisyShift();
+        assertThrows(IllegalArgumentException.class, () -> Simulations.run(sim, Priors.boxUniform(3, -1, 1), 10, 1));
+        assertThrows(IllegalArgumentException.class, () -> Simulations.run(sim, Priors.boxUniform(2, -1, 1), 0, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Simulations.simulate(sim, new float[][] {{0, Float.NaN}}, 1));
+        assertTrue(e.getMessage().contains("parameter 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SimulationSet(new float[0][], new float[0][], 3).toTrainingData());
+    }
+}
