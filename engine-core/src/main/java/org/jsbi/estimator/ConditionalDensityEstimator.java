@@ -1,6 +1,7 @@
 package org.jsbi.estimator;
 
 import org.jsbi.autodiff.Tape;
+import org.jsbi.backend.Backend;
 import org.jsbi.autodiff.Var;
 import org.jsbi.nn.Module;
 import org.jsbi.random.Rng;
@@ -14,6 +15,9 @@ import org.jsbi.tensor.Tensor;
  * so a saved estimator is self-contained.
  */
 public interface ConditionalDensityEstimator extends Module {
+
+    /** The backend the estimator's weights live on and its kernels run on. */
+    Backend backend();
 
     int thetaDim();
 

@@ -1,0 +1,70 @@
+package org.jsbi.inference;
+
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.dist.Prior;
+import org.jsbi.simulation.SimulationListener;
+import org.jsbi.simulation.SimulationSet;
+import org.jsbi.simulation.Simulations;
+import org.jsbi.simulation.Simulator;
+import org.jsbi.train.TrainedEstimator;
+import org.jsbi.train.Trainer;
+import org.jsbi.train.TrainingListener;
+
+/**
+ * Amortized (single-round) neural posterior estimation (Papamakarios &amp; Murray 2016; Greenberg et al. 2019 with the
+ * prior as proposal): simulate (θ, x) from the prior, fit q(θ | x) by maximum likelihood, and use it as the posterior
+ * for any observation. Non-finite simulations are excluded and counted.
+ *
+ * <pre>{@code
+ * NpeResult r = new Npe(NpeConfig.defaults()).run(simulator, prior, 10_000, seed);
+ * float[][] samples = r.posterior(prior).sample(10_000, xObserved, seed);
+ * }</pre>
+ */
+public final class Npe {
+
+    private final NpeConfig config;
+    private final Backend backend;
+
+    public Npe(NpeConfig config) {
+        this(config, Backends.current());
+    }
+
+    public Npe(NpeConfig config, Backend backend) {
+        if (config == null || backend == null) throw new IllegalArgumentException("config and backend must be given");
+        this.config = config;
+        this.backend = backend;
+    }
+
+    public NpeConfig config() {
+        return config;
+    }
+
+    /** Simulates n prior draws and trains on them. */
+    public NpeResult run(Simulator simulator, Prior prior, int n, long seed) {
+        return run(simulator, prior, n, seed, SimulationListener.NONE, TrainingListener.NONE);
+    }
+
+    public NpeResult run(Simulator simulator, Prior prior, int n, long seed, SimulationListener simulationListener,
+                         TrainingListener trainingListener) {
+        long t0 = System.nanoTime();
+        SimulationSet data = Simulations.run(simulator, prior, n, seed, simulationListener);
+        double simSeconds = (System.nanoTime() - t0) * 1e-9;
+        NpeResult trained = train(data, trainingListener);
+        return new NpeResult(trained.trained(), trained.simulationsUsed(), data.excludedNonFinite(), simSeconds,
+                trained.trainingSeconds());
+    }
+
+    /** Trains on simulations already made (their non-finite rows already excluded by {@link Simulations}). */
+    public NpeResult train(SimulationSet data) {
+        return train(data, TrainingListener.NONE);
+    }
+
+    public NpeResult train(SimulationSet data, TrainingListener listener) {
+        if (data == null) throw new IllegalArgumentException("no simulation set given");
+        long t0 = System.nanoTime();
+        TrainedEstimator trained = Trainer.train(backend, config.estimator(), data.toTrainingData(), config.training(),
+                listener == null ? TrainingListener.NONE : listener);
+        return new NpeResult(trained, data.size(), data.excludedNonFinite(), 0, (System.nanoTime() - t0) * 1e-9);
+    }
+}

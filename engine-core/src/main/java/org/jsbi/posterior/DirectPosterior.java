@@ -1,0 +1,264 @@
+package org.jsbi.posterior;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.Var;
+import org.jsbi.backend.Backend;
+import org.jsbi.dist.Prior;
+import org.jsbi.estimator.ConditionalDensityEstimator;
+import org.jsbi.random.Rng;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * The posterior p(θ | x) ∝ q(θ | x)·1[θ ∈ support(prior)] of a trained conditional density estimator (NPE): samples
+ * by drawing from q and rejecting draws outside the prior's support; log-densities renormalised by the acceptance
+ * rate (the "leakage" correction); MAP by gradient ascent. Thread-safe for concurrent sampling.
+ */
+public final class DirectPosterior {
+
+    private static final System.Logger LOG = System.getLogger(DirectPosterior.class.getName());
+
+    private final ConditionalDensityEstimator estimator;
+    private final Prior prior;
+    private final PosteriorConfig config;
+    private final Map<ObservationKey, Double> acceptance = new ConcurrentHashMap<>();
+
+    public DirectPosterior(ConditionalDensityEstimator estimator, Prior prior, PosteriorConfig config) {
+        if (estimator == null || prior == null || config == null) {
+            throw new IllegalArgumentException("estimator, prior and config must be given");
+        }
+        if (estimator.thetaDim() != prior.dim()) {
+            throw new IllegalArgumentException("the estimator models " + estimator.thetaDim()
+                    + " parameters but the prior has dimension " + prior.dim());
+        }
+        this.estimator = estimator;
+        this.prior = prior;
+        this.config = config;
+    }
+
+    public ConditionalDensityEstimator estimator() {
+        return estimator;
+    }
+
+    public Prior prior() {
+        return prior;
+    }
+
+    public PosteriorConfig config() {
+        return config;
+    }
+
+    public int thetaDim() {
+        return estimator.thetaDim();
+    }
+
+    public int xDim() {
+        return estimator.xDim();
+    }
+
+    /** n posterior samples for observation x, one row each. */
+    public float[][] sample(int n, float[] x, long seed) {
+        return sample(n, x, seed, SamplingListener.NONE);
+    }
+
+    /**
+     * n posterior samples for observation x, one row each, by rejection of out-of-support draws. Stops with a
+     * {@link SamplingIncompleteException} (holding what was accepted) at the time limit or on interruption.
+     */
+    public float[][] sample(int n, float[] x, long seed, SamplingListener listener) {
+        InvalidObservationException.check(x, estimator.xDim());
+        if (n < 0) throw new IllegalArgumentException("number of samples must be >= 0, got " + n);
+        Rng rng = new Rng(seed);
+        int d = estimator.thetaDim();
+        List<float[]> kept = new ArrayList<>(n);
+        long proposed = 0;
+        long t0 = System.nanoTime();
+        boolean warned = false;
+        float[] row = new float[d];
+        while (kept.size() < n) {
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SamplingIncompleteException("was interrupted", kept.toArray(float[][]::new), n, proposed, seconds);
+            }
+            if (seconds > config.timeLimitSeconds()) {
+                throw new SamplingIncompleteException("hit its time limit of " + config.timeLimitSeconds() + " s",
+                        kept.toArray(float[][]::new), n, proposed, seconds);
+            }
+            int missing = n - kept.size();
+            // Size the next pass from the acceptance seen so far (optimistic at first), with 10% slack.
+            double acc = proposed == 0 ? 1.0 : Math.max(kept.size(), 1) / (double) proposed;
+            int m = (int) Math.min(config.maxProposalBatch(), Math.max(1_000, Math.ceil(missing / acc * 1.1)));
+            Tensor draws = estimator.sample(m, x, rng);
+            proposed += m;
+            for (int j = 0; j < m && kept.size() < n; j++) {
+                boolean finite = true;
+                for (int k = 0; k < d; k++) {
+                    row[k] = draws.get(k, j);
+                    finite &= Float.isFinite(row[k]);
+                }
+                if (finite && prior.inSupport(row)) kept.add(row.clone());
+            }
+            if (!warned && proposed >= 10_000 && kept.size() < 0.01 * proposed) {
+                warned = true;
+                LOG.log(System.Logger.Level.WARNING, String.format("only %.3f%% of posterior draws fall inside the prior "
+                        + "support; sampling will be slow", 100.0 * kept.size() / proposed));
+            }
+            listener.progress(kept.size(), n, proposed, (System.nanoTime() - t0) * 1e-9);
+        }
+        return kept.toArray(float[][]::new);
+    }
+
+    /** n samples for each of several observations; observation i uses seed + i. */
+    public float[][][] sample(int n, float[][] xs, long seed) {
+        if (xs == null || xs.length == 0) throw new InvalidObservationException("no observations given");
+        for (float[] x : xs) InvalidObservationException.check(x, estimator.xDim());
+        float[][][] out = new float[xs.length][][];
+        for (int i = 0; i < xs.length; i++) out[i] = sample(n, xs[i], seed + i);
+        return out;
+    }
+
+    /**
+     * The fraction of the estimator's mass inside the prior support for observation x, estimated from
+     * {@link PosteriorConfig#leakageSamples()} draws and cached per observation.
+     */
+    public double acceptanceRate(float[] x) {
+        InvalidObservationException.check(x, estimator.xDim());
+        return acceptance.computeIfAbsent(new ObservationKey(x.clone()), k -> {
+            int m = config.leakageSamples();
+            Tensor draws = estimator.sample(m, x, new Rng(0x1EA4A6EL ^ Arrays.hashCode(x)));
+            int d = estimator.thetaDim(), in = 0;
+            float[] row = new float[d];
+            for (int j = 0; j < m; j++) {
+                for (int c = 0; c < d; c++) row[c] = draws.get(c, j);
+                if (isFinite(row) && prior.inSupport(row)) in++;
+            }
+            if (in == 0) {
+                LOG.log(System.Logger.Level.WARNING, "none of " + m + " posterior draws fell inside the prior support;"
+                        + " the leakage correction uses 1/" + m);
+            }
+            return Math.max(in, 1) / (double) m;
+        });
+    }
+
+    /** log p(θ | x) of each row: log q(θ | x) − log(acceptance rate), and −∞ outside the prior support. */
+    public double[] logProb(float[][] theta, float[] x) {
+        double[] lp = logProbUncorrected(theta, x);
+        double logAcc = Math.log(acceptanceRate(x));
+        for (int i = 0; i < lp.length; i++) lp[i] -= logAcc;
+        return lp;
+    }
+
+    /** log q(θ | x) restricted to the support, without the leakage correction. */
+    public double[] logProbUncorrected(float[][] theta, float[] x) {
+        InvalidObservationException.check(x, estimator.xDim());
+        int n = theta.length, d = estimator.thetaDim();
+        for (int i = 0; i < n; i++) prior.checkParameters(theta[i]);
+        Backend be = estimator.backend();
+        float[] tb = new float[d * n], xb = new float[x.length * n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) tb[c * n + i] = theta[i][c];
+        }
+        for (int c = 0; c < x.length; c++) Arrays.fill(xb, c * n, (c + 1) * n, x[c]);
+        double[] out = new double[n];
+        if (n == 0) return out;
+        float[] q = estimator.logProb(Tensor.of(be, d, n, tb), Tensor.of(be, x.length, n, xb));
+        for (int i = 0; i < n; i++) out[i] = prior.inSupport(theta[i]) ? q[i] : Double.NEGATIVE_INFINITY;
+        return out;
+    }
+
+    /**
+     * The maximum a-posteriori θ for x: the best of {@link PosteriorConfig#mapStarts()} posterior samples, refined by
+     * Adam ascent of log q(θ | x) from the ten best of them (steps leaving the support are not taken).
+     */
+    public float[] map(float[] x, long seed) {
+        float[][] starts = sample(config.mapStarts(), x, seed);
+        double[] lp = logProbUncorrected(starts, x);
+        Integer[] order = new Integer[starts.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(lp[b], lp[a]));
+        int k = Math.min(10, starts.length), d = estimator.thetaDim();
+        float[][] cur = new float[k][];
+        double[] curLp = new double[k];
+        for (int i = 0; i < k; i++) {
+            cur[i] = starts[order[i]].clone();
+            curLp[i] = lp[order[i]];
+        }
+        float[] std = estimator.thetaScore().std();
+        double[][] m1 = new double[k][d], m2 = new double[k][d];
+        double lr = config.mapLearningRate(), b1 = 0.9, b2 = 0.999;
+        for (int step = 1; step <= config.mapSteps(); step++) {
+            float[][] grad = gradient(cur, x);
+            float[][] next = new float[k][d];
+            for (int i = 0; i < k; i++) {
+                for (int c = 0; c < d; c++) {
+                    // Ascend in z-scored units so one learning rate suits parameters of any scale.
+                    double g = grad[i][c] * std[c];
+                    m1[i][c] = b1 * m1[i][c] + (1 - b1) * g;
+                    m2[i][c] = b2 * m2[i][c] + (1 - b2) * g * g;
+                    double mh = m1[i][c] / (1 - Math.pow(b1, step)), vh = m2[i][c] / (1 - Math.pow(b2, step));
+                    next[i][c] = (float) (cur[i][c] + lr * std[c] * mh / (Math.sqrt(vh) + 1e-8));
+                }
+                if (!isFinite(next[i]) || !prior.inSupport(next[i])) next[i] = cur[i];
+            }
+            double[] nextLp = logProbUncorrected(next, x);
+            for (int i = 0; i < k; i++) {
+                if (nextLp[i] >= curLp[i]) {
+                    cur[i] = next[i];
+                    curLp[i] = nextLp[i];
+                }
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < k; i++) {
+            if (curLp[i] > curLp[best]) best = i;
+        }
+        return cur[best];
+    }
+
+    /** ∂ log q(θ | x) / ∂θ for each row, through the estimator's autodiff graph. */
+    private float[][] gradient(float[][] theta, float[] x) {
+        int n = theta.length, d = estimator.thetaDim();
+        Backend be = estimator.backend();
+        float[] tb = new float[d * n], xb = new float[x.length * n];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) tb[c * n + i] = theta[i][c];
+        }
+        for (int c = 0; c < x.length; c++) Arrays.fill(xb, c * n, (c + 1) * n, x[c]);
+        Tape tape = Tape.recording(be);
+        Var th = tape.variable(Tensor.of(be, d, n, tb));
+        Var lp = estimator.logProb(tape, th, tape.constant(Tensor.of(be, x.length, n, xb)));
+        tape.backward(tape.sum(lp));
+        for (Parameter p : estimator.parameters()) p.zeroGrad();
+        float[][] g = new float[n][d];
+        Tensor gt = th.grad();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) g[i][c] = gt.get(c, i);
+        }
+        return g;
+    }
+
+    private static boolean isFinite(float[] v) {
+        for (float f : v) {
+            if (!Float.isFinite(f)) return false;
+        }
+        return true;
+    }
+
+    /** An observation as a map key, compared by value. */
+    private record ObservationKey(float[] x) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ObservationKey k && Arrays.equals(x, k.x);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(x);
+        }
+    }
+}
