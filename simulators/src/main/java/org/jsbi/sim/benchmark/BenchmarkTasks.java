@@ -25,7 +25,8 @@ public final class BenchmarkTasks {
         FACTORIES.put(BernoulliGlmRaw.NAME, BernoulliGlmRaw::new);
         FACTORIES.put(GaussianMixture.NAME, GaussianMixture::new);
         FACTORIES.put(TwoMoons.NAME, TwoMoons::new);
-        // sir and lotka_volterra (the ODE tasks) are registered here by their own change.
+        FACTORIES.put(Sir.NAME, Sir::new);
+        FACTORIES.put(LotkaVolterra.NAME, LotkaVolterra::new);
     }
 
     private static final Map<String, BenchmarkTask> MADE = new ConcurrentHashMap<>();

@@ -31,7 +31,9 @@ class BenchmarkTasksTest {
             "bernoulli_glm", new int[] {10, 10},
             "bernoulli_glm_raw", new int[] {10, 100},
             "gaussian_mixture", new int[] {2, 2},
-            "two_moons", new int[] {2, 2});
+            "two_moons", new int[] {2, 2},
+            "sir", new int[] {2, 10},
+            "lotka_volterra", new int[] {4, 20});
 
     static List<String> names() {
         return BenchmarkTasks.names();
@@ -40,7 +42,7 @@ class BenchmarkTasksTest {
     @Test
     void registryListsTheTasksInTheBenchmarksOrder() {
         assertEquals(List.of("gaussian_linear", "gaussian_linear_uniform", "slcp", "slcp_distractors", "bernoulli_glm",
-                "bernoulli_glm_raw", "gaussian_mixture", "two_moons"), BenchmarkTasks.names());
+                "bernoulli_glm_raw", "gaussian_mixture", "two_moons", "sir", "lotka_volterra"), BenchmarkTasks.names());
         assertEquals(BenchmarkTasks.names().size(), BenchmarkTasks.all().size());
         assertSame(BenchmarkTasks.byName("two_moons"), BenchmarkTasks.byName(" Two-Moons "));
     }

@@ -51,8 +51,8 @@ class LotkaVolterraTest {
         StringBuilder table = new StringBuilder();
         double all = 0;
         for (int obs = 1; obs <= 10; obs++) {
-            double[] theta = ReferenceData.trueParameters("lotka_volterra", obs);
-            double[] x = ReferenceData.observation("lotka_volterra", obs);
+            double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("lotka_volterra", obs));
+            double[] x = TaskTesting.asDoubles(ReferenceData.observation("lotka_volterra", obs));
             double[] u = noiseFree(theta);
             double mean = 0, ss = 0;
             double[] r = new double[20];
@@ -80,7 +80,7 @@ class LotkaVolterraTest {
         // to ~40× the per-step tolerance scale 1e-8 + 1e-8·|u| (obs6), as phase errors accumulate on an orbit.
         double worstRel = 0, worstScaled = 0;
         for (int obs = 1; obs <= 10; obs++) {
-            double[] theta = ReferenceData.trueParameters("lotka_volterra", obs);
+            double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("lotka_volterra", obs));
             LotkaVolterra.Ode ode = new LotkaVolterra.Ode();
             ode.alpha = theta[0];
             ode.beta = theta[1];
@@ -106,7 +106,7 @@ class LotkaVolterraTest {
 
     @Test
     void simulatedNoiseIsLogNormalWithSd01() {
-        double[] theta = ReferenceData.trueParameters("lotka_volterra", 1);
+        double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("lotka_volterra", 1));
         int reps = 2000;
         float[] rows = new float[reps * 4];
         for (int i = 0; i < reps; i++) for (int d = 0; d < 4; d++) rows[4 * i + d] = (float) theta[d];

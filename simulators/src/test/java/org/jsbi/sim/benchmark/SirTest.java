@@ -64,8 +64,8 @@ class SirTest {
         StringBuilder table = new StringBuilder();
         StringBuilder failures = new StringBuilder();
         for (int obs = 1; obs <= 10; obs++) {
-            double[] theta = ReferenceData.trueParameters("sir", obs);
-            double[] x = ReferenceData.observation("sir", obs);
+            double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("sir", obs));
+            double[] x = TaskTesting.asDoubles(ReferenceData.observation("sir", obs));
             double[] infected = infected(theta[0], theta[1]);
             table.append(String.format("%nobs%-2d", obs));
             for (int k = 0; k < 10; k++) {
@@ -100,7 +100,7 @@ class SirTest {
         // where the absolute tolerance dominates).
         double worstRel = 0, worstScaled = 0;
         for (int obs = 1; obs <= 10; obs++) {
-            double[] theta = ReferenceData.trueParameters("sir", obs);
+            double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("sir", obs));
             Sir.Ode ode = new Sir.Ode();
             ode.beta = theta[0];
             ode.gamma = theta[1];
@@ -125,7 +125,7 @@ class SirTest {
     @Test
     void simulatedCountsAverageToTheExpectedCounts() {
         // the whole pipeline (solve, float32 rounding, clamp, binomial) at obs1's θ_true, 4000 replicates
-        double[] theta = ReferenceData.trueParameters("sir", 1);
+        double[] theta = TaskTesting.asDoubles(ReferenceData.trueParameters("sir", 1));
         int reps = 4000;
         float[] rows = new float[reps * 2];
         for (int i = 0; i < reps; i++) {

@@ -10,6 +10,12 @@ final class TaskTesting {
     }
 
     /** n simulations at the same θ, numbered 0..n-1; row i at out[i * dataDim]. */
+    static double[] asDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
+    }
+
     static float[] simulateAt(Simulator sim, float[] theta, int n, long seed) {
         float[] values = new float[n * theta.length];
         for (int i = 0; i < n; i++) System.arraycopy(theta, 0, values, i * theta.length, theta.length);
