@@ -2,6 +2,7 @@ package org.jsbi.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.BinaryOp;
 import org.jsbi.backend.ReduceOp;
@@ -20,20 +21,32 @@ public final class Tape {
     private final Backend backend;
     private final boolean recording;
     private final List<Var> nodes = new ArrayList<>();
+    /** Where parameters' gradients go instead of {@link Parameter#grad()}; null: their own accumulators. */
+    private final Map<Parameter, Tensor> gradients;
 
-    private Tape(Backend backend, boolean recording) {
+    private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients) {
         this.backend = backend;
         this.recording = recording;
+        this.gradients = gradients;
     }
 
     /** A tape that records for backward. */
     public static Tape recording(Backend backend) {
-        return new Tape(backend, true);
+        return new Tape(backend, true, null);
+    }
+
+    /**
+     * A tape that records, and sends the gradient of each parameter found in {@code gradients} to that tensor
+     * (same shape) instead of the parameter's own accumulator: several threads can then run backward passes over
+     * parts of one batch at once, each into its own gradients, which the caller adds up in a fixed order.
+     */
+    public static Tape recording(Backend backend, Map<Parameter, Tensor> gradients) {
+        return new Tape(backend, true, gradients);
     }
 
     /** A tape that only computes values. */
     public static Tape noGrad(Backend backend) {
-        return new Tape(backend, false);
+        return new Tape(backend, false, null);
     }
 
     public Backend backend() {
@@ -72,7 +85,10 @@ public final class Tape {
     public Var param(Parameter p) {
         checkBackend(p.value());
         Var v = new Var(p.value(), Op.LEAF, new Var[0], recording);
-        if (recording) v.grad = p.grad();
+        if (recording) {
+            Tensor g = gradients == null ? null : gradients.get(p);
+            v.grad = g != null ? g : p.grad();
+        }
         return v;
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * The one place where jsbi runs work on several threads: a dedicated pool sized by {@code -Djsbi.threads} (default:
  * the available processors). Work is split into at most one chunk per thread, at boundaries that depend only on the
  * size, the grain and the thread count, so results are deterministic for a given thread count. Small work, and work
- * started from inside the pool, runs on the calling thread.
+ * started from inside a chunk (on a pool thread or on the caller running its own chunk), runs on the calling thread.
  */
 public final class Parallel {
 
@@ -19,6 +19,8 @@ public final class Parallel {
     }
 
     private static volatile int threads = initialThreads();
+    /** Set while the calling thread runs its own chunk of a split, so that work nested in it runs inline. */
+    private static final ThreadLocal<boolean[]> IN_CHUNK = ThreadLocal.withInitial(() -> new boolean[1]);
     private static volatile ForkJoinPool pool;
 
     private Parallel() {
@@ -34,6 +36,22 @@ public final class Parallel {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-Djsbi.threads must be a positive integer, got '" + p + "'");
         }
+    }
+
+    /**
+     * The boundaries forRange uses: chunk c is [bounds[c], bounds[c + 1]). One chunk when the work is small. Callers
+     * that keep per-chunk state (per-thread gradients) size it from this.
+     */
+    public static int[] chunkBounds(int n, int grain, int align) {
+        int chunks = (int) Math.min(threads, Math.max(1, n / (long) Math.max(1, grain)));
+        int[] bounds = new int[chunks + 1];
+        int a = Math.max(1, align);
+        for (int c = 1; c < chunks; c++) {
+            long b = (long) n * c / chunks;
+            bounds[c] = (int) Math.min(n, (b + a - 1) / a * a);
+        }
+        bounds[chunks] = n;
+        return bounds;
     }
 
     /** Threads used for parallel kernels. */
@@ -83,6 +101,11 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
+        boolean[] inChunk = IN_CHUNK.get();
+        if (inChunk[0]) {
+            body.run(0, n);
+            return;
+        }
         int[] bounds = new int[chunks + 1];
         int a = Math.max(1, align);
         for (int c = 1; c < chunks; c++) {
@@ -100,10 +123,13 @@ public final class Parallel {
             });
         }
         Throwable failure = null;
+        inChunk[0] = true;
         try {
             if (bounds[0] < bounds[1]) body.run(bounds[0], bounds[1]);
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            inChunk[0] = false;
         }
         for (ForkJoinTask<?> task : tasks) {
             try {

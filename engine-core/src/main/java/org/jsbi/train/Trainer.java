@@ -2,11 +2,14 @@ package org.jsbi.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
 import org.jsbi.autodiff.Var;
 import org.jsbi.backend.Backend;
+import org.jsbi.backend.Parallel;
 import org.jsbi.estimator.ConditionalDensityEstimator;
 import org.jsbi.estimator.ZScore;
 import org.jsbi.optim.Adam;
@@ -24,7 +27,91 @@ import org.jsbi.tensor.Tensor;
  */
 public final class Trainer {
 
+    /** A batch is split over threads only when every thread gets at least this many columns. */
+    static final int MIN_COLUMNS_PER_THREAD = 64;
+    /** Split points are multiples of this (a SIMD lane count), so only the last part has a partial vector. */
+    static final int SPLIT_ALIGN = 8;
+
     private Trainer() {
+    }
+
+    /**
+     * One gradient step with the batch's columns split over the threads of {@link Parallel}: each part runs the
+     * forward and backward pass on its own tape, the first into the parameters' own gradients and the others into
+     * gradients of their own, which are then added to the first in part order. Each part's loss is its share of
+     * the batch mean (−Σ log q / b), so the parts' gradients add up to the gradient of the mean. The split points
+     * depend only on the batch size and the thread count, so the same seed and thread count give the same weights.
+     */
+    private static final class SplitStep {
+        private final Backend be;
+        private final ConditionalDensityEstimator est;
+        private final List<Parameter> params;
+        private final int[] bounds;
+        private final Tensor thetaAll, xAll;
+        private final int nTrain, thetaDim, xDim, b;
+        private final Tensor[] thetaParts, xParts;
+        private final List<Map<Parameter, Tensor>> grads = new ArrayList<>();
+        private final double[] losses;
+
+        SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, int[] bounds, Tensor thetaAll,
+                  Tensor xAll, int nTrain, int thetaDim, int xDim) {
+            this.be = be;
+            this.est = est;
+            this.params = params;
+            this.bounds = bounds;
+            this.thetaAll = thetaAll;
+            this.xAll = xAll;
+            this.nTrain = nTrain;
+            this.thetaDim = thetaDim;
+            this.xDim = xDim;
+            int parts = bounds.length - 1;
+            this.b = bounds[parts];
+            thetaParts = new Tensor[parts];
+            xParts = new Tensor[parts];
+            losses = new double[parts];
+            for (int c = 0; c < parts; c++) {
+                int w = bounds[c + 1] - bounds[c];
+                thetaParts[c] = Tensor.zeros(be, thetaDim, w);
+                xParts[c] = Tensor.zeros(be, xDim, w);
+                Map<Parameter, Tensor> g = new IdentityHashMap<>();
+                if (c > 0) {
+                    for (Parameter p : params) g.put(p, Tensor.zeros(be, p.value().rows(), p.value().cols()));
+                }
+                grads.add(g);
+            }
+        }
+
+        /** Forward and backward on columns shuffled[from, from + b); returns the batch loss. Gradients are zeroed. */
+        double run(int[] shuffled, int from) {
+            Parallel.forRange(bounds.length - 1, 1, 1, (c0, c1) -> {
+                for (int c = c0; c < c1; c++) part(c, shuffled, from);
+            });
+            double loss = 0;
+            for (int c = 0; c < losses.length; c++) {
+                loss += losses[c];
+                if (c > 0) {
+                    for (Parameter p : params) {
+                        Tensor g = grads.get(c).get(p);
+                        be.axpy(p.size(), 1f, g.storage(), 0, p.grad().storage(), 0);
+                    }
+                }
+            }
+            return loss;
+        }
+
+        private void part(int c, int[] shuffled, int from) {
+            int[] idx = Arrays.copyOfRange(shuffled, from + bounds[c], from + bounds[c + 1]);
+            int w = idx.length;
+            be.gatherColumns(idx, thetaDim, thetaAll.storage(), 0, nTrain, thetaParts[c].storage(), 0, w);
+            be.gatherColumns(idx, xDim, xAll.storage(), 0, nTrain, xParts[c].storage(), 0, w);
+            Map<Parameter, Tensor> g = grads.get(c);
+            for (Tensor t : g.values()) t.zero();
+            Tape tape = c == 0 ? Tape.recording(be) : Tape.recording(be, g);
+            Var lp = est.logProb(tape, tape.constant(thetaParts[c]), tape.constant(xParts[c]));
+            Var loss = tape.scale(tape.sum(lp), -1f / b);
+            tape.backward(loss);
+            losses[c] = loss.item();
+        }
     }
 
     public static TrainedEstimator train(Backend be, EstimatorFactory factory, TrainingData data, TrainingConfig cfg,
@@ -65,6 +152,9 @@ public final class Trainer {
         TrainingHistory.StopReason reason = TrainingHistory.StopReason.MAX_EPOCHS;
         Rng order = rng.split();
         int batches = nTrain / b;
+        int[] bounds = Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN);
+        SplitStep step = bounds.length > 2
+                ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
         epochs:
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
@@ -75,16 +165,21 @@ public final class Trainer {
                     reason = TrainingHistory.StopReason.INTERRUPTED;
                     break epochs;
                 }
-                int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
-                be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
-                be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
-                adam.zeroGrad();
-                Tape tape = Tape.recording(be);
-                Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
-                tape.backward(loss);
+                if (step == null) {
+                    int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
+                    be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
+                    be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
+                    adam.zeroGrad();
+                    Tape tape = Tape.recording(be);
+                    Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
+                    tape.backward(loss);
+                    sum += loss.item();
+                } else {
+                    adam.zeroGrad();
+                    sum += step.run(shuffled, k * b);
+                }
                 if (cfg.clipMaxNorm() > 0) GradientClipping.clipNorm(params, cfg.clipMaxNorm());
                 adam.step();
-                sum += loss.item();
             }
             double trainLoss = sum / batches;
             double valLoss = validationLoss(be, est, thetaV, xV, b);
@@ -116,13 +211,21 @@ public final class Trainer {
     /** Mean NLL over the validation split, in chunks of the batch size, without recording. */
     static double validationLoss(Backend be, ConditionalDensityEstimator est, Tensor theta, Tensor x, int chunk) {
         int n = theta.cols();
+        int chunks = (n + chunk - 1) / chunk;
+        float[][] lps = new float[chunks][];
+        // Chunks may run on several threads; their values are summed below in chunk order, as on one thread.
+        Parallel.forRange(chunks, 1, 1, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = c * chunk, m = Math.min(chunk, n - from);
+                Tensor tc = Tensor.zeros(be, theta.rows(), m), xc = Tensor.zeros(be, x.rows(), m);
+                be.copy2d(theta.rows(), m, theta.storage(), from, n, tc.storage(), 0, m);
+                be.copy2d(x.rows(), m, x.storage(), from, n, xc.storage(), 0, m);
+                lps[c] = est.logProb(tc, xc);
+            }
+        });
         double sum = 0;
-        for (int from = 0; from < n; from += chunk) {
-            int m = Math.min(chunk, n - from);
-            Tensor tc = Tensor.zeros(be, theta.rows(), m), xc = Tensor.zeros(be, x.rows(), m);
-            be.copy2d(theta.rows(), m, theta.storage(), from, n, tc.storage(), 0, m);
-            be.copy2d(x.rows(), m, x.storage(), from, n, xc.storage(), 0, m);
-            for (float lp : est.logProb(tc, xc)) sum -= lp;
+        for (float[] lp : lps) {
+            for (float v : lp) sum -= v;
         }
         return sum / n;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.backend.Backend;
+import org.jsbi.backend.Parallel;
 import org.jsbi.backend.ScalarBackend;
 import org.jsbi.flow.Maf;
 import org.jsbi.flow.MafConfig;
@@ -63,6 +64,35 @@ class TrainerTest {
         assertEquals(min, h.bestValidationLoss(), 0.0, "the kept epoch is the best one");
         TrainedEstimator b = Trainer.train(be, SMALL_MAF, linear(2000, seed), cfg, TrainingListener.NONE);
         assertArrayEquals(weights(a), weights(b), "same seed, same weights" + TestSeeds.replay(seed));
+    }
+
+    /**
+     * With two threads a batch of 200 is split in two parts (104 + 96 columns) whose gradients are added: the
+     * weights after a few steps match one thread's up to float rounding, and the same seed and thread count give
+     * the same weights.
+     */
+    @Test
+    void splitBatchMatchesOneThreadAndIsDeterministic() {
+        int before = Parallel.threads();
+        TrainingConfig cfg = TrainingConfig.defaults().withMaxEpochs(2).withSeed(seed);
+        TrainingData data = linear(1000, seed);
+        try {
+            Parallel.setThreads(1);
+            float[] one = weights(Trainer.train(be, SMALL_MAF, data, cfg, TrainingListener.NONE));
+            Parallel.setThreads(2);
+            float[] two = weights(Trainer.train(be, SMALL_MAF, data, cfg, TrainingListener.NONE));
+            float[] again = weights(Trainer.train(be, SMALL_MAF, data, cfg, TrainingListener.NONE));
+            assertArrayEquals(two, again, "two threads, same seed: same weights" + TestSeeds.replay(seed));
+            double worst = 0;
+            for (int i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i] - two[i]));
+            // 8 Adam steps of at most lr = 5e-4 each; the parts' gradients differ from the whole's only by rounding.
+            assertTrue(worst < 2e-5, "one vs two threads: largest weight difference " + worst + TestSeeds.replay(seed));
+            boolean differs = false;
+            for (int i = 0; i < one.length; i++) differs |= one[i] != two[i];
+            assertTrue(differs || one.length == 0, "the split path ran (results differ in the last bits)");
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test

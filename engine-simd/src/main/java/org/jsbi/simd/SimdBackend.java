@@ -84,16 +84,8 @@ public final class SimdBackend extends ScalarBackend {
     public void unaryBackward(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff,
                               Storage dys, int dyOff, Storage dxs, int dxOff) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
-            for (int i = from; i < to; i += L) {
-                int m = to - i;
-                FloatVector xv = load(x, xOff + i, m);
-                FloatVector yv = load(y, yOff + i, m);
-                FloatVector g = SimdMath.derivative(op, xv, yv);
-                FloatVector d = load(dx, dxOff + i, m);
-                store(g.fma(load(dy, dyOff + i, m), d), dx, dxOff + i, m);
-            }
-        });
+        UnaryKernels.BackwardLoop loop = UnaryKernels.backward(op);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(x, xOff, y, yOff, dy, dyOff, dx, dxOff, from, to));
     }
 
     @Override
@@ -336,18 +328,37 @@ public final class SimdBackend extends ScalarBackend {
     public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
-        float ob1 = 1f - beta1, ob2 = 1f - beta2;
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
-            for (int i = from; i < to; i += L) {
-                int k = to - i;
-                FloatVector gv = load(g, gOff + i, k);
-                FloatVector mv = load(m, mOff + i, k).mul(beta1).add(gv.mul(ob1));
-                FloatVector vv = load(v, vOff + i, k).mul(beta2).add(gv.mul(gv).mul(ob2));
-                store(mv, m, mOff + i, k);
-                store(vv, v, vOff + i, k);
-                FloatVector step = mv.div(c1).mul(lr).div(vv.div(c2).lanewise(VectorOperators.SQRT).add(eps));
-                store(load(p, pOff + i, k).sub(step), p, pOff + i, k);
-            }
-        });
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> adamLoop(from, to, lr, beta1, beta2, eps, c1, c2,
+                p, pOff, g, gOff, m, mOff, v, vOff));
+    }
+
+    /** The Adam update over [from, to): constants broadcast once, one static method so C2 compiles it alone. */
+    private static void adamLoop(int from, int to, float lr, float beta1, float beta2, float eps, float c1, float c2,
+                                 float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+        FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
+        FloatVector ob1 = FloatVector.broadcast(S, 1f - beta1), ob2 = FloatVector.broadcast(S, 1f - beta2);
+        FloatVector vc1 = FloatVector.broadcast(S, c1), vc2 = FloatVector.broadcast(S, c2);
+        FloatVector vlr = FloatVector.broadcast(S, lr), veps = FloatVector.broadcast(S, eps);
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gv.mul(ob1));
+            FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(gv).mul(ob2));
+            mv.intoArray(m, mOff + i);
+            vv.intoArray(v, vOff + i);
+            FloatVector step = mv.div(vc1).mul(vlr).div(vv.div(vc2).lanewise(VectorOperators.SQRT).add(veps));
+            FloatVector.fromArray(S, p, pOff + i).sub(step).intoArray(p, pOff + i);
+        }
+        // The tail in scalar code with the same operations in the same order (so the same roundings): masked loads
+        // are not compiled to SIMD instructions on AVX2, and the fallback boxed the whole loop's vectors.
+        float ob1s = 1f - beta1, ob2s = 1f - beta2;
+        for (; i < to; i++) {
+            float gi = g[gOff + i];
+            float mi = m[mOff + i] * beta1 + gi * ob1s;
+            float vi = v[vOff + i] * beta2 + gi * gi * ob2s;
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            p[pOff + i] -= mi / c1 * lr / ((float) Math.sqrt(vi / c2) + eps);
+        }
     }
 }

@@ -26,8 +26,13 @@ final class SimdGemm {
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long PARALLEL_MIN_FMAS = 1L << 20;
 
+    /** The dot-product path of C = A·Bᵀ needs C small (it rereads A and B once per tile) and k not too long. */
+    private static final int DOT_MAX_C = 1 << 16;
+    private static final int DOT_MAX_K = 4096;
+
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR],
+                    new float[2 * MR * L]});
 
     private SimdGemm() {
     }
@@ -44,6 +49,16 @@ final class SimdGemm {
             return;
         }
         long fmas = (long) m * n * k;
+        if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
+            if (transB && !a.trans() && a.mask() == null && (long) m * n <= DOT_MAX_C && k <= DOT_MAX_K) {
+                dotProducts(m, n, k, alpha, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
+            if (!transB && k <= KC && m <= MC) {
+                direct(m, n, k, alpha, a, b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
+        }
         int tilesN = (n + NR - 1) / NR, tilesM = (m + MR - 1) / MR;
         if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
             block(0, m, 0, n, k, alpha, a, b, bOff, ldb, transB, beta, c, cOff, ldc);
@@ -54,6 +69,205 @@ final class SimdGemm {
             Parallel.forRange(tilesM, 1, 1, (t0, t1) -> block(t0 * MR, Math.min(m, t1 * MR), 0, n, k, alpha, a,
                     b, bOff, ldb, transB, beta, c, cOff, ldc));
         }
+    }
+
+    // ---- small products: B read in place ---------------------------------------------------------------------------
+
+    /**
+     * C = alpha op(A) B + beta C for k ≤ KC and m ≤ MC, B not transposed: the shapes of a layer's forward pass and
+     * input gradient at training batch sizes (W of 50 x 50, B of 50 x 200). op(A) is packed once (it is small: the
+     * transpose, alpha and the MADE mask are applied there); B is read in place, row p of a tile being 2 vectors of
+     * contiguous columns, so B needs no packing; full tiles are written straight to C when beta is 0 or 1. The last
+     * n mod NR columns go through the packed path.
+     */
+    private static void direct(int m, int n, int k, float alpha, Operand a, float[] b, int bOff, int ldb, float beta,
+                               float[] c, int cOff, int ldc) {
+        float[][] bufs = BUFFERS.get();
+        float[] ap = bufs[1], tile = bufs[2];
+        packA(a, alpha, 0, m, 0, k, ap);
+        int nFull = n - n % NR;
+        for (int ir = 0; ir < m; ir += MR) {
+            int mr = Math.min(MR, m - ir);
+            for (int j = 0; j < nFull; j += NR) {
+                int cIdx = cOff + ir * ldc + j;
+                if (mr == MR && beta == 0f) {
+                    kernelStore(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
+                } else if (mr == MR && beta == 1f) {
+                    kernelAdd(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
+                } else {
+                    kernelInPlace(k, ap, ir * k, b, bOff + j, ldb, tile);
+                    merge(tile, c, cIdx, ldc, mr, NR, beta);
+                }
+            }
+        }
+        if (nFull < n) block(0, m, nFull, n, k, alpha, a, b, bOff, ldb, false, beta, c, cOff, ldc);
+    }
+
+    /** C tile = the product of an MR-row panel of packed A and NR columns of B read in place (row stride ldb). */
+    private static void kernelStore(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
+                                    int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            bIdx += ldb;
+            FloatVector a0 = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            aIdx += MR;
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c10.intoArray(c, cIdx + ldc);
+        c11.intoArray(c, cIdx + ldc + L);
+        c20.intoArray(c, cIdx + 2 * ldc);
+        c21.intoArray(c, cIdx + 2 * ldc + L);
+        c30.intoArray(c, cIdx + 3 * ldc);
+        c31.intoArray(c, cIdx + 3 * ldc + L);
+    }
+
+    /** As {@link #kernelStore}, adding the product to C (beta = 1: gradients accumulate). */
+    private static void kernelAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
+                                  int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            bIdx += ldb;
+            FloatVector a0 = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            aIdx += MR;
+        }
+        c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+        c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+        c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+        c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+        c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+        c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+        c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+        c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+    }
+
+    /** As {@link #kernelStore}, into the scratch tile (edge rows and general beta go through {@link #merge}). */
+    private static void kernelInPlace(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            bIdx += ldb;
+            FloatVector a0 = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            aIdx += MR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+    }
+
+    // ---- C = A·Bᵀ as dot products: the weight gradient dY·Xᵀ -----------------------------------------------------------
+
+    /**
+     * C = alpha A Bᵀ + beta C with A (m x k) and B (n x k) both row-major: every C[i][j] is a dot product of two
+     * contiguous rows, so in the batch-major layout the weight gradient dW = dY·Xᵀ reduces along the batch without
+     * transposing anything. A 4 x 2 block of dot products runs in 8 vector accumulators over k; each accumulator's
+     * lanes are then summed in lane order (deterministic, as {@link SimdMath#laneSum}), the k mod L tail in scalar
+     * code after them.
+     */
+    private static void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+                                    int ldb, float beta, float[] c, int cOff, int ldc) {
+        float[] acc = BUFFERS.get()[3];
+        int kv = k - k % L;
+        for (int i = 0; i < m; i += MR) {
+            int mr = Math.min(MR, m - i);
+            for (int j = 0; j < n; j += 2) {
+                int nr = Math.min(2, n - j);
+                // Rows past the edge repeat the last row; their sums are computed and dropped.
+                int a0 = aOff + i * lda, a1 = aOff + (i + Math.min(1, mr - 1)) * lda;
+                int a2 = aOff + (i + Math.min(2, mr - 1)) * lda, a3 = aOff + (i + mr - 1) * lda;
+                int b0 = bOff + j * ldb, b1 = bOff + (j + nr - 1) * ldb;
+                dotTile(kv, a, a0, a1, a2, a3, b, b0, b1, acc);
+                for (int r = 0; r < mr; r++) {
+                    int ar = aOff + (i + r) * lda;
+                    for (int q = 0; q < nr; q++) {
+                        int br = bOff + (j + q) * ldb;
+                        float s = 0f;
+                        int base = (r * 2 + q) * L;
+                        for (int l = 0; l < L; l++) s += acc[base + l];
+                        for (int p = kv; p < k; p++) s = Math.fma(a[ar + p], b[br + p], s);
+                        int ci = cOff + (i + r) * ldc + j + q;
+                        c[ci] = beta == 0f ? alpha * s : Math.fma(beta, c[ci], alpha * s);
+                    }
+                }
+            }
+        }
+    }
+
+    /** acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q. */
+    private static void dotTile(int kv, float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1,
+                                float[] acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y = FloatVector.fromArray(S, a, a0 + p);
+            c00 = y.fma(x0, c00);
+            c01 = y.fma(x1, c01);
+            y = FloatVector.fromArray(S, a, a1 + p);
+            c10 = y.fma(x0, c10);
+            c11 = y.fma(x1, c11);
+            y = FloatVector.fromArray(S, a, a2 + p);
+            c20 = y.fma(x0, c20);
+            c21 = y.fma(x1, c21);
+            y = FloatVector.fromArray(S, a, a3 + p);
+            c30 = y.fma(x0, c30);
+            c31 = y.fma(x1, c31);
+        }
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
     }
 
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {

@@ -22,7 +22,13 @@ final class UnaryKernels {
         void run(float[] x, int xOff, float[] y, int yOff, int from, int to);
     }
 
+    /** dx[dxOff + i] += f'(x, y) * dy[dyOff + i] for i in [from, to), y = f(x) the forward output. */
+    interface BackwardLoop {
+        void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int from, int to);
+    }
+
     private static final Loop[] LOOPS = new Loop[UnaryOp.values().length];
+    private static final BackwardLoop[] BACKWARD = new BackwardLoop[UnaryOp.values().length];
 
     static {
         LOOPS[UnaryOp.NEG.ordinal()] = new Neg();
@@ -34,6 +40,10 @@ final class UnaryKernels {
         LOOPS[UnaryOp.RELU.ordinal()] = new Relu();
         LOOPS[UnaryOp.SQUARE.ordinal()] = new Square();
         LOOPS[UnaryOp.SQRT.ordinal()] = new Sqrt();
+        for (UnaryOp op : UnaryOp.values()) BACKWARD[op.ordinal()] = new GenericBackward(op);
+        BACKWARD[UnaryOp.TANH.ordinal()] = new TanhBackward();
+        BACKWARD[UnaryOp.RELU.ordinal()] = new ReluBackward();
+        BACKWARD[UnaryOp.SOFTPLUS.ordinal()] = new SoftplusBackward();
     }
 
     private UnaryKernels() {
@@ -41,6 +51,65 @@ final class UnaryKernels {
 
     static Loop of(UnaryOp op) {
         return LOOPS[op.ordinal()];
+    }
+
+    static BackwardLoop backward(UnaryOp op) {
+        return BACKWARD[op.ordinal()];
+    }
+
+    // ---- backward: the functions of the training hot path get a loop of their own (as the forward loops, so that
+    // C2 compiles each alone, its vectors unboxed); the others share one loop over SimdMath.derivative.
+
+    private static final class TanhBackward implements BackwardLoop {
+        public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                        int from, int to) {
+            for (int i = from; i < to; i += L) {
+                int m = to - i;
+                FloatVector yv = load(y, yOff + i, m);
+                FloatVector g = yv.neg().add(1f).mul(yv.add(1f));   // (1 - y)(1 + y)
+                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+            }
+        }
+    }
+
+    private static final class ReluBackward implements BackwardLoop {
+        public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                        int from, int to) {
+            for (int i = from; i < to; i += L) {
+                int m = to - i;
+                FloatVector xv = load(x, xOff + i, m);
+                FloatVector g = xv.broadcast(0f).blend(1f, xv.compare(jdk.incubator.vector.VectorOperators.GT, 0f));
+                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+            }
+        }
+    }
+
+    private static final class SoftplusBackward implements BackwardLoop {
+        public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                        int from, int to) {
+            for (int i = from; i < to; i += L) {
+                int m = to - i;
+                FloatVector g = SimdMath.sigmoid(load(x, xOff + i, m));
+                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+            }
+        }
+    }
+
+    private static final class GenericBackward implements BackwardLoop {
+        private final UnaryOp op;
+
+        GenericBackward(UnaryOp op) {
+            this.op = op;
+        }
+
+        public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                        int from, int to) {
+            for (int i = from; i < to; i += L) {
+                int m = to - i;
+                FloatVector g = SimdMath.derivative(op, load(x, xOff + i, m), load(y, yOff + i, m));
+                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+            }
+        }
     }
 
     private static final class Neg implements Loop {
