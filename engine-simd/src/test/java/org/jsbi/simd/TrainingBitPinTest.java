@@ -1,0 +1,141 @@
+package org.jsbi.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jsbi.autodiff.Parameter;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Parallel;
+import org.jsbi.backend.ScalarBackend;
+import org.jsbi.flow.Maf;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.mdn.Mdn;
+import org.jsbi.mdn.MdnConfig;
+import org.jsbi.random.Rng;
+import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.TrainedEstimator;
+import org.jsbi.train.Trainer;
+import org.jsbi.train.TrainingConfig;
+import org.jsbi.train.TrainingData;
+import org.jsbi.train.TrainingListener;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the exact bits of trained weights: a MAF and an MDN at the default architectures, trained for 3 epochs
+ * (12 Adam steps) on fixed synthetic data, on the scalar and the SIMD backend, with one and two threads. The hashes
+ * were recorded from the code before the training-speed third pass (branch speed2, parent 8f9443a); overhead
+ * removal (buffer reuse, packing caches, fused passes with the same per-element arithmetic) must not change a bit.
+ * A change to the arithmetic on purpose has to re-record them, and say so, since committed validation results
+ * depend on these trajectories. SIMD hashes are recorded per lane count (4: 128-bit, 8: 256-bit, AVX2); other widths
+ * are not pinned.
+ */
+class TrainingBitPinTest {
+
+    /** Expected hash per "estimator/dim/backend/threads". */
+    private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        // Recorded from 8f9443a; see the class comment.
+        EXPECTED.put("maf/2/scalar/1", "3d497a05d56e44bd");
+        EXPECTED.put("maf/2/scalar/2", "9d27b5dff53ca4b8");
+        EXPECTED.put("maf/2/simd4/1", "fa01be16d4c5f2b6");
+        EXPECTED.put("maf/2/simd4/2", "f56ad898aebe8838");
+        EXPECTED.put("maf/2/simd8/1", "2cc28e86b1c61adc");
+        EXPECTED.put("maf/2/simd8/2", "ea92fa4eb0c6a572");
+        EXPECTED.put("maf/5/scalar/1", "face451b91c1129d");
+        EXPECTED.put("maf/5/scalar/2", "cc779b06c468c39");
+        EXPECTED.put("maf/5/simd4/1", "f1843cf0e83ac040");
+        EXPECTED.put("maf/5/simd4/2", "14aef871de9f7c07");
+        EXPECTED.put("maf/5/simd8/1", "c1c823d51e165886");
+        EXPECTED.put("maf/5/simd8/2", "a008389467504aa7");
+        EXPECTED.put("mdn/2/scalar/1", "5b6e2734715d4f3d");
+        EXPECTED.put("mdn/2/scalar/2", "f5bd4d2d17113076");
+        EXPECTED.put("mdn/2/simd4/1", "4888a4783795d27b");
+        EXPECTED.put("mdn/2/simd4/2", "c19d665e0e2bd6d6");
+        EXPECTED.put("mdn/2/simd8/1", "4684d7e1d8081834");
+        EXPECTED.put("mdn/2/simd8/2", "ec00d13c0757d4f1");
+        EXPECTED.put("mdn/5/scalar/1", "231431c740a4356b");
+        EXPECTED.put("mdn/5/scalar/2", "a629086a89bb225a");
+        EXPECTED.put("mdn/5/simd4/1", "c578f960e8824f92");
+        EXPECTED.put("mdn/5/simd4/2", "c115e93812ac3205");
+        EXPECTED.put("mdn/5/simd8/1", "db5b08f7a8477265");
+        EXPECTED.put("mdn/5/simd8/2", "e7fa2575fa262747");
+    }
+
+    private static TrainingData data(int thetaDim, int xDim, int n) {
+        Rng rng = new Rng(20261125L);
+        float[][] t = new float[n][thetaDim], x = new float[n][xDim];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < xDim; j++) x[i][j] = (float) rng.nextGaussian();
+            for (int d = 0; d < thetaDim; d++) {
+                double m = 0.7 * x[i][d % xDim] - 0.3 * x[i][(d + 1) % xDim] + 0.2 * d;
+                t[i][d] = (float) (m + 0.5 * Math.sin(x[i][0] * (d + 1)) + 0.3 * rng.nextGaussian());
+            }
+        }
+        return TrainingData.of(t, x);
+    }
+
+    private static String hash(TrainedEstimator te) {
+        long h = 0xcbf29ce484222325L;
+        for (Parameter p : te.estimator().parameters()) {
+            for (float v : p.value().toArray()) {
+                h ^= Float.floatToRawIntBits(v);
+                h *= 0x100000001b3L;
+            }
+        }
+        for (double l : concat(te.history().trainLoss(), te.history().validationLoss())) {
+            h ^= Double.doubleToRawLongBits(l);
+            h *= 0x100000001b3L;
+        }
+        return Long.toHexString(h);
+    }
+
+    private static java.util.List<Double> concat(java.util.List<Double> a, java.util.List<Double> b) {
+        java.util.List<Double> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static Map<String, String> compute() {
+        EstimatorFactory maf = (b, td, xd, ts, xs, rng) -> new Maf(b, td, xd, ts, xs, MafConfig.defaults(), rng);
+        EstimatorFactory mdn = (b, td, xd, ts, xs, rng) -> new Mdn(b, td, xd, ts, xs, MdnConfig.defaults(), rng);
+        Map<String, String> got = new LinkedHashMap<>();
+        int before = Parallel.threads();
+        try {
+            for (Backend be : new Backend[] {new ScalarBackend(), new SimdBackend()}) {
+                for (int threads : new int[] {1, 2}) {
+                    Parallel.setThreads(threads);
+                    for (int dim : new int[] {2, 5}) {
+                        TrainingData d = data(dim, dim, 1000);
+                        TrainingConfig cfg = TrainingConfig.defaults().withMaxEpochs(3).withStopAfterEpochs(10)
+                                .withSeed(7);
+                        String name = be instanceof SimdBackend ? "simd" + SimdConfig.LANES : be.name();
+                        got.put("maf/" + dim + "/" + name + "/" + threads,
+                                hash(Trainer.train(be, maf, d, cfg, TrainingListener.NONE)));
+                        got.put("mdn/" + dim + "/" + name + "/" + threads,
+                                hash(Trainer.train(be, mdn, d, cfg, TrainingListener.NONE)));
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        return got;
+    }
+
+    @Test
+    void trainedWeightsAreBitIdenticalToTheRecordedOnes() {
+        Map<String, String> got = compute();
+        if (!got.entrySet().stream().allMatch(e -> e.getValue().equals(EXPECTED.get(e.getKey())))) {
+            got.forEach((k, v) -> System.out.println("        EXPECTED.put(\"" + k + "\", \"" + v + "\");"));
+        }
+        int checked = 0;
+        for (Map.Entry<String, String> e : EXPECTED.entrySet()) {
+            if (!got.containsKey(e.getKey())) continue;   // another SIMD width
+            assertEquals(e.getValue(), got.get(e.getKey()), "trained weights changed for " + e.getKey());
+            checked++;
+        }
+        assertEquals(got.size(), checked, "every configuration run has a recorded hash");
+    }
+}
