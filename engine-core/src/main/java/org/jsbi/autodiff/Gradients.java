@@ -144,7 +144,7 @@ final class Gradients {
                     1f, tape.gradOf(x).storage(), 0, n);
         }
         if (w.requiresGrad) {
-            Tensor t = Tensor.zeros(be, m, k);
+            Tensor t = tape.values(m, k);
             be.gemm(false, true, m, k, n, 1f, dc.storage(), 0, n, x.value.storage(), 0, n, 0f, t.storage(), 0, k);
             be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
             be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
@@ -162,7 +162,7 @@ final class Gradients {
                 }
             }
             case MUL -> {
-                Tensor t = Tensor.zeros(be, dc.rows(), dc.cols());
+                Tensor t = tape.values(dc.rows(), dc.cols());
                 if (a.requiresGrad) {
                     be.binary(BinaryOp.MUL, n, dc.storage(), 0, b.value.storage(), 0, t.storage(), 0);
                     be.axpy(n, 1f, t.storage(), 0, tape.gradOf(a).storage(), 0);
@@ -174,7 +174,7 @@ final class Gradients {
             }
             case DIV -> {
                 // c = a / b: da = dc / b, db = -dc * c / b.
-                Tensor t = Tensor.zeros(be, dc.rows(), dc.cols());
+                Tensor t = tape.values(dc.rows(), dc.cols());
                 be.binary(BinaryOp.DIV, n, dc.storage(), 0, b.value.storage(), 0, t.storage(), 0);
                 if (a.requiresGrad) be.axpy(n, 1f, t.storage(), 0, tape.gradOf(a).storage(), 0);
                 if (b.requiresGrad) {
@@ -199,7 +199,7 @@ final class Gradients {
                 be.axpy(n, 1f, dc.storage(), 0, ga.storage(), 0);
             } else {
                 // MUL: da = dc * v; DIV: da = dc / v, broadcast the same way as the forward pass.
-                Tensor t = Tensor.zeros(be, rows, cols);
+                Tensor t = tape.values(rows, cols);
                 bcast(be, column, op, rows, cols, dc.storage(), vec.value.storage(), t.storage());
                 be.axpy(n, 1f, t.storage(), 0, ga.storage(), 0);
             }
@@ -215,19 +215,19 @@ final class Gradients {
                     sign = -1f;
                 }
                 case MUL -> {
-                    contrib = Tensor.zeros(be, rows, cols);
+                    contrib = tape.values(rows, cols);
                     be.binary(BinaryOp.MUL, n, dc.storage(), 0, a.value.storage(), 0, contrib.storage(), 0);
                 }
                 default -> {
                     // DIV: dv = -sum(dc * c) / v.
-                    contrib = Tensor.zeros(be, rows, cols);
+                    contrib = tape.values(rows, cols);
                     be.binary(BinaryOp.MUL, n, dc.storage(), 0, node.value.storage(), 0, contrib.storage(), 0);
                     bcast(be, column, BinaryOp.DIV, rows, cols, contrib.storage(), vec.value.storage(),
                             contrib.storage());
                     sign = -1f;
                 }
             }
-            Tensor r = Tensor.zeros(be, gv.rows(), gv.cols());
+            Tensor r = tape.values(gv.rows(), gv.cols());
             if (column) {
                 be.reduceRows(ReduceOp.SUM, rows, cols, contrib.storage(), 0, cols, r.storage(), 0);
             } else {

@@ -23,16 +23,26 @@ public final class Tape {
     private final List<Var> nodes = new ArrayList<>();
     /** Where parameters' gradients go instead of {@link Parameter#grad()}; null: their own accumulators. */
     private final Map<Parameter, Tensor> gradients;
+    /** Where tensors come from; null: each is allocated. */
+    private final TapeArena arena;
 
-    private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients) {
+    private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients, TapeArena arena) {
         this.backend = backend;
         this.recording = recording;
         this.gradients = gradients;
+        this.arena = arena;
+        if (arena != null) {
+            if (arena.backend() != backend) {
+                throw new IllegalArgumentException("arena of backend " + arena.backend().name() + " for a tape on "
+                        + backend.name());
+            }
+            arena.rewind();
+        }
     }
 
     /** A tape that records for backward. */
     public static Tape recording(Backend backend) {
-        return new Tape(backend, true, null);
+        return new Tape(backend, true, null, null);
     }
 
     /**
@@ -41,12 +51,21 @@ public final class Tape {
      * parts of one batch at once, each into its own gradients, which the caller adds up in a fixed order.
      */
     public static Tape recording(Backend backend, Map<Parameter, Tensor> gradients) {
-        return new Tape(backend, true, gradients);
+        return new Tape(backend, true, gradients, null);
+    }
+
+    /**
+     * As {@link #recording(Backend, Map)} (gradients may be null: the parameters' own accumulators), taking every
+     * tensor from {@code arena}, which this rewinds: the values and gradients of earlier tapes on the same arena
+     * are overwritten from here on. For training loops that record the same graph every step.
+     */
+    public static Tape recording(Backend backend, Map<Parameter, Tensor> gradients, TapeArena arena) {
+        return new Tape(backend, true, gradients, arena);
     }
 
     /** A tape that only computes values. */
     public static Tape noGrad(Backend backend) {
-        return new Tape(backend, false, null);
+        return new Tape(backend, false, null, null);
     }
 
     public Backend backend() {
@@ -75,7 +94,7 @@ public final class Tape {
         checkBackend(t);
         Var v = new Var(t, Op.LEAF, new Var[0], recording);
         if (recording) {
-            v.grad = Tensor.zeros(backend, t.rows(), t.cols());
+            v.grad = zeros(t.rows(), t.cols());
             nodes.add(v);
         }
         return v;
@@ -109,7 +128,7 @@ public final class Tape {
             throw new IllegalArgumentException("matmul: inner dimensions differ: " + (transA ? "aᵀ " : "a ")
                     + a.value.shape() + " times " + (transB ? "bᵀ " : "b ") + b.value.shape());
         }
-        Tensor c = Tensor.zeros(backend, m, n);
+        Tensor c = values(m, n);
         backend.gemm(transA, transB, m, n, k, 1f, a.value.storage(), 0, a.cols(), b.value.storage(), 0, b.cols(),
                 0f, c.storage(), 0, n);
         Var v = node(c, Op.MATMUL, a, b);
@@ -128,7 +147,7 @@ public final class Tape {
                     + x.value.shape());
         }
         int m = w.rows(), k = w.cols(), n = x.cols();
-        Tensor c = Tensor.zeros(backend, m, n);
+        Tensor c = values(m, n);
         backend.maskedGemm(false, m, n, k, w.value.storage(), 0, mask.storage(), 0, k, x.value.storage(), 0, n,
                 0f, c.storage(), 0, n);
         Var v = node(c, Op.MASKED_MATMUL, w, x);
@@ -157,7 +176,7 @@ public final class Tape {
         if (!a.value.sameShape(b.value)) {
             throw new IllegalArgumentException(op + ": shapes differ: " + a.value.shape() + " and " + b.value.shape());
         }
-        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        Tensor c = values(a.rows(), a.cols());
         backend.binary(op, c.size(), a.value.storage(), 0, b.value.storage(), 0, c.storage(), 0);
         Var v = node(c, Op.BINARY, a, b);
         v.binary = op;
@@ -170,7 +189,7 @@ public final class Tape {
             throw new IllegalArgumentException("column broadcast: vector " + v.value.shape() + " must be "
                     + a.rows() + " x 1 to go with " + a.value.shape());
         }
-        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        Tensor c = values(a.rows(), a.cols());
         backend.broadcastColumn(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), v.value.storage(), 0,
                 c.storage(), 0, a.cols());
         Var out = node(c, Op.BROADCAST_COLUMN, a, v);
@@ -184,7 +203,7 @@ public final class Tape {
             throw new IllegalArgumentException("row broadcast: vector " + v.value.shape() + " must be 1 x "
                     + a.cols() + " to go with " + a.value.shape());
         }
-        Tensor c = Tensor.zeros(backend, a.rows(), a.cols());
+        Tensor c = values(a.rows(), a.cols());
         backend.broadcastRow(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), v.value.storage(), 0,
                 c.storage(), 0, a.cols());
         Var out = node(c, Op.BROADCAST_ROW, a, v);
@@ -194,7 +213,7 @@ public final class Tape {
 
     /** Elementwise f(a). */
     public Var unary(UnaryOp op, Var a) {
-        Tensor y = Tensor.zeros(backend, a.rows(), a.cols());
+        Tensor y = values(a.rows(), a.cols());
         backend.unary(op, y.size(), a.value.storage(), 0, y.storage(), 0);
         Var v = node(y, Op.UNARY, a);
         v.unary = op;
@@ -239,7 +258,7 @@ public final class Tape {
 
     /** alpha * a + beta. */
     public Var affine(Var a, float alpha, float beta) {
-        Tensor y = Tensor.zeros(backend, a.rows(), a.cols());
+        Tensor y = values(a.rows(), a.cols());
         backend.affine(y.size(), alpha, beta, a.value.storage(), 0, y.storage(), 0);
         Var v = node(y, Op.AFFINE, a);
         v.alpha = alpha;
@@ -253,7 +272,7 @@ public final class Tape {
 
     /** One value per row: rows x 1. */
     public Var reduceRows(ReduceOp op, Var a) {
-        Tensor y = Tensor.zeros(backend, a.rows(), 1);
+        Tensor y = values(a.rows(), 1);
         backend.reduceRows(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0);
         Var v = node(y, Op.REDUCE_ROWS, a);
         v.reduce = op;
@@ -262,7 +281,7 @@ public final class Tape {
 
     /** One value per column: 1 x cols. */
     public Var reduceColumns(ReduceOp op, Var a) {
-        Tensor y = Tensor.zeros(backend, 1, a.cols());
+        Tensor y = values(1, a.cols());
         backend.reduceColumns(op, a.rows(), a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0);
         Var v = node(y, Op.REDUCE_COLUMNS, a);
         v.reduce = op;
@@ -271,7 +290,7 @@ public final class Tape {
 
     /** One value over all: 1 x 1. */
     public Var reduceAll(ReduceOp op, Var a) {
-        Tensor y = Tensor.zeros(backend, 1, 1);
+        Tensor y = values(1, 1);
         backend.reduceAll(op, a.value.size(), a.value.storage(), 0, y.storage(), 0);
         Var v = node(y, Op.REDUCE_ALL, a);
         v.reduce = op;
@@ -290,7 +309,7 @@ public final class Tape {
     /** Rows [start, start + count). */
     public Var sliceRows(Var a, int start, int count) {
         checkRange("sliceRows", start, count, a.rows());
-        Tensor y = Tensor.zeros(backend, count, a.cols());
+        Tensor y = values(count, a.cols());
         backend.copy2d(count, a.cols(), a.value.storage(), start * a.cols(), a.cols(), y.storage(), 0, a.cols());
         Var v = node(y, Op.SLICE_ROWS, a);
         v.ints = new int[] {start};
@@ -300,7 +319,7 @@ public final class Tape {
     /** Columns [start, start + count). */
     public Var sliceColumns(Var a, int start, int count) {
         checkRange("sliceColumns", start, count, a.cols());
-        Tensor y = Tensor.zeros(backend, a.rows(), count);
+        Tensor y = values(a.rows(), count);
         backend.copy2d(a.rows(), count, a.value.storage(), start, a.cols(), y.storage(), 0, count);
         Var v = node(y, Op.SLICE_COLUMNS, a);
         v.ints = new int[] {start};
@@ -317,7 +336,7 @@ public final class Tape {
             }
             rows += p.rows();
         }
-        Tensor y = Tensor.zeros(backend, rows, cols);
+        Tensor y = values(rows, cols);
         int r = 0;
         for (Var p : parts) {
             backend.copy2d(p.rows(), cols, p.value.storage(), 0, cols, y.storage(), r * cols, cols);
@@ -336,7 +355,7 @@ public final class Tape {
             }
             cols += p.cols();
         }
-        Tensor y = Tensor.zeros(backend, rows, cols);
+        Tensor y = values(rows, cols);
         int c = 0;
         for (Var p : parts) {
             backend.copy2d(rows, p.cols(), p.value.storage(), 0, p.cols(), y.storage(), c, cols);
@@ -348,7 +367,7 @@ public final class Tape {
     /** Row r of the result is row idx[r] of a (a permutation, a selection or with repeats). */
     public Var gatherRows(Var a, int[] idx) {
         checkIndices("gatherRows", idx, a.rows());
-        Tensor y = Tensor.zeros(backend, idx.length, a.cols());
+        Tensor y = values(idx.length, a.cols());
         backend.gatherRows(idx, a.cols(), a.value.storage(), 0, a.cols(), y.storage(), 0, a.cols());
         Var v = node(y, Op.GATHER_ROWS, a);
         v.ints = idx.clone();
@@ -358,7 +377,7 @@ public final class Tape {
     /** Column c of the result is column idx[c] of a. */
     public Var gatherColumns(Var a, int[] idx) {
         checkIndices("gatherColumns", idx, a.cols());
-        Tensor y = Tensor.zeros(backend, a.rows(), idx.length);
+        Tensor y = values(a.rows(), idx.length);
         backend.gatherColumns(idx, a.rows(), a.value.storage(), 0, a.cols(), y.storage(), 0, idx.length);
         Var v = node(y, Op.GATHER_COLUMNS, a);
         v.ints = idx.clone();
@@ -398,8 +417,18 @@ public final class Tape {
     // ---- internals ------------------------------------------------------------------------------------------------
 
     Tensor gradOf(Var v) {
-        if (v.grad == null) v.grad = Tensor.zeros(backend, v.rows(), v.cols());
+        if (v.grad == null) v.grad = zeros(v.rows(), v.cols());
         return v.grad;
+    }
+
+    /** A tensor of zeros (a gradient). */
+    Tensor zeros(int rows, int cols) {
+        return arena == null ? Tensor.zeros(backend, rows, cols) : arena.take(rows, cols, true);
+    }
+
+    /** A tensor whose every element the caller overwrites (an operation's output, a backward rule's scratch). */
+    Tensor values(int rows, int cols) {
+        return arena == null ? Tensor.zeros(backend, rows, cols) : arena.take(rows, cols, false);
     }
 
     private Var node(Tensor value, Op op, Var... inputs) {

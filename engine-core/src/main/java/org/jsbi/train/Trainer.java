@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.TapeArena;
 import org.jsbi.autodiff.Var;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.Parallel;
@@ -52,6 +53,7 @@ public final class Trainer {
         private final Tensor[] thetaParts, xParts;
         private final List<Map<Parameter, Tensor>> grads = new ArrayList<>();
         private final double[] losses;
+        private final TapeArena[] arenas;
 
         SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, int[] bounds, Tensor thetaAll,
                   Tensor xAll, int nTrain, int thetaDim, int xDim) {
@@ -69,6 +71,7 @@ public final class Trainer {
             thetaParts = new Tensor[parts];
             xParts = new Tensor[parts];
             losses = new double[parts];
+            arenas = new TapeArena[parts];
             for (int c = 0; c < parts; c++) {
                 int w = bounds[c + 1] - bounds[c];
                 thetaParts[c] = Tensor.zeros(be, thetaDim, w);
@@ -78,6 +81,7 @@ public final class Trainer {
                     for (Parameter p : params) g.put(p, Tensor.zeros(be, p.value().rows(), p.value().cols()));
                 }
                 grads.add(g);
+                arenas[c] = new TapeArena(be);
             }
         }
 
@@ -106,7 +110,7 @@ public final class Trainer {
             be.gatherColumns(idx, xDim, xAll.storage(), 0, nTrain, xParts[c].storage(), 0, w);
             Map<Parameter, Tensor> g = grads.get(c);
             for (Tensor t : g.values()) t.zero();
-            Tape tape = c == 0 ? Tape.recording(be) : Tape.recording(be, g);
+            Tape tape = Tape.recording(be, c == 0 ? null : g, arenas[c]);
             Var lp = est.logProb(tape, tape.constant(thetaParts[c]), tape.constant(xParts[c]));
             Var loss = tape.scale(tape.sum(lp), -1f / b);
             tape.backward(loss);
@@ -153,6 +157,7 @@ public final class Trainer {
         Rng order = rng.split();
         int batches = nTrain / b;
         int[] bounds = Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN);
+        TapeArena arena = new TapeArena(be);   // the step's tensors, reused every step (the graph is the same)
         SplitStep step = bounds.length > 2
                 ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
         epochs:
@@ -170,7 +175,7 @@ public final class Trainer {
                     be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
                     be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
                     adam.zeroGrad();
-                    Tape tape = Tape.recording(be);
+                    Tape tape = Tape.recording(be, null, arena);
                     Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
                     tape.backward(loss);
                     sum += loss.item();

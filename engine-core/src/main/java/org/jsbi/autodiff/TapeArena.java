@@ -1,0 +1,60 @@
+package org.jsbi.autodiff;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsbi.backend.Backend;
+import org.jsbi.tensor.Tensor;
+
+/**
+ * Tensors that a training loop's tapes reuse from step to step instead of allocating: node values, gradients and
+ * the backward rules' scratch. A training step records the same graph every time, so the i-th tensor a tape asks
+ * for has the same shape every step; the arena hands out its i-th tensor again (a new one only where the shape
+ * differs). Values are handed out as they are (every operation overwrites its whole output); gradients are zeroed
+ * first, as a new tensor would be. Only where memory comes from changes: the arithmetic is the same.
+ *
+ * <p>A tape made with an arena ({@link Tape#recording(Backend, java.util.Map, TapeArena)}) rewinds it: every tensor
+ * of the earlier tapes on the same arena may be overwritten, so read what you need (the loss) before the next step.
+ * An arena belongs to one thread at a time.
+ */
+public final class TapeArena {
+
+    private final Backend backend;
+    private final List<Tensor> pool = new ArrayList<>();
+    private int next;
+
+    public TapeArena(Backend backend) {
+        this.backend = backend;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Tensors held (for tests and logs). */
+    public int size() {
+        return pool.size();
+    }
+
+    void rewind() {
+        next = 0;
+    }
+
+    /** The next tensor of this shape: contents undefined unless zero, then all zeros. */
+    Tensor take(int rows, int cols, boolean zero) {
+        if (next < pool.size()) {
+            Tensor t = pool.get(next);
+            if (t.rows() == rows && t.cols() == cols) {
+                next++;
+                if (zero) t.zero();
+                return t;
+            }
+            t = Tensor.zeros(backend, rows, cols);
+            pool.set(next++, t);
+            return t;
+        }
+        Tensor t = Tensor.zeros(backend, rows, cols);
+        pool.add(t);
+        next++;
+        return t;
+    }
+}
