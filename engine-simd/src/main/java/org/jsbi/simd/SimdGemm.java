@@ -342,7 +342,11 @@ final class SimdGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
-            if (mr < MR) java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
+            if (mr == MR) {
+                packPanel(a, alpha, ic + ir, pc, kc, ap, dst);
+                continue;
+            }
+            java.util.Arrays.fill(ap, dst, dst + kc * MR, 0f);
             for (int r = 0; r < mr; r++) {
                 int i = ic + ir + r;
                 // Element (i, p) of op(A) sits at off + i*ld + p, or off + p*ld + i when A is stored transposed.
@@ -355,6 +359,52 @@ final class SimdGemm {
                     for (int p = 0; p < kc; p++) {
                         ap[dst + p * MR + r] = alpha * src[base + p * step] * mask[mBase + p * step];
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * One full panel of {@link #packA}: rows i0..i0+MR-1 of alpha * op(A) (⊙ mask), written in storage order (p outer,
+     * the MR rows inner) so the stores are contiguous; for a transposed A the MR values of one p are contiguous in A
+     * too. Every element is the same product as in packA's general loop, alpha * a (* mask).
+     */
+    private static void packPanel(Operand a, float alpha, int i0, int pc, int kc, float[] ap, int dst) {
+        float[] src = a.a(), mask = a.mask();
+        int ld = a.ld();
+        if (a.trans()) {
+            int s = a.off() + pc * ld + i0, ms = a.maskOff() + pc * ld + i0;
+            if (mask == null) {
+                for (int p = 0; p < kc; p++, s += ld, dst += MR) {
+                    ap[dst] = alpha * src[s];
+                    ap[dst + 1] = alpha * src[s + 1];
+                    ap[dst + 2] = alpha * src[s + 2];
+                    ap[dst + 3] = alpha * src[s + 3];
+                }
+            } else {
+                for (int p = 0; p < kc; p++, s += ld, ms += ld, dst += MR) {
+                    ap[dst] = alpha * src[s] * mask[ms];
+                    ap[dst + 1] = alpha * src[s + 1] * mask[ms + 1];
+                    ap[dst + 2] = alpha * src[s + 2] * mask[ms + 2];
+                    ap[dst + 3] = alpha * src[s + 3] * mask[ms + 3];
+                }
+            }
+        } else {
+            int s0 = a.off() + i0 * ld + pc, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+            if (mask == null) {
+                for (int p = 0; p < kc; p++, dst += MR) {
+                    ap[dst] = alpha * src[s0 + p];
+                    ap[dst + 1] = alpha * src[s1 + p];
+                    ap[dst + 2] = alpha * src[s2 + p];
+                    ap[dst + 3] = alpha * src[s3 + p];
+                }
+            } else {
+                int m0 = s0 - a.off() + a.maskOff(), m1 = m0 + ld, m2 = m1 + ld, m3 = m2 + ld;
+                for (int p = 0; p < kc; p++, dst += MR) {
+                    ap[dst] = alpha * src[s0 + p] * mask[m0 + p];
+                    ap[dst + 1] = alpha * src[s1 + p] * mask[m1 + p];
+                    ap[dst + 2] = alpha * src[s2 + p] * mask[m2 + p];
+                    ap[dst + 3] = alpha * src[s3 + p] * mask[m3 + p];
                 }
             }
         }
