@@ -1,0 +1,115 @@
+package org.jsbi.validation;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A strict reader for the numeric CSV files of the reference data: one header row, then rows of comma-separated
+ * decimal numbers (pandas' float32 output: {@code -0.6396706}, {@code 352.0}, {@code -3.3e-05}). A hand-written
+ * reader suffices because the format has no quoting, and being strict is the point: a wrong column count, an empty
+ * line, a non-numeric or non-finite cell is an error naming the file and line, never a silently wrong matrix.
+ */
+final class NumericCsv {
+
+    private NumericCsv() {
+    }
+
+    /**
+     * The data rows of {@code file} (rows = lines after the header).
+     *
+     * @param columns the number of columns every line, the header included, must have
+     */
+    static float[][] read(Path file, int columns) {
+        List<float[]> rows = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || header.isBlank()) throw error(file, 1, "has no header row");
+            int headerColumns = header.split(",", -1).length;
+            if (headerColumns != columns) {
+                throw error(file, 1, "has " + headerColumns + " header columns, expected " + columns);
+            }
+            String line;
+            int lineNo = 1;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                rows.add(parseRow(file, lineNo, line, columns));
+            }
+        } catch (NoSuchFileException e) {
+            throw new ReferenceDataException("missing file " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (rows.isEmpty()) throw error(file, 2, "has a header but no data rows");
+        return rows.toArray(new float[0][]);
+    }
+
+    private static float[] parseRow(Path file, int lineNo, String line, int columns) {
+        if (line.isEmpty()) throw error(file, lineNo, "is empty");
+        String[] cells = line.split(",", -1);
+        if (cells.length != columns) {
+            throw error(file, lineNo, "has " + cells.length + " columns, expected " + columns);
+        }
+        float[] row = new float[columns];
+        for (int c = 0; c < columns; c++) row[c] = parseCell(file, lineNo, c + 1, cells[c]);
+        return row;
+    }
+
+    private static float parseCell(Path file, int lineNo, int column, String cell) {
+        if (!isDecimal(cell)) {
+            throw error(file, lineNo, "column " + column + " is '" + cell + "', not a decimal number");
+        }
+        float v = Float.parseFloat(cell);
+        if (!Float.isFinite(v)) {
+            throw error(file, lineNo, "column " + column + " is '" + cell + "', outside the float range");
+        }
+        return v;
+    }
+
+    /**
+     * [+-] digits [. digits] [(e|E) [+-] digits], with at least one mantissa digit. Float.parseFloat alone would also
+     * take "NaN", "Infinity", hex floats, "1f" and surrounding blanks, none of which belongs in these files.
+     */
+    static boolean isDecimal(String s) {
+        int i = 0, n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+        int digits = 0;
+        while (i < n && isAsciiDigit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isAsciiDigit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) return false;
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+            int expDigits = 0;
+            while (i < n && isAsciiDigit(s.charAt(i))) {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) return false;
+        }
+        return i == n;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static CsvFormatException error(Path file, int line, String what) {
+        return new CsvFormatException(file + " line " + line + " " + what);
+    }
+}
