@@ -57,9 +57,8 @@ final class MlpClassifier {
     int fit(Tensor x, float[] y, Rng rng) {
         int n = x.cols(), dim = x.rows();
         int b = Math.min(config.batchSize(), n);
-        int full = n / b, rest = n - full * b;
         Tensor labels = Tensor.of(be, 1, n, y);
-        Batch batch = new Batch(be, dim, b), last = rest > 0 ? new Batch(be, dim, rest) : null;
+        Batch batch = new Batch(be, dim, b), last = n % b > 0 ? new Batch(be, dim, n % b) : null;
         Adam adam = new Adam(mlp.parameters(), config.adam());
         double best = Double.POSITIVE_INFINITY;
         int stale = 0, epoch = 0;
@@ -67,11 +66,9 @@ final class MlpClassifier {
             epoch++;
             int[] order = rng.permutation(n);
             double sum = 0;
-            for (int k = 0; k <= full; k++) {
-                Batch bt = k < full ? batch : last;
-                if (bt == null) break;
-                int[] idx = Arrays.copyOfRange(order, k * b, k * b + bt.size);
-                bt.gather(be, idx, x, labels);
+            for (int start = 0; start < n; start += b) {
+                Batch bt = start + b <= n ? batch : last;
+                bt.gather(be, Arrays.copyOfRange(order, start, start + bt.size), x, labels);
                 sum += step(adam, bt) * bt.size;
             }
             double loss = sum / n;
@@ -86,8 +83,8 @@ final class MlpClassifier {
 
     /**
      * One Adam step on one batch of m; returns the batch's loss, mean log-loss + alpha / (2m) · Σ W². The penalty's
-     * gradient, alpha / m · W, is added to the weights' gradients directly, as sklearn does: on the tape it would cost
-     * a square, a sum and their backward passes over every weight for a result known in closed form.
+     * gradient, alpha / m · W, is added to the weights' gradients directly, as sklearn adds it: one pass over each
+     * weight matrix, where the tape would record a square and a sum and run both backward for a closed-form result.
      */
     private double step(Adam adam, Batch bt) {
         adam.zeroGrad();
