@@ -1,5 +1,8 @@
 /**
- * C2ST, simulation-based calibration and the reference-posterior harness over {@code ../shared/reference}. They
- * arrive with the NPE issue; this module exists now so that the build is laid out as DESIGN.md lays it out.
+ * Validation against the benchmark: {@link org.jsbi.validation.ReferenceData} reads the sbibm observations and
+ * reference posteriors in {@code ../shared/reference}, and {@link org.jsbi.validation.C2st} is sbibm's classifier
+ * two-sample test, the metric that compares an algorithm's posterior samples with those references. Simulation-based
+ * calibration and the end-to-end reproductions are to come. {@link org.jsbi.validation.ValidationHarness} runs NPE on
+ * the benchmark tasks and scores it ({@code jsbi validate}).
  */
 package org.jsbi.validation;

@@ -1,0 +1,163 @@
+package org.jsbi.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jsbi.backend.Backends;
+import org.jsbi.backend.Parallel;
+import org.jsbi.inference.Npe;
+import org.jsbi.inference.NpeConfig;
+import org.jsbi.inference.NpeResult;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.sim.benchmark.BenchmarkTask;
+import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.train.EstimatorFactory;
+import org.jsbi.validation.C2st;
+import org.jsbi.validation.PredictiveCheck;
+import org.jsbi.validation.ReferenceData;
+import org.jsbi.validation.ReferenceTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jsbi npe}: a whole inference on a benchmark task — simulate from the prior, train, sample the posterior for
+ * one of the reference observations, and score it against the reference posterior.
+ */
+@Command(name = "npe", mixinStandardHelpOptions = true,
+        description = "Neural posterior estimation on a built-in benchmark task: simulate, train, sample, and score "
+                + "the posterior against the task's reference posterior (C2ST).")
+final class NpeCommand implements Callable<Integer> {
+
+    @Option(names = "--task", description = "Benchmark task (default: ${DEFAULT-VALUE}); one of: two_moons, "
+            + "gaussian_linear, gaussian_linear_uniform, slcp, bernoulli_glm, sir, lotka_volterra, and without "
+            + "reference data slcp_distractors, bernoulli_glm_raw, gaussian_mixture.")
+    String task = "two_moons";
+
+    @Option(names = "--estimator", description = "maf or mdn (default: ${DEFAULT-VALUE}).")
+    String estimator = "maf";
+
+    @Option(names = "--simulations", description = "Simulation budget (default: ${DEFAULT-VALUE}).")
+    int simulations = 10_000;
+
+    @Option(names = "--observation", description = "Reference observation, 1 to 10 (default: ${DEFAULT-VALUE}).")
+    int observation = 1;
+
+    @Option(names = "--samples", description = "Posterior samples (default: ${DEFAULT-VALUE}).")
+    int samples = 10_000;
+
+    @Option(names = "--seed", description = "Seed of simulation, training and sampling (default: ${DEFAULT-VALUE}).")
+    long seed = 1L;
+
+    @Option(names = "--max-epochs", description = "Upper bound on training epochs (default: ${DEFAULT-VALUE}).")
+    int maxEpochs = 1_000;
+
+    @Option(names = "--out", description = "Write the posterior samples to this CSV file.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!estimator.equals("maf") && !estimator.equals("mdn")) {
+            throw new IllegalArgumentException("--estimator must be maf or mdn, got '" + estimator + "'");
+        }
+        BenchmarkTask t = BenchmarkTasks.byName(task);
+        ReferenceTask refTask = null;
+        for (ReferenceTask rt : ReferenceTask.values()) {
+            if (rt.id().equals(t.name())) refTask = rt;
+        }
+        if (refTask == null) {
+            throw new IllegalArgumentException("task " + t.name() + " has no reference observations; choose one of the "
+                    + "seven tasks with reference data");
+        }
+        ReferenceData reference = ReferenceData.locate();
+        float[] xo = reference.observation(refTask, observation);
+        System.out.printf(Locale.ROOT, "jsbi npe: %s (θ %d-D, x %d-D), %s, %,d simulations, observation %d; backend %s, "
+                        + "%d threads%n", t.name(), t.parameterDim(), t.dataDim(), estimator.toUpperCase(Locale.ROOT),
+                simulations, observation, Backends.current().name(), Parallel.threads());
+
+        NpeConfig cfg = NpeConfig.defaults()
+                .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
+                .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs));
+        NpeResult r = new Npe(cfg).run(t.simulator(), t.prior(), simulations, seed,
+                (done, total, nonFinite, sec) -> {
+                    if (done == total) {
+                        System.out.printf(Locale.ROOT, "simulated %,d in %.2f s (%,.0f /s), %d with non-finite data%n",
+                                done, sec, done / Math.max(sec, 1e-9), nonFinite);
+                    }
+                },
+                (epoch, train, val, best, since, sec) -> {
+                    if (epoch == 1 || epoch % 10 == 0) {
+                        System.out.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
+                                epoch, train, val, best, sec * 1e3);
+                    }
+                });
+        System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s; best validation loss %.4f%n",
+                r.trained().history().epochs(), r.trainingSeconds(), r.trained().history().bestValidationLoss());
+
+        DirectPosterior posterior = r.posterior(t.prior());
+        long t0 = System.nanoTime();
+        float[][] draws = posterior.sample(samples, xo, seed);
+        double sampleSeconds = (System.nanoTime() - t0) * 1e-9;
+        System.out.printf(Locale.ROOT, "sampled %,d posterior draws in %.2f s (acceptance inside the prior %.3f)%n",
+                draws.length, sampleSeconds, posterior.acceptanceRate(xo));
+
+        describe("posterior", draws);
+        float[][] ref = reference.referenceSamples(refTask, observation);
+        describe("reference", ref);
+        float[] truth = reference.trueParameters(refTask, observation);
+        System.out.println("true θ:           " + row(truth));
+
+        long t1 = System.nanoTime();
+        double c2st = C2st.accuracy(ref, draws);
+        System.out.printf(Locale.ROOT, "C2ST against the reference posterior: %.3f (0.5 = indistinguishable; %.1f s)%n",
+                c2st, (System.nanoTime() - t1) * 1e-9);
+        float[][] predictive = java.util.Arrays.copyOf(draws, Math.min(1_000, draws.length));
+        System.out.printf(Locale.ROOT, "posterior predictive: median distance of simulated data to the observation %.4g%n",
+                PredictiveCheck.medianDistance(t.simulator(), predictive, xo, seed + 1));
+        if (out != null) {
+            writeCsv(out, draws);
+            System.out.println("posterior samples written to " + out.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private static void describe(String label, float[][] s) {
+        int d = s[0].length;
+        double[] mean = new double[d], sd = new double[d];
+        for (float[] r : s) {
+            for (int j = 0; j < d; j++) mean[j] += r[j];
+        }
+        for (int j = 0; j < d; j++) mean[j] /= s.length;
+        for (float[] r : s) {
+            for (int j = 0; j < d; j++) sd[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < d; j++) {
+            sb.append(String.format(Locale.ROOT, "%s%.3f ± %.3f", j == 0 ? "" : ", ", mean[j], Math.sqrt(sd[j] / (s.length - 1))));
+        }
+        System.out.printf("%-17s %s%n", label + " mean ± sd:", sb);
+    }
+
+    private static String row(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < v.length; j++) sb.append(String.format(Locale.ROOT, "%s%.3f", j == 0 ? "" : ", ", v[j]));
+        return sb.toString();
+    }
+
+    private static void writeCsv(Path path, float[][] s) throws IOException {
+        if (path.getParent() != null) Files.createDirectories(path.getParent());
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8))) {
+            StringBuilder h = new StringBuilder();
+            for (int j = 0; j < s[0].length; j++) h.append(j == 0 ? "" : ",").append("theta_").append(j + 1);
+            w.println(h);
+            for (float[] r : s) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < r.length; j++) sb.append(j == 0 ? "" : ",").append(r[j]);
+                w.println(sb);
+            }
+        }
+    }
+}

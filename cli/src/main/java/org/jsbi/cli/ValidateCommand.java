@@ -1,0 +1,83 @@
+package org.jsbi.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jsbi.validation.HarnessConfig;
+import org.jsbi.validation.HarnessRow;
+import org.jsbi.validation.ReferenceData;
+import org.jsbi.validation.ResultsReport;
+import org.jsbi.validation.ValidationHarness;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jsbi validate}: NPE on benchmark tasks scored against their reference posteriors; CSV and markdown out. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Run NPE on benchmark tasks × estimators × budgets × observations, score each posterior with "
+                + "the benchmark's C2ST, and write results.csv and RESULTS.md. Rerunning resumes where it stopped.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @Option(names = "--tasks", split = ",", description = "Tasks (default: the seven with reference data).")
+    List<String> tasks = List.of("two_moons", "gaussian_linear", "gaussian_linear_uniform", "slcp", "bernoulli_glm",
+            "sir", "lotka_volterra");
+
+    @Option(names = "--estimators", split = ",", description = "maf and/or mdn (default: ${DEFAULT-VALUE}).")
+    List<String> estimators = List.of("maf", "mdn");
+
+    @Option(names = "--budgets", split = ",", description = "Simulation budgets (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets = List.of(1_000, 10_000);
+
+    @Option(names = "--observations", description = "Observations, e.g. 1-10 or 1,2 (default: ${DEFAULT-VALUE}).")
+    String observations = "1-10";
+
+    @Option(names = "--samples", description = "Posterior samples per observation (default: ${DEFAULT-VALUE}).")
+    int samples = 10_000;
+
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed = 1L;
+
+    @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("validation-results");
+
+    @Override
+    public Integer call() throws Exception {
+        HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed, out);
+        List<HarnessRow> rows = ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
+        String command = "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
+                + String.join(",", estimators) + " --budgets " + join(budgets) + " --observations " + observations
+                + " --samples " + samples + " --seed " + seed + " --out " + out;
+        String md = ResultsReport.markdown(rows, command);
+        Files.writeString(out.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+        return 0;
+    }
+
+    static List<Integer> parseRange(String spec) {
+        List<Integer> ks = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            try {
+                int dash = p.indexOf('-');
+                if (dash > 0) {
+                    int a = Integer.parseInt(p.substring(0, dash).trim()), b = Integer.parseInt(p.substring(dash + 1).trim());
+                    for (int k = a; k <= b; k++) ks.add(k);
+                } else {
+                    ks.add(Integer.parseInt(p));
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--observations: cannot read '" + p + "'; write e.g. 1-10 or 1,3,5");
+            }
+        }
+        return ks;
+    }
+
+    private static String join(List<Integer> v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ",").append(v.get(i));
+        return sb.toString();
+    }
+}

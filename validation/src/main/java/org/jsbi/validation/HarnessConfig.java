@@ -1,0 +1,49 @@
+package org.jsbi.validation;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the validation harness runs: every combination of task, estimator and simulation budget, scored on the given
+ * observations.
+ *
+ * @param tasks             benchmark task names with reference data (e.g. {@code two_moons})
+ * @param estimators        {@code maf} and/or {@code mdn}
+ * @param budgets           simulation budgets, e.g. 1,000 and 10,000
+ * @param observations      observation numbers, 1 to 10
+ * @param posteriorSamples  samples drawn per observation for the C2ST (the benchmark uses 10,000)
+ * @param predictiveSamples posterior samples simulated for the posterior predictive check
+ * @param seed              the run's seed: simulations, training and sampling derive theirs from it
+ * @param outDir            where {@code results.csv} and {@code RESULTS.md} are written
+ */
+public record HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
+                            int posteriorSamples, int predictiveSamples, long seed, Path outDir) {
+
+    public HarnessConfig {
+        if (tasks == null || tasks.isEmpty()) throw new IllegalArgumentException("no tasks given");
+        if (estimators == null || estimators.isEmpty()) throw new IllegalArgumentException("no estimators given");
+        for (String e : estimators) {
+            if (!e.equals("maf") && !e.equals("mdn")) {
+                throw new IllegalArgumentException("unknown estimator '" + e + "'; use maf or mdn");
+            }
+        }
+        if (budgets == null || budgets.isEmpty()) throw new IllegalArgumentException("no simulation budgets given");
+        for (int b : budgets) {
+            if (b < 100) throw new IllegalArgumentException("a budget of " + b + " simulations is too small; use >= 100");
+        }
+        if (observations == null || observations.isEmpty()) throw new IllegalArgumentException("no observations given");
+        for (int k : observations) {
+            if (k < 1 || k > ReferenceTask.OBSERVATIONS) {
+                throw new IllegalArgumentException("observation " + k + " does not exist; use 1.." + ReferenceTask.OBSERVATIONS);
+            }
+        }
+        if (posteriorSamples < 100 || predictiveSamples < 10) {
+            throw new IllegalArgumentException("need >= 100 posterior samples and >= 10 predictive samples");
+        }
+        if (outDir == null) throw new IllegalArgumentException("no output directory given");
+        tasks = List.copyOf(tasks);
+        estimators = List.copyOf(estimators);
+        budgets = List.copyOf(budgets);
+        observations = List.copyOf(observations);
+    }
+}

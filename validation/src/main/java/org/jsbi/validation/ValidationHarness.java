@@ -1,0 +1,130 @@
+package org.jsbi.validation;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jsbi.inference.Npe;
+import org.jsbi.inference.NpeConfig;
+import org.jsbi.inference.NpeResult;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.random.Rng;
+import org.jsbi.sim.benchmark.BenchmarkTask;
+import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.train.EstimatorFactory;
+
+/**
+ * Runs NPE on benchmark tasks and scores the posteriors against the reference posteriors with the benchmark's C2ST.
+ *
+ * <p>NPE is amortized, so each (task, estimator, budget) is trained once and its posterior scored on every requested
+ * observation (the benchmark retrains per observation; an amortized estimator makes that unnecessary, at the cost of
+ * correlating the observations' scores). Each finished row is appended to {@code results.csv} at once, and a rerun
+ * skips the rows already there, so an interrupted run loses at most the training in progress.
+ */
+public final class ValidationHarness {
+
+    public static final String RESULTS_CSV = "results.csv";
+
+    private ValidationHarness() {
+    }
+
+    public static List<HarnessRow> run(HarnessConfig cfg, ReferenceData reference, Consumer<String> log) {
+        try {
+            Files.createDirectories(cfg.outDir());
+            Path csv = cfg.outDir().resolve(RESULTS_CSV);
+            Map<String, HarnessRow> done = readExisting(csv);
+            if (done.isEmpty()) Files.writeString(csv, HarnessRow.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+            List<HarnessRow> rows = new ArrayList<>();
+            for (String taskName : cfg.tasks()) {
+                BenchmarkTask task = BenchmarkTasks.byName(taskName);
+                ReferenceTask refTask = ReferenceTask.byId(task.name());
+                for (String est : cfg.estimators()) {
+                    for (int budget : cfg.budgets()) {
+                        List<Integer> todo = new ArrayList<>();
+                        for (int k : cfg.observations()) {
+                            HarnessRow r = done.get(task.name() + "/" + est + "/" + budget + "/" + k);
+                            if (r != null) rows.add(r); else todo.add(k);
+                        }
+                        if (todo.isEmpty()) continue;
+                        rows.addAll(runOne(cfg, reference, task, refTask, est, budget, todo, csv, log));
+                    }
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results under " + cfg.outDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<HarnessRow> runOne(HarnessConfig cfg, ReferenceData reference, BenchmarkTask task,
+                                           ReferenceTask refTask, String est, int budget, List<Integer> observations,
+                                           Path csv, Consumer<String> log) throws IOException {
+        long seed = cfg.seed() * 1_000_003L + (task.name().hashCode() * 31L + est.hashCode()) * 7_919L + budget;
+        EstimatorFactory factory = est.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn();
+        NpeConfig npeConfig = NpeConfig.defaults().withEstimator(factory)
+                .withTraining(NpeConfig.defaults().training().withSeed(seed));
+        NpeResult npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed);
+        int epochs = npe.trained().history().epochs();
+        log.accept(String.format(Locale.ROOT, "%s %s %d: %d simulations in %.1f s (%d non-finite excluded), %d epochs in %.1f s",
+                task.name(), est, budget, npe.simulationsUsed(), npe.simulationSeconds(), npe.excludedNonFinite(), epochs,
+                npe.trainingSeconds()));
+        DirectPosterior posterior = npe.posterior(task.prior());
+        float[][] priorDraws = task.prior().sample(cfg.predictiveSamples(), new Rng(seed + 17));
+        List<HarnessRow> rows = new ArrayList<>();
+        for (int k : observations) {
+            float[] xo = reference.observation(refTask, k);
+            long t0 = System.nanoTime();
+            float[][] samples = posterior.sample(cfg.posteriorSamples(), xo, seed + k);
+            double sampleSeconds = (System.nanoTime() - t0) * 1e-9;
+            long t1 = System.nanoTime();
+            double c2st = C2st.accuracy(reference.referenceSamples(refTask, k), samples);
+            double c2stSeconds = (System.nanoTime() - t1) * 1e-9;
+            float[][] predictive = java.util.Arrays.copyOf(samples, Math.min(cfg.predictiveSamples(), samples.length));
+            double ppc = PredictiveCheck.medianDistance(task.simulator(), predictive, xo, seed + 1_000 + k);
+            double prior = PredictiveCheck.medianDistance(task.simulator(), priorDraws, xo, seed + 2_000 + k);
+            HarnessRow row = new HarnessRow(task.name(), est, budget, k, c2st, ppc, prior, posterior.acceptanceRate(xo),
+                    npe.excludedNonFinite(), epochs, npe.simulationSeconds(), npe.trainingSeconds(), sampleSeconds,
+                    c2stSeconds);
+            try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+                w.write(row.toCsv());
+                w.newLine();
+            }
+            log.accept(String.format(Locale.ROOT, "  obs %d: C2ST %.3f, predictive median distance %.3g (prior %.3g), "
+                    + "sampling %.1f s, C2ST %.1f s", k, c2st, ppc, prior, sampleSeconds, c2stSeconds));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** Rows of an earlier run, by key; a damaged file is an error, never silently overwritten. */
+    static Map<String, HarnessRow> readExisting(Path csv) throws IOException {
+        Map<String, HarnessRow> rows = new LinkedHashMap<>();
+        if (!Files.exists(csv)) return rows;
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) return rows;
+        if (!lines.get(0).equals(HarnessRow.CSV_HEADER)) {
+            throw new IllegalStateException(csv + " is not a results file of this harness (its header differs); move it "
+                    + "away or choose another output directory");
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            try {
+                HarnessRow r = HarnessRow.parse(lines.get(i));
+                rows.put(r.key(), r);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(csv + " line " + (i + 1) + " is damaged (" + e.getMessage()
+                        + "); repair or delete that line to resume", e);
+            }
+        }
+        return rows;
+    }
+}
