@@ -5,7 +5,6 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * bernoulli_glm: θ = (offset, 9-tap stimulus filter) ~ N(0, P⁻¹) with a smoothness precision P; spikes
@@ -15,7 +14,7 @@ import org.jsbi.simulation.Simulator;
  * <p>The stimulus ({@code numpy.random.RandomState(42).randn(100)} as float32), the design matrix X and P are computed
  * here, not read, so the task needs no data file; tests check them against the reference files.
  */
-public final class BernoulliGlm implements BenchmarkTask, Simulator {
+public final class BernoulliGlm extends SimulatorTask {
 
     public static final String NAME = "bernoulli_glm";
     static final int PARAMETERS = 10;
@@ -27,24 +26,13 @@ public final class BernoulliGlm implements BenchmarkTask, Simulator {
     static final double[] DESIGN = design(stimulus());
     static final Prior PRIOR = Priors.gaussianFromPrecision(new double[PARAMETERS], priorPrecision());
 
-    @Override
-    public String name() {
-        return NAME;
+    public BernoulliGlm() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return PRIOR;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return PARAMETERS;
     }
 
     @Override
@@ -135,8 +123,4 @@ public final class BernoulliGlm implements BenchmarkTask, Simulator {
         return p;
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

@@ -3,35 +3,23 @@ package org.jsbi.sim.benchmark;
 import org.jsbi.dist.Prior;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * bernoulli_glm_raw: the prior and spiking model of {@link BernoulliGlm}, returning the raw 100-bin spike train (0/1)
  * instead of its summary Xᵀy; for the same seed and simulation index the spike train is the one whose summary
  * bernoulli_glm returns.
  */
-public final class BernoulliGlmRaw implements BenchmarkTask, Simulator {
+public final class BernoulliGlmRaw extends SimulatorTask {
 
     public static final String NAME = "bernoulli_glm_raw";
 
-    @Override
-    public String name() {
-        return NAME;
+    public BernoulliGlmRaw() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return BernoulliGlm.PRIOR;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return BernoulliGlm.PARAMETERS;
     }
 
     @Override
@@ -53,8 +41,4 @@ public final class BernoulliGlmRaw implements BenchmarkTask, Simulator {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

@@ -4,13 +4,12 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * gaussian_linear: θ ~ N(0, 0.1·I₁₀) and x ~ N(θ, 0.1·I₁₀). In both, 0.1 is the variance (sbibm passes it as
  * {@code prior_scale}/{@code simulator_scale} to a precision matrix), so the standard deviations are √0.1.
  */
-public final class GaussianLinear implements BenchmarkTask, Simulator {
+public final class GaussianLinear extends SimulatorTask {
 
     public static final String NAME = "gaussian_linear";
     static final int DIM = 10;
@@ -21,29 +20,15 @@ public final class GaussianLinear implements BenchmarkTask, Simulator {
     private final Prior prior;
 
     public GaussianLinear() {
+        super(NAME);
         double[][] cov = new double[DIM][DIM];
         for (int i = 0; i < DIM; i++) cov[i][i] = VARIANCE;
         this.prior = Priors.gaussian(new double[DIM], cov);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return DIM;
     }
 
     @Override
@@ -69,8 +54,4 @@ public final class GaussianLinear implements BenchmarkTask, Simulator {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

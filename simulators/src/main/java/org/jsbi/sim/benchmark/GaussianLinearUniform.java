@@ -3,34 +3,22 @@ package org.jsbi.sim.benchmark;
 import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /** gaussian_linear_uniform: θ_i ~ U(−1, 1) independently and x ~ N(θ, 0.1·I₁₀) (0.1 is the variance). */
-public final class GaussianLinearUniform implements BenchmarkTask, Simulator {
+public final class GaussianLinearUniform extends SimulatorTask {
 
     public static final String NAME = "gaussian_linear_uniform";
     static final int DIM = 10;
 
     private final Prior prior = Priors.boxUniform(DIM, -1.0, 1.0);
 
-    @Override
-    public String name() {
-        return NAME;
+    public GaussianLinearUniform() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return DIM;
     }
 
     @Override
@@ -45,8 +33,4 @@ public final class GaussianLinearUniform implements BenchmarkTask, Simulator {
         GaussianLinear.addIsotropicNoise(batch, seed, GaussianLinear.NOISE_SD, out);
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

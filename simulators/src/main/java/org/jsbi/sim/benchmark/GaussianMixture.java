@@ -4,13 +4,12 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * gaussian_mixture: θ_i ~ U(−10, 10); x ~ 0.5·N(θ, I₂) + 0.5·N(θ, 0.01·I₂), with one mixture index per simulation
  * shared by both dimensions (drawing it once per batch was a bug of an old benchmark version).
  */
-public final class GaussianMixture implements BenchmarkTask, Simulator {
+public final class GaussianMixture extends SimulatorTask {
 
     public static final String NAME = "gaussian_mixture";
     /** The components' standard deviations, chosen with probability 1/2 each. */
@@ -19,24 +18,13 @@ public final class GaussianMixture implements BenchmarkTask, Simulator {
 
     private final Prior prior = Priors.boxUniform(2, -10.0, 10.0);
 
-    @Override
-    public String name() {
-        return NAME;
+    public GaussianMixture() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return 2;
     }
 
     @Override
@@ -57,8 +45,4 @@ public final class GaussianMixture implements BenchmarkTask, Simulator {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

@@ -8,7 +8,6 @@ import org.jsbi.random.CounterRandom;
 import org.jsbi.sim.ode.OdeFunction;
 import org.jsbi.sim.ode.Tsit5;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * The benchmark's {@code lotka_volterra} task (../shared/reference/TASKS.md): θ = (α, β, γ, δ), independent
@@ -20,7 +19,7 @@ import org.jsbi.simulation.Simulator;
  * <p>The solution is rounded to float32 before the noise, as in the benchmark. Noise: simulation i's draws come
  * from {@code new CounterRandom(seed, batch.firstIndex() + i, 0)}, one standard normal per value in data order.
  */
-public final class LotkaVolterra implements BenchmarkTask, Simulator {
+public final class LotkaVolterra extends SimulatorTask {
 
     public static final String NAME = "lotka_volterra";
     static final int TIMES = 10;
@@ -47,27 +46,13 @@ public final class LotkaVolterra implements BenchmarkTask, Simulator {
 
     /** With another step limit per solve: lets tests make some solves fail. */
     LotkaVolterra(int maxSteps) {
+        super(NAME);
         this.maxSteps = maxSteps;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return 4;
     }
 
     @Override

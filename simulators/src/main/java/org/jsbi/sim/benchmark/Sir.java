@@ -8,7 +8,6 @@ import org.jsbi.random.CounterRandom;
 import org.jsbi.sim.ode.OdeFunction;
 import org.jsbi.sim.ode.Tsit5;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * The benchmark's {@code sir} task (../shared/reference/TASKS.md): θ = (β, γ) with log β ~ N(log 0.4, 0.5²) and
@@ -23,7 +22,7 @@ import org.jsbi.simulation.Simulator;
  * <p>Noise: simulation i's counts come from {@code new CounterRandom(seed, batch.firstIndex() + i, 0)}, drawn in
  * time order.
  */
-public final class Sir implements BenchmarkTask, Simulator {
+public final class Sir extends SimulatorTask {
 
     public static final String NAME = "sir";
     static final double POPULATION = 1e6;
@@ -47,27 +46,13 @@ public final class Sir implements BenchmarkTask, Simulator {
 
     /** With another step limit per solve: lets tests make some solves fail. */
     Sir(int maxSteps) {
+        super(NAME);
         this.maxSteps = maxSteps;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return 2;
     }
 
     @Override

@@ -4,14 +4,13 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * slcp ("simple likelihood, complex posterior"): θ_i ~ U(−3, 3); four i.i.d. 2-D draws from N(m, S) with
  * m = (θ1, θ2), s1 = θ3², s2 = θ4², ρ = tanh θ5 and S = [[s1² + 1e−6, ρ s1 s2], [ρ s1 s2, s2² + 1e−6]], flattened
  * pairwise: x = (x1a, x1b, x2a, x2b, x3a, x3b, x4a, x4b).
  */
-public final class Slcp implements BenchmarkTask, Simulator {
+public final class Slcp extends SimulatorTask {
 
     public static final String NAME = "slcp";
     static final int PARAMETERS = 5;
@@ -20,24 +19,13 @@ public final class Slcp implements BenchmarkTask, Simulator {
 
     private final Prior prior = Priors.boxUniform(PARAMETERS, -3.0, 3.0);
 
-    @Override
-    public String name() {
-        return NAME;
+    public Slcp() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return PARAMETERS;
     }
 
     @Override
@@ -82,8 +70,4 @@ public final class Slcp implements BenchmarkTask, Simulator {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }

@@ -6,7 +6,6 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * slcp_distractors: the 8 SLCP values (as {@link Slcp}, same noise stream, so the same values for the same seed and
@@ -16,7 +15,7 @@ import org.jsbi.simulation.Simulator;
  *
  * <p>The definition is read from {@code slcp_distractors_definition/} in the reference folder.
  */
-public final class SlcpDistractors implements BenchmarkTask, Simulator {
+public final class SlcpDistractors extends SimulatorTask {
 
     public static final String NAME = "slcp_distractors";
     static final int DATA = 100;
@@ -39,6 +38,7 @@ public final class SlcpDistractors implements BenchmarkTask, Simulator {
 
     /** The task with its definition files from the given folder. */
     public SlcpDistractors(Path definitionDir) {
+        super(NAME);
         Definition d = Definition.read(definitionDir);
         this.loc = d.loc;
         this.scaleTril = d.scaleTril;
@@ -46,23 +46,8 @@ public final class SlcpDistractors implements BenchmarkTask, Simulator {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return Slcp.PARAMETERS;
     }
 
     @Override
@@ -136,11 +121,6 @@ public final class SlcpDistractors implements BenchmarkTask, Simulator {
             int o = i * DATA;
             for (int k = 0; k < DATA; k++) out[o + k] = (float) v[permutation[k]];
         }
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 
     /** The definition files, read and checked against EXTRA-TASKS.md. */

@@ -4,14 +4,13 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.random.CounterRandom;
 import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
 
 /**
  * two_moons: θ_i ~ U(−1, 1); a ~ U(−π/2, π/2), r ~ N(0.1, 0.01²) and
  * x = (r cos a + 0.25 − |θ1+θ2|/√2, r sin a + (θ2−θ1)/√2), i.e. a half-circle of radius ≈ 0.1 shifted by θ rotated
  * by −π/4 with its first coordinate folded by |·| (which makes the posterior two crescents).
  */
-public final class TwoMoons implements BenchmarkTask, Simulator {
+public final class TwoMoons extends SimulatorTask {
 
     public static final String NAME = "two_moons";
     static final double RADIUS_MEAN = 0.1;
@@ -21,24 +20,13 @@ public final class TwoMoons implements BenchmarkTask, Simulator {
 
     private final Prior prior = Priors.boxUniform(2, -1.0, 1.0);
 
-    @Override
-    public String name() {
-        return NAME;
+    public TwoMoons() {
+        super(NAME);
     }
 
     @Override
     public Prior prior() {
         return prior;
-    }
-
-    @Override
-    public Simulator simulator() {
-        return this;
-    }
-
-    @Override
-    public int parameterDim() {
-        return 2;
     }
 
     @Override
@@ -62,8 +50,4 @@ public final class TwoMoons implements BenchmarkTask, Simulator {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
 }
