@@ -42,11 +42,16 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("validation-results");
 
+    @Option(names = "--report-only", description = "Run nothing: rewrite RESULTS.md from every row in results.csv.")
+    boolean reportOnly;
+
     @Override
     public Integer call() throws Exception {
         HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed, out);
-        List<HarnessRow> rows = ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
-        String command = "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
+        List<HarnessRow> rows = reportOnly
+                ? ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV))
+                : ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
+        String command = reportOnly ? null : "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
                 + String.join(",", estimators) + " --budgets " + join(budgets) + " --observations " + observations
                 + " --samples " + samples + " --seed " + seed + " --out " + out;
         String md = ResultsReport.markdown(rows, command);

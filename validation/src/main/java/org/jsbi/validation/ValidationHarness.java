@@ -105,6 +105,12 @@ public final class ValidationHarness {
         return rows;
     }
 
+    /** Every row of an earlier run's {@code results.csv}, in file order. */
+    public static List<HarnessRow> readResults(Path csv) throws IOException {
+        if (!Files.exists(csv)) throw new IllegalArgumentException("no results file at " + csv + "; run the harness first");
+        return new ArrayList<>(readExisting(csv).values());
+    }
+
     /** Rows of an earlier run, by key; a damaged file is an error, never silently overwritten. */
     static Map<String, HarnessRow> readExisting(Path csv) throws IOException {
         Map<String, HarnessRow> rows = new LinkedHashMap<>();
