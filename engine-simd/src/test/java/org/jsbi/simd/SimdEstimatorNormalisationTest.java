@@ -37,7 +37,7 @@ class SimdEstimatorNormalisationTest {
     private static final double LOW = -3, HIGH = 3;
     private static final float[][] OBSERVATIONS = {{0f, 0f}, {0.1f, -0.2f}};
 
-    /** The two-moons task as bench's BenchTasks generates it: θ ~ U(-1, 1)², 2-D x. */
+    /** Two-moons pairs (TASKS.md), generated here because the simulators module depends on this one. */
     private static TrainingData twoMoons(int n, Rng rng) {
         float[][] t = new float[n][2], x = new float[n][2];
         for (int i = 0; i < n; i++) {
