@@ -20,6 +20,8 @@ public final class TapeArena {
 
     private final Backend backend;
     private final List<Tensor> pool = new ArrayList<>();
+    /** Per pooled tensor: handed out zeroed in the last pass (zeroKind), and zeroed already for this pass (zeroed). */
+    private boolean[] zeroKind = new boolean[16], zeroed = new boolean[16];
     private int next;
 
     public TapeArena(Backend backend) {
@@ -37,24 +39,43 @@ public final class TapeArena {
 
     void rewind() {
         next = 0;
+        java.util.Arrays.fill(zeroed, false);
+        if (!backend.zeroesScratchInBatches()) return;
+        // The graph is usually the same every step: zero now, in one call, every tensor the last pass wanted zeroed.
+        int count = 0;
+        for (int i = 0; i < pool.size(); i++) if (zeroKind[i]) count++;
+        if (count == 0) return;
+        org.jsbi.tensor.Storage[] xs = new org.jsbi.tensor.Storage[count];
+        int[] n = new int[count];
+        for (int i = 0, c = 0; i < pool.size(); i++) {
+            if (!zeroKind[i]) continue;
+            xs[c] = pool.get(i).storage();
+            n[c++] = pool.get(i).size();
+            zeroed[i] = true;
+        }
+        backend.zeroMany(xs, n);
     }
 
     /** The next tensor of this shape: contents undefined unless zero, then all zeros. */
     Tensor take(int rows, int cols, boolean zero) {
-        if (next < pool.size()) {
-            Tensor t = pool.get(next);
+        if (next == zeroKind.length) {
+            zeroKind = java.util.Arrays.copyOf(zeroKind, 2 * next);
+            zeroed = java.util.Arrays.copyOf(zeroed, 2 * next);
+        }
+        int i = next++;
+        zeroKind[i] = zero;
+        if (i < pool.size()) {
+            Tensor t = pool.get(i);
             if (t.rows() == rows && t.cols() == cols) {
-                next++;
-                if (zero) t.zero();
+                if (zero && !zeroed[i]) t.zero();
                 return t;
             }
             t = Tensor.zeros(backend, rows, cols);
-            pool.set(next++, t);
+            pool.set(i, t);
             return t;
         }
         Tensor t = Tensor.zeros(backend, rows, cols);
         pool.add(t);
-        next++;
         return t;
     }
 }

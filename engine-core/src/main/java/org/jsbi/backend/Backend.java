@@ -19,6 +19,24 @@ public interface Backend {
     /** A line about this backend's configuration (lane width, device, ...), for {@code jsbi info} and logs. */
     String describe();
 
+    /**
+     * Whether callers should split independent work (the columns of a batch, validation chunks) over the threads of
+     * {@link Parallel}. CPU backends say yes; a GPU backend says no, since one device stream does the work and host
+     * threads would only contend for it.
+     */
+    default boolean splitsWorkOverHostThreads() {
+        return true;
+    }
+
+    /**
+     * Whether a training step's scratch tensors should be zeroed all at once when a tape starts rather than each when
+     * it is handed out. A GPU backend says yes (one launch instead of a hundred); CPU backends say no, since zeroing a
+     * tensor just before its first use leaves it in cache.
+     */
+    default boolean zeroesScratchInBatches() {
+        return false;
+    }
+
     /** New zero-filled storage. */
     Storage allocate(int length);
 
@@ -118,6 +136,35 @@ public interface Backend {
 
     /** dst[:, idx[c]] += src[:, c]: the gradient of {@link #gatherColumns}. */
     void scatterAddColumns(int[] idx, int rows, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd);
+
+    // ---- several tensors at once -----------------------------------------------------------------------------------
+    // A training step applies these to every parameter. A GPU backend does each in one launch with one table of
+    // pointers; the defaults loop over the tensors with the single-tensor kernels, so CPU results are unchanged.
+
+    /** Σ over tensors t of Σ_i x_t[i]², in double: the squared global norm of gradient clipping. */
+    default double sumOfSquares(Storage[] xs, int[] lengths) {
+        double s = 0;
+        for (int t = 0; t < xs.length; t++) s += dot(lengths[t], xs[t], 0, xs[t], 0);
+        return s;
+    }
+
+    /** x_t = alpha * x_t (as {@link #affine} with beta = 0) for every tensor t. */
+    default void scaleMany(float alpha, Storage[] xs, int[] lengths) {
+        for (int t = 0; t < xs.length; t++) affine(lengths[t], alpha, 0f, xs[t], 0, xs[t], 0);
+    }
+
+    /** x_t = 0 for every tensor t. */
+    default void zeroMany(Storage[] xs, int[] lengths) {
+        for (int t = 0; t < xs.length; t++) fill(lengths[t], 0f, xs[t], 0);
+    }
+
+    /** {@link #adamStep} on every tensor t, with the same hyperparameters and bias corrections. */
+    default void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
+                              Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        for (int t = 0; t < params.length; t++) {
+            adamStep(lengths[t], lr, beta1, beta2, eps, c1, c2, params[t], 0, grads[t], 0, m[t], 0, v[t], 0);
+        }
+    }
 
     // ---- optimizer ----------------------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@ package org.jsbi.optim;
 
 import java.util.List;
 import org.jsbi.autodiff.Parameter;
+import org.jsbi.backend.Backend;
+import org.jsbi.tensor.Storage;
 import org.jsbi.tensor.Tensor;
 
 /** Adam with bias correction (Kingma and Ba 2015), as PyTorch implements it, one fused kernel per parameter. */
@@ -15,6 +17,13 @@ public final class Adam {
 
     public Adam(List<Parameter> params, AdamConfig config) {
         this.params = List.copyOf(params);
+        for (Parameter p : this.params) {
+            if (p.value().backend() != this.params.get(0).value().backend()) {
+                throw new IllegalArgumentException("Adam needs all parameters on one backend: " + p.name() + " is on "
+                        + p.value().backend().name() + ", " + this.params.get(0).name() + " on "
+                        + this.params.get(0).value().backend().name());
+            }
+        }
         this.config = config;
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
@@ -30,15 +39,34 @@ public final class Adam {
         step++;
         float c1 = (float) (1.0 - Math.pow(config.beta1(), step));
         float c2 = (float) (1.0 - Math.pow(config.beta2(), step));
-        for (int i = 0; i < m.length; i++) {
-            Parameter p = params.get(i);
-            p.value().backend().adamStep(p.size(), config.learningRate(), config.beta1(), config.beta2(), config.eps(),
-                    c1, c2, p.value().storage(), 0, p.grad().storage(), 0, m[i].storage(), 0, v[i].storage(), 0);
+        if (params.isEmpty()) return;
+        int n = params.size();
+        Storage[] ps = new Storage[n], gs = new Storage[n], ms = new Storage[n], vs = new Storage[n];
+        for (int i = 0; i < n; i++) {
+            ps[i] = params.get(i).value().storage();
+            gs[i] = params.get(i).grad().storage();
+            ms[i] = m[i].storage();
+            vs[i] = v[i].storage();
         }
+        backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2,
+                ps, gs, ms, vs, lengths());
     }
 
     public void zeroGrad() {
-        for (Parameter p : params) p.zeroGrad();
+        if (params.isEmpty()) return;
+        Storage[] gs = new Storage[params.size()];
+        for (int i = 0; i < gs.length; i++) gs[i] = params.get(i).grad().storage();
+        backend().zeroMany(gs, lengths());
+    }
+
+    private Backend backend() {
+        return params.get(0).value().backend();
+    }
+
+    private int[] lengths() {
+        int[] n = new int[params.size()];
+        for (int i = 0; i < n.length; i++) n[i] = params.get(i).size();
+        return n;
     }
 
     public long stepCount() {

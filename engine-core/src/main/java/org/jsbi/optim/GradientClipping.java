@@ -1,6 +1,8 @@
 package org.jsbi.optim;
 
 import java.util.List;
+import org.jsbi.backend.Backend;
+import org.jsbi.tensor.Storage;
 import org.jsbi.autodiff.Parameter;
 
 /** Clipping by the global gradient norm, as PyTorch's {@code clip_grad_norm_}. */
@@ -16,17 +18,17 @@ public final class GradientClipping {
      */
     public static double clipNorm(List<Parameter> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("max gradient norm must be > 0, got " + maxNorm);
-        double sq = 0;
-        for (Parameter p : params) {
-            sq += p.grad().backend().dot(p.size(), p.grad().storage(), 0, p.grad().storage(), 0);
+        if (params.isEmpty()) return 0;
+        Storage[] gs = new Storage[params.size()];
+        int[] n = new int[gs.length];
+        for (int i = 0; i < gs.length; i++) {
+            gs[i] = params.get(i).grad().storage();
+            n[i] = params.get(i).size();
         }
-        double norm = Math.sqrt(sq);
+        Backend be = params.get(0).grad().backend();
+        double norm = Math.sqrt(be.sumOfSquares(gs, n));
         double coef = maxNorm / (norm + 1e-6);
-        if (coef < 1.0) {
-            for (Parameter p : params) {
-                p.grad().backend().affine(p.size(), (float) coef, 0f, p.grad().storage(), 0, p.grad().storage(), 0);
-            }
-        }
+        if (coef < 1.0) be.scaleMany((float) coef, gs, n);
         return norm;
     }
 }

@@ -156,7 +156,8 @@ public final class Trainer {
         TrainingHistory.StopReason reason = TrainingHistory.StopReason.MAX_EPOCHS;
         Rng order = rng.split();
         int batches = nTrain / b;
-        int[] bounds = Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN);
+        int[] bounds = be.splitsWorkOverHostThreads()
+                ? Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN) : new int[] {0, b};
         TapeArena arena = new TapeArena(be);   // the step's tensors, reused every step (the graph is the same)
         SplitStep step = bounds.length > 2
                 ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
@@ -219,7 +220,7 @@ public final class Trainer {
         int chunks = (n + chunk - 1) / chunk;
         float[][] lps = new float[chunks][];
         // Chunks may run on several threads; their values are summed below in chunk order, as on one thread.
-        Parallel.forRange(chunks, 1, 1, (c0, c1) -> {
+        Parallel.RangeBody body = (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 int from = c * chunk, m = Math.min(chunk, n - from);
                 Tensor tc = Tensor.zeros(be, theta.rows(), m), xc = Tensor.zeros(be, x.rows(), m);
@@ -227,7 +228,12 @@ public final class Trainer {
                 be.copy2d(x.rows(), m, x.storage(), from, n, xc.storage(), 0, m);
                 lps[c] = est.logProb(tc, xc);
             }
-        });
+        };
+        if (be.splitsWorkOverHostThreads()) {
+            Parallel.forRange(chunks, 1, 1, body);
+        } else {
+            body.run(0, chunks);
+        }
         double sum = 0;
         for (float[] lp : lps) {
             for (float v : lp) sum -= v;

@@ -67,6 +67,7 @@ public abstract class KernelConformanceSuite {
         shapes.add(new int[] {50, 207, 50});
         shapes.add(new int[] {100, 1021, 60});   // large enough to split over threads
         shapes.add(new int[] {207, 50, 300});    // k beyond one cache block
+        shapes.add(new int[] {50, 52, 10007});   // a weight gradient over a wide batch (split over k on a GPU)
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -421,6 +422,75 @@ public abstract class KernelConformanceSuite {
             }));
         }
         return tests;
+    }
+
+    /**
+     * The multi-tensor kernels of a training step (clipping's global norm and scale, zeroing, Adam) against the
+     * single-tensor reference kernels on each tensor: tensors of every conformance size at once, 0 included.
+     */
+    @TestFactory
+    List<DynamicTest> severalTensorsAtOnce() {
+        int[] sizes = withLarge();
+        SplittableRandom r = rng(7919);
+        float[][] xs = new float[sizes.length][];
+        for (int t = 0; t < sizes.length; t++) xs[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("sumOfSquares over " + sizes.length + " tensors", () -> {
+            double e = 0;
+            int longest = 0;
+            for (float[] x : xs) {
+                e += ref.dot(x.length, Arrays2.host(x), 0, Arrays2.host(x), 0);
+                longest = Math.max(longest, x.length);
+            }
+            double got = candidate().sumOfSquares(stores(xs), sizes);
+            // Each tensor's sum as a float32 sum of its terms may be (the candidate's dot), all terms positive.
+            assertEquals(e, got, 2 * (longest + 2) * U * e + 1e-30, ctx("sumOfSquares"));
+        }));
+        tests.add(DynamicTest.dynamicTest("scaleMany and zeroMany over " + sizes.length + " tensors", () -> {
+            Storage[] st = stores(xs);
+            candidate().scaleMany(-0.37f, st, sizes);
+            for (int t = 0; t < xs.length; t++) {
+                float[] e = new float[xs[t].length];
+                ref.affine(e.length, -0.37f, 0f, Arrays2.host(xs[t]), 0, Arrays2.host(e), 0);
+                assertClose(e, Arrays2.fetch(candidate(), st[t]), 0, "scaleMany tensor " + t);
+            }
+            candidate().zeroMany(st, sizes);
+            for (int t = 0; t < xs.length; t++) {
+                assertClose(new float[xs[t].length], Arrays2.fetch(candidate(), st[t]), 0, "zeroMany tensor " + t);
+            }
+        }));
+        tests.add(DynamicTest.dynamicTest("adamStepMany over " + sizes.length + " tensors", () -> {
+            int k = sizes.length;
+            float[][] p = new float[k][], g = new float[k][], m = new float[k][], v = new float[k][];
+            Storage[] ps = new Storage[k], gs = new Storage[k], ms = new Storage[k], vs = new Storage[k];
+            for (int t = 0; t < k; t++) {
+                int n = sizes[t];
+                p[t] = Arrays2.uniform(r, n, -1, 1);
+                g[t] = Arrays2.uniform(r, n, -1, 1);
+                m[t] = Arrays2.uniform(r, n, -0.1, 0.1);
+                v[t] = Arrays2.uniform(r, n, 0, 0.01);
+                ps[t] = Arrays2.store(candidate(), p[t]);
+                gs[t] = Arrays2.store(candidate(), g[t]);
+                ms[t] = Arrays2.store(candidate(), m[t]);
+                vs[t] = Arrays2.store(candidate(), v[t]);
+            }
+            candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, ps, gs, ms, vs, sizes);
+            for (int t = 0; t < k; t++) {
+                float[][] e = {p[t].clone(), m[t].clone(), v[t].clone()};
+                ref.adamStep(sizes[t], 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, Arrays2.host(e[0]), 0,
+                        Arrays2.host(g[t]), 0, Arrays2.host(e[1]), 0, Arrays2.host(e[2]), 0);
+                assertClose(e[1], Arrays2.fetch(candidate(), ms[t]), 2, "adamStepMany m, tensor " + t);
+                assertClose(e[2], Arrays2.fetch(candidate(), vs[t]), 4, "adamStepMany v, tensor " + t);
+                assertClose(e[0], Arrays2.fetch(candidate(), ps[t]), 8, "adamStepMany param, tensor " + t);
+            }
+        }));
+        return tests;
+    }
+
+    private Storage[] stores(float[][] xs) {
+        Storage[] st = new Storage[xs.length];
+        for (int t = 0; t < xs.length; t++) st[t] = Arrays2.store(candidate(), xs[t]);
+        return st;
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
