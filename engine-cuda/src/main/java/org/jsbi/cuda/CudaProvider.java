@@ -6,10 +6,10 @@ import org.jsbi.backend.BackendProvider;
 import org.jsbi.backend.Probe;
 
 /**
- * The CUDA backend's provider. This module is the skeleton of the CUDA issue: the probe is real (JCuda on the
- * class path, its natives load, {@code cuInit}, a device exists), but the kernels are not written yet, so a machine
- * with a GPU is reported as found and still not usable, with that reason. Everything is reached by reflection so that
- * a missing or broken JCuda is a logged reason, never a crash.
+ * The CUDA backend's provider. Its probe is a chain of checks, each failure a one-line reason and never a crash:
+ * JCuda on the class path, its natives load, {@code cuInit} succeeds, a device exists, and the device opens with
+ * jsbi's kernels loaded (the driver accepts the committed PTX). The first checks go through reflection, so this class
+ * loads even where JCuda's classes or natives are missing.
  */
 public final class CudaProvider implements BackendProvider {
 
@@ -23,8 +23,23 @@ public final class CudaProvider implements BackendProvider {
         return 30;
     }
 
+    /** The first probe's answer: a failed native load cannot be retried in the same JVM, and its reason is the one
+     * worth reporting (later attempts only see "Could not initialize class"). */
+    private static volatile Probe cached;
+
     @Override
     public Probe probe() {
+        Probe p = cached;
+        if (p == null) {
+            synchronized (CudaProvider.class) {
+                if (cached == null) cached = firstProbe();
+                p = cached;
+            }
+        }
+        return p;
+    }
+
+    private static Probe firstProbe() {
         try {
             Class<?> driver;
             try {
@@ -46,7 +61,12 @@ public final class CudaProvider implements BackendProvider {
             int[] count = new int[1];
             int rc = (int) driver.getMethod("cuDeviceGetCount", int[].class).invoke(null, (Object) count);
             if (rc != 0 || count[0] == 0) return Probe.no("no CUDA device (cuDeviceGetCount: " + count[0] + ")");
-            return Probe.no(count[0] + " CUDA device(s) found, but the CUDA kernels are not built yet (CUDA issue)");
+            try {
+                CudaDevice device = CudaDevice.shared();
+                return Probe.ok(device.describe());
+            } catch (Throwable t) {
+                return Probe.no(count[0] + " CUDA device(s) found, but the device did not open: " + oneLine(t));
+            }
         } catch (LinkageError e) {
             return Probe.no("JCuda natives did not load: " + oneLine(e));
         } catch (Throwable t) {
@@ -60,15 +80,19 @@ public final class CudaProvider implements BackendProvider {
      */
     static String oneLine(Throwable t) {
         String msg = String.valueOf(t.getMessage());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(libcuda[^:\\s]*): cannot open shared object file")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(lib[\\w.+-]+): cannot open shared object file")
                 .matcher(msg);
-        if (m.find()) return m.group(1) + " not found (no NVIDIA driver on this machine)";
+        if (m.find()) {
+            String lib = m.group(1);
+            return lib + " not found" + (lib.startsWith("libcuda.") ? " (no NVIDIA driver on this machine)"
+                    : " (a CUDA library of the version JCuda was built for)");
+        }
         int nl = msg.indexOf('\n');
         return nl < 0 ? msg : msg.substring(0, nl).trim();
     }
 
     @Override
     public Backend create() {
-        throw new UnsupportedOperationException("the CUDA backend has no kernels yet; its probe never reports usable");
+        return CudaBackend.onSharedDevice();
     }
 }

@@ -1,8 +1,10 @@
 package org.jsbi.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import org.jsbi.backend.BackendSelection;
 import org.jsbi.backend.Backends;
 import org.jsbi.backend.Probe;
 import org.junit.jupiter.api.Test;
@@ -11,24 +13,42 @@ import org.junit.jupiter.api.Test;
 class CudaProviderTest {
 
     @Test
-    void loadErrorsAreCutToOneLineNamingTheMissingDriver() {
+    void loadErrorsAreCutToOneLineNamingTheMissingLibrary() {
         String jcudaStyle = "Error while loading native library \"JCudaDriver\"\nStack trace ...\n"
                 + "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver.so: libcuda.so.1: cannot open shared object file";
-        org.junit.jupiter.api.Assertions.assertEquals("libcuda.so.1 not found (no NVIDIA driver on this machine)",
+        assertEquals("libcuda.so.1 not found (no NVIDIA driver on this machine)",
                 CudaProvider.oneLine(new UnsatisfiedLinkError(jcudaStyle)));
-        org.junit.jupiter.api.Assertions.assertEquals("first line",
-                CudaProvider.oneLine(new UnsatisfiedLinkError("first line\nsecond")));
+        assertEquals("libcublas.so.12 not found (a CUDA library of the version JCuda was built for)",
+                CudaProvider.oneLine(new UnsatisfiedLinkError("Error while loading native library \"JCublas2\"\n"
+                        + "/tmp/libJCublas2.so: libcublas.so.12: cannot open shared object file: No such file")));
+        assertEquals("first line", CudaProvider.oneLine(new UnsatisfiedLinkError("first line\nsecond")));
     }
 
     @Test
     void probeNeverThrowsAndSaysWhy() {
         Probe p = new CudaProvider().probe();
-        assertFalse(p.usable(), "the skeleton cannot be usable: " + p.reason());
         assertNotNull(p.reason());
         assertFalse(p.reason().contains("\n"), "a probe reason is one line: " + p.reason());
-        System.out.println("cuda probe: " + p.reason());
-        // Selection passes over it to a usable backend and names the reason.
-        String reason = Backends.select(null, null).reason();
-        System.out.println("selection: " + reason);
+        System.out.println("cuda probe: " + (p.usable() ? "usable, " : "not usable, ") + p.reason());
+        // Selection goes on to a usable backend and names the reason CUDA was passed over, or chooses CUDA.
+        BackendSelection s = Backends.select(null, null);
+        System.out.println("selection: " + s.reason());
+        assertEquals(p.usable() ? "cuda" : "scalar", s.backend().name(), "selection follows the probe");
+    }
+
+    @Test
+    void sizeClassesCoverTheRequestWithBoundedWaste() {
+        for (long bytes : new long[] {1, 4, 1023, 1024, 1025, 65536, 65537, 100_000, 1 << 20, 40_000_000L}) {
+            long c = DevicePool.sizeClass(bytes);
+            assertFalse(c < bytes, bytes + " -> " + c);
+            assertFalse(bytes > 65536 && c > bytes * 1.25 + 1, "waste above 25%: " + bytes + " -> " + c);
+        }
+        assertEquals(DevicePool.sizeClass(800_000), DevicePool.sizeClass(800_001 - 1));
+    }
+
+    @Test
+    void scatterIndexRepeatsAreFound() {
+        assertEquals(true, CudaBackend.distinct(new int[] {3, 0, 2, 1}));
+        assertEquals(false, CudaBackend.distinct(new int[] {3, 0, 3}));
     }
 }

@@ -1,0 +1,109 @@
+package org.jsbi.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.backend.Parallel;
+import org.jsbi.sim.benchmark.BenchmarkTask;
+import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.simulation.Simulations;
+import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.Trainer;
+import org.jsbi.train.TrainingConfig;
+import org.jsbi.train.TrainingData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jsbi bench train}: seconds per NPE training epoch on several backends side by side, in one JVM, so the
+ * figures are comparable. Each setup is a number of simulated pairs and a batch size; each backend trains the same
+ * data from the same seed for a few epochs (early stopping off), after a one-epoch warm-up run, and the median epoch
+ * is reported with its ratio to the first backend. JMH benchmarks in the bench module remain the reference for the
+ * CPU kernels; this command is what a user runs to see whether a GPU pays off for their sizes.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks that compare backends side by side.",
+        subcommands = {BenchCommand.Train.class})
+final class BenchCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Seconds per training epoch of NPE (MAF or MDN) on each backend, side by side.")
+    static final class Train implements Callable<Integer> {
+
+        @Option(names = "--task", description = "Benchmark task that simulates the pairs (default: ${DEFAULT-VALUE}).")
+        String task = "two_moons";
+
+        @Option(names = "--estimator", description = "maf or mdn (default: ${DEFAULT-VALUE}).")
+        String estimator = "maf";
+
+        @Option(names = "--setups", split = ",", description = "PAIRSxBATCH, comma-separated"
+                + " (default: ${DEFAULT-VALUE}).")
+        List<String> setups = List.of("10000x200", "200000x10000");
+
+        @Option(names = "--backends", split = ",", description = "Backends to compare, the first is the baseline"
+                + " (default: ${DEFAULT-VALUE}).")
+        List<String> backends = List.of("simd", "cuda");
+
+        @Option(names = "--epochs", description = "Timed epochs per run (default: ${DEFAULT-VALUE}).")
+        int epochs = 5;
+
+        @Override
+        public Integer call() {
+            if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            EstimatorFactory factory = switch (estimator.toLowerCase(Locale.ROOT)) {
+                case "maf" -> EstimatorFactory.maf();
+                case "mdn" -> EstimatorFactory.mdn();
+                default -> throw new IllegalArgumentException("--estimator must be maf or mdn, got " + estimator);
+            };
+            List<Backend> bes = new ArrayList<>();
+            for (String b : backends) bes.add(Backends.byName(b.trim()));
+            System.out.println("jsbi bench train: " + estimator + " on " + task + ", " + epochs + " timed epochs, "
+                    + Parallel.threads() + " CPU threads (-Djsbi.threads)");
+            for (Backend be : bes) {
+                System.out.println("  " + be.name() + ": " + be.describe());
+                if (be instanceof org.jsbi.cuda.CudaBackend cb) System.out.println("  cuda overheads: " + cb.overheadReport());
+            }
+            System.out.println("| pairs | batch | steps/epoch | backend | median s/epoch | min | max | vs "
+                    + bes.get(0).name() + " |");
+            System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|");
+            BenchmarkTask t = BenchmarkTasks.byName(task);
+            for (String setup : setups) {
+                String[] pb = setup.trim().toLowerCase(Locale.ROOT).split("x");
+                if (pb.length != 2) {
+                    throw new IllegalArgumentException("--setups takes PAIRSxBATCH, e.g. 10000x200; got " + setup);
+                }
+                int pairs = Integer.parseInt(pb[0]), batch = Integer.parseInt(pb[1]);
+                TrainingData data = Simulations.run(t.simulator(), t.prior(), pairs, 1).toTrainingData();
+                int steps = (pairs - (int) Math.max(1, Math.round(pairs * 0.1))) / batch;
+                double base = Double.NaN;
+                for (Backend be : bes) {
+                    TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(batch).withSeed(1)
+                            .withStopAfterEpochs(epochs + 10);
+                    Trainer.train(be, factory, data, cfg.withMaxEpochs(1), (e, tl, vl, bl, s, sec) -> { });
+                    double[] sec = new double[epochs];
+                    int[] n = {0};
+                    Trainer.train(be, factory, data, cfg.withMaxEpochs(epochs), (e, tl, vl, bl, s, secs) ->
+                            sec[n[0]++] = secs);
+                    Arrays.sort(sec);
+                    double median = sec[epochs / 2];
+                    if (Double.isNaN(base)) base = median;
+                    System.out.printf(Locale.ROOT, "| %d | %d | %d | %s | %.4f | %.4f | %.4f | %.2fx |%n", pairs, batch,
+                            steps, be.name(), median, sec[0], sec[epochs - 1], base / median);
+                }
+            }
+            return 0;
+        }
+    }
+}
