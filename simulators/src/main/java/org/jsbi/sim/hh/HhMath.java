@@ -32,7 +32,8 @@ final class HhMath {
 
     /** e^x in float. */
     static float exp(float x) {
-        x = Math.max(EXP_LO, Math.min(EXP_HI, x));
+        x = x > EXP_HI ? EXP_HI : x;
+        x = x < EXP_LO ? EXP_LO : x;
         float t = Math.fma(x, LOG2E, MAGIC);
         float n = t - MAGIC;
         float r = Math.fma(n, -LN2_HI, x);

@@ -110,6 +110,11 @@ public final class HodgkinHuxleyScalar {
 
     /** Step s: sample s from sample s − 1 with normal xi. */
     static void step(State st, int s, float xi) {
+        step(st, s, xi, -DT);
+    }
+
+    /** The step with time step -negDt (the convergence check halves dt; everything else uses -DT). */
+    static void step(State st, int s, float xi, float negDt) {
         float m = st.m, h = st.h, n = st.n, p = st.p, v = st.v;
         float gNaT = st.gNa * (((m * m) * m) * h);
         float n2 = n * n;
@@ -118,7 +123,7 @@ public final class HodgkinHuxleyScalar {
         float gSum = ((gNaT + gKT) + st.gL) + gMT;
         float drive = ((((gNaT * E_NA + gKT * E_K) + st.gLEL) + gMT * E_K) + current(s)) + st.noiseScale * xi;
         float vInf = drive / gSum;
-        float vn = vInf + (v - vInf) * HhMath.exp(gSum * -DT);
+        float vn = vInf + (v - vInf) * HhMath.exp(gSum * negDt);
         float x = vn - st.vT;
         float am = A_M * HhMath.efun((x - 13f) * -0.25f);
         float bm = B_M * HhMath.efun((x - 40f) * 0.2f);
@@ -136,10 +141,10 @@ public final class HodgkinHuxleyScalar {
         float hInf = ah / sh;
         float sn = an + bn;
         float nInf = an / sn;
-        st.m = mInf + (m - mInf) * HhMath.exp(sm * -DT);
-        st.h = hInf + (h - hInf) * HhMath.exp(sh * -DT);
-        st.n = nInf + (n - nInf) * HhMath.exp(sn * -DT);
-        st.p = pInf + (p - pInf) * HhMath.exp(rp * -DT);
+        st.m = mInf + (m - mInf) * HhMath.exp(sm * negDt);
+        st.h = hInf + (h - hInf) * HhMath.exp(sh * negDt);
+        st.n = nInf + (n - nInf) * HhMath.exp(sn * negDt);
+        st.p = pInf + (p - pInf) * HhMath.exp(rp * negDt);
         st.v = vn;
     }
 
@@ -183,23 +188,23 @@ public final class HodgkinHuxleyScalar {
      * S1 += e1 + cnt·δ; S2 += e2 + 2δ·e1 + cnt·δ²; S3 += e3 + 3δ·e2 + 3δ²·e1 + cnt·δ³;
      * S4 += e4 + 4δ·e3 + 6δ²·e2 + 4δ³·e1 + cnt·δ⁴ (as written in the code).
      */
-    static void merge(double[] sums, int order, int cnt, float shift, float b1, float b2, float b3, float b4) {
+    static void merge(double[] sums, int o, int order, int cnt, float shift, float b1, float b2, float b3, float b4) {
         if (cnt == 0) return;
         double dl = (double) shift - (double) V0;
         double c = cnt;
         double e1 = b1, e2 = b2, e3 = b3, e4 = b4;
         double dl2 = dl * dl;
-        sums[0] += e1 + c * dl;
-        if (order >= 2) sums[1] += (e2 + 2.0 * dl * e1) + c * dl2;
-        if (order >= 3) sums[2] += ((e3 + 3.0 * dl * e2) + 3.0 * dl2 * e1) + c * (dl2 * dl);
-        if (order >= 4) sums[3] += (((e4 + 4.0 * dl * e3) + 6.0 * dl2 * e2) + 4.0 * (dl2 * dl) * e1) + c * (dl2 * dl2);
+        sums[o] += e1 + c * dl;
+        if (order >= 2) sums[o + 1] += (e2 + 2.0 * dl * e1) + c * dl2;
+        if (order >= 3) sums[o + 2] += ((e3 + 3.0 * dl * e2) + 3.0 * dl2 * e1) + c * (dl2 * dl);
+        if (order >= 4) sums[o + 3] += (((e4 + 4.0 * dl * e3) + 6.0 * dl2 * e2) + 4.0 * (dl2 * dl) * e1) + c * (dl2 * dl2);
     }
 
     /** Ends the block of samples [first, last]: merges the float sums into the double ones and takes the new shift. */
     static void flush(State st, int first, int last) {
-        merge(st.rest, 1, overlap(first, last, 1, REST_LAST), st.shift, st.r1, 0f, 0f, 0f);
-        merge(st.restSd, 2, overlap(first, last, REST_SD_FIRST, REST_SD_LAST), st.shift, st.q1, st.q2, 0f, 0f);
-        merge(st.stim, 4, overlap(first, last, STIM_FIRST, STIM_LAST), st.shift, st.t1, st.t2, st.t3, st.t4);
+        merge(st.rest, 0, 1, overlap(first, last, 1, REST_LAST), st.shift, st.r1, 0f, 0f, 0f);
+        merge(st.restSd, 0, 2, overlap(first, last, REST_SD_FIRST, REST_SD_LAST), st.shift, st.q1, st.q2, 0f, 0f);
+        merge(st.stim, 0, 4, overlap(first, last, STIM_FIRST, STIM_LAST), st.shift, st.t1, st.t2, st.t3, st.t4);
         st.r1 = st.q1 = st.q2 = st.t1 = st.t2 = st.t3 = st.t4 = 0f;
         st.shift = st.v;
     }
@@ -208,14 +213,15 @@ public final class HodgkinHuxleyScalar {
      * The 7 features from the double sums into out[off .. off + 6]; false (and NaN features) when the simulation
      * diverged.
      */
-    static boolean finish(int spikes, double[] rest, double[] restSd, double[] stim, float vEnd, float[] out, int off) {
+    static boolean finish(int spikes, double rest, double restSd1, double restSd2, double[] stim, int so, float vEnd,
+                          float[] out, int off) {
         double v0 = V0;
-        double restMean = v0 + rest[0] / REST_N;
-        double qm = restSd[0] / REST_SD_N;
-        double restVar = restSd[1] / REST_SD_N - qm * qm;
+        double restMean = v0 + rest / REST_N;
+        double qm = restSd1 / REST_SD_N;
+        double restVar = restSd2 / REST_SD_N - qm * qm;
         double restStd = Math.sqrt(Math.max(0.0, restVar));
         double n = STIM_N;
-        double mu = stim[0] / n, e2 = stim[1] / n, e3 = stim[2] / n, e4 = stim[3] / n;
+        double mu = stim[so] / n, e2 = stim[so + 1] / n, e3 = stim[so + 2] / n, e4 = stim[so + 3] / n;
         double mu2 = mu * mu;
         double m2 = e2 - mu2;
         double m3 = (e3 - 3.0 * mu * e2) + 2.0 * mu * mu2;
@@ -264,6 +270,26 @@ public final class HodgkinHuxleyScalar {
             }
             flush(st, first, last);
         }
-        return finish(st.spikes, st.rest, st.restSd, st.stim, st.v, out, outOff);
+        return finish(st.spikes, st.rest[0], st.restSd[0], st.restSd[1], st.stim, 0, st.v, out, outOff);
+    }
+
+    /**
+     * Noise off, with each 0.01 ms step split into {@code substeps} exponential-Euler steps of 0.01/substeps ms (the
+     * current of the step applies to all of them); the features are accumulated on the original 0.01 ms grid. For the
+     * time-step convergence check only.
+     */
+    static boolean simulateRefined(float[] theta, int thetaOff, int substeps, float[] out, int outOff) {
+        State st = new State();
+        init(st, theta, thetaOff, false);
+        float negDt = (float) (-0.01 / substeps);
+        for (int first = 1; first <= STEPS; first += BLOCK) {
+            int last = Math.min(first + BLOCK - 1, STEPS);
+            for (int s = first; s <= last; s++) {
+                for (int r = 0; r < substeps; r++) step(st, s, 0f, negDt);
+                accumulate(st, s);
+            }
+            flush(st, first, last);
+        }
+        return finish(st.spikes, st.rest[0], st.restSd[0], st.restSd[1], st.stim, 0, st.v, out, outOff);
     }
 }
