@@ -1,0 +1,166 @@
+package org.jsbi.sim.hh;
+
+/**
+ * The float32 elementary functions of the Hodgkin–Huxley simulators. They are written out (rather than
+ * {@code Math.exp}) so that the scalar reference, the SIMD version ({@link HodgkinHuxleySimd} repeats every operation
+ * lane-wise, in the same order) and a CUDA port compute bit-identical results: only IEEE float add, sub, mul, div,
+ * sqrt, fused multiply-add ({@code Math.fma}, C {@code fmaf}) and bit moves are used. Every constant is the float
+ * nearest to the value written in its comment.
+ *
+ * <p>{@link #exp}: accurate to about 1 ulp on [-86, 88]; the argument is clamped to that range (exp(-86) ≈ 4e-38 stands
+ * for anything smaller). Cody–Waite reduction x = n·ln2 + r with n = round-to-nearest-even(x·log2 e) obtained by adding
+ * and subtracting 1.5·2²³, then the degree-7 Taylor polynomial of e^r (|r| ≤ 0.347), scaled by adding n to the exponent
+ * bits.
+ */
+final class HhMath {
+
+    private HhMath() {
+    }
+
+    static final float EXP_LO = -86f;
+    static final float EXP_HI = 88f;
+    /** 1.5 · 2²³: adding it rounds to an integer held in the low mantissa bits. */
+    static final float MAGIC = 12582912f;
+    static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split: 0.693359375 (exact in 9 bits) + -2.12194440e-4. */
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2 = 0.693147180559945309f;
+    /** 1/k! for k = 2..7. */
+    static final float E2 = (float) (1.0 / 2), E3 = (float) (1.0 / 6), E4 = (float) (1.0 / 24), E5 = (float) (1.0 / 120),
+            E6 = (float) (1.0 / 720), E7 = (float) (1.0 / 5040);
+
+    /** e^x in float. */
+    static float exp(float x) {
+        x = x > EXP_HI ? EXP_HI : x;
+        x = x < EXP_LO ? EXP_LO : x;
+        float t = Math.fma(x, LOG2E, MAGIC);
+        float n = t - MAGIC;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(E7, r, E6);
+        p = Math.fma(p, r, E5);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        // t's raw bits are 0x4B400000 + n; shifting by 23 leaves n << 23 (mod 2^32), the exponent increment.
+        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
+    }
+
+    static final float EFUN_SERIES = 0.1f;
+    /** Coefficients of z/(e^z − 1) = 1 − z/2 + z²/12 − z⁴/720 + z⁶/30240 (the Bernoulli numbers). */
+    static final float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
+
+    /**
+     * z/(e^z − 1), the paper's {@code efun}. The code switches to 1 − z/2 for |z| &lt; 1e-4 (it works in double); in float
+     * the quotient loses digits near 0, so here |z| &lt; 0.1 uses the series to z⁶ (error below 1e-14) and the quotient
+     * is used elsewhere:
+     * {@code z2 = z*z; s = fma(fma(fma(B6, z2, B4), z2, B2), z2, 0) ... } exactly: {@code q = fma(B6, z2, B4);
+     * q = fma(q, z2, B2); q = q*z2; series = fma(-0.5, z, 1) + q}.
+     */
+    static float efun(float z) {
+        if (Math.abs(z) < EFUN_SERIES) {
+            float z2 = z * z;
+            float q = Math.fma(B6, z2, B4);
+            q = Math.fma(q, z2, B2);
+            q = q * z2;
+            return Math.fma(-0.5f, z, 1f) + q;
+        }
+        return z / (exp(z) - 1f);
+    }
+
+    static final float SQRT2 = 1.41421356237309505f;
+    /** 1/(2k+1) for k = 1..4: log m = 2 atanh(s) = 2s (1 + s²/3 + s⁴/5 + s⁶/7 + s⁸/9). */
+    static final float L3 = (float) (1.0 / 3), L5 = (float) (1.0 / 5), L7 = (float) (1.0 / 7), L9 = (float) (1.0 / 9);
+
+    /**
+     * Natural log of a positive normal float: x = 2^e · m with m in [1, 2), moved to [√2/2, √2) (m·0.5, e + 1 when
+     * m &gt; √2); f = m − 1, s = f/(2 + f), z = s², {@code q = fma(fma(fma(L9, z, L7), z, L5), z, L3) * z},
+     * {@code logm = fma(2s, q, 2s)}, result {@code fma(e, LN2, logm)}.
+     */
+    static float log(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        float e = (float) ((bits >>> 23) - 127);
+        float m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F800000);
+        if (m > SQRT2) {
+            m = m * 0.5f;
+            e = e + 1f;
+        }
+        float f = m - 1f;
+        float s = f / (2f + f);
+        float z = s * s;
+        float q = Math.fma(L9, z, L7);
+        q = Math.fma(q, z, L5);
+        q = Math.fma(q, z, L3);
+        q = q * z;
+        float s2 = s + s;
+        float logm = Math.fma(s2, q, s2);
+        return Math.fma(e, LN2, logm);
+    }
+
+    static final float TWO_PI = 6.28318530717958648f;
+    /** Taylor coefficients of sin (to θ⁹) and cos (to θ¹⁰) on |θ| ≤ π/4. */
+    static final float S3 = (float) (-1.0 / 6), S5 = (float) (1.0 / 120), S7 = (float) (-1.0 / 5040),
+            S9 = (float) (1.0 / 362880);
+    static final float C2 = -0.5f, C4 = (float) (1.0 / 24), C6 = (float) (-1.0 / 720), C8 = (float) (1.0 / 40320),
+            C10 = (float) (-1.0 / 3628800);
+
+    /** A 32-bit word's top 24 bits as a uniform in [0, 1): (w >>> 8) · 2⁻²⁴. */
+    static float uniform(int w) {
+        return (float) (w >>> 8) * 0x1.0p-24f;
+    }
+
+    /** A 32-bit word's top 24 bits as a uniform in (0, 1]: ((w >>> 8) + 1) · 2⁻²⁴; safe under log. */
+    static float uniformOpen(int w) {
+        return (float) ((w >>> 8) + 1) * 0x1.0p-24f;
+    }
+
+    /**
+     * Two standard normals from two words by Box–Muller: u1 = uniformOpen(wa), u2 = uniform(wb),
+     * r = sqrt(-2 · log(u1)), and (r · cos 2πu2, r · sin 2πu2) into out[off], out[off + 1].
+     *
+     * <p>cos/sin of 2πu2: w = u2 − (u2 ≥ 0.5 ? 1 : 0) in [−½, ½); q = round-half-even(4w) (by ±1.5·2²³);
+     * f = w − 0.25q; θ = f·TWO_PI, |θ| ≤ π/4; with z = θ²:
+     * {@code sn = θ + θ·z·fma(fma(fma(S9, z, S7), z, S5), z, S3)}, written
+     * {@code ps = fma(fma(fma(S9,z,S7),z,S5),z,S3); sn = fma(θ*z, ps, θ)}, and
+     * {@code pc = fma(fma(fma(fma(C10,z,C8),z,C6),z,C4),z,C2); cs = fma(z, pc, 1)}. Then by q: 0 → (cs, sn),
+     * 1 → (−sn, cs), ±2 → (−cs, −sn), −1 → (sn, −cs).
+     */
+    static void boxMuller(int wa, int wb, float[] out, int off) {
+        float u1 = uniformOpen(wa);
+        float u2 = uniform(wb);
+        float r = (float) Math.sqrt(-2f * log(u1));
+        float w = u2 >= 0.5f ? u2 - 1f : u2;
+        float q = (4f * w + MAGIC) - MAGIC;
+        float f = Math.fma(q, -0.25f, w);
+        float th = f * TWO_PI;
+        float z = th * th;
+        float ps = Math.fma(S9, z, S7);
+        ps = Math.fma(ps, z, S5);
+        ps = Math.fma(ps, z, S3);
+        float sn = Math.fma(th * z, ps, th);
+        float pc = Math.fma(C10, z, C8);
+        pc = Math.fma(pc, z, C6);
+        pc = Math.fma(pc, z, C4);
+        pc = Math.fma(pc, z, C2);
+        float cs = Math.fma(z, pc, 1f);
+        float c, s;
+        if (q == 0f) {
+            c = cs;
+            s = sn;
+        } else if (q == 1f) {
+            c = -sn;
+            s = cs;
+        } else if (q == -1f) {
+            c = sn;
+            s = -cs;
+        } else {
+            c = -cs;
+            s = -sn;
+        }
+        out[off] = r * c;
+        out[off + 1] = r * s;
+    }
+}

@@ -1,0 +1,295 @@
+package org.jsbi.sim.hh;
+
+import static org.jsbi.sim.hh.HhProtocol.*;
+
+/**
+ * The scalar reference of the Hodgkin–Huxley simulator, one simulation at a time, in float32 with double feature
+ * sums. {@link HodgkinHuxleySimd} repeats it lane-wise operation for operation and gives bit-identical features; a CUDA
+ * port (one thread per simulation) should mirror {@link #step}, {@link #accumulate}, {@link #flush} and
+ * {@link #finish} — with FMA contraction off ({@code -fmad=false}) except where {@code Math.fma} is written.
+ *
+ * <p><b>Parameters</b> θ = (ḡ_Na, ḡ_K, g_leak, ḡ_M, τ_max, −V_T, σ, −E_leak); per simulation the float values
+ * {@code vT = -θ5}, {@code gLEL = θ2 * (-θ7)}, {@code invTauMax = 1f / θ4} and {@code noiseScale = θ6 * 10f}
+ * (σ/√dt with dt = 0.01; 0 when noise is off) are formed once.
+ *
+ * <p><b>Initial state</b>: V = −70; each gate q = α_q/(α_q + β_q) at V = −70 (p = p_∞(−70)), with the rate formulas
+ * below.
+ *
+ * <p><b>Step s</b> (s = 1..12,000; sample s from sample s − 1; ξ = the normal of {@link HhNoise}, 0 when noise is off;
+ * I = {@link HhProtocol#current}(s)), in this order, all float:
+ * <pre>
+ * gNaT = gNa * (((m*m)*m)*h);  n2 = n*n;  gKT = gK * (n2*n2);  gMT = gM * p
+ * gSum  = ((gNaT + gKT) + gL) + gMT                                   // 1/τ_V (C_m = 1)
+ * drive = ((((gNaT*53 + gKT*(-107)) + gLEL) + gMT*(-107)) + I) + noiseScale*ξ
+ * vInf  = drive / gSum;   V' = vInf + (V - vInf) * exp(gSum * -0.01f)
+ * x = V' - vT
+ * αm = 1.28f * efun((x - 13) * -0.25f)      βm = 1.4f * efun((x - 40) * 0.2f)
+ * αh = 0.128f * exp((x - 17) * (-1f/18f))   βh = 4 / (1 + exp((x - 40) * -0.2f))
+ * αn = 0.16f * efun((x - 15) * -0.2f)       βn = 0.5f * exp((x - 10) * -0.025f)
+ * ey = exp((V' + 35) * 0.05f);  eyi = 1 / ey;  p∞ = 1 / (1 + eyi*eyi);  rp = (3.3f*ey + eyi) * invTauMax
+ * for q in m, h, n: sq = αq + βq;  q∞ = αq / sq;  q' = q∞ + (q - q∞) * exp(sq * -0.01f)
+ * p' = p∞ + (p - p∞) * exp(rp * -0.01f)
+ * </pre>
+ * (exp, efun: {@link HhMath}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the paper's
+ * {@code 0.32*efun(-0.25*u)/0.25} etc.; exp(-dt/τ_q) with τ_q = 1/(α+β) is exp(-dt·(α+β)); τ_p = τ_max/(3.3e^y + e^-y).)
+ *
+ * <p><b>Features, online.</b> Steps run in blocks of 64: block c holds steps s = 64c+1 .. min(64c+64, 12000). At the
+ * start of block c the shift K = V (sample 64c) is taken; each sample k of the block adds, in float, with
+ * {@code d = V_k - K}: to r1 if k ≤ 999; to (q1, q2) += (d, d*d) if 900 ≤ k ≤ 999; and with {@code d2 = d*d} to
+ * (t1, t2, t3, t4) += (d, d2, d2*d, d2*d2) if 1001 ≤ k ≤ 10999. At the end of the block each window's float sums are
+ * merged into double sums about V0 = −70 by {@link #merge} (δ = (double) K − (double) V0) and reset. Sample 0 adds 0
+ * (V = V0). Then ({@link #finish}, double): rest = V0 + R1/1000; restSD = sqrt(max(0, Q2/100 − (Q1/100)²));
+ * μ = T1/9999, e_i = T_i/9999, m2 = e2 − μ², m3 = e3 − 3μe2 + 2μ³, m4 = e4 − 4μe3 + 6μ²e2 − 3μ⁴; mean = V0 + μ,
+ * variance = m2, skewness = m3/sd³ (sd = √m2), kurtosis = m4/m2² (not excess).
+ *
+ * <p><b>Spikes</b> (the paper's detector, rewritten online): after the clipping at −10 mV and the two passes over
+ * {@code np.diff}, sample j is a spike time exactly when V_j &gt; −10, V_{j+1} ≥ V_j and V_{j+2} &lt; V_{j+1}. At sample
+ * k = j + 2 with 1001 ≤ j ≤ 10999 a detection at j counts unless the previous detection j' (in the window) has
+ * j − j' &lt; 50, or j − j' = 50 and {@link HhProtocol#GAP50_KEEP}[j] is false (numpy's {@code diff(t) > 0.5} in double);
+ * every detection, counted or not, becomes the previous one.
+ *
+ * <p>A simulation whose features or final state are not finite is reported as diverged: all its features are NaN.
+ */
+public final class HodgkinHuxleyScalar {
+
+    private HodgkinHuxleyScalar() {
+    }
+
+    static final float A_M = 1.28f, B_M = 1.4f, A_H = 0.128f, B_H = 4f, A_N = 0.16f, B_N = 0.5f;
+    static final float INV_18 = -1f / 18f;
+    static final float NOISE_PER_SIGMA = 10f;
+
+    /** One simulation's state, parameters and feature accumulators; reused across simulations. */
+    static final class State {
+        float v, m, h, n, p;
+        float gNa, gK, gL, gLEL, gM, invTauMax, vT, noiseScale;
+        float prev1, prev2;
+        int spikes;
+        int lastSpike;
+        float shift;
+        float r1, q1, q2, t1, t2, t3, t4;
+        final double[] rest = new double[1];
+        final double[] restSd = new double[2];
+        final double[] stim = new double[4];
+    }
+
+    /** Sets the parameters and the initial state (θ at theta[off .. off + 7]). */
+    static void init(State st, float[] theta, int off, boolean noise) {
+        st.gNa = theta[off];
+        st.gK = theta[off + 1];
+        st.gL = theta[off + 2];
+        st.gM = theta[off + 3];
+        st.invTauMax = 1f / theta[off + 4];
+        st.vT = -theta[off + 5];
+        st.noiseScale = noise ? theta[off + 6] * NOISE_PER_SIGMA : 0f;
+        st.gLEL = st.gL * -theta[off + 7];
+        float v = V0;
+        float x = v - st.vT;
+        float am = A_M * HhMath.efun((x - 13f) * -0.25f);
+        float bm = B_M * HhMath.efun((x - 40f) * 0.2f);
+        float ah = A_H * HhMath.exp((x - 17f) * INV_18);
+        float bh = B_H / (1f + HhMath.exp((x - 40f) * -0.2f));
+        float an = A_N * HhMath.efun((x - 15f) * -0.2f);
+        float bn = B_N * HhMath.exp((x - 10f) * -0.025f);
+        float eyi = 1f / HhMath.exp((v + 35f) * 0.05f);
+        st.v = v;
+        st.m = am / (am + bm);
+        st.h = ah / (ah + bh);
+        st.n = an / (an + bn);
+        st.p = 1f / (1f + eyi * eyi);
+        st.prev1 = v;
+        st.prev2 = v;
+        st.spikes = 0;
+        st.lastSpike = Integer.MIN_VALUE / 2;
+        st.shift = v;
+        st.r1 = st.q1 = st.q2 = st.t1 = st.t2 = st.t3 = st.t4 = 0f;
+        java.util.Arrays.fill(st.rest, 0);
+        java.util.Arrays.fill(st.restSd, 0);
+        java.util.Arrays.fill(st.stim, 0);
+    }
+
+    /** Step s: sample s from sample s − 1 with normal xi. */
+    static void step(State st, int s, float xi) {
+        step(st, s, xi, -DT);
+    }
+
+    /** The step with time step -negDt (the convergence check halves dt; everything else uses -DT). */
+    static void step(State st, int s, float xi, float negDt) {
+        float m = st.m, h = st.h, n = st.n, p = st.p, v = st.v;
+        float gNaT = st.gNa * (((m * m) * m) * h);
+        float n2 = n * n;
+        float gKT = st.gK * (n2 * n2);
+        float gMT = st.gM * p;
+        float gSum = ((gNaT + gKT) + st.gL) + gMT;
+        float drive = ((((gNaT * E_NA + gKT * E_K) + st.gLEL) + gMT * E_K) + current(s)) + st.noiseScale * xi;
+        float vInf = drive / gSum;
+        float vn = vInf + (v - vInf) * HhMath.exp(gSum * negDt);
+        float x = vn - st.vT;
+        float am = A_M * HhMath.efun((x - 13f) * -0.25f);
+        float bm = B_M * HhMath.efun((x - 40f) * 0.2f);
+        float ah = A_H * HhMath.exp((x - 17f) * INV_18);
+        float bh = B_H / (1f + HhMath.exp((x - 40f) * -0.2f));
+        float an = A_N * HhMath.efun((x - 15f) * -0.2f);
+        float bn = B_N * HhMath.exp((x - 10f) * -0.025f);
+        float ey = HhMath.exp((vn + 35f) * 0.05f);
+        float eyi = 1f / ey;
+        float pInf = 1f / (1f + eyi * eyi);
+        float rp = (3.3f * ey + eyi) * st.invTauMax;
+        float sm = am + bm;
+        float mInf = am / sm;
+        float sh = ah + bh;
+        float hInf = ah / sh;
+        float sn = an + bn;
+        float nInf = an / sn;
+        st.m = mInf + (m - mInf) * HhMath.exp(sm * negDt);
+        st.h = hInf + (h - hInf) * HhMath.exp(sh * negDt);
+        st.n = nInf + (n - nInf) * HhMath.exp(sn * negDt);
+        st.p = pInf + (p - pInf) * HhMath.exp(rp * negDt);
+        st.v = vn;
+    }
+
+    /** Adds sample k (the state's V, k ≥ 1) to the block's float sums and runs the spike detector. */
+    static void accumulate(State st, int k) {
+        float v = st.v;
+        float d = v - st.shift;
+        if (k <= REST_LAST) st.r1 += d;
+        if (k >= REST_SD_FIRST && k <= REST_SD_LAST) {
+            st.q1 += d;
+            st.q2 += d * d;
+        }
+        if (k >= STIM_FIRST && k <= STIM_LAST) {
+            float d2 = d * d;
+            st.t1 += d;
+            st.t2 += d2;
+            st.t3 += d2 * d;
+            st.t4 += d2 * d2;
+        }
+        int j = k - 2;
+        if (j >= STIM_FIRST && j <= STIM_LAST) {
+            float a = st.prev2, b = st.prev1;
+            if (a > SPIKE_THRESHOLD && b >= a && v < b) {
+                int gap = j - st.lastSpike;
+                if (gap > SPIKE_MIN_GAP || (gap == SPIKE_MIN_GAP && GAP50_KEEP[j])) st.spikes++;
+                st.lastSpike = j;
+            }
+        }
+        st.prev2 = st.prev1;
+        st.prev1 = v;
+    }
+
+    /** Samples of [first, last] in the window [wFirst, wLast]. */
+    static int overlap(int first, int last, int wFirst, int wLast) {
+        return Math.max(0, Math.min(last, wLast) - Math.max(first, wFirst) + 1);
+    }
+
+    /**
+     * Merges float sums b[0..w) of (d, d², d³, d⁴) about shift K over cnt samples into double sums S about V0:
+     * with δ = K − V0 and e = (double) b_i, in this order,
+     * S1 += e1 + cnt·δ; S2 += e2 + 2δ·e1 + cnt·δ²; S3 += e3 + 3δ·e2 + 3δ²·e1 + cnt·δ³;
+     * S4 += e4 + 4δ·e3 + 6δ²·e2 + 4δ³·e1 + cnt·δ⁴ (as written in the code).
+     */
+    static void merge(double[] sums, int o, int order, int cnt, float shift, float b1, float b2, float b3, float b4) {
+        if (cnt == 0) return;
+        double dl = (double) shift - (double) V0;
+        double c = cnt;
+        double e1 = b1, e2 = b2, e3 = b3, e4 = b4;
+        double dl2 = dl * dl;
+        sums[o] += e1 + c * dl;
+        if (order >= 2) sums[o + 1] += (e2 + 2.0 * dl * e1) + c * dl2;
+        if (order >= 3) sums[o + 2] += ((e3 + 3.0 * dl * e2) + 3.0 * dl2 * e1) + c * (dl2 * dl);
+        if (order >= 4) sums[o + 3] += (((e4 + 4.0 * dl * e3) + 6.0 * dl2 * e2) + 4.0 * (dl2 * dl) * e1) + c * (dl2 * dl2);
+    }
+
+    /** Ends the block of samples [first, last]: merges the float sums into the double ones and takes the new shift. */
+    static void flush(State st, int first, int last) {
+        merge(st.rest, 0, 1, overlap(first, last, 1, REST_LAST), st.shift, st.r1, 0f, 0f, 0f);
+        merge(st.restSd, 0, 2, overlap(first, last, REST_SD_FIRST, REST_SD_LAST), st.shift, st.q1, st.q2, 0f, 0f);
+        merge(st.stim, 0, 4, overlap(first, last, STIM_FIRST, STIM_LAST), st.shift, st.t1, st.t2, st.t3, st.t4);
+        st.r1 = st.q1 = st.q2 = st.t1 = st.t2 = st.t3 = st.t4 = 0f;
+        st.shift = st.v;
+    }
+
+    /**
+     * The 7 features from the double sums into out[off .. off + 6]; false (and NaN features) when the simulation
+     * diverged.
+     */
+    static boolean finish(int spikes, double rest, double restSd1, double restSd2, double[] stim, int so, float vEnd,
+                          float[] out, int off) {
+        double v0 = V0;
+        double restMean = v0 + rest / REST_N;
+        double qm = restSd1 / REST_SD_N;
+        double restVar = restSd2 / REST_SD_N - qm * qm;
+        double restStd = Math.sqrt(Math.max(0.0, restVar));
+        double n = STIM_N;
+        double mu = stim[so] / n, e2 = stim[so + 1] / n, e3 = stim[so + 2] / n, e4 = stim[so + 3] / n;
+        double mu2 = mu * mu;
+        double m2 = e2 - mu2;
+        double m3 = (e3 - 3.0 * mu * e2) + 2.0 * mu * mu2;
+        double m4 = ((e4 - 4.0 * mu * e3) + 6.0 * mu2 * e2) - 3.0 * mu2 * mu2;
+        double sd = Math.sqrt(m2);
+        out[off] = spikes;
+        out[off + 1] = (float) restMean;
+        out[off + 2] = (float) restStd;
+        out[off + 3] = (float) (v0 + mu);
+        out[off + 4] = (float) m2;
+        out[off + 5] = (float) (m3 / (sd * sd * sd));
+        out[off + 6] = (float) (m4 / (m2 * m2));
+        boolean ok = Float.isFinite(vEnd);
+        for (int i = 0; i < 7; i++) ok &= Float.isFinite(out[off + i]);
+        if (!ok) java.util.Arrays.fill(out, off, off + 7, Float.NaN);
+        return ok;
+    }
+
+    /**
+     * Simulates θ (theta[thetaOff ..]) with simulation index simIndex and writes its 7 features to out[outOff ..];
+     * the trace (12,001 samples) to trace[traceOff ..] when trace is not null. No check of θ: the caller's job.
+     * Returns false when the simulation diverged (its features are NaN).
+     */
+    public static boolean simulate(float[] theta, int thetaOff, long seed, long simIndex, boolean noise, float[] out,
+                                   int outOff, float[] trace, int traceOff) {
+        State st = new State();
+        float[] xi = new float[BLOCK];
+        int[] words = new int[4];
+        return simulate(st, xi, words, theta, thetaOff, seed, simIndex, noise, out, outOff, trace, traceOff);
+    }
+
+    static boolean simulate(State st, float[] xi, int[] words, float[] theta, int thetaOff, long seed, long simIndex,
+                            boolean noise, float[] out, int outOff, float[] trace, int traceOff) {
+        init(st, theta, thetaOff, noise);
+        if (trace != null) trace[traceOff] = st.v;
+        for (int first = 1; first <= STEPS; first += BLOCK) {
+            int last = Math.min(first + BLOCK - 1, STEPS);
+            if (noise) {
+                int b0 = (first - 1) / 4;
+                for (int b = 0; b < BLOCK / 4; b++) HhNoise.block(seed, simIndex, b0 + b, words, xi, 4 * b);
+            }
+            for (int s = first; s <= last; s++) {
+                step(st, s, noise ? xi[s - first] : 0f);
+                accumulate(st, s);
+                if (trace != null) trace[traceOff + s] = st.v;
+            }
+            flush(st, first, last);
+        }
+        return finish(st.spikes, st.rest[0], st.restSd[0], st.restSd[1], st.stim, 0, st.v, out, outOff);
+    }
+
+    /**
+     * Noise off, with each 0.01 ms step split into {@code substeps} exponential-Euler steps of 0.01/substeps ms (the
+     * current of the step applies to all of them); the features are accumulated on the original 0.01 ms grid. For the
+     * time-step convergence check only.
+     */
+    static boolean simulateRefined(float[] theta, int thetaOff, int substeps, float[] out, int outOff) {
+        State st = new State();
+        init(st, theta, thetaOff, false);
+        float negDt = (float) (-0.01 / substeps);
+        for (int first = 1; first <= STEPS; first += BLOCK) {
+            int last = Math.min(first + BLOCK - 1, STEPS);
+            for (int s = first; s <= last; s++) {
+                for (int r = 0; r < substeps; r++) step(st, s, 0f, negDt);
+                accumulate(st, s);
+            }
+            flush(st, first, last);
+        }
+        return finish(st.spikes, st.rest[0], st.restSd[0], st.restSd[1], st.stim, 0, st.v, out, outOff);
+    }
+}
