@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that compare backends side by side.",
-        subcommands = {BenchCommand.Train.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Simulate.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -104,6 +104,71 @@ final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+            description = "Hodgkin–Huxley simulations per second on each implementation, side by side.")
+    static final class Simulate implements Callable<Integer> {
+
+        @Option(names = "--implementations", split = ",", description = "scalar, simd, cuda; the first is the"
+                + " baseline (default: ${DEFAULT-VALUE}).")
+        List<String> implementations = List.of("simd", "cuda");
+
+        @Option(names = "--count", description = "Simulations timed on the GPU (default: ${DEFAULT-VALUE}).")
+        int count = 1_000_000;
+
+        @Option(names = "--cpu-count", description = "Simulations timed on the CPU implementations, whose rate is"
+                + " what is compared (default: ${DEFAULT-VALUE}).")
+        int cpuCount = 20_000;
+
+        @Option(names = "--seed", description = "Seed of the prior draws and the noise (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Override
+        public Integer call() {
+            if (count < 1 || cpuCount < 1) throw new IllegalArgumentException("--count and --cpu-count must be >= 1");
+            System.out.println("jsbi bench simulate: Hodgkin–Huxley (120 ms, dt 0.01 ms, noise on, 7 features), "
+                    + Parallel.threads() + " CPU threads (-Djsbi.threads)");
+            System.out.println("| implementation | simulations | seconds | simulations/s | vs "
+                    + implementations.get(0) + " |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            double base = Double.NaN;
+            for (String impl : implementations) {
+                org.jsbi.simulation.Simulator sim = hh(impl.trim().toLowerCase(Locale.ROOT));
+                int n = impl.trim().equalsIgnoreCase("cuda") ? count : cpuCount;
+                float[][] draws = org.jsbi.sim.hh.HodgkinHuxley.prior().sample(n, new org.jsbi.random.Rng(seed));
+                float[] theta = new float[n * 8];
+                for (int i = 0; i < n; i++) System.arraycopy(draws[i], 0, theta, i * 8, 8);
+                float[] out = new float[n * 7];
+                int warm = Math.min(n, 2048);
+                sim.simulate(new org.jsbi.simulation.ParameterBatch(java.util.Arrays.copyOf(theta, warm * 8), warm, 8,
+                        0), seed, new float[warm * 7]);
+                long t0 = System.nanoTime();
+                int chunk = 1 << 18;
+                for (int from = 0; from < n; from += chunk) {
+                    int m = Math.min(chunk, n - from);
+                    float[] part = new float[m * 7];
+                    sim.simulate(new org.jsbi.simulation.ParameterBatch(
+                            java.util.Arrays.copyOfRange(theta, from * 8, (from + m) * 8), m, 8, from), seed, part);
+                    System.arraycopy(part, 0, out, from * 7, m * 7);
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                double rate = n / sec;
+                if (Double.isNaN(base)) base = rate;
+                System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.0f | %.1fx |%n", impl, n, sec, rate, rate / base);
+            }
+            return 0;
+        }
+
+        private static org.jsbi.simulation.Simulator hh(String impl) {
+            org.jsbi.sim.hh.HodgkinHuxley model = org.jsbi.sim.hh.HodgkinHuxley.withDefaults();
+            return switch (impl) {
+                case "scalar" -> model.withImplementation(org.jsbi.sim.hh.HodgkinHuxley.Implementation.SCALAR);
+                case "simd" -> model;
+                case "cuda" -> new org.jsbi.cuda.CudaHodgkinHuxley(model, org.jsbi.cuda.CudaDevice.shared());
+                default -> throw new IllegalArgumentException("implementations are scalar, simd and cuda; got " + impl);
+            };
         }
     }
 }

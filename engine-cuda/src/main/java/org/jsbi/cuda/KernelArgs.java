@@ -24,6 +24,10 @@ final class KernelArgs {
         return add(Pointer.to(new int[] {v}));
     }
 
+    KernelArgs l(long v) {
+        return add(Pointer.to(new long[] {v}));
+    }
+
     KernelArgs f(float v) {
         return add(Pointer.to(new float[] {v}));
     }

@@ -32,7 +32,8 @@ class CudaPtxFreshnessTest {
         try (var s = Files.list(CUDA_SRC)) {
             sources = s.filter(p -> p.toString().endsWith(".cu")).sorted().toList();
         }
-        assertEquals(List.of(CUDA_SRC.resolve("jsbi_kernels.cu")), sources, "the CUDA sources of engine-cuda");
+        assertEquals(List.of(CUDA_SRC.resolve("jsbi_hh.cu"), CUDA_SRC.resolve("jsbi_kernels.cu")), sources,
+                "the CUDA sources of engine-cuda (a new one needs its PTX committed and a line here)");
         for (Path cu : sources) {
             String name = cu.getFileName().toString().replace(".cu", "");
             Properties recorded = recorded(name);
@@ -44,7 +45,11 @@ class CudaPtxFreshnessTest {
 
     @Test
     void nvccOfTheRecordedReleaseRebuildsTheSamePtx() throws Exception {
-        Properties recorded = recorded("jsbi_kernels");
+        for (String name : List.of("jsbi_kernels", "jsbi_hh")) rebuild(name);
+    }
+
+    private static void rebuild(String name) throws Exception {
+        Properties recorded = recorded(name);
         String release = nvccRelease();
         if (release == null) {
             System.out.println("PTX rebuild check skipped: nvcc is not on the PATH (the source hash check still ran)");
@@ -55,11 +60,11 @@ class CudaPtxFreshnessTest {
                     + recorded.getProperty("nvcc") + " (other releases emit other PTX)");
             return;
         }
-        Path out = Files.createTempFile("jsbi_kernels", ".ptx");
+        Path out = Files.createTempFile(name, ".ptx");
         try {
             List<String> cmd = new java.util.ArrayList<>(List.of("nvcc"));
             cmd.addAll(List.of(recorded.getProperty("flags").trim().split("\\s+")));
-            cmd.addAll(List.of("-o", out.toString(), "jsbi_kernels.cu"));
+            cmd.addAll(List.of("-o", out.toString(), name + ".cu"));
             Process p = new ProcessBuilder(cmd).directory(CUDA_SRC.toFile()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -68,12 +73,12 @@ class CudaPtxFreshnessTest {
             }
             assertEquals(0, p.exitValue(), "nvcc failed: " + log);
             byte[] committed;
-            try (InputStream in = CudaKernels.class.getResourceAsStream(CudaKernels.PTX)) {
+            try (InputStream in = CudaKernels.class.getResourceAsStream(name + ".ptx")) {
                 assertNotNull(in, "PTX resource");
                 committed = in.readAllBytes();
             }
-            assertArrayEquals(committed, Files.readAllBytes(out), "the committed jsbi_kernels.ptx differs from what"
-                    + " nvcc " + release + " builds from jsbi_kernels.cu" + REBUILD);
+            assertArrayEquals(committed, Files.readAllBytes(out), "the committed " + name + ".ptx differs from what"
+                    + " nvcc " + release + " builds from " + name + ".cu" + REBUILD);
         } finally {
             Files.deleteIfExists(out);
         }

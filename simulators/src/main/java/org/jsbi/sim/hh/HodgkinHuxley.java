@@ -141,6 +141,14 @@ public final class HodgkinHuxley implements Simulator {
         run(batch, seed, out, traces);
     }
 
+    /**
+     * The checks {@link #simulate} makes before it runs (batch not empty, dimensions, every value finite and inside the
+     * prior's support, output large enough), for other implementations of this model such as the GPU one.
+     */
+    public void checkInputs(ParameterBatch batch, float[] out) {
+        check(batch, out, null);
+    }
+
     private void check(ParameterBatch batch, float[] out, float[] traces) {
         if (batch == null) throw new IllegalArgumentException(NAME + ": the parameter batch is null");
         if (batch.count() == 0) throw new IllegalArgumentException(NAME + ": the batch is empty; nothing to simulate");
@@ -150,13 +158,16 @@ public final class HodgkinHuxley implements Simulator {
             throw new IllegalArgumentException(NAME + ": the output needs " + need + " values for " + batch.count()
                     + " simulations, got " + (out == null ? "null" : out.length));
         }
-        if (traces != null || batch.count() > Integer.MAX_VALUE / TRACE_LENGTH) {
+        if (traces != null) {
             long tneed = (long) batch.count() * TRACE_LENGTH;
-            if (tneed > Integer.MAX_VALUE || traces == null || traces.length < tneed) {
-                if (traces != null || tneed > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException(NAME + ": the traces need " + tneed + " values, got "
-                            + (traces == null ? "null" : traces.length));
-                }
+            if (tneed > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(NAME + ": traces of " + batch.count() + " simulations need " + tneed
+                        + " values, more than one array holds; ask for traces of at most "
+                        + Integer.MAX_VALUE / TRACE_LENGTH + " simulations per call");
+            }
+            if (traces.length < tneed) {
+                throw new IllegalArgumentException(NAME + ": the traces need " + tneed + " values, got "
+                        + traces.length);
             }
         }
         float[] v = batch.values();

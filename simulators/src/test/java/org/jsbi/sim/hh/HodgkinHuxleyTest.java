@@ -182,6 +182,18 @@ class HodgkinHuxleyTest {
      * A parameter set outside the model's domain (no conductance at all: 1/τ_V = 0) diverges; only its row is NaN, and
      * it is counted, in both implementations.
      */
+    /** Batches too large for one array of traces are fine when no traces are asked for (the GPU runs 262,144). */
+    @Test
+    void largeBatchesWithoutTracesPassTheChecks() {
+        int n = 262_144;
+        float[] gt = HodgkinHuxley.groundTruth(), v = new float[n * 8];
+        for (int i = 0; i < n; i++) System.arraycopy(gt, 0, v, i * 8, 8);
+        HodgkinHuxley.withDefaults().checkInputs(new ParameterBatch(v, n, 8, 0), new float[n * 7]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HodgkinHuxley.withDefaults()
+                .simulateWithTraces(new ParameterBatch(v, n, 8, 0), 1, new float[n * 7], new float[16]));
+        assertTrue(e.getMessage().contains("at most"), e.getMessage());
+    }
+
     @Test
     void aDivergingSimulationGivesNaNForItselfOnlyAndIsCounted() {
         float[] gt = HodgkinHuxley.groundTruth();
