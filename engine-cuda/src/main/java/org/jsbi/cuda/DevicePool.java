@@ -18,17 +18,24 @@ import jcuda.CudaException;
  * {@link java.lang.ref.Cleaner} action, which makes no CUDA call and so is safe on the cleaner's thread). Reuse is
  * safe without synchronisation because every kernel runs on the one default stream, in order.
  *
- * <p>When the device is out of memory the pool frees its cached blocks, asks the JVM to collect unreachable storages,
- * and tries once more before it reports the size asked for and what the device has free.
+ * <p>Storages that nobody closes come back only after a garbage collection, and the JVM sees little reason to collect
+ * when its own heap is small: device memory could fill with unreachable blocks. So once the blocks taken from the
+ * driver pass half the device's memory, the pool asks for a collection before it takes more. When the device is out
+ * of memory the pool frees its cached blocks, asks the JVM to collect unreachable storages, and tries once more
+ * before it reports the size asked for and what the device has free.
  */
 public final class DevicePool {
 
     private final CudaDevice device;
     private final Map<Long, ArrayDeque<DevicePointer>> free = new HashMap<>();
     private long cachedBytes, liveBytes, peakLiveBytes;
+    /** Bytes of all blocks taken from the driver and not freed, cached or live. */
+    private long fromDriverBytes;
+    private long collectAbove;
 
     DevicePool(CudaDevice device) {
         this.device = device;
+        this.collectAbove = device.totalBytes() / 2;
     }
 
     /** The size class of a request: multiples of 1 KiB up to 64 KiB, then four classes per power of two. */
@@ -43,10 +50,19 @@ public final class DevicePool {
         long cls = sizeClass(bytes);
         ArrayDeque<DevicePointer> list = free.get(cls);
         DevicePointer p = list == null ? null : list.pollFirst();
+        if (p == null && fromDriverBytes + cls > collectAbove) {
+            collectUnreachable();
+            list = free.get(cls);
+            p = list == null ? null : list.pollFirst();
+            // The next collection when half of what is left is taken too: a few collections at most, however much
+            // the caller really holds.
+            collectAbove = fromDriverBytes + (device.totalBytes() - fromDriverBytes) / 2;
+        }
         if (p != null) {
             cachedBytes -= cls;
         } else {
             p = allocate(cls);
+            fromDriverBytes += cls;
         }
         liveBytes += cls;
         peakLiveBytes = Math.max(peakLiveBytes, liveBytes);
@@ -70,12 +86,7 @@ public final class DevicePool {
             if (!e.getMessage().contains("OUT_OF_MEMORY")) throw e;
         }
         trim();
-        System.gc();
-        try {
-            Thread.sleep(100);   // lets the cleaner return what the collection found
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
+        collectUnreachable();
         trim();
         int rc = jcuda.driver.JCudaDriver.cuMemAlloc(p, cls);
         if (rc == CUresult.CUDA_SUCCESS) return p;
@@ -87,12 +98,28 @@ public final class DevicePool {
                 cls / 1048576.0, freeB[0] / 1048576.0, total[0] / 1048576.0, liveBytes / 1048576.0));
     }
 
+    /**
+     * Collects garbage and gives the cleaner a moment to return the blocks of unreachable storages. Called with the
+     * pool's lock held: the cleaner's {@link #give} waits for it, so release it while waiting.
+     */
+    private void collectUnreachable() {
+        System.gc();
+        try {
+            wait(100);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Frees every cached block (called under memory pressure). */
     synchronized void trim() {
         device.makeCurrent();
-        for (ArrayDeque<DevicePointer> list : free.values()) {
-            for (DevicePointer p : list) cuMemFree(p);
-            list.clear();
+        for (Map.Entry<Long, ArrayDeque<DevicePointer>> e : free.entrySet()) {
+            for (DevicePointer p : e.getValue()) {
+                cuMemFree(p);
+                fromDriverBytes -= e.getKey();
+            }
+            e.getValue().clear();
         }
         cachedBytes = 0;
     }
