@@ -77,7 +77,7 @@ final class NpeCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "jsbi npe: %s (θ %d-D, x %d-D), %s, %,d simulations, observation %d; backend %s, "
                         + "%d threads%n", t.name(), t.parameterDim(), t.dataDim(), estimator.toUpperCase(Locale.ROOT),
                 simulations, observation, Backends.current().name(), Parallel.threads());
-        if (!Backends.current().splitsWorkOverHostThreads()) {
+        if (Backends.current().name().equals("cuda")) {
             System.out.println("note: on a GPU, training pays off for wide batches (10,000 and more); at the default"
                     + " batch of 200 the CPU backend is faster (add -Djsbi.backend=simd, or JSBI_JAVA_OPTS for bin/jsbi)");
         }
