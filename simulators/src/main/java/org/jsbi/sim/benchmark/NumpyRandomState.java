@@ -3,9 +3,10 @@ package org.jsbi.sim.benchmark;
 /**
  * NumPy's legacy {@code numpy.random.RandomState} (MT19937 with {@code init_genrand} seeding, 53-bit doubles, the
  * polar Gaussian with its cached second variate), just enough to regenerate sbibm's Bernoulli GLM stimulus
- * {@code RandomState(42).randn(100)} so that task needs no data file.
+ * {@code RandomState(42).randn(100)} so that task needs no data file; the
+ * paper's LN/GLM model ({@code org.jsbi.sim.glm}) regenerates its stimulus and observation the same way.
  */
-final class NumpyRandomState {
+public final class NumpyRandomState {
 
     private static final int N = 624;
     private static final int M = 397;
@@ -16,7 +17,7 @@ final class NumpyRandomState {
     private double gauss;
 
     /** As {@code RandomState(seed)} for an integer seed in [0, 2³²). */
-    NumpyRandomState(long seed) {
+    public NumpyRandomState(long seed) {
         if (seed < 0 || seed > 0xFFFFFFFFL) throw new IllegalArgumentException("seed must be in [0, 2^32), got " + seed);
         int s = (int) seed;
         for (int i = 0; i < N; i++) {
@@ -26,7 +27,7 @@ final class NumpyRandomState {
         pos = N;
     }
 
-    int nextInt() {
+    public int nextInt() {
         if (pos >= N) twist();
         int y = mt[pos++];
         y ^= y >>> 11;
@@ -45,13 +46,13 @@ final class NumpyRandomState {
     }
 
     /** {@code random_sample()}: 27 + 26 bits into [0, 1). */
-    double nextDouble() {
+    public double nextDouble() {
         int a = nextInt() >>> 5, b = nextInt() >>> 6;
         return (a * 67108864.0 + b) / 9007199254740992.0;
     }
 
     /** {@code standard_normal()} of the legacy generator (Marsaglia's polar method, second variate cached). */
-    double nextGaussian() {
+    public double nextGaussian() {
         if (hasGauss) {
             hasGauss = false;
             return gauss;

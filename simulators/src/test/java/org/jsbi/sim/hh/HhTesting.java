@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.jsbi.random.Rng;
 
 /** Shared helpers of the HH tests. */
-final class HhTesting {
+public final class HhTesting {
 
     private HhTesting() {
     }
@@ -37,7 +37,7 @@ final class HhTesting {
      * Two-sample Kolmogorov–Smirnov test: the p-value of D by the asymptotic Kolmogorov distribution with the
      * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction.
      */
-    static double ksPValue(float[] a, float[] b) {
+    public static double ksPValue(float[] a, float[] b) {
         float[] x = a.clone(), y = b.clone();
         Arrays.sort(x);
         Arrays.sort(y);
