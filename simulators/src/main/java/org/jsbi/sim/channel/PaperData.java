@@ -1,0 +1,53 @@
+package org.jsbi.sim.channel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Locates the paper's data folder ({@code ../shared/paper-data} relative to the project root; its README documents
+ * every file). {@code -Djsbi.paperdata.dir=<folder>} names it; otherwise the first {@code shared/paper-data} holding
+ * {@code channels/} found in the working directory or a folder above it (the project root when a user runs jsbi, the
+ * module folder when Maven runs tests), as {@code org.jsbi.validation.ReferenceData} finds {@code shared/reference}.
+ */
+public final class PaperData {
+
+    /** The system property that names the paper-data folder (the one holding README.md and channels/). */
+    public static final String DIR_PROPERTY = "jsbi.paperdata.dir";
+
+    private static final Path MARKER = Path.of("shared", "paper-data", "channels");
+
+    private PaperData() {
+    }
+
+    /** The paper-data folder; a {@link PaperDataException} saying where it looked when it is not found. */
+    public static Path root() {
+        return locate(System.getProperty(DIR_PROPERTY), Path.of("").toAbsolutePath());
+    }
+
+    /** The {@code channels/} sub-folder (the ion-channel protocols and manual fits). */
+    public static Path channels() {
+        Path dir = root().resolve("channels");
+        if (!Files.isDirectory(dir)) {
+            throw new PaperDataException("the paper-data folder " + dir.getParent() + " has no channels/ sub-folder;"
+                    + " it should hold protocol_v_{act,inact,deact,ap,ramp}.csv (see its README.md)");
+        }
+        return dir;
+    }
+
+    static Path locate(String property, Path start) {
+        if (property != null && !property.isBlank()) {
+            Path dir = Path.of(property.trim()).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new PaperDataException("-D" + DIR_PROPERTY + "=" + property + " names " + dir
+                        + ", which is not a folder; point it at the paper-data folder (the one holding channels/)");
+            }
+            return dir;
+        }
+        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve(MARKER))) return p.resolve(MARKER).getParent();
+        }
+        throw new PaperDataException("the paper's data were not found: no " + MARKER + " in " + start
+                + " or any folder above it. Place them at ../shared/paper-data relative to the project root, or run"
+                + " with -D" + DIR_PROPERTY + "=/path/to/paper-data (the folder holding channels/).");
+    }
+}
