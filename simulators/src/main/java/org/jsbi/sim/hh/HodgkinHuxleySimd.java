@@ -40,6 +40,7 @@ final class HodgkinHuxleySimd {
 
     static final VectorSpecies<Float> F = SimdConfig.FLOAT;
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, F.vectorShape());
     static final int L = F.length();
     /** Vectors of simulations per chunk (the phases loop over them). */
     static final int GROUPS = Integer.getInteger("jsbi.hh.groups", 16);
@@ -47,13 +48,26 @@ final class HodgkinHuxleySimd {
     private static final long MASK32 = 0xFFFFFFFFL;
     private static final long HIMASK = 0xFFFFFFFF00000000L;
     private static final long PM0 = 0xD2511F53L, PM1 = 0xCD9E8D57L;
+    /**
+     * The Philox multipliers, read as vectors and masked with {@link #MASK32} in {@link #philoxBlock}: C2 turns a
+     * 64-bit lane product into one vpmuludq only when it sees both factors masked to 32 bits (an AND with 0xFFFFFFFF or
+     * a shift right by 32), which a broadcast constant is not; otherwise it emulates the 64×64-bit product (AVX2 has
+     * none), and Philox takes twice as long.
+     */
+    private static final long[] PHILOX_MULTIPLIERS = new long[2 * 8];
+
+    static {
+        java.util.Arrays.fill(PHILOX_MULTIPLIERS, 0, 8, PM0);
+        java.util.Arrays.fill(PHILOX_MULTIPLIERS, 8, 16, PM1);
+    }
     private static final int PW0 = 0x9E3779B9, PW1 = 0xBB67AE85;
 
     // Rows of `st` (each `cap` floats).
     private static final int SV = 0, SM = 1, SH = 2, SN = 3, SP = 4, NST = 5;
-    // Rows of `tmp`, the values passed between phases. ARG/EXP: the seven exp arguments of the rates at the new V
-    // (efun arguments of αm, βm, αn first), EF: those three efuns, INF: m∞ h∞ n∞ p∞, RARG/REXP: the relaxation exps.
-    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, EXP = ARG + 7, EF = EXP + 7, INF = EF + 3,
+    // Rows of `tmp`, the values passed between phases. VINF, ARGV/EXPV: vInf and the exp of the voltage step;
+    // ARG/EXP: the seven exp arguments of the rates at the new V (efun arguments of αm, βm, αn first) and their exps;
+    // INF: m∞ h∞ n∞ p∞; RARG/REXP: the relaxation exps.
+    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, EXP = ARG + 7, INF = EXP + 7,
             RARG = INF + 4, REXP = RARG + 4, NTMP = REXP + 4;
     // Rows of `acc`.
     private static final int R1 = 0, Q1 = 1, Q2 = 2, T1 = 3, T2 = 4, T3 = 5, T4 = 6, CNT = 7, LAST = 8, SHIFT = 9,
@@ -222,12 +236,6 @@ final class HodgkinHuxleySimd {
         new Phase() {
             @Override
             void run(Work w, int s) {
-                efunRows(w);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(Work w, int s) {
                 rates(w);
             }
         },
@@ -241,11 +249,6 @@ final class HodgkinHuxleySimd {
             @Override
             void run(Work w, int s) {
                 gates(w);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(Work w, int s) {
                 accumulate(w, s);
             }
         },
@@ -274,8 +277,9 @@ final class HodgkinHuxleySimd {
     };
 
     /**
-     * The voltage step's first part: gSum and vInf (HodgkinHuxleyScalar.step), with the exp argument gSum·(−dt) to
-     * row ARGV; the normals of step s are at xi[o·BLOCK + (s − first)·L ..] (zeros when noise is off).
+     * The voltage step's first part (HodgkinHuxleyScalar.step): vInf into row VINF and the exp argument gSum·(−dt)
+     * into row ARGV; the normals of step s are at xi[o·BLOCK + (s − first)·L ..] (zeros when noise is off). (One
+     * phase holding the exp as well measured slower: its long dependency chain and ~30 live constants.)
      */
     static void voltageIn(Work w, int s) {
         float[] par = w.par, st = w.st, tmp = w.tmp, xi = w.xi;
@@ -302,8 +306,8 @@ final class HodgkinHuxleySimd {
 
     /**
      * V' = vInf + (V − vInf)·exp(gSum·(−dt)) into the state, and the seven exp arguments of the rates at V' (with
-     * x = V' − vT): efun args (x − 13)(−0.25), (x − 40)(0.2), (x − 15)(−0.2); exp args (x − 17)(−1/18),
-     * (x − 40)(−0.2), (x − 10)(−0.025), (V' + 35)(0.05).
+     * x = V' − vT) into rows ARG ..: efun args (x − 13)(−0.25), (x − 40)(0.2), (x − 15)(−0.2); exp args
+     * (x − 17)(−1/18), (x − 40)(−0.2), (x − 10)(−0.025), (V' + 35)(0.05).
      */
     static void voltageOut(Work w) {
         float[] par = w.par, st = w.st, tmp = w.tmp;
@@ -314,7 +318,7 @@ final class HodgkinHuxleySimd {
             FloatVector vn = vInf.add(v.sub(vInf).mul(FloatVector.fromArray(F, tmp, EXPV * cap + o)));
             vn.intoArray(st, SV * cap + o);
             FloatVector x = vn.sub(FloatVector.fromArray(F, par, P_VT * cap + o));
-            x.sub(13f).mul(-0.25f).intoArray(tmp, (ARG) * cap + o);
+            x.sub(13f).mul(-0.25f).intoArray(tmp, ARG * cap + o);
             x.sub(40f).mul(0.2f).intoArray(tmp, (ARG + 1) * cap + o);
             x.sub(15f).mul(-0.2f).intoArray(tmp, (ARG + 2) * cap + o);
             x.sub(17f).mul(INV_18).intoArray(tmp, (ARG + 3) * cap + o);
@@ -352,38 +356,29 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * HhMath.efun, lane-wise, of the three efun arguments (rows ARG ..) with their exps (rows EXP ..) into rows EF ..:
-     * the series below |z| = 0.1, z/(e^z − 1) elsewhere.
-     */
-    static void efunRows(Work w) {
-        float[] tmp = w.tmp;
-        int cap = w.cap, n = w.n;
-        for (int r = 0; r < 3; r++) {
-            int zi = (ARG + r) * cap, ei = (EXP + r) * cap, fi = (EF + r) * cap;
-            for (int o = 0; o < n; o += L) {
-                FloatVector z = FloatVector.fromArray(F, tmp, zi + o);
-                FloatVector z2 = z.mul(z);
-                FloatVector q = z2.fma(B6, B4);
-                q = q.fma(z2, FloatVector.broadcast(F, B2));
-                q = q.mul(z2);
-                FloatVector series = z.fma(-0.5f, 1f).add(q);
-                FloatVector quot = z.div(FloatVector.fromArray(F, tmp, ei + o).sub(1f));
-                quot.blend(series, z.abs().compare(VectorOperators.LT, EFUN_SERIES)).intoArray(tmp, fi + o);
-            }
-        }
-    }
-
-    /**
-     * The rates at V' from the efuns and exps, then for each gate q∞ into rows INF .. and the relaxation exp argument
+     * The rates at V' from the exps (rows EXP ..), with HhMath.efun lane-wise for αm, βm, αn (the series below
+     * |z| = 0.1, z/(e^z − 1) elsewhere); then for each gate q∞ into rows INF .. and the relaxation exp argument
      * (α + β)·(−dt) (rp·(−dt) for p) into rows RARG .. (order m, h, n, p).
      */
     static void rates(Work w) {
         float[] tmp = w.tmp, par = w.par;
         int cap = w.cap;
         for (int o = 0; o < w.n; o += L) {
-            FloatVector am = FloatVector.fromArray(F, tmp, EF * cap + o).mul(A_M);
-            FloatVector bm = FloatVector.fromArray(F, tmp, (EF + 1) * cap + o).mul(B_M);
-            FloatVector an = FloatVector.fromArray(F, tmp, (EF + 2) * cap + o).mul(A_N);
+            FloatVector z = FloatVector.fromArray(F, tmp, ARG * cap + o);
+            FloatVector z2 = z.mul(z);
+            FloatVector q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector am = z.div(FloatVector.fromArray(F, tmp, EXP * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_M);
+            z = FloatVector.fromArray(F, tmp, (ARG + 1) * cap + o);
+            z2 = z.mul(z);
+            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector bm = z.div(FloatVector.fromArray(F, tmp, (EXP + 1) * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(B_M);
+            z = FloatVector.fromArray(F, tmp, (ARG + 2) * cap + o);
+            z2 = z.mul(z);
+            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector an = z.div(FloatVector.fromArray(F, tmp, (EXP + 2) * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_N);
             FloatVector ah = FloatVector.fromArray(F, tmp, (EXP + 3) * cap + o).mul(A_H);
             FloatVector bh = FloatVector.broadcast(F, B_H).div(FloatVector.fromArray(F, tmp, (EXP + 4) * cap + o).add(1f));
             FloatVector bn = FloatVector.fromArray(F, tmp, (EXP + 5) * cap + o).mul(B_N);
@@ -490,6 +485,8 @@ final class HodgkinHuxleySimd {
      */
     static void philoxBlock(long seed, int[] idxLo, int[] idxHi, int o, int b0, int[] words, int wo) {
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        LongVector m0 = LongVector.fromArray(LS, PHILOX_MULTIPLIERS, 0).and(MASK32);
+        LongVector m1 = LongVector.fromArray(LS, PHILOX_MULTIPLIERS, 8).and(MASK32);
         IntVector lo = IntVector.fromArray(I, idxLo, o);
         IntVector hi = IntVector.fromArray(I, idxHi, o);
         IntVector stream = IntVector.broadcast(I, HhNoise.STREAM);
@@ -498,13 +495,13 @@ final class HodgkinHuxleySimd {
             int kk0 = k0, kk1 = k1;
             for (int r = 0; r < 10; r++) {
                 LongVector a = c0.reinterpretAsLongs();
-                LongVector pe = a.and(MASK32).mul(PM0);
-                LongVector po = a.lanewise(VectorOperators.LSHR, 32).mul(PM0);
+                LongVector pe = a.and(MASK32).mul(m0);
+                LongVector po = a.lanewise(VectorOperators.LSHR, 32).mul(m0);
                 IntVector lo0 = pe.and(MASK32).or(po.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
                 IntVector hi0 = pe.lanewise(VectorOperators.LSHR, 32).or(po.and(HIMASK)).reinterpretAsInts();
                 LongVector c = c2.reinterpretAsLongs();
-                LongVector qe = c.and(MASK32).mul(PM1);
-                LongVector qo = c.lanewise(VectorOperators.LSHR, 32).mul(PM1);
+                LongVector qe = c.and(MASK32).mul(m1);
+                LongVector qo = c.lanewise(VectorOperators.LSHR, 32).mul(m1);
                 IntVector lo1 = qe.and(MASK32).or(qo.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
                 IntVector hi1 = qe.lanewise(VectorOperators.LSHR, 32).or(qo.and(HIMASK)).reinterpretAsInts();
                 IntVector n0 = hi1.lanewise(VectorOperators.XOR, c1).lanewise(VectorOperators.XOR, kk0);
