@@ -75,6 +75,23 @@ final class HodgkinHuxleySimd {
     // Rows of `par`.
     private static final int P_GNA = 0, P_GK = 1, P_GL = 2, P_GLEL = 3, P_GM = 4, P_ITM = 5, P_VT = 6, P_NS = 7, NPAR = 8;
 
+    /** Which windows sample k is in (bits W_*), the spike gap threshold at k, and the injected current of step k. */
+    private static final int W_REST = 1, W_REST_SD = 2, W_STIM = 4, W_DETECT = 8;
+    private static final int[] WINDOWS = new int[SAMPLES];
+    private static final float[] MIN_GAP = new float[SAMPLES];
+    private static final float[] CURRENT = new float[SAMPLES];
+
+    static {
+        for (int k = 1; k < SAMPLES; k++) {
+            int j = k - 2;
+            boolean detect = j >= STIM_FIRST && j <= STIM_LAST;
+            WINDOWS[k] = (k <= REST_LAST ? W_REST : 0) | (k >= REST_SD_FIRST && k <= REST_SD_LAST ? W_REST_SD : 0)
+                    | (k >= STIM_FIRST && k <= STIM_LAST ? W_STIM : 0) | (detect ? W_DETECT : 0);
+            MIN_GAP[k] = detect && GAP50_KEEP[j] ? SPIKE_MIN_GAP : SPIKE_MIN_GAP + 1;
+            CURRENT[k] = current(k);
+        }
+    }
+
     private HodgkinHuxleySimd() {
     }
 
@@ -284,7 +301,7 @@ final class HodgkinHuxleySimd {
     static void voltageIn(Work w, int s) {
         float[] par = w.par, st = w.st, tmp = w.tmp, xi = w.xi;
         int cap = w.cap, xo = (s - w.first) * L;
-        float cur = current(s);
+        float cur = CURRENT[s];          // a table, not current(s)'s branch (see accumulate)
         for (int o = 0; o < w.n; o += L) {
             FloatVector m = FloatVector.fromArray(F, st, SM * cap + o);
             FloatVector h = FloatVector.fromArray(F, st, SH * cap + o);
@@ -415,48 +432,41 @@ final class HodgkinHuxleySimd {
         }
     }
 
-    /** HodgkinHuxleyScalar.accumulate for sample k, lane-wise. */
+    /**
+     * HodgkinHuxleyScalar.accumulate for sample k, lane-wise, without a branch: which windows sample k is in comes
+     * from {@link #WINDOWS} as all-true or all-false masks, and the sums add under them (a masked add leaves a lane
+     * bit-for-bit as it was). Branches here would be pruned by C2 while the first simulation is still before a
+     * window (or before its first spike), and each window's start would then deoptimize and recompile the phase.
+     */
     static void accumulate(Work w, int k) {
         float[] acc = w.acc, st = w.st;
         int cap = w.cap;
-        boolean rest = k <= REST_LAST, restSd = k >= REST_SD_FIRST && k <= REST_SD_LAST,
-                stim = k >= STIM_FIRST && k <= STIM_LAST;
-        int j = k - 2;
-        boolean detect = j >= STIM_FIRST && j <= STIM_LAST;
-        // gap is a whole number (or ~1e9 before the first detection), so gap > 50 is gap >= 51.
-        float minGap = detect && GAP50_KEEP[j] ? (float) SPIKE_MIN_GAP : (float) (SPIKE_MIN_GAP + 1);
+        int win = WINDOWS[k];
+        VectorMask<Float> rest = F.maskAll((win & W_REST) != 0), restSd = F.maskAll((win & W_REST_SD) != 0),
+                stim = F.maskAll((win & W_STIM) != 0), detect = F.maskAll((win & W_DETECT) != 0);
+        float j = k - 2, minGap = MIN_GAP[k];
         for (int o = 0; o < w.n; o += L) {
             FloatVector v = FloatVector.fromArray(F, st, SV * cap + o);
             FloatVector d = v.sub(FloatVector.fromArray(F, acc, SHIFT * cap + o));
-            if (rest) {
-                FloatVector.fromArray(F, acc, R1 * cap + o).add(d).intoArray(acc, R1 * cap + o);
-            }
-            if (restSd) {
-                FloatVector.fromArray(F, acc, Q1 * cap + o).add(d).intoArray(acc, Q1 * cap + o);
-                FloatVector.fromArray(F, acc, Q2 * cap + o).add(d.mul(d)).intoArray(acc, Q2 * cap + o);
-            }
-            if (stim) {
-                FloatVector d2 = d.mul(d);
-                FloatVector.fromArray(F, acc, T1 * cap + o).add(d).intoArray(acc, T1 * cap + o);
-                FloatVector.fromArray(F, acc, T2 * cap + o).add(d2).intoArray(acc, T2 * cap + o);
-                FloatVector.fromArray(F, acc, T3 * cap + o).add(d2.mul(d)).intoArray(acc, T3 * cap + o);
-                FloatVector.fromArray(F, acc, T4 * cap + o).add(d2.mul(d2)).intoArray(acc, T4 * cap + o);
-            }
+            FloatVector d2 = d.mul(d);
+            FloatVector.fromArray(F, acc, R1 * cap + o).add(d, rest).intoArray(acc, R1 * cap + o);
+            FloatVector.fromArray(F, acc, Q1 * cap + o).add(d, restSd).intoArray(acc, Q1 * cap + o);
+            FloatVector.fromArray(F, acc, Q2 * cap + o).add(d2, restSd).intoArray(acc, Q2 * cap + o);
+            FloatVector.fromArray(F, acc, T1 * cap + o).add(d, stim).intoArray(acc, T1 * cap + o);
+            FloatVector.fromArray(F, acc, T2 * cap + o).add(d2, stim).intoArray(acc, T2 * cap + o);
+            FloatVector.fromArray(F, acc, T3 * cap + o).add(d2.mul(d), stim).intoArray(acc, T3 * cap + o);
+            FloatVector.fromArray(F, acc, T4 * cap + o).add(d2.mul(d2), stim).intoArray(acc, T4 * cap + o);
             FloatVector prev1 = FloatVector.fromArray(F, acc, PREV1 * cap + o);
-            if (detect) {
-                FloatVector prev2 = FloatVector.fromArray(F, acc, PREV2 * cap + o);
-                VectorMask<Float> det = prev2.compare(VectorOperators.GT, SPIKE_THRESHOLD)
-                        .and(prev1.compare(VectorOperators.GE, prev2))
-                        .and(v.compare(VectorOperators.LT, prev1));
-                if (det.anyTrue()) {
-                    FloatVector lastSpike = FloatVector.fromArray(F, acc, LAST * cap + o);
-                    VectorMask<Float> keep = FloatVector.broadcast(F, (float) j).sub(lastSpike)
-                            .compare(VectorOperators.GE, minGap);
-                    FloatVector cnt = FloatVector.fromArray(F, acc, CNT * cap + o);
-                    cnt.add(FloatVector.broadcast(F, 1f), det.and(keep)).intoArray(acc, CNT * cap + o);
-                    lastSpike.blend((float) j, det).intoArray(acc, LAST * cap + o);
-                }
-            }
+            FloatVector prev2 = FloatVector.fromArray(F, acc, PREV2 * cap + o);
+            VectorMask<Float> det = prev2.compare(VectorOperators.GT, SPIKE_THRESHOLD)
+                    .and(prev1.compare(VectorOperators.GE, prev2))
+                    .and(v.compare(VectorOperators.LT, prev1)).and(detect);
+            FloatVector lastSpike = FloatVector.fromArray(F, acc, LAST * cap + o);
+            // gap is a whole number (or ~1e9 before the first detection), so gap > 50 is gap >= 51.
+            VectorMask<Float> keep = FloatVector.broadcast(F, j).sub(lastSpike).compare(VectorOperators.GE, minGap);
+            FloatVector.fromArray(F, acc, CNT * cap + o).add(FloatVector.broadcast(F, 1f), det.and(keep))
+                    .intoArray(acc, CNT * cap + o);
+            lastSpike.blend(j, det).intoArray(acc, LAST * cap + o);
             prev1.intoArray(acc, PREV2 * cap + o);
             v.intoArray(acc, PREV1 * cap + o);
         }
