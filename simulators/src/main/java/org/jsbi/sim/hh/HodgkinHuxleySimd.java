@@ -74,12 +74,14 @@ final class HodgkinHuxleySimd {
             RARG = INF + 4, NTMP = RARG + 4;
     // Rows of `acc`.
     private static final int R1 = 0, Q1 = 1, Q2 = 2, T1 = 3, T2 = 4, T3 = 5, T4 = 6, CNT = 7, LAST = 8, SHIFT = 9,
-            PREV1 = 10, PREV2 = 11, NACC = 12;
+            PREV1 = 10, PREV2 = 11, TRASH = 12, NACC = 16;
     // Rows of `par`.
     private static final int P_GNA = 0, P_GK = 1, P_GL = 2, P_GLEL = 3, P_GM = 4, P_ITM = 5, P_VT = 6, P_NS = 7, NPAR = 8;
 
     /** Which windows sample k is in (bits W_*), the spike gap threshold at k, and the injected current of step k. */
     private static final int W_REST = 1, W_REST_SD = 2, W_STIM = 4, W_DETECT = 8;
+    /** Per sample k, the acc rows that accumulate's four sum slots add to (TRASH + i when slot i is idle). */
+    private static final int[] SLOTS = new int[4 * SAMPLES];
     private static final int[] WINDOWS = new int[SAMPLES];
     private static final float[] MIN_GAP = new float[SAMPLES];
     private static final float[] CURRENT = new float[SAMPLES];
@@ -92,6 +94,11 @@ final class HodgkinHuxleySimd {
                     | (k >= STIM_FIRST && k <= STIM_LAST ? W_STIM : 0) | (detect ? W_DETECT : 0);
             MIN_GAP[k] = detect && GAP50_KEEP[j] ? SPIKE_MIN_GAP : SPIKE_MIN_GAP + 1;
             CURRENT[k] = current(k);
+            int[] rows = (WINDOWS[k] & W_STIM) != 0 ? new int[] {T1, T2, T3, T4}
+                    : (WINDOWS[k] & W_REST_SD) != 0 ? new int[] {R1, Q1, Q2, TRASH + 3}
+                    : (WINDOWS[k] & W_REST) != 0 ? new int[] {R1, TRASH + 1, TRASH + 2, TRASH + 3}
+                    : new int[] {TRASH, TRASH + 1, TRASH + 2, TRASH + 3};
+            System.arraycopy(rows, 0, SLOTS, 4 * k, 4);
         }
     }
 
@@ -454,29 +461,29 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * HodgkinHuxleyScalar.accumulate for sample k, lane-wise, without a branch: which windows sample k is in comes
-     * from {@link #WINDOWS} as all-true or all-false masks, and the sums add under them (a masked add leaves a lane
-     * bit-for-bit as it was). Branches here would be pruned by C2 while the first simulation is still before a
-     * window (or before its first spike), and each window's start would then deoptimize and recompile the phase.
+     * HodgkinHuxleyScalar.accumulate for sample k, lane-wise, without a branch (a branch on k or on the data would be
+     * pruned by C2 while the first simulation is still before a window or its first spike, and each window's start
+     * would then deoptimize and recompile the phase). Four sum slots take (d, d, d², –) in the resting windows and
+     * (d, d², d³, d⁴) in the stimulus window; {@link #SLOTS} says which row of `acc` each slot adds to at sample k (a
+     * TRASH row outside the windows). The spike detector runs under an all-true or all-false mask for its window.
      */
     static void accumulate(Work w, int k) {
         float[] acc = w.acc, st = w.st;
         int cap = w.cap;
+        int s0 = SLOTS[4 * k] * cap, s1 = SLOTS[4 * k + 1] * cap, s2 = SLOTS[4 * k + 2] * cap,
+                s3 = SLOTS[4 * k + 3] * cap;
         int win = WINDOWS[k];
-        VectorMask<Float> rest = F.maskAll((win & W_REST) != 0), restSd = F.maskAll((win & W_REST_SD) != 0),
-                stim = F.maskAll((win & W_STIM) != 0), detect = F.maskAll((win & W_DETECT) != 0);
+        VectorMask<Float> restSd = F.maskAll((win & W_REST_SD) != 0), detect = F.maskAll((win & W_DETECT) != 0);
         float j = k - 2, minGap = MIN_GAP[k];
         for (int o = 0; o < w.n; o += L) {
             FloatVector v = FloatVector.fromArray(F, st, SV * cap + o);
             FloatVector d = v.sub(FloatVector.fromArray(F, acc, SHIFT * cap + o));
             FloatVector d2 = d.mul(d);
-            FloatVector.fromArray(F, acc, R1 * cap + o).add(d, rest).intoArray(acc, R1 * cap + o);
-            FloatVector.fromArray(F, acc, Q1 * cap + o).add(d, restSd).intoArray(acc, Q1 * cap + o);
-            FloatVector.fromArray(F, acc, Q2 * cap + o).add(d2, restSd).intoArray(acc, Q2 * cap + o);
-            FloatVector.fromArray(F, acc, T1 * cap + o).add(d, stim).intoArray(acc, T1 * cap + o);
-            FloatVector.fromArray(F, acc, T2 * cap + o).add(d2, stim).intoArray(acc, T2 * cap + o);
-            FloatVector.fromArray(F, acc, T3 * cap + o).add(d2.mul(d), stim).intoArray(acc, T3 * cap + o);
-            FloatVector.fromArray(F, acc, T4 * cap + o).add(d2.mul(d2), stim).intoArray(acc, T4 * cap + o);
+            FloatVector d3 = d2.mul(d);
+            FloatVector.fromArray(F, acc, s0 + o).add(d).intoArray(acc, s0 + o);
+            FloatVector.fromArray(F, acc, s1 + o).add(d2.blend(d, restSd)).intoArray(acc, s1 + o);
+            FloatVector.fromArray(F, acc, s2 + o).add(d3.blend(d2, restSd)).intoArray(acc, s2 + o);
+            FloatVector.fromArray(F, acc, s3 + o).add(d2.mul(d2)).intoArray(acc, s3 + o);
             FloatVector prev1 = FloatVector.fromArray(F, acc, PREV1 * cap + o);
             FloatVector prev2 = FloatVector.fromArray(F, acc, PREV2 * cap + o);
             VectorMask<Float> det = prev2.compare(VectorOperators.GT, SPIKE_THRESHOLD)
@@ -507,6 +514,7 @@ final class HodgkinHuxleySimd {
             merge(w.stim, 4 * l, 4, nt, shift, a[T1 * cap + l], a[T2 * cap + l], a[T3 * cap + l], a[T4 * cap + l]);
         }
         java.util.Arrays.fill(a, R1 * cap, (T4 + 1) * cap, 0f);
+        java.util.Arrays.fill(a, TRASH * cap, (TRASH + 4) * cap, 0f);
         System.arraycopy(w.st, SV * cap, a, SHIFT * cap, w.n);
     }
 
