@@ -143,6 +143,13 @@ final class HodgkinHuxleySimd {
      */
     static int simulate(float[] theta, int from, int to, long firstIndex, long seed, boolean noise, float[] out7,
                         float[] traces) {
+        if (to - from == 1) {
+            // One simulation in a vector of L lanes costs more than the scalar code (the phases' per-call cost is
+            // spread over one lane); the results are the same bits.
+            boolean ok = HodgkinHuxleyScalar.simulate(theta, from * 8, seed, firstIndex + from, noise, out7, from * 7,
+                    traces, from * SAMPLES);
+            return ok ? 0 : 1;
+        }
         int groups = Math.max(1, Math.min(GROUPS, (to - from + L - 1) / L));
         Work w = new Work(groups);
         w.seed = seed;
