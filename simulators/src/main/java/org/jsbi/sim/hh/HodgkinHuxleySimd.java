@@ -480,7 +480,9 @@ final class HodgkinHuxleySimd {
         int s0 = SLOTS[4 * k] * cap, s1 = SLOTS[4 * k + 1] * cap, s2 = SLOTS[4 * k + 2] * cap,
                 s3 = SLOTS[4 * k + 3] * cap;
         int win = WINDOWS[k];
-        VectorMask<Float> restSd = F.maskAll((win & W_REST_SD) != 0), detect = F.maskAll((win & W_DETECT) != 0);
+        // Not F.maskAll((win & W) != 0): javac compiles the != to a branch, which C2 prunes in the same way.
+        VectorMask<Float> restSd = FloatVector.broadcast(F, (float) (win & W_REST_SD)).compare(VectorOperators.NE, 0f);
+        VectorMask<Float> detect = FloatVector.broadcast(F, (float) (win & W_DETECT)).compare(VectorOperators.NE, 0f);
         float j = k - 2, minGap = MIN_GAP[k];
         for (int o = 0; o < w.n; o += L) {
             FloatVector v = FloatVector.fromArray(F, st, SV * cap + o);
