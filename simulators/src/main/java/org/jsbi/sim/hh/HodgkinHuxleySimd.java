@@ -14,43 +14,129 @@ import org.jsbi.simd.SimdConfig;
 
 /**
  * The Vector API version of {@link HodgkinHuxleyScalar}: one simulation per lane of {@link SimdConfig#FLOAT}, state as
- * structure of arrays, the time loop inside. Every float operation of the scalar reference is repeated lane-wise in the
- * same order (the {@link HhMath} functions and the Philox noise included; Philox's 32×32→64-bit products are formed in
- * 64-bit lanes), so features and traces are bit-identical to the scalar ones. The per-block double merges of the
- * feature sums run per lane through the scalar code ({@link HodgkinHuxleyScalar#merge}), once per 64 steps.
+ * structure of arrays over a chunk of up to {@link #GROUPS} vectors of simulations, the time loop inside. Every float
+ * operation of the scalar reference is repeated lane-wise in the same order (the {@link HhMath} functions and the
+ * Philox noise included; Philox's 32×32→64-bit products are formed in 64-bit lanes), so features and traces are
+ * bit-identical to the scalar ones. The initial state and the per-block double merges of the feature sums run per lane
+ * through the scalar code ({@link HodgkinHuxleyScalar#init}, {@link HodgkinHuxleyScalar#merge}).
+ *
+ * <p><b>How it is kept fast.</b> C2 turns Vector API calls into machine vectors only when every method between a
+ * vector's creation and its use is inlined into one compilation; a vector that crosses a call that is not inlined is
+ * boxed on the heap, and its operations fall back to Java loops (the first version allocated 3.3 MB per simulation
+ * that way). Our own helpers are not {@code @ForceInline}, and C2 declines to inline them once the compilation has
+ * grown past {@code NodeCountInliningCutoff} (a few exps' worth of Vector API code), or once the helper has been
+ * compiled on its own into a big method (which warm-up makes likely). So here:
+ * <ul>
+ *   <li>no method of this class takes or returns a vector or mask: each vector lives inside one method body;</li>
+ *   <li>the step is a list of {@link Phase}s that pass values through rows of {@link Work} arrays; the exps of a step
+ *       run in passes of one exp loop ({@link #expRows}) over the arguments gathered by the phase before, except the
+ *       four relaxation exps, written out in the gate update ({@link #relaxGates});</li>
+ *   <li>the phases are called through one megamorphic call site ({@link #runPhases}), so C2 compiles each on its own
+ *       (a small compilation, far from the cutoffs) and never inlines them into the time loop;</li>
+ *   <li>each phase loops over all vectors of the chunk, so the call costs little per simulation, and each is an
+ *       often-called method that C2 compiles normally (no reliance on on-stack replacement of the time loop);</li>
+ *   <li>the phases do not branch on the step or the data ({@link #accumulate}), so a compilation made during the first
+ *       simulations is not deoptimized when a feature window opens or the first spike comes.</li>
+ * </ul>
  */
 final class HodgkinHuxleySimd {
 
     static final VectorSpecies<Float> F = SimdConfig.FLOAT;
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final VectorSpecies<Long> LS = VectorSpecies.of(long.class, F.vectorShape());
     static final int L = F.length();
+    /**
+     * Vectors of simulations per chunk (the phases loop over them); {@code -Djsbi.hh.groups} overrides it for
+     * measurements (8 measured within noise of 16, 32 slower; results do not depend on it).
+     */
+    static final int GROUPS = Integer.getInteger("jsbi.hh.groups", 16);
 
     private static final long MASK32 = 0xFFFFFFFFL;
     private static final long HIMASK = 0xFFFFFFFF00000000L;
     private static final long PM0 = 0xD2511F53L, PM1 = 0xCD9E8D57L;
+    /**
+     * The Philox multipliers, read as vectors and masked with {@link #MASK32} in {@link #philoxBlock}: C2 turns a
+     * 64-bit lane product into one vpmuludq only when it sees both factors masked to 32 bits (an AND with 0xFFFFFFFF or
+     * a shift right by 32), which a broadcast constant is not; otherwise it emulates the 64×64-bit product (AVX2 has
+     * none), and Philox takes twice as long.
+     */
+    private static final long[] PHILOX_MULTIPLIERS = new long[2 * 8];
+
+    static {
+        java.util.Arrays.fill(PHILOX_MULTIPLIERS, 0, 8, PM0);
+        java.util.Arrays.fill(PHILOX_MULTIPLIERS, 8, 16, PM1);
+    }
     private static final int PW0 = 0x9E3779B9, PW1 = 0xBB67AE85;
 
-    // Rows of the per-group float scratch `acc` (each L floats).
+    // Rows of `st` (each `cap` floats).
+    private static final int SV = 0, SM = 1, SH = 2, SN = 3, SP = 4, NST = 5;
+    // Rows of `tmp`, the values passed between phases. VINF, ARGV/EXPV: vInf and the exp of the voltage step;
+    // ARG/EXP: the seven exp arguments of the rates at the new V (efun arguments of αm, βm, αn first) and their exps;
+    // INF: m∞ h∞ n∞ p∞; RARG: the relaxation exp arguments.
+    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, EXP = ARG + 7, INF = EXP + 7,
+            RARG = INF + 4, NTMP = RARG + 4;
+    // Rows of `acc`.
     private static final int R1 = 0, Q1 = 1, Q2 = 2, T1 = 3, T2 = 4, T3 = 5, T4 = 6, CNT = 7, LAST = 8, SHIFT = 9,
-            PREV1 = 10, PREV2 = 11, NACC = 12;
+            PREV1 = 10, PREV2 = 11, TRASH = 12, NACC = 16;
     // Rows of `par`.
     private static final int P_GNA = 0, P_GK = 1, P_GL = 2, P_GLEL = 3, P_GM = 4, P_ITM = 5, P_VT = 6, P_NS = 7, NPAR = 8;
+
+    /** Which windows sample k is in (bits W_*), the spike gap threshold at k, and the injected current of step k. */
+    private static final int W_REST = 1, W_REST_SD = 2, W_STIM = 4, W_DETECT = 8;
+    /** Per sample k, the acc rows that accumulate's four sum slots add to (TRASH + i when slot i is idle). */
+    private static final int[] SLOTS = new int[4 * SAMPLES];
+    private static final int[] WINDOWS = new int[SAMPLES];
+    private static final float[] MIN_GAP = new float[SAMPLES];
+    private static final float[] CURRENT = new float[SAMPLES];
+
+    static {
+        for (int k = 1; k < SAMPLES; k++) {
+            int j = k - 2;
+            boolean detect = j >= STIM_FIRST && j <= STIM_LAST;
+            WINDOWS[k] = (k <= REST_LAST ? W_REST : 0) | (k >= REST_SD_FIRST && k <= REST_SD_LAST ? W_REST_SD : 0)
+                    | (k >= STIM_FIRST && k <= STIM_LAST ? W_STIM : 0) | (detect ? W_DETECT : 0);
+            MIN_GAP[k] = detect && GAP50_KEEP[j] ? SPIKE_MIN_GAP : SPIKE_MIN_GAP + 1;
+            CURRENT[k] = current(k);
+            int[] rows = (WINDOWS[k] & W_STIM) != 0 ? new int[] {T1, T2, T3, T4}
+                    : (WINDOWS[k] & W_REST_SD) != 0 ? new int[] {R1, Q1, Q2, TRASH + 3}
+                    : (WINDOWS[k] & W_REST) != 0 ? new int[] {R1, TRASH + 1, TRASH + 2, TRASH + 3}
+                    : new int[] {TRASH, TRASH + 1, TRASH + 2, TRASH + 3};
+            System.arraycopy(rows, 0, SLOTS, 4 * k, 4);
+        }
+    }
 
     private HodgkinHuxleySimd() {
     }
 
-    /** Per-thread scratch, allocated once per call. */
+    /** Per-thread scratch for a chunk of up to `cap` simulations, allocated once per call. */
     static final class Work {
-        final float[] par = new float[NPAR * L];
-        final float[] state = new float[5 * L];
-        final float[] acc = new float[NACC * L];
-        final float[] xi = new float[BLOCK * L];
-        final int[] words = new int[BLOCK * L];
-        final int[] idxLo = new int[L], idxHi = new int[L];
-        final double[] rest = new double[L], restSd = new double[2 * L], stim = new double[4 * L];
+        final int cap;
+        /** Lanes in use in the current chunk (a multiple of L). */
+        int n;
+        /** The current block's first step. */
+        int first;
+        long seed;
+        final float[] par, st, tmp, acc, xi;
+        final int[] words, idxLo, idxHi, traceRow;
+        final double[] rest, restSd, stim;
         final float[] feat = new float[7];
-        float[] traceBuf;
-        int xiOff;
+        final HodgkinHuxleyScalar.State init = new HodgkinHuxleyScalar.State();
+
+        Work(int groups) {
+            cap = groups * L;
+            par = new float[NPAR * cap];
+            st = new float[NST * cap];
+            tmp = new float[NTMP * cap];
+            acc = new float[NACC * cap];
+            xi = new float[BLOCK * cap];
+            words = new int[BLOCK * cap];
+            idxLo = new int[cap];
+            idxHi = new int[cap];
+            traceRow = new int[cap];
+            rest = new double[cap];
+            restSd = new double[2 * cap];
+            stim = new double[4 * cap];
+        }
     }
 
     /**
@@ -60,133 +146,140 @@ final class HodgkinHuxleySimd {
      */
     static int simulate(float[] theta, int from, int to, long firstIndex, long seed, boolean noise, float[] out7,
                         float[] traces) {
-        Work w = new Work();
-        if (traces != null) w.traceBuf = new float[SAMPLES * L];
+        if (to - from == 1) {
+            // One simulation in a vector of L lanes costs more than the scalar code (the phases' per-call cost is
+            // spread over one lane); the results are the same bits.
+            boolean ok = HodgkinHuxleyScalar.simulate(theta, from * 8, seed, firstIndex + from, noise, out7, from * 7,
+                    traces, from * SAMPLES);
+            return ok ? 0 : 1;
+        }
+        int groups = Math.max(1, Math.min(GROUPS, (to - from + L - 1) / L));
+        Work w = new Work(groups);
+        w.seed = seed;
         int diverged = 0;
-        for (int g = from; g < to; g += L) {
-            int lanes = Math.min(L, to - g);
-            for (int l = 0; l < L; l++) {
-                int row = g + (l < lanes ? l : 0);          // padding lanes repeat the group's first row
-                long idx = firstIndex + row;
-                w.idxLo[l] = (int) idx;
-                w.idxHi[l] = (int) (idx >>> 32);
-                int o = row * 8;
-                w.par[P_GNA * L + l] = theta[o];
-                w.par[P_GK * L + l] = theta[o + 1];
-                w.par[P_GL * L + l] = theta[o + 2];
-                w.par[P_GLEL * L + l] = theta[o + 2] * -theta[o + 7];
-                w.par[P_GM * L + l] = theta[o + 3];
-                w.par[P_ITM * L + l] = 1f / theta[o + 4];
-                w.par[P_VT * L + l] = -theta[o + 5];
-                w.par[P_NS * L + l] = noise ? theta[o + 6] * NOISE_PER_SIGMA : 0f;
-            }
-            runGroup(w, seed, noise);
-            for (int l = 0; l < lanes; l++) {
-                int row = g + l;
-                boolean ok = finish((int) w.acc[CNT * L + l], w.rest[l], w.restSd[2 * l], w.restSd[2 * l + 1], w.stim,
-                        4 * l, w.state[l], w.feat, 0);
-                System.arraycopy(w.feat, 0, out7, row * 7, 7);
-                if (!ok) diverged++;
-                if (traces != null) {
-                    int t0 = row * SAMPLES;
-                    for (int k = 0; k < SAMPLES; k++) traces[t0 + k] = w.traceBuf[k * L + l];
+        for (int c = from; c < to; c += w.cap) {
+            int rows = Math.min(w.cap, to - c);
+            w.n = (rows + L - 1) / L * L;
+            setUp(w, theta, c, rows, firstIndex, noise);
+            if (traces != null) trace(w, traces, 0);
+            for (int first = 1; first <= STEPS; first += BLOCK) {
+                int last = Math.min(first + BLOCK - 1, STEPS);
+                w.first = first;
+                if (noise) runPhases(NOISE, w, (first - 1) / 4);
+                for (int s = first; s <= last; s++) {
+                    runPhases(STEP, w, s);
+                    if (traces != null) trace(w, traces, s);
                 }
+                flushLanes(w, first, last);
+            }
+            for (int l = 0; l < rows; l++) {
+                boolean ok = finish((int) w.acc[CNT * w.cap + l], w.rest[l], w.restSd[2 * l], w.restSd[2 * l + 1],
+                        w.stim, 4 * l, w.st[SV * w.cap + l], w.feat, 0);
+                System.arraycopy(w.feat, 0, out7, (c + l) * 7, 7);
+                if (!ok) diverged++;
             }
         }
         return diverged;
     }
 
-    private static void runGroup(Work w, long seed, boolean noise) {
-        float[] par = w.par, acc = w.acc;
-        // Initial state: the gates at steady state at V0, as HodgkinHuxleyScalar.init.
-        FloatVector vT = FloatVector.fromArray(F, par, P_VT * L);
-        FloatVector v = FloatVector.broadcast(F, V0);
-        FloatVector x = v.sub(vT);
-        FloatVector am = efun(x.sub(13f).mul(-0.25f)).mul(A_M);
-        FloatVector bm = efun(x.sub(40f).mul(0.2f)).mul(B_M);
-        FloatVector ah = exp(x.sub(17f).mul(INV_18)).mul(A_H);
-        FloatVector bh = FloatVector.broadcast(F, B_H).div(exp(x.sub(40f).mul(-0.2f)).add(1f));
-        FloatVector an = efun(x.sub(15f).mul(-0.2f)).mul(A_N);
-        FloatVector bn = exp(x.sub(10f).mul(-0.025f)).mul(B_N);
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector eyi = one.div(exp(v.add(35f).mul(0.05f)));
-        v.intoArray(w.state, 0);
-        am.div(am.add(bm)).intoArray(w.state, L);
-        ah.div(ah.add(bh)).intoArray(w.state, 2 * L);
-        an.div(an.add(bn)).intoArray(w.state, 3 * L);
-        one.div(eyi.mul(eyi).add(1f)).intoArray(w.state, 4 * L);
-        java.util.Arrays.fill(acc, 0f);
-        FloatVector.broadcast(F, -1e9f).intoArray(acc, LAST * L);
-        v.intoArray(acc, SHIFT * L);
-        v.intoArray(acc, PREV1 * L);
-        v.intoArray(acc, PREV2 * L);
+    /**
+     * Parameters, initial state (HodgkinHuxleyScalar.init per lane) and cleared sums of rows [c, c + rows); padding
+     * lanes repeat their vector's first row and write nothing.
+     */
+    private static void setUp(Work w, float[] theta, int c, int rows, long firstIndex, boolean noise) {
+        int cap = w.cap;
+        HodgkinHuxleyScalar.State s = w.init;
+        for (int l = 0; l < w.n; l++) {
+            int row = c + (l < rows ? l : l / L * L);
+            long idx = firstIndex + row;
+            w.idxLo[l] = (int) idx;
+            w.idxHi[l] = (int) (idx >>> 32);
+            w.traceRow[l] = l < rows ? row : -1;
+            HodgkinHuxleyScalar.init(s, theta, row * 8, noise);
+            w.par[P_GNA * cap + l] = s.gNa;
+            w.par[P_GK * cap + l] = s.gK;
+            w.par[P_GL * cap + l] = s.gL;
+            w.par[P_GLEL * cap + l] = s.gLEL;
+            w.par[P_GM * cap + l] = s.gM;
+            w.par[P_ITM * cap + l] = s.invTauMax;
+            w.par[P_VT * cap + l] = s.vT;
+            w.par[P_NS * cap + l] = s.noiseScale;
+            w.st[SV * cap + l] = s.v;
+            w.st[SM * cap + l] = s.m;
+            w.st[SH * cap + l] = s.h;
+            w.st[SN * cap + l] = s.n;
+            w.st[SP * cap + l] = s.p;
+            w.acc[LAST * cap + l] = -1e9f;
+            w.acc[SHIFT * cap + l] = s.v;
+            w.acc[PREV1 * cap + l] = s.v;
+            w.acc[PREV2 * cap + l] = s.v;
+            w.acc[CNT * cap + l] = 0f;
+        }
+        java.util.Arrays.fill(w.acc, R1 * cap, (T4 + 1) * cap, 0f);
         java.util.Arrays.fill(w.rest, 0);
         java.util.Arrays.fill(w.restSd, 0);
         java.util.Arrays.fill(w.stim, 0);
-        if (w.traceBuf != null) v.intoArray(w.traceBuf, 0);
-        for (int first = 1; first <= STEPS; first += BLOCK) {
-            int last = Math.min(first + BLOCK - 1, STEPS);
-            if (noise) {
-                philoxBlock(seed, w.idxLo, w.idxHi, (first - 1) / 4, w.words);
-                boxMullerBlock(w.words, w.xi);
-            }
-            block(w, first, last, noise);
-            flushLanes(w, first, last);
+        if (!noise) java.util.Arrays.fill(w.xi, 0f);        // noiseScale (0) × 0 = 0, as the scalar step with xi = 0
+    }
+
+    /** Sample s of every real lane into its trace. */
+    private static void trace(Work w, float[] traces, int s) {
+        int v0 = SV * w.cap;
+        for (int l = 0; l < w.n; l++) {
+            int row = w.traceRow[l];
+            if (row >= 0) traces[row * SAMPLES + s] = w.st[v0 + l];
         }
     }
 
     /**
-     * Steps first..last of one group: the scalar step and accumulate, lane-wise. The step is split into three methods
-     * that pass the state through {@code w.state} (C2 stops inlining in one method that holds all twelve exps, and a
-     * vector crossing a call that is not inlined gets boxed); each compiles on its own with its exps inlined.
-     */
-    private static void block(Work w, int first, int last, boolean noise) {
-        float[] tb = w.traceBuf;
-        Phase[] phases = PHASES;
-        for (int s = first; s <= last; s++) {
-            w.xiOff = noise ? (s - first) * L : -1;
-            for (Phase ph : phases) ph.run(w, s);
-            if (tb != null) FloatVector.fromArray(F, w.state, 0).intoArray(tb, s * L);
-        }
-    }
-
-    /**
-     * A part of the step. The parts are called through one megamorphic call site, which C2 never inlines, so each part
-     * compiles on its own with all its exps inlined and no vector crosses a call.
+     * A part of the step (or of the noise of a block) over all vectors of the chunk. Every phase is called through the
+     * one call site in {@link #runPhases}, which sees many receiver classes, so C2 never inlines a phase into its
+     * caller and compiles each on its own.
      */
     private abstract static class Phase {
         abstract void run(Work w, int s);
     }
 
-    private static final Phase[] PHASES = {
+    private static void runPhases(Phase[] phases, Work w, int s) {
+        for (Phase ph : phases) ph.run(w, s);
+    }
+
+    /** Step s (HodgkinHuxleyScalar.step and accumulate), in phases. */
+    private static final Phase[] STEP = {
         new Phase() {
             @Override
             void run(Work w, int s) {
-                voltage(w, s, w.xiOff);
+                voltageIn(w, s);
             }
         },
         new Phase() {
             @Override
             void run(Work w, int s) {
-                gateM(w);
+                expRows(w, ARGV, EXPV, 1);
             }
         },
         new Phase() {
             @Override
             void run(Work w, int s) {
-                gateN(w);
+                voltageOut(w);
             }
         },
         new Phase() {
             @Override
             void run(Work w, int s) {
-                gateH(w);
+                expRows(w, ARG, EXP, 7);
             }
         },
         new Phase() {
             @Override
             void run(Work w, int s) {
-                gateP(w);
+                rates(w);
+            }
+        },
+        new Phase() {
+            @Override
+            void run(Work w, int s) {
+                relaxGates(w);
             }
         },
         new Phase() {
@@ -197,153 +290,269 @@ final class HodgkinHuxleySimd {
         },
     };
 
-    /** The voltage update of step s (xiOff &lt; 0: no noise). */
-    static void voltage(Work w, int s, int xiOff) {
-        float[] par = w.par, st = w.state;
-        FloatVector m = FloatVector.fromArray(F, st, L);
-        FloatVector h = FloatVector.fromArray(F, st, 2 * L);
-        FloatVector n = FloatVector.fromArray(F, st, 3 * L);
-        FloatVector p = FloatVector.fromArray(F, st, 4 * L);
-        FloatVector v = FloatVector.fromArray(F, st, 0);
-        FloatVector gNaT = FloatVector.fromArray(F, par, P_GNA * L).mul(m.mul(m).mul(m).mul(h));
-        FloatVector n2 = n.mul(n);
-        FloatVector gKT = FloatVector.fromArray(F, par, P_GK * L).mul(n2.mul(n2));
-        FloatVector gMT = FloatVector.fromArray(F, par, P_GM * L).mul(p);
-        FloatVector gSum = gNaT.add(gKT).add(FloatVector.fromArray(F, par, P_GL * L)).add(gMT);
-        FloatVector drive = gNaT.mul(E_NA).add(gKT.mul(E_K)).add(FloatVector.fromArray(F, par, P_GLEL * L))
-                .add(gMT.mul(E_K)).add(current(s));
-        FloatVector noiseScale = FloatVector.fromArray(F, par, P_NS * L);
-        drive = drive.add(xiOff >= 0 ? noiseScale.mul(FloatVector.fromArray(F, w.xi, xiOff)) : noiseScale.mul(0f));
-        FloatVector vInf = drive.div(gSum);
-        vInf.add(v.sub(vInf).mul(exp(gSum.mul(-DT)))).intoArray(st, 0);
-    }
+    /** The normals of a block (argument: the first Philox block b0): Philox words, then Box–Muller in two parts. */
+    private static final Phase[] NOISE = {
+        new Phase() {
+            @Override
+            void run(Work w, int b0) {
+                for (int o = 0; o < w.n; o += L) philoxBlock(w.seed, w.idxLo, w.idxHi, o, b0, w.words, o * BLOCK);
+            }
+        },
+        new Phase() {
+            @Override
+            void run(Work w, int b0) {
+                radius(w.words, w.xi, w.n * BLOCK);
+            }
+        },
+        new Phase() {
+            @Override
+            void run(Work w, int b0) {
+                angle(w.words, w.xi, w.n * BLOCK);
+            }
+        },
+    };
 
-    private static FloatVector x(Work w) {
-        return FloatVector.fromArray(F, w.state, 0).sub(FloatVector.fromArray(F, w.par, P_VT * L));
-    }
-
-    /** q' = q∞ + (q − q∞)·exp(−dt·(α + β)) for the gate in state row `row`. */
-    private static void relax(float[] st, int row, FloatVector a, FloatVector b) {
-        FloatVector q = FloatVector.fromArray(F, st, row * L);
-        FloatVector sum = a.add(b);
-        FloatVector inf = a.div(sum);
-        inf.add(q.sub(inf).mul(exp(sum.mul(-DT)))).intoArray(st, row * L);
-    }
-
-    /** The m gate at the new V. */
-    static void gateM(Work w) {
-        FloatVector x = x(w);
-        FloatVector am = efun(x.sub(13f).mul(-0.25f)).mul(A_M);
-        FloatVector bm = efun(x.sub(40f).mul(0.2f)).mul(B_M);
-        relax(w.state, 1, am, bm);
-    }
-
-    /** The n gate at the new V. */
-    static void gateN(Work w) {
-        FloatVector x = x(w);
-        FloatVector an = efun(x.sub(15f).mul(-0.2f)).mul(A_N);
-        FloatVector bn = exp(x.sub(10f).mul(-0.025f)).mul(B_N);
-        relax(w.state, 3, an, bn);
-    }
-
-    /** The h gate at the new V. */
-    static void gateH(Work w) {
-        FloatVector x = x(w);
-        FloatVector ah = exp(x.sub(17f).mul(INV_18)).mul(A_H);
-        FloatVector bh = FloatVector.broadcast(F, B_H).div(exp(x.sub(40f).mul(-0.2f)).add(1f));
-        relax(w.state, 2, ah, bh);
-    }
-
-    /** The p gate (M current) at the new V. */
-    static void gateP(Work w) {
-        float[] st = w.state;
-        FloatVector vn = FloatVector.fromArray(F, st, 0);
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector ey = exp(vn.add(35f).mul(0.05f));
-        FloatVector eyi = one.div(ey);
-        FloatVector pInf = one.div(eyi.mul(eyi).add(1f));
-        FloatVector rp = ey.mul(3.3f).add(eyi).mul(FloatVector.fromArray(F, w.par, P_ITM * L));
-        FloatVector p = FloatVector.fromArray(F, st, 4 * L);
-        pInf.add(p.sub(pInf).mul(exp(rp.mul(-DT)))).intoArray(st, 4 * L);
-    }
-
-    /** HodgkinHuxleyScalar.accumulate for sample k, lane-wise. */
-    static void accumulate(Work w, int k) {
-        float[] acc = w.acc;
-        FloatVector v = FloatVector.fromArray(F, w.state, 0);
-        FloatVector d = v.sub(FloatVector.fromArray(F, acc, SHIFT * L));
-        if (k <= REST_LAST) addTo(acc, R1, d);
-        if (k >= REST_SD_FIRST && k <= REST_SD_LAST) {
-            addTo(acc, Q1, d);
-            addTo(acc, Q2, d.mul(d));
+    /**
+     * The voltage step's first part (HodgkinHuxleyScalar.step): vInf into row VINF and the exp argument gSum·(−dt)
+     * into row ARGV; the normals of step s are at xi[o·BLOCK + (s − first)·L ..] (zeros when noise is off). (One
+     * phase holding the exp as well measured slower: its long dependency chain and ~30 live constants.)
+     */
+    static void voltageIn(Work w, int s) {
+        float[] par = w.par, st = w.st, tmp = w.tmp, xi = w.xi;
+        int cap = w.cap, xo = (s - w.first) * L;
+        float cur = CURRENT[s];          // a table, not current(s)'s branch (see accumulate)
+        for (int o = 0; o < w.n; o += L) {
+            FloatVector m = FloatVector.fromArray(F, st, SM * cap + o);
+            FloatVector h = FloatVector.fromArray(F, st, SH * cap + o);
+            FloatVector n = FloatVector.fromArray(F, st, SN * cap + o);
+            FloatVector p = FloatVector.fromArray(F, st, SP * cap + o);
+            FloatVector gNaT = FloatVector.fromArray(F, par, P_GNA * cap + o).mul(m.mul(m).mul(m).mul(h));
+            FloatVector n2 = n.mul(n);
+            FloatVector gKT = FloatVector.fromArray(F, par, P_GK * cap + o).mul(n2.mul(n2));
+            FloatVector gMT = FloatVector.fromArray(F, par, P_GM * cap + o).mul(p);
+            FloatVector gSum = gNaT.add(gKT).add(FloatVector.fromArray(F, par, P_GL * cap + o)).add(gMT);
+            FloatVector drive = gNaT.mul(E_NA).add(gKT.mul(E_K)).add(FloatVector.fromArray(F, par, P_GLEL * cap + o))
+                    .add(gMT.mul(E_K)).add(cur);
+            FloatVector noise = FloatVector.fromArray(F, par, P_NS * cap + o)
+                    .mul(FloatVector.fromArray(F, xi, o * BLOCK + xo));
+            drive.add(noise).div(gSum).intoArray(tmp, VINF * cap + o);
+            gSum.mul(-DT).intoArray(tmp, ARGV * cap + o);
         }
-        if (k >= STIM_FIRST && k <= STIM_LAST) {
-            FloatVector d2 = d.mul(d);
-            addTo(acc, T1, d);
-            addTo(acc, T2, d2);
-            addTo(acc, T3, d2.mul(d));
-            addTo(acc, T4, d2.mul(d2));
+    }
+
+    /**
+     * V' = vInf + (V − vInf)·exp(gSum·(−dt)) into the state, and the seven exp arguments of the rates at V' (with
+     * x = V' − vT) into rows ARG ..: efun args (x − 13)(−0.25), (x − 40)(0.2), (x − 15)(−0.2); exp args
+     * (x − 17)(−1/18), (x − 40)(−0.2), (x − 10)(−0.025), (V' + 35)(0.05).
+     */
+    static void voltageOut(Work w) {
+        float[] par = w.par, st = w.st, tmp = w.tmp;
+        int cap = w.cap;
+        for (int o = 0; o < w.n; o += L) {
+            FloatVector v = FloatVector.fromArray(F, st, SV * cap + o);
+            FloatVector vInf = FloatVector.fromArray(F, tmp, VINF * cap + o);
+            FloatVector vn = vInf.add(v.sub(vInf).mul(FloatVector.fromArray(F, tmp, EXPV * cap + o)));
+            vn.intoArray(st, SV * cap + o);
+            FloatVector x = vn.sub(FloatVector.fromArray(F, par, P_VT * cap + o));
+            x.sub(13f).mul(-0.25f).intoArray(tmp, ARG * cap + o);
+            x.sub(40f).mul(0.2f).intoArray(tmp, (ARG + 1) * cap + o);
+            x.sub(15f).mul(-0.2f).intoArray(tmp, (ARG + 2) * cap + o);
+            x.sub(17f).mul(INV_18).intoArray(tmp, (ARG + 3) * cap + o);
+            x.sub(40f).mul(-0.2f).intoArray(tmp, (ARG + 4) * cap + o);
+            x.sub(10f).mul(-0.025f).intoArray(tmp, (ARG + 5) * cap + o);
+            vn.add(35f).mul(0.05f).intoArray(tmp, (ARG + 6) * cap + o);
         }
-        FloatVector prev1 = FloatVector.fromArray(F, acc, PREV1 * L);
-        int j = k - 2;
-        if (j >= STIM_FIRST && j <= STIM_LAST) {
-            FloatVector prev2 = FloatVector.fromArray(F, acc, PREV2 * L);
-            VectorMask<Float> det = prev2.compare(VectorOperators.GT, SPIKE_THRESHOLD)
-                    .and(prev1.compare(VectorOperators.GE, prev2))
-                    .and(v.compare(VectorOperators.LT, prev1));
-            if (det.anyTrue()) {
-                FloatVector lastSpike = FloatVector.fromArray(F, acc, LAST * L);
-                FloatVector gap = FloatVector.broadcast(F, (float) j).sub(lastSpike);
-                VectorMask<Float> keep = GAP50_KEEP[j]
-                        ? gap.compare(VectorOperators.GE, (float) SPIKE_MIN_GAP)
-                        : gap.compare(VectorOperators.GT, (float) SPIKE_MIN_GAP);
-                FloatVector cnt = FloatVector.fromArray(F, acc, CNT * L);
-                cnt.add(FloatVector.broadcast(F, 1f), det.and(keep)).intoArray(acc, CNT * L);
-                lastSpike.blend((float) j, det).intoArray(acc, LAST * L);
+    }
+
+    /** HhMath.exp, lane-wise, of tmp rows src .. src + rows − 1 into rows dst ..; lanes [0, n) of each row. */
+    static void expRows(Work w, int src, int dst, int rows) {
+        float[] tmp = w.tmp;
+        int cap = w.cap, n = w.n;
+        for (int r = 0; r < rows; r++) {
+            int si = (src + r) * cap, di = (dst + r) * cap;
+            for (int o = 0; o < n; o += L) {
+                FloatVector x = FloatVector.fromArray(F, tmp, si + o);
+                x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
+                x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
+                FloatVector t = x.fma(LOG2E, MAGIC);
+                FloatVector k = t.sub(MAGIC);
+                FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
+                red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
+                FloatVector p = red.fma(E7, E6);
+                p = p.fma(red, FloatVector.broadcast(F, E5));
+                p = p.fma(red, FloatVector.broadcast(F, E4));
+                p = p.fma(red, FloatVector.broadcast(F, E3));
+                p = p.fma(red, FloatVector.broadcast(F, E2));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+                p.reinterpretAsInts().add(scale).reinterpretAsFloats().intoArray(tmp, di + o);
             }
         }
-        prev1.intoArray(acc, PREV2 * L);
-        v.intoArray(acc, PREV1 * L);
     }
 
-    private static void addTo(float[] acc, int row, FloatVector x) {
-        FloatVector.fromArray(F, acc, row * L).add(x).intoArray(acc, row * L);
+    /**
+     * The rates at V' from the exps (rows EXP ..), with HhMath.efun lane-wise for αm, βm, αn (the series below
+     * |z| = 0.1, z/(e^z − 1) elsewhere); then for each gate q∞ into rows INF .. and the relaxation exp argument
+     * (α + β)·(−dt) (rp·(−dt) for p) into rows RARG .. (order m, h, n, p).
+     */
+    static void rates(Work w) {
+        float[] tmp = w.tmp, par = w.par;
+        int cap = w.cap;
+        for (int o = 0; o < w.n; o += L) {
+            FloatVector z = FloatVector.fromArray(F, tmp, ARG * cap + o);
+            FloatVector z2 = z.mul(z);
+            FloatVector q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector am = z.div(FloatVector.fromArray(F, tmp, EXP * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_M);
+            z = FloatVector.fromArray(F, tmp, (ARG + 1) * cap + o);
+            z2 = z.mul(z);
+            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector bm = z.div(FloatVector.fromArray(F, tmp, (EXP + 1) * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(B_M);
+            z = FloatVector.fromArray(F, tmp, (ARG + 2) * cap + o);
+            z2 = z.mul(z);
+            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector an = z.div(FloatVector.fromArray(F, tmp, (EXP + 2) * cap + o).sub(1f))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_N);
+            FloatVector ah = FloatVector.fromArray(F, tmp, (EXP + 3) * cap + o).mul(A_H);
+            FloatVector bh = FloatVector.broadcast(F, B_H).div(FloatVector.fromArray(F, tmp, (EXP + 4) * cap + o).add(1f));
+            FloatVector bn = FloatVector.fromArray(F, tmp, (EXP + 5) * cap + o).mul(B_N);
+            FloatVector ey = FloatVector.fromArray(F, tmp, (EXP + 6) * cap + o);
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            FloatVector eyi = one.div(ey);
+            FloatVector pInf = one.div(eyi.mul(eyi).add(1f));
+            FloatVector rp = ey.mul(3.3f).add(eyi).mul(FloatVector.fromArray(F, par, P_ITM * cap + o));
+            FloatVector sm = am.add(bm);
+            FloatVector sh = ah.add(bh);
+            FloatVector sn = an.add(bn);
+            am.div(sm).intoArray(tmp, INF * cap + o);
+            ah.div(sh).intoArray(tmp, (INF + 1) * cap + o);
+            an.div(sn).intoArray(tmp, (INF + 2) * cap + o);
+            pInf.intoArray(tmp, (INF + 3) * cap + o);
+            sm.mul(-DT).intoArray(tmp, RARG * cap + o);
+            sh.mul(-DT).intoArray(tmp, (RARG + 1) * cap + o);
+            sn.mul(-DT).intoArray(tmp, (RARG + 2) * cap + o);
+            rp.mul(-DT).intoArray(tmp, (RARG + 3) * cap + o);
+        }
+    }
+
+    /**
+     * For m, h, n, p: q' = q∞ + (q − q∞)·e with e = exp(row RARG + g), the exp of {@link #expRows} written out here
+     * (measured ~30% faster than an exp pass and a separate update pass).
+     */
+    static void relaxGates(Work w) {
+        float[] tmp = w.tmp, st = w.st;
+        int cap = w.cap, n = w.n;
+        for (int g = 0; g < 4; g++) {
+            int qi = (SM + g) * cap, ii = (INF + g) * cap, ai = (RARG + g) * cap;
+            for (int o = 0; o < n; o += L) {
+                FloatVector x = FloatVector.fromArray(F, tmp, ai + o);
+                x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
+                x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
+                FloatVector t = x.fma(LOG2E, MAGIC);
+                FloatVector k = t.sub(MAGIC);
+                FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
+                red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
+                FloatVector p = red.fma(E7, E6);
+                p = p.fma(red, FloatVector.broadcast(F, E5));
+                p = p.fma(red, FloatVector.broadcast(F, E4));
+                p = p.fma(red, FloatVector.broadcast(F, E3));
+                p = p.fma(red, FloatVector.broadcast(F, E2));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                        .reinterpretAsFloats();
+                FloatVector q = FloatVector.fromArray(F, st, qi + o);
+                FloatVector inf = FloatVector.fromArray(F, tmp, ii + o);
+                inf.add(q.sub(inf).mul(e)).intoArray(st, qi + o);
+            }
+        }
+    }
+
+    /**
+     * HodgkinHuxleyScalar.accumulate for sample k, lane-wise, without a branch (a branch on k or on the data would be
+     * pruned by C2 while the first simulation is still before a window or its first spike, and each window's start
+     * would then deoptimize and recompile the phase). Four sum slots take (d, d, d², –) in the resting windows and
+     * (d, d², d³, d⁴) in the stimulus window; {@link #SLOTS} says which row of `acc` each slot adds to at sample k (a
+     * TRASH row outside the windows). The spike detector runs under an all-true or all-false mask for its window.
+     */
+    static void accumulate(Work w, int k) {
+        float[] acc = w.acc, st = w.st;
+        int cap = w.cap;
+        int s0 = SLOTS[4 * k] * cap, s1 = SLOTS[4 * k + 1] * cap, s2 = SLOTS[4 * k + 2] * cap,
+                s3 = SLOTS[4 * k + 3] * cap;
+        int win = WINDOWS[k];
+        // Not F.maskAll((win & W) != 0): javac compiles the != to a branch, which C2 prunes in the same way.
+        VectorMask<Float> restSd = FloatVector.broadcast(F, (float) (win & W_REST_SD)).compare(VectorOperators.NE, 0f);
+        VectorMask<Float> detect = FloatVector.broadcast(F, (float) (win & W_DETECT)).compare(VectorOperators.NE, 0f);
+        float j = k - 2, minGap = MIN_GAP[k];
+        for (int o = 0; o < w.n; o += L) {
+            FloatVector v = FloatVector.fromArray(F, st, SV * cap + o);
+            FloatVector d = v.sub(FloatVector.fromArray(F, acc, SHIFT * cap + o));
+            FloatVector d2 = d.mul(d);
+            FloatVector d3 = d2.mul(d);
+            FloatVector.fromArray(F, acc, s0 + o).add(d).intoArray(acc, s0 + o);
+            FloatVector.fromArray(F, acc, s1 + o).add(d2.blend(d, restSd)).intoArray(acc, s1 + o);
+            FloatVector.fromArray(F, acc, s2 + o).add(d3.blend(d2, restSd)).intoArray(acc, s2 + o);
+            FloatVector.fromArray(F, acc, s3 + o).add(d2.mul(d2)).intoArray(acc, s3 + o);
+            FloatVector prev1 = FloatVector.fromArray(F, acc, PREV1 * cap + o);
+            FloatVector prev2 = FloatVector.fromArray(F, acc, PREV2 * cap + o);
+            VectorMask<Float> det = prev2.compare(VectorOperators.GT, SPIKE_THRESHOLD)
+                    .and(prev1.compare(VectorOperators.GE, prev2))
+                    .and(v.compare(VectorOperators.LT, prev1)).and(detect);
+            FloatVector lastSpike = FloatVector.fromArray(F, acc, LAST * cap + o);
+            // gap is a whole number (or ~1e9 before the first detection), so gap > 50 is gap >= 51.
+            VectorMask<Float> keep = FloatVector.broadcast(F, j).sub(lastSpike).compare(VectorOperators.GE, minGap);
+            FloatVector.fromArray(F, acc, CNT * cap + o).add(FloatVector.broadcast(F, 1f), det.and(keep))
+                    .intoArray(acc, CNT * cap + o);
+            lastSpike.blend(j, det).intoArray(acc, LAST * cap + o);
+            prev1.intoArray(acc, PREV2 * cap + o);
+            v.intoArray(acc, PREV1 * cap + o);
+        }
     }
 
     /** HodgkinHuxleyScalar.flush, per lane. */
     static void flushLanes(Work w, int first, int last) {
         float[] a = w.acc;
+        int cap = w.cap;
         int nr = overlap(first, last, 1, REST_LAST);
         int nq = overlap(first, last, REST_SD_FIRST, REST_SD_LAST);
         int nt = overlap(first, last, STIM_FIRST, STIM_LAST);
-        for (int l = 0; l < L; l++) {
-            float shift = a[SHIFT * L + l];
-            merge(w.rest, l, 1, nr, shift, a[R1 * L + l], 0f, 0f, 0f);
-            merge(w.restSd, 2 * l, 2, nq, shift, a[Q1 * L + l], a[Q2 * L + l], 0f, 0f);
-            merge(w.stim, 4 * l, 4, nt, shift, a[T1 * L + l], a[T2 * L + l], a[T3 * L + l], a[T4 * L + l]);
+        for (int l = 0; l < w.n; l++) {
+            float shift = a[SHIFT * cap + l];
+            merge(w.rest, l, 1, nr, shift, a[R1 * cap + l], 0f, 0f, 0f);
+            merge(w.restSd, 2 * l, 2, nq, shift, a[Q1 * cap + l], a[Q2 * cap + l], 0f, 0f);
+            merge(w.stim, 4 * l, 4, nt, shift, a[T1 * cap + l], a[T2 * cap + l], a[T3 * cap + l], a[T4 * cap + l]);
         }
-        java.util.Arrays.fill(a, R1 * L, (T4 + 1) * L, 0f);
-        System.arraycopy(w.state, 0, a, SHIFT * L, L);
+        java.util.Arrays.fill(a, R1 * cap, (T4 + 1) * cap, 0f);
+        java.util.Arrays.fill(a, TRASH * cap, (TRASH + 4) * cap, 0f);
+        System.arraycopy(w.st, SV * cap, a, SHIFT * cap, w.n);
     }
 
-    /** Philox blocks b0 .. b0 + 15 of every lane (HhNoise.block): word q of block b at words[(4b + q) * L + lane]. */
-    static void philoxBlock(long seed, int[] idxLo, int[] idxHi, int b0, int[] words) {
+    /**
+     * Philox blocks b0 .. b0 + 15 (HhNoise.block) of the lanes idxLo/idxHi[o .. o + L): word q of block b at
+     * words[wo + (4b + q) * L + lane].
+     */
+    static void philoxBlock(long seed, int[] idxLo, int[] idxHi, int o, int b0, int[] words, int wo) {
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
-        IntVector lo = IntVector.fromArray(I, idxLo, 0);
-        IntVector hi = IntVector.fromArray(I, idxHi, 0);
+        LongVector m0 = LongVector.fromArray(LS, PHILOX_MULTIPLIERS, 0).and(MASK32);
+        LongVector m1 = LongVector.fromArray(LS, PHILOX_MULTIPLIERS, 8).and(MASK32);
+        IntVector lo = IntVector.fromArray(I, idxLo, o);
+        IntVector hi = IntVector.fromArray(I, idxHi, o);
         IntVector stream = IntVector.broadcast(I, HhNoise.STREAM);
         for (int b = 0; b < BLOCK / 4; b++) {
             IntVector c0 = lo, c1 = hi, c2 = stream, c3 = IntVector.broadcast(I, b0 + b);
             int kk0 = k0, kk1 = k1;
             for (int r = 0; r < 10; r++) {
                 LongVector a = c0.reinterpretAsLongs();
-                LongVector pe = a.and(MASK32).mul(PM0);
-                LongVector po = a.lanewise(VectorOperators.LSHR, 32).mul(PM0);
+                LongVector pe = a.and(MASK32).mul(m0);
+                LongVector po = a.lanewise(VectorOperators.LSHR, 32).mul(m0);
                 IntVector lo0 = pe.and(MASK32).or(po.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
                 IntVector hi0 = pe.lanewise(VectorOperators.LSHR, 32).or(po.and(HIMASK)).reinterpretAsInts();
                 LongVector c = c2.reinterpretAsLongs();
-                LongVector qe = c.and(MASK32).mul(PM1);
-                LongVector qo = c.lanewise(VectorOperators.LSHR, 32).mul(PM1);
+                LongVector qe = c.and(MASK32).mul(m1);
+                LongVector qo = c.lanewise(VectorOperators.LSHR, 32).mul(m1);
                 IntVector lo1 = qe.and(MASK32).or(qo.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
                 IntVector hi1 = qe.lanewise(VectorOperators.LSHR, 32).or(qo.and(HIMASK)).reinterpretAsInts();
                 IntVector n0 = hi1.lanewise(VectorOperators.XOR, c1).lanewise(VectorOperators.XOR, kk0);
@@ -355,108 +564,79 @@ final class HodgkinHuxleySimd {
                 kk0 += PW0;
                 kk1 += PW1;
             }
-            c0.intoArray(words, (4 * b) * L);
-            c1.intoArray(words, (4 * b + 1) * L);
-            c2.intoArray(words, (4 * b + 2) * L);
-            c3.intoArray(words, (4 * b + 3) * L);
+            c0.intoArray(words, wo + (4 * b) * L);
+            c1.intoArray(words, wo + (4 * b + 1) * L);
+            c2.intoArray(words, wo + (4 * b + 2) * L);
+            c3.intoArray(words, wo + (4 * b + 3) * L);
         }
     }
 
-    /** The normals of a block: words (2i, 2i + 1) give normals 2i, 2i + 1 (HhMath.boxMuller), at xi[t * L + lane]. */
-    static void boxMullerBlock(int[] words, float[] xi) {
-        for (int i = 0; i < BLOCK / 2; i++) {
-            int a = 2 * i * L, b = (2 * i + 1) * L;
-            boxMuller(words, a, b, xi);
+    /**
+     * Box–Muller (HhMath.boxMuller), first part, for words [0, end): each pair of rows (2i, 2i + 1) of L words gives
+     * r = sqrt(−2 log u1) from row 2i, written to xi's row 2i. HhMath.log lane-wise.
+     */
+    static void radius(int[] words, float[] out, int end) {
+        for (int off = 0; off < end; off += 2 * L) {
+            IntVector wa = IntVector.fromArray(I, words, off);
+            FloatVector x = ((FloatVector) wa.lanewise(VectorOperators.LSHR, 8).add(1)
+                    .convert(VectorOperators.I2F, 0)).mul(0x1.0p-24f);
+            IntVector bits = x.reinterpretAsInts();
+            FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127)
+                    .convert(VectorOperators.I2F, 0);
+            FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
+            VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
+            m = m.blend(m.mul(0.5f), big);
+            e = e.blend(e.add(1f), big);
+            FloatVector f = m.sub(1f);
+            FloatVector s = f.div(f.add(2f));
+            FloatVector z = s.mul(s);
+            FloatVector q = z.fma(L9, L7);
+            q = q.fma(z, FloatVector.broadcast(F, L5));
+            q = q.fma(z, FloatVector.broadcast(F, L3));
+            q = q.mul(z);
+            FloatVector s2 = s.add(s);
+            FloatVector logm = s2.fma(q, s2);
+            e.fma(FloatVector.broadcast(F, LN2), logm).mul(-2f).sqrt().intoArray(out, off);
         }
     }
 
-    // ---- HhMath, lane-wise ----
-
-    private static FloatVector bc(float x) {
-        return FloatVector.broadcast(F, x);
-    }
-
-    static FloatVector exp(FloatVector x) {
-        x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
-        x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(bc(-LN2_HI), x);
-        r = n.fma(bc(-LN2_LO), r);
-        FloatVector p = r.fma(E7, E6);
-        p = p.fma(r, bc(E5));
-        p = p.fma(r, bc(E4));
-        p = p.fma(r, bc(E3));
-        p = p.fma(r, bc(E2));
-        p = p.fma(r, bc(1f));
-        p = p.fma(r, bc(1f));
-        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-        return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
-    }
-
-    static FloatVector efun(FloatVector z) {
-        FloatVector z2 = z.mul(z);
-        FloatVector q = z2.fma(B6, B4);
-        q = q.fma(z2, bc(B2));
-        q = q.mul(z2);
-        FloatVector series = z.fma(-0.5f, 1f).add(q);
-        FloatVector quot = z.div(exp(z).sub(1f));
-        return quot.blend(series, z.abs().compare(VectorOperators.LT, EFUN_SERIES));
-    }
-
-    static FloatVector log(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0);
-        FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
-        VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
-        m = m.blend(m.mul(0.5f), big);
-        e = e.blend(e.add(1f), big);
-        FloatVector f = m.sub(1f);
-        FloatVector s = f.div(f.add(2f));
-        FloatVector z = s.mul(s);
-        FloatVector q = z.fma(L9, L7);
-        q = q.fma(z, bc(L5));
-        q = q.fma(z, bc(L3));
-        q = q.mul(z);
-        FloatVector s2 = s.add(s);
-        FloatVector logm = s2.fma(q, s2);
-        return e.fma(bc(LN2), logm);
-    }
-
-    /** HhMath.boxMuller lane-wise on words[offC ..], words[offS ..]; the normals go to out at the same offsets. */
-    private static void boxMuller(int[] words, int offC, int offS, float[] out) {
-        IntVector wa = IntVector.fromArray(I, words, offC);
-        IntVector wb = IntVector.fromArray(I, words, offS);
-        FloatVector u1 = ((FloatVector) wa.lanewise(VectorOperators.LSHR, 8).add(1).convert(VectorOperators.I2F, 0))
-                .mul(0x1.0p-24f);
-        FloatVector u2 = ((FloatVector) wb.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
-                .mul(0x1.0p-24f);
-        FloatVector r = log(u1).mul(-2f).sqrt();
-        FloatVector w = u2.blend(u2.sub(1f), u2.compare(VectorOperators.GE, 0.5f));
-        FloatVector q = w.mul(4f).add(MAGIC).sub(MAGIC);
-        FloatVector f = q.fma(bc(-0.25f), w);
-        FloatVector th = f.mul(TWO_PI);
-        FloatVector z = th.mul(th);
-        FloatVector ps = z.fma(S9, S7);
-        ps = ps.fma(z, bc(S5));
-        ps = ps.fma(z, bc(S3));
-        FloatVector sn = th.mul(z).fma(ps, th);
-        FloatVector pc = z.fma(C10, C8);
-        pc = pc.fma(z, bc(C6));
-        pc = pc.fma(z, bc(C4));
-        pc = pc.fma(z, bc(C2));
-        FloatVector cs = z.fma(pc, bc(1f));
-        VectorMask<Float> q0 = q.compare(VectorOperators.EQ, 0f);
-        VectorMask<Float> q1 = q.compare(VectorOperators.EQ, 1f);
-        VectorMask<Float> qm1 = q.compare(VectorOperators.EQ, -1f);
-        FloatVector c = cs.neg(), sv = sn.neg();
-        c = c.blend(cs, q0);
-        sv = sv.blend(sn, q0);
-        c = c.blend(sn.neg(), q1);
-        sv = sv.blend(cs, q1);
-        c = c.blend(sn, qm1);
-        sv = sv.blend(cs.neg(), qm1);
-        r.mul(c).intoArray(out, offC);
-        r.mul(sv).intoArray(out, offS);
+    /**
+     * Box–Muller (HhMath.boxMuller), second part, for words [0, end): the angle from row 2i + 1, r from xi's row 2i;
+     * the two normals into xi's rows 2i and 2i + 1.
+     */
+    static void angle(int[] words, float[] out, int end) {
+        for (int offC = 0; offC < end; offC += 2 * L) {
+            int offS = offC + L;
+            IntVector wb = IntVector.fromArray(I, words, offS);
+            FloatVector r = FloatVector.fromArray(F, out, offC);
+            FloatVector u2 = ((FloatVector) wb.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
+                    .mul(0x1.0p-24f);
+            FloatVector w = u2.blend(u2.sub(1f), u2.compare(VectorOperators.GE, 0.5f));
+            FloatVector q = w.mul(4f).add(MAGIC).sub(MAGIC);
+            FloatVector f = q.fma(FloatVector.broadcast(F, -0.25f), w);
+            FloatVector th = f.mul(TWO_PI);
+            FloatVector z = th.mul(th);
+            FloatVector ps = z.fma(S9, S7);
+            ps = ps.fma(z, FloatVector.broadcast(F, S5));
+            ps = ps.fma(z, FloatVector.broadcast(F, S3));
+            FloatVector sn = th.mul(z).fma(ps, th);
+            FloatVector pc = z.fma(C10, C8);
+            pc = pc.fma(z, FloatVector.broadcast(F, C6));
+            pc = pc.fma(z, FloatVector.broadcast(F, C4));
+            pc = pc.fma(z, FloatVector.broadcast(F, C2));
+            FloatVector cs = z.fma(pc, FloatVector.broadcast(F, 1f));
+            VectorMask<Float> q0 = q.compare(VectorOperators.EQ, 0f);
+            VectorMask<Float> q1 = q.compare(VectorOperators.EQ, 1f);
+            VectorMask<Float> qm1 = q.compare(VectorOperators.EQ, -1f);
+            FloatVector c = cs.neg(), sv = sn.neg();
+            c = c.blend(cs, q0);
+            sv = sv.blend(sn, q0);
+            c = c.blend(sn.neg(), q1);
+            sv = sv.blend(cs, q1);
+            c = c.blend(sn, qm1);
+            sv = sv.blend(cs.neg(), qm1);
+            r.mul(c).intoArray(out, offC);
+            r.mul(sv).intoArray(out, offS);
+        }
     }
 }

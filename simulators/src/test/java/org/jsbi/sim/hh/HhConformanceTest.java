@@ -50,6 +50,25 @@ class HhConformanceTest {
     }
 
     /**
+     * Noise on, a batch over more than one chunk of {@link HodgkinHuxleySimd#GROUPS} vectors with a partial last
+     * vector, at a simulation index past 2^32 (the counter's high word): bit-identical features.
+     */
+    @Test
+    void noiseOnBatchSpanningChunksIsBitIdentical() {
+        long seed = HhTesting.seed() + 2;
+        int n = HodgkinHuxleySimd.GROUPS * LANES + LANES + 3;
+        long first = (1L << 32) - 5;
+        float[] theta = HhTesting.priorDraws(n, seed);
+        float[] scalar = new float[n * 7], simd = new float[n * 7];
+        HodgkinHuxley.simulateUnchecked(Implementation.SCALAR, theta, n, first, seed, true, scalar, null);
+        HodgkinHuxley.simulateUnchecked(Implementation.SIMD, theta, n, first, seed, true, simd, null);
+        for (int i = 0; i < n * 7; i++) {
+            assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(simd[i]),
+                    "feature " + i % 7 + " of set " + i / 7 + " (seed " + seed + "): " + scalar[i] + " vs " + simd[i]);
+        }
+    }
+
+    /**
      * 2,000 noisy simulations at the ground truth by each implementation, with different seeds (independent noise):
      * each feature's two samples pass a two-sample KS test at p &gt; 0.01.
      */
