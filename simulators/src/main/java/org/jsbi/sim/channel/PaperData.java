@@ -34,6 +34,19 @@ public final class PaperData {
         return dir;
     }
 
+    /**
+     * The {@code hh/allen/} sub-folder (the ten Allen Cell Types recordings the paper's HH inference uses, and
+     * {@code allen_cells.csv} with each cell's time step, stimulus window, soma area and junction potential).
+     */
+    public static Path hhAllen() {
+        Path dir = root().resolve("hh").resolve("allen");
+        if (!Files.isDirectory(dir)) {
+            throw new PaperDataException("the paper-data folder " + root() + " has no hh/allen/ sub-folder;"
+                    + " it should hold allen_cells.csv and cell_<id>_sweep_<n>.csv (see its README.md)");
+        }
+        return dir;
+    }
+
     static Path locate(String property, Path start) {
         if (property != null && !property.isBlank()) {
             Path dir = Path.of(property.trim()).toAbsolutePath().normalize();

@@ -15,7 +15,8 @@ import org.jsbi.simulation.Simulator;
  * stimulus mean, variance, skewness, kurtosis), or the first 4, or the spike count alone.
  *
  * <p>The equations, the noise derivation and the exact feature formulas are documented in
- * {@link HodgkinHuxleyScalar}, {@link HhNoise}, {@link HhMath} and {@link HhProtocol}. {@link Implementation#SIMD}
+ * {@link HodgkinHuxleyScalar}, {@link HhNoise}, {@link HhMath} and {@link HhProtocol}. The same features of a stored
+ * trace (a simulated one, or a recording such as an {@link AllenRecording}) come from {@link HhTraceFeatures}. {@link Implementation#SIMD}
  * (the default) runs one simulation per SIMD lane and is bit-identical to {@link Implementation#SCALAR}; both spread
  * chunks of the batch over {@link Parallel}'s threads, and a simulation's result depends only on (seed, its index
  * {@code batch.firstIndex() + row}, θ), not on batch size, chunking or thread count.
