@@ -1,12 +1,12 @@
 // The Hodgkin–Huxley simulator of org.jsbi.sim.hh on the GPU: one thread per simulation, the state and the feature
 // accumulators in registers, the same counter-based noise. It mirrors HodgkinHuxleyScalar (step, accumulate, flush,
-// merge, finish), HhMath (exp, efun, log, Box–Muller) and HhNoise operation for operation: only IEEE float add, sub,
-// mul, div, sqrt, explicit fmaf and bit moves, compiled with --fmad=false, so that the features equal the CPU
+// merge, finish), Float32Math (exp, efun, log, Box–Muller) and HhNoise operation for operation: only IEEE float add,
+// sub, mul, div, sqrt, explicit fmaf and bit moves, compiled with --fmad=false, so that the features equal the CPU
 // simulators' bit for bit (CudaHodgkinHuxleyTest checks it). Read those Java classes for the model and the formulas.
 
 #include <stdint.h>
 
-// ---- HhMath ------------------------------------------------------------------------------------------------------
+// ---- Float32Math (org.jsbi.sim.math) ----------------------------------------------------------------------------
 
 #define EXP_LO (-86.0f)
 #define EXP_HI 88.0f

@@ -3,6 +3,7 @@ package org.jsbi.sim.channel;
 import static org.jsbi.sim.channel.ChannelKernel.*;
 
 import java.util.Arrays;
+import org.jsbi.sim.math.Float32Math;
 
 /**
  * The scalar reference of the Omnimodel simulator: one simulation at a time, the equations and feature formulas of
@@ -10,7 +11,7 @@ import java.util.Arrays;
  * operation.
  *
  * <p>Noise: sample t of sweep s of protocol p uses normal t of the stream (p, s): Philox block t/4, slot t mod 4
- * ({@link ChannelMath#normals}), counter (simulation index, {@link ChannelKernel#stream}(p, s), block), key seed.
+ * ({@link Float32Math#philoxNormals}), counter (simulation index, {@link ChannelKernel#stream}(p, s), block), key seed.
  */
 final class ChannelScalar {
 
@@ -70,7 +71,7 @@ final class ChannelScalar {
                 int t1 = Math.min(t0 + CHUNK, n);
                 if (noise) {
                     for (int bl = t0 / 4; bl <= (t1 - 1) / 4; bl++) {
-                        ChannelMath.normals(seed, index, stream, bl, w.words, xi, 4 * bl - t0);
+                        Float32Math.philoxNormals(seed, index, stream, bl, w.words, xi, 4 * bl - t0);
                     }
                 }
                 Arrays.fill(acc, 0f);
@@ -79,7 +80,7 @@ final class ChannelScalar {
                     float v = volt[i];
                     if (noise) v = v + NOISE_SD * xi[t - t0];
                     if (t == 0) {
-                        m = 1f / (1f + ChannelMath.exp(negA * v + b));
+                        m = 1f / (1f + Float32Math.exp(negA * v + b));
                     } else {
                         m = mi + (m - mi) * dec;
                     }
@@ -91,12 +92,12 @@ final class ChannelScalar {
                         acc[COMPONENTS] = acc[COMPONENTS] + raw;
                     }
                     if (trace != null) trace[i] = raw;
-                    mi = 1f / (1f + ChannelMath.exp(negA * v + b));
+                    mi = 1f / (1f + Float32Math.exp(negA * v + b));
                     float y = v - c;
                     float y2 = y * y;
-                    float e1 = ChannelMath.exp(-(e * y + f * y2));
-                    float e2 = ChannelMath.exp(g * y + h * y2);
-                    dec = ChannelMath.exp(-(kp * (e1 + e2)));
+                    float e1 = Float32Math.exp(-(e * y + f * y2));
+                    float e2 = Float32Math.exp(g * y + h * y2);
+                    dec = Float32Math.exp(-(kp * (e1 + e2)));
                 }
                 for (int q = 0; q < PER_PROTOCOL; q++) sums[q] += acc[q];
             }

@@ -1,7 +1,7 @@
 package org.jsbi.sim.channel;
 
 import static org.jsbi.sim.channel.ChannelKernel.*;
-import static org.jsbi.sim.channel.ChannelMath.*;
+import static org.jsbi.sim.math.Float32Math.*;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -10,11 +10,12 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jsbi.sim.math.Float32Math;
 import org.jsbi.simd.SimdConfig;
 
 /**
  * The Vector API version of {@link ChannelScalar}: one simulation per lane of {@link SimdConfig#FLOAT}, the time loop
- * inside, every float operation of the scalar reference repeated lane-wise in the same order (the {@link ChannelMath}
+ * inside, every float operation of the scalar reference repeated lane-wise in the same order (the {@link Float32Math}
  * functions and the Philox noise included; Philox's 32×32→64-bit products are formed in 64-bit lanes), so features are
  * bit-identical to the scalar ones. The command voltage and the basis are the same for every lane and are broadcast.
  */
@@ -228,6 +229,8 @@ final class ChannelSimd {
         a10.intoArray(acc, 10 * L);
     }
 
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, GlmMath): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
     /** Philox blocks b0 .. b0 + blocks − 1 of every lane: word q of block b at words[(4(b − b0) + q)·L + lane]. */
     static void philox(long seed, int[] idxLo, int[] idxHi, int stream, int b0, int blocks, int[] words) {
         int k0 = (int) seed, k1 = (int) (seed >>> 32);
@@ -268,7 +271,9 @@ final class ChannelSimd {
         return FloatVector.broadcast(F, x);
     }
 
-    /** ChannelMath.exp, lane-wise. */
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, GlmMath): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
+    /** Float32Math.exp, lane-wise. */
     static FloatVector exp(FloatVector x) {
         x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
         x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
@@ -287,7 +292,9 @@ final class ChannelSimd {
         return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
     }
 
-    /** ChannelMath.log, lane-wise. */
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
+    /** Float32Math.log, lane-wise. */
     static FloatVector log(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0);
@@ -307,7 +314,9 @@ final class ChannelSimd {
         return e.fma(bc(LN2), logm);
     }
 
-    /** ChannelMath.boxMuller lane-wise on words[offC ..], words[offS ..]; the normals go to out at the same offsets. */
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
+    /** Float32Math.boxMuller lane-wise on words[offC ..], words[offS ..]; the normals go to out at the same offsets. */
     private static void boxMuller(int[] words, int offC, int offS, float[] out) {
         IntVector wa = IntVector.fromArray(I, words, offC);
         IntVector wb = IntVector.fromArray(I, words, offS);

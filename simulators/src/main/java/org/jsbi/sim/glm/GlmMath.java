@@ -1,18 +1,32 @@
 package org.jsbi.sim.glm;
 
+import static org.jsbi.sim.math.Float32Math.EXP_HI;
+import static org.jsbi.sim.math.Float32Math.EXP_LO;
+import static org.jsbi.sim.math.Float32Math.E2;
+import static org.jsbi.sim.math.Float32Math.E3;
+import static org.jsbi.sim.math.Float32Math.E4;
+import static org.jsbi.sim.math.Float32Math.E5;
+import static org.jsbi.sim.math.Float32Math.E6;
+import static org.jsbi.sim.math.Float32Math.E7;
+import static org.jsbi.sim.math.Float32Math.LN2_HI;
+import static org.jsbi.sim.math.Float32Math.LN2_LO;
+import static org.jsbi.sim.math.Float32Math.LOG2E;
+import static org.jsbi.sim.math.Float32Math.MAGIC;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.random.Philox;
+import org.jsbi.sim.math.Float32Math;
 import org.jsbi.simd.SimdConfig;
 
 /**
  * The float arithmetic shared by {@link GlmScalar} and {@link GlmSimd}, written once per form (scalar and lane-wise)
  * with the same IEEE operations in the same order, so that both compute bit-identical spike probabilities and
- * uniforms: the logistic link through a Cody–Waite exp (only add, sub, mul, div, fma and bit moves), and the Philox
- * noise words.
+ * uniforms: the logistic link through a Cody–Waite exp (only add, sub, mul, div, fma and bit moves; the scalar form is
+ * {@link Float32Math#exp}, repeated lane-wise here), and the Philox noise words.
  *
  * <p>Noise layout: simulation index i (= {@code batch.firstIndex() + row}) and run seed s. Bin t (0..99) uses word
  * t mod 4 of Philox4x32-10 block b = t / 4 with counter (low 32 bits of i, high 32 bits of i, {@link #STREAM}, b) and
@@ -28,16 +42,6 @@ final class GlmMath {
     /** The Philox stream (counter word c2) of the spike uniforms. */
     static final int STREAM = 0;
 
-    static final float EXP_LO = -86f;
-    static final float EXP_HI = 88f;
-    /** 1.5·2²³: adding and subtracting it rounds to the nearest integer. */
-    static final float MAGIC = 12582912f;
-    static final float LOG2E = 1.44269504088896341f;
-    static final float LN2_HI = 0.693359375f;
-    static final float LN2_LO = -2.12194440e-4f;
-    static final float E2 = (float) (1.0 / 2), E3 = (float) (1.0 / 6), E4 = (float) (1.0 / 24), E5 = (float) (1.0 / 120),
-            E6 = (float) (1.0 / 720), E7 = (float) (1.0 / 5040);
-
     private static final long MASK32 = 0xFFFFFFFFL;
     private static final long HIMASK = 0xFFFFFFFF00000000L;
     private static final long PM0 = 0xD2511F53L, PM1 = 0xCD9E8D57L;
@@ -46,34 +50,14 @@ final class GlmMath {
     private GlmMath() {
     }
 
-    /**
-     * e^x in float, about 1 ulp on [−86, 88] (the argument is clamped to that range): x = n·ln2 + r with
-     * n = round(x·log2 e), the degree-7 Taylor polynomial of e^r (|r| ≤ 0.347) by Horner with fma, then n added to the
-     * exponent bits.
-     */
-    static float exp(float x) {
-        x = x > EXP_HI ? EXP_HI : x;
-        x = x < EXP_LO ? EXP_LO : x;
-        float t = Math.fma(x, LOG2E, MAGIC);
-        float n = t - MAGIC;
-        float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(E7, r, E6);
-        p = Math.fma(p, r, E5);
-        p = Math.fma(p, r, E4);
-        p = Math.fma(p, r, E3);
-        p = Math.fma(p, r, E2);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
-    }
-
     /** The logistic link η(ψ) = 1/(1 + e^(−ψ)). */
     static float sigmoid(float psi) {
-        return 1f / (1f + exp(-psi));
+        return 1f / (1f + Float32Math.exp(-psi));
     }
 
-    /** {@link #exp}, lane-wise, the same operations. */
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, ChannelSimd): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
+    /** {@link Float32Math#exp}, lane-wise, the same operations. */
     static FloatVector exp(FloatVector x) {
         x = x.min(EXP_HI).max(EXP_LO);
         FloatVector t = x.fma(LOG2E, MAGIC);
@@ -96,11 +80,7 @@ final class GlmMath {
         return FloatVector.broadcast(F, 1f).div(exp(psi.neg()).add(1f));
     }
 
-    /** A word's top 24 bits as a uniform in [0, 1). */
-    static float uniform(int w) {
-        return (float) (w >>> 8) * 0x1.0p-24f;
-    }
-
+    /** {@link Float32Math#uniform}, lane-wise: a word's top 24 bits as a uniform in [0, 1). */
     static FloatVector uniform(IntVector w) {
         return w.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(0x1.0p-24f);
     }
@@ -111,6 +91,8 @@ final class GlmMath {
                 words, 0);
     }
 
+    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, ChannelSimd): shared vector helpers get boxed when C2 stops inlining them in
+    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
     /**
      * Block b for every lane at once (lane l's simulation index is (idxHi[l] &lt;&lt; 32) | idxLo[l]): word j of lane l
      * into words[j * L + l]. Philox's 32×32 → 64-bit products are formed in 64-bit lanes (even and odd int lanes

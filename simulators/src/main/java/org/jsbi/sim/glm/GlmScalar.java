@@ -1,5 +1,7 @@
 package org.jsbi.sim.glm;
 
+import org.jsbi.sim.math.Float32Math;
+
 /**
  * The scalar reference of the LN/GLM model, one simulation at a time (models/PAPER.md §2.1, code {@code GLM.py},
  * {@code GLMStats.py}):
@@ -40,7 +42,7 @@ final class GlmScalar {
             float psi = b0;
             for (int k = 0; k < TAPS && k <= t; k++) psi = Math.fma(theta[off + 1 + k], stim[t - k], psi);
             float p = GlmMath.sigmoid(psi);
-            float y = noise ? (GlmMath.uniform(words[t & 3]) < p ? 1f : 0f) : p;
+            float y = noise ? (Float32Math.uniform(words[t & 3]) < p ? 1f : 0f) : p;
             count += y;
             for (int k = 0; k < TAPS && k <= t; k++) sts[k] = Math.fma(y, stim[t - k], sts[k]);
         }

@@ -1,6 +1,7 @@
 package org.jsbi.sim.hh;
 
 import org.jsbi.random.Philox;
+import org.jsbi.sim.math.Float32Math;
 
 /**
  * The noise of one HH simulation, a pure function of (seed, simulation index, step) — the same numbers in the scalar,
@@ -12,8 +13,8 @@ import org.jsbi.random.Philox;
  *   <li>counter (c0, c1, c2, c3) = (low 32 bits of the simulation index, its high 32 bits, {@link #STREAM} = 0, b),</li>
  *   <li>key (k0, k1) = (low 32 bits of the seed, its high 32 bits),</li>
  * </ul>
- * giving words (w0, w1, w2, w3); slots (0, 1) = {@link HhMath#boxMuller}(w0, w1) and slots (2, 3) =
- * {@link HhMath#boxMuller}(w2, w3). This is {@link org.jsbi.random.CounterRandom}'s counter layout (simulation
+ * giving words (w0, w1, w2, w3); slots (0, 1) = {@link Float32Math#boxMuller}(w0, w1) and slots (2, 3) =
+ * {@link Float32Math#boxMuller}(w2, w3). This is {@link org.jsbi.random.CounterRandom}'s counter layout (simulation
  * index, stream, block) with a float32 Box–Muller on 24-bit uniforms instead of its double one, four normals per block.
  * The simulation index is {@code batch.firstIndex() + row}.
  */
@@ -27,9 +28,6 @@ final class HhNoise {
 
     /** The four normals of block b into out[off .. off + 3]; words is scratch of 4 ints. */
     static void block(long seed, long simulationIndex, int b, int[] words, float[] out, int off) {
-        Philox.block((int) simulationIndex, (int) (simulationIndex >>> 32), STREAM, b, (int) seed, (int) (seed >>> 32),
-                words, 0);
-        HhMath.boxMuller(words[0], words[1], out, off);
-        HhMath.boxMuller(words[2], words[3], out, off + 2);
+        Float32Math.philoxNormals(seed, simulationIndex, STREAM, b, words, out, off);
     }
 }

@@ -6,6 +6,7 @@ import org.jsbi.dist.BoxUniform;
 import org.jsbi.dist.Priors;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.sim.math.Float32Math;
 
 /**
  * The single-compartment Hodgkin–Huxley neuron of Pospischil et al. (2008) as the eLife paper's synthetic experiment
@@ -15,7 +16,7 @@ import org.jsbi.simulation.Simulator;
  * stimulus mean, variance, skewness, kurtosis), or the first 4, or the spike count alone.
  *
  * <p>The equations, the noise derivation and the exact feature formulas are documented in
- * {@link HodgkinHuxleyScalar}, {@link HhNoise}, {@link HhMath} and {@link HhProtocol}. The same features of a stored
+ * {@link HodgkinHuxleyScalar}, {@link HhNoise}, {@link Float32Math} and {@link HhProtocol}. The same features of a stored
  * trace (a simulated one, or a recording such as an {@link AllenRecording}) come from {@link HhTraceFeatures}. {@link Implementation#SIMD}
  * (the default) runs one simulation per SIMD lane and is bit-identical to {@link Implementation#SCALAR}; both spread
  * chunks of the batch over {@link Parallel}'s threads, and a simulation's result depends only on (seed, its index

@@ -1,6 +1,7 @@
 package org.jsbi.sim.hh;
 
 import static org.jsbi.sim.hh.HhProtocol.*;
+import org.jsbi.sim.math.Float32Math;
 
 /**
  * The scalar reference of the Hodgkin–Huxley simulator, one simulation at a time, in float32 with double feature
@@ -30,7 +31,7 @@ import static org.jsbi.sim.hh.HhProtocol.*;
  * for q in m, h, n: sq = αq + βq;  q∞ = αq / sq;  q' = q∞ + (q - q∞) * exp(sq * -0.01f)
  * p' = p∞ + (p - p∞) * exp(rp * -0.01f)
  * </pre>
- * (exp, efun: {@link HhMath}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the paper's
+ * (exp, efun: {@link Float32Math}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the paper's
  * {@code 0.32*efun(-0.25*u)/0.25} etc.; exp(-dt/τ_q) with τ_q = 1/(α+β) is exp(-dt·(α+β)); τ_p = τ_max/(3.3e^y + e^-y).)
  *
  * <p><b>Features, online.</b> Steps run in blocks of 64: block c holds steps s = 64c+1 .. min(64c+64, 12000). At the
@@ -85,13 +86,13 @@ public final class HodgkinHuxleyScalar {
         st.gLEL = st.gL * -theta[off + 7];
         float v = V0;
         float x = v - st.vT;
-        float am = A_M * HhMath.efun((x - 13f) * -0.25f);
-        float bm = B_M * HhMath.efun((x - 40f) * 0.2f);
-        float ah = A_H * HhMath.exp((x - 17f) * INV_18);
-        float bh = B_H / (1f + HhMath.exp((x - 40f) * -0.2f));
-        float an = A_N * HhMath.efun((x - 15f) * -0.2f);
-        float bn = B_N * HhMath.exp((x - 10f) * -0.025f);
-        float eyi = 1f / HhMath.exp((v + 35f) * 0.05f);
+        float am = A_M * Float32Math.efun((x - 13f) * -0.25f);
+        float bm = B_M * Float32Math.efun((x - 40f) * 0.2f);
+        float ah = A_H * Float32Math.exp((x - 17f) * INV_18);
+        float bh = B_H / (1f + Float32Math.exp((x - 40f) * -0.2f));
+        float an = A_N * Float32Math.efun((x - 15f) * -0.2f);
+        float bn = B_N * Float32Math.exp((x - 10f) * -0.025f);
+        float eyi = 1f / Float32Math.exp((v + 35f) * 0.05f);
         st.v = v;
         st.m = am / (am + bm);
         st.h = ah / (ah + bh);
@@ -123,15 +124,15 @@ public final class HodgkinHuxleyScalar {
         float gSum = ((gNaT + gKT) + st.gL) + gMT;
         float drive = ((((gNaT * E_NA + gKT * E_K) + st.gLEL) + gMT * E_K) + current(s)) + st.noiseScale * xi;
         float vInf = drive / gSum;
-        float vn = vInf + (v - vInf) * HhMath.exp(gSum * negDt);
+        float vn = vInf + (v - vInf) * Float32Math.exp(gSum * negDt);
         float x = vn - st.vT;
-        float am = A_M * HhMath.efun((x - 13f) * -0.25f);
-        float bm = B_M * HhMath.efun((x - 40f) * 0.2f);
-        float ah = A_H * HhMath.exp((x - 17f) * INV_18);
-        float bh = B_H / (1f + HhMath.exp((x - 40f) * -0.2f));
-        float an = A_N * HhMath.efun((x - 15f) * -0.2f);
-        float bn = B_N * HhMath.exp((x - 10f) * -0.025f);
-        float ey = HhMath.exp((vn + 35f) * 0.05f);
+        float am = A_M * Float32Math.efun((x - 13f) * -0.25f);
+        float bm = B_M * Float32Math.efun((x - 40f) * 0.2f);
+        float ah = A_H * Float32Math.exp((x - 17f) * INV_18);
+        float bh = B_H / (1f + Float32Math.exp((x - 40f) * -0.2f));
+        float an = A_N * Float32Math.efun((x - 15f) * -0.2f);
+        float bn = B_N * Float32Math.exp((x - 10f) * -0.025f);
+        float ey = Float32Math.exp((vn + 35f) * 0.05f);
         float eyi = 1f / ey;
         float pInf = 1f / (1f + eyi * eyi);
         float rp = (3.3f * ey + eyi) * st.invTauMax;
@@ -141,10 +142,10 @@ public final class HodgkinHuxleyScalar {
         float hInf = ah / sh;
         float sn = an + bn;
         float nInf = an / sn;
-        st.m = mInf + (m - mInf) * HhMath.exp(sm * negDt);
-        st.h = hInf + (h - hInf) * HhMath.exp(sh * negDt);
-        st.n = nInf + (n - nInf) * HhMath.exp(sn * negDt);
-        st.p = pInf + (p - pInf) * HhMath.exp(rp * negDt);
+        st.m = mInf + (m - mInf) * Float32Math.exp(sm * negDt);
+        st.h = hInf + (h - hInf) * Float32Math.exp(sh * negDt);
+        st.n = nInf + (n - nInf) * Float32Math.exp(sn * negDt);
+        st.p = pInf + (p - pInf) * Float32Math.exp(rp * negDt);
         st.v = vn;
     }
 

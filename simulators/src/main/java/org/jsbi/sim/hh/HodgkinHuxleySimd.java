@@ -1,6 +1,6 @@
 package org.jsbi.sim.hh;
 
-import static org.jsbi.sim.hh.HhMath.*;
+import static org.jsbi.sim.math.Float32Math.*;
 import static org.jsbi.sim.hh.HhProtocol.*;
 import static org.jsbi.sim.hh.HodgkinHuxleyScalar.*;
 
@@ -11,11 +11,12 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.simd.SimdConfig;
+import org.jsbi.sim.math.Float32Math;
 
 /**
  * The Vector API version of {@link HodgkinHuxleyScalar}: one simulation per lane of {@link SimdConfig#FLOAT}, state as
  * structure of arrays over a chunk of up to {@link #GROUPS} vectors of simulations, the time loop inside. Every float
- * operation of the scalar reference is repeated lane-wise in the same order (the {@link HhMath} functions and the
+ * operation of the scalar reference is repeated lane-wise in the same order (the {@link Float32Math} functions and the
  * Philox noise included; Philox's 32×32→64-bit products are formed in 64-bit lanes), so features and traces are
  * bit-identical to the scalar ones. The initial state and the per-block double merges of the feature sums run per lane
  * through the scalar code ({@link HodgkinHuxleyScalar#init}, {@link HodgkinHuxleyScalar#merge}).
@@ -364,7 +365,7 @@ final class HodgkinHuxleySimd {
         }
     }
 
-    /** HhMath.exp, lane-wise, of tmp rows src .. src + rows − 1 into rows dst ..; lanes [0, n) of each row. */
+    /** Float32Math.exp, lane-wise, of tmp rows src .. src + rows − 1 into rows dst ..; lanes [0, n) of each row. */
     static void expRows(Work w, int src, int dst, int rows) {
         float[] tmp = w.tmp;
         int cap = w.cap, n = w.n;
@@ -392,7 +393,7 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * The rates at V' from the exps (rows EXP ..), with HhMath.efun lane-wise for αm, βm, αn (the series below
+     * The rates at V' from the exps (rows EXP ..), with Float32Math.efun lane-wise for αm, βm, αn (the series below
      * |z| = 0.1, z/(e^z − 1) elsewhere); then for each gate q∞ into rows INF .. and the relaxation exp argument
      * (α + β)·(−dt) (rp·(−dt) for p) into rows RARG .. (order m, h, n, p).
      */
@@ -572,8 +573,8 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * Box–Muller (HhMath.boxMuller), first part, for words [0, end): each pair of rows (2i, 2i + 1) of L words gives
-     * r = sqrt(−2 log u1) from row 2i, written to xi's row 2i. HhMath.log lane-wise.
+     * Box–Muller (Float32Math.boxMuller), first part, for words [0, end): each pair of rows (2i, 2i + 1) of L words gives
+     * r = sqrt(−2 log u1) from row 2i, written to xi's row 2i. Float32Math.log lane-wise.
      */
     static void radius(int[] words, float[] out, int end) {
         for (int off = 0; off < end; off += 2 * L) {
@@ -601,7 +602,7 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * Box–Muller (HhMath.boxMuller), second part, for words [0, end): the angle from row 2i + 1, r from xi's row 2i;
+     * Box–Muller (Float32Math.boxMuller), second part, for words [0, end): the angle from row 2i + 1, r from xi's row 2i;
      * the two normals into xi's rows 2i and 2i + 1.
      */
     static void angle(int[] words, float[] out, int end) {

@@ -1,37 +1,45 @@
-package org.jsbi.sim.hh;
+package org.jsbi.sim.math;
+
+import org.jsbi.random.Philox;
 
 /**
- * The float32 elementary functions of the Hodgkin–Huxley simulators. They are written out (rather than
- * {@code Math.exp}) so that the scalar reference, the SIMD version ({@link HodgkinHuxleySimd} repeats every operation
- * lane-wise, in the same order) and a CUDA port compute bit-identical results: only IEEE float add, sub, mul, div,
- * sqrt, fused multiply-add ({@code Math.fma}, C {@code fmaf}) and bit moves are used. Every constant is the float
- * nearest to the value written in its comment.
+ * The float32 elementary functions of the batched simulators (Hodgkin–Huxley, ion channel, GLM). They are written out
+ * (rather than {@code Math.exp}) so that each model's scalar reference, its SIMD version (which repeats every
+ * operation lane-wise, in the same order: {@code HodgkinHuxleySimd}, {@code ChannelSimd}, {@code GlmMath}) and the
+ * CUDA port ({@code engine-cuda/src/main/cuda/jsbi_hh.cu}) compute bit-identical results: only IEEE float add, sub,
+ * mul, div, sqrt, fused multiply-add ({@code Math.fma}, C {@code fmaf}) and bit moves are used. Every constant is the
+ * float nearest to the value written in its comment. The constants are public so that the lane-wise copies use the
+ * very same values.
  *
  * <p>{@link #exp}: accurate to about 1 ulp on [-86, 88]; the argument is clamped to that range (exp(-86) ≈ 4e-38 stands
- * for anything smaller). Cody–Waite reduction x = n·ln2 + r with n = round-to-nearest-even(x·log2 e) obtained by adding
- * and subtracting 1.5·2²³, then the degree-7 Taylor polynomial of e^r (|r| ≤ 0.347), scaled by adding n to the exponent
- * bits.
+ * for anything smaller, so exp never returns 0 or ∞; the channel paper's code clamps its decay exponent at −500 in
+ * double, where e^−500 is as good as 0 too). Cody–Waite reduction x = n·ln2 + r with
+ * n = round-to-nearest-even(x·log2 e) obtained by adding and subtracting 1.5·2²³, then the degree-7 Taylor polynomial
+ * of e^r (|r| ≤ 0.347), scaled by adding n to the exponent bits.
+ *
+ * <p>Noise ({@link #philoxNormals}): Philox4x32-10 with counter (simulation index low, simulation index high, stream,
+ * block) and key (seed low, seed high); each block's words (w0, w1, w2, w3) give two {@link #boxMuller} pairs.
  */
-final class HhMath {
+public final class Float32Math {
 
-    private HhMath() {
+    private Float32Math() {
     }
 
-    static final float EXP_LO = -86f;
-    static final float EXP_HI = 88f;
+    public static final float EXP_LO = -86f;
+    public static final float EXP_HI = 88f;
     /** 1.5 · 2²³: adding it rounds to an integer held in the low mantissa bits. */
-    static final float MAGIC = 12582912f;
-    static final float LOG2E = 1.44269504088896341f;
+    public static final float MAGIC = 12582912f;
+    public static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split: 0.693359375 (exact in 9 bits) + -2.12194440e-4. */
-    static final float LN2_HI = 0.693359375f;
-    static final float LN2_LO = -2.12194440e-4f;
-    static final float LN2 = 0.693147180559945309f;
+    public static final float LN2_HI = 0.693359375f;
+    public static final float LN2_LO = -2.12194440e-4f;
+    public static final float LN2 = 0.693147180559945309f;
     /** 1/k! for k = 2..7. */
-    static final float E2 = (float) (1.0 / 2), E3 = (float) (1.0 / 6), E4 = (float) (1.0 / 24), E5 = (float) (1.0 / 120),
-            E6 = (float) (1.0 / 720), E7 = (float) (1.0 / 5040);
+    public static final float E2 = (float) (1.0 / 2), E3 = (float) (1.0 / 6), E4 = (float) (1.0 / 24),
+            E5 = (float) (1.0 / 120), E6 = (float) (1.0 / 720), E7 = (float) (1.0 / 5040);
 
     /** e^x in float. */
-    static float exp(float x) {
+    public static float exp(float x) {
         x = x > EXP_HI ? EXP_HI : x;
         x = x < EXP_LO ? EXP_LO : x;
         float t = Math.fma(x, LOG2E, MAGIC);
@@ -49,9 +57,9 @@ final class HhMath {
         return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
     }
 
-    static final float EFUN_SERIES = 0.1f;
+    public static final float EFUN_SERIES = 0.1f;
     /** Coefficients of z/(e^z − 1) = 1 − z/2 + z²/12 − z⁴/720 + z⁶/30240 (the Bernoulli numbers). */
-    static final float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
+    public static final float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
 
     /**
      * z/(e^z − 1), the paper's {@code efun}. The code switches to 1 − z/2 for |z| &lt; 1e-4 (it works in double); in float
@@ -60,7 +68,7 @@ final class HhMath {
      * {@code z2 = z*z; s = fma(fma(fma(B6, z2, B4), z2, B2), z2, 0) ... } exactly: {@code q = fma(B6, z2, B4);
      * q = fma(q, z2, B2); q = q*z2; series = fma(-0.5, z, 1) + q}.
      */
-    static float efun(float z) {
+    public static float efun(float z) {
         if (Math.abs(z) < EFUN_SERIES) {
             float z2 = z * z;
             float q = Math.fma(B6, z2, B4);
@@ -71,16 +79,17 @@ final class HhMath {
         return z / (exp(z) - 1f);
     }
 
-    static final float SQRT2 = 1.41421356237309505f;
+    public static final float SQRT2 = 1.41421356237309505f;
     /** 1/(2k+1) for k = 1..4: log m = 2 atanh(s) = 2s (1 + s²/3 + s⁴/5 + s⁶/7 + s⁸/9). */
-    static final float L3 = (float) (1.0 / 3), L5 = (float) (1.0 / 5), L7 = (float) (1.0 / 7), L9 = (float) (1.0 / 9);
+    public static final float L3 = (float) (1.0 / 3), L5 = (float) (1.0 / 5), L7 = (float) (1.0 / 7),
+            L9 = (float) (1.0 / 9);
 
     /**
      * Natural log of a positive normal float: x = 2^e · m with m in [1, 2), moved to [√2/2, √2) (m·0.5, e + 1 when
      * m &gt; √2); f = m − 1, s = f/(2 + f), z = s², {@code q = fma(fma(fma(L9, z, L7), z, L5), z, L3) * z},
      * {@code logm = fma(2s, q, 2s)}, result {@code fma(e, LN2, logm)}.
      */
-    static float log(float x) {
+    public static float log(float x) {
         int bits = Float.floatToRawIntBits(x);
         float e = (float) ((bits >>> 23) - 127);
         float m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F800000);
@@ -100,20 +109,20 @@ final class HhMath {
         return Math.fma(e, LN2, logm);
     }
 
-    static final float TWO_PI = 6.28318530717958648f;
+    public static final float TWO_PI = 6.28318530717958648f;
     /** Taylor coefficients of sin (to θ⁹) and cos (to θ¹⁰) on |θ| ≤ π/4. */
-    static final float S3 = (float) (-1.0 / 6), S5 = (float) (1.0 / 120), S7 = (float) (-1.0 / 5040),
+    public static final float S3 = (float) (-1.0 / 6), S5 = (float) (1.0 / 120), S7 = (float) (-1.0 / 5040),
             S9 = (float) (1.0 / 362880);
-    static final float C2 = -0.5f, C4 = (float) (1.0 / 24), C6 = (float) (-1.0 / 720), C8 = (float) (1.0 / 40320),
-            C10 = (float) (-1.0 / 3628800);
+    public static final float C2 = -0.5f, C4 = (float) (1.0 / 24), C6 = (float) (-1.0 / 720),
+            C8 = (float) (1.0 / 40320), C10 = (float) (-1.0 / 3628800);
 
     /** A 32-bit word's top 24 bits as a uniform in [0, 1): (w >>> 8) · 2⁻²⁴. */
-    static float uniform(int w) {
+    public static float uniform(int w) {
         return (float) (w >>> 8) * 0x1.0p-24f;
     }
 
     /** A 32-bit word's top 24 bits as a uniform in (0, 1]: ((w >>> 8) + 1) · 2⁻²⁴; safe under log. */
-    static float uniformOpen(int w) {
+    public static float uniformOpen(int w) {
         return (float) ((w >>> 8) + 1) * 0x1.0p-24f;
     }
 
@@ -128,7 +137,7 @@ final class HhMath {
      * {@code pc = fma(fma(fma(fma(C10,z,C8),z,C6),z,C4),z,C2); cs = fma(z, pc, 1)}. Then by q: 0 → (cs, sn),
      * 1 → (−sn, cs), ±2 → (−cs, −sn), −1 → (sn, −cs).
      */
-    static void boxMuller(int wa, int wb, float[] out, int off) {
+    public static void boxMuller(int wa, int wb, float[] out, int off) {
         float u1 = uniformOpen(wa);
         float u2 = uniform(wb);
         float r = (float) Math.sqrt(-2f * log(u1));
@@ -162,5 +171,16 @@ final class HhMath {
         }
         out[off] = r * c;
         out[off + 1] = r * s;
+    }
+
+    /**
+     * The four normals of Philox4x32-10 block b of (seed, simulation index, stream) into out[off .. off + 3]: counter
+     * (low 32 bits of index, its high 32 bits, stream, b), key (low 32 bits of seed, its high 32 bits), words
+     * (w0, w1) → normals 0, 1 by {@link #boxMuller}(w0, w1) and (w2, w3) → normals 2, 3. words is scratch of 4 ints.
+     */
+    public static void philoxNormals(long seed, long index, int stream, int b, int[] words, float[] out, int off) {
+        Philox.block((int) index, (int) (index >>> 32), stream, b, (int) seed, (int) (seed >>> 32), words, 0);
+        boxMuller(words[0], words[1], out, off);
+        boxMuller(words[2], words[3], out, off + 2);
     }
 }
