@@ -11,6 +11,7 @@ import org.jsbi.io.ModelFiles;
 import org.jsbi.io.ModelFormatException;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.sim.ParameterChecks;
 
 /**
  * The ion-channel "Omnimodel" of the eLife paper (models/PAPER.md §3): one K-channel gate m with
@@ -154,21 +155,15 @@ public final class ChannelOmnimodel implements Simulator {
 
     /** The checks {@link #simulate} makes; {@code out} null skips the output-size check (traces need none). */
     public void checkInputs(ParameterBatch batch, float[] out) {
-        if (batch == null) throw new IllegalArgumentException(NAME + ": the parameter batch is null");
-        if (batch.count() == 0) throw new IllegalArgumentException(NAME + ": the batch is empty; nothing to simulate");
+        ParameterChecks.nonEmpty(NAME, batch);
         batch.check(this);
-        long need = (long) batch.count() * FEATURES;
-        if (out != null && out.length < need) {
-            throw new IllegalArgumentException(NAME + ": the output needs " + need + " values for " + batch.count()
-                    + " simulations, got " + out.length);
-        }
+        if (out != null) ParameterChecks.output(NAME, batch.count(), FEATURES, out);
         float[] v = batch.values();
         for (int i = 0; i < batch.count(); i++) {
             float d = v[i * 8 + 3];
             if (d < 0f) {
-                throw new IllegalArgumentException(NAME + ": parameter " + PARAMETER_NAMES[3] + " (index 3) of set "
-                        + (batch.firstIndex() + i) + " is " + d + "; the time-constant scale must be >= 0 (prior ["
-                        + LOW[3] + ", " + HIGH[3] + "])");
+                throw ParameterChecks.badParameter(NAME, PARAMETER_NAMES, 3, batch.firstIndex() + i, d,
+                        "; the time-constant scale must be >= 0 (prior [" + LOW[3] + ", " + HIGH[3] + "])");
             }
         }
     }

@@ -6,6 +6,7 @@ import org.jsbi.dist.MultivariateGaussian;
 import org.jsbi.dist.Priors;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.sim.ParameterChecks;
 
 /**
  * The eLife paper's Gabor receptive-field model of a V1 cell (models/PAPER.md §2.2): a 41 × 41 white-noise stimulus
@@ -147,30 +148,18 @@ public final class Gabor implements Simulator {
 
     @Override
     public void simulate(ParameterBatch batch, long seed, float[] out) {
-        if (batch == null) throw new IllegalArgumentException(NAME + ": the parameter batch is null");
-        if (batch.count() == 0) throw new IllegalArgumentException(NAME + ": the batch is empty; nothing to simulate");
-        if (batch.dim() != PARAMETERS) {
-            throw new IllegalArgumentException(NAME + " takes " + PARAMETERS + " transformed parameters "
-                    + String.join(", ", PARAMETER_NAMES) + " but the batch has " + batch.dim() + " per set");
-        }
+        ParameterChecks.nonEmpty(NAME, batch);
+        ParameterChecks.dimension(NAME, batch, PARAMETERS,
+                "transformed parameters " + String.join(", ", PARAMETER_NAMES));
+        ParameterChecks.finite(NAME, batch, PARAMETER_NAMES);
         float[] v = batch.values();
-        for (int i = 0; i < batch.count() * PARAMETERS; i++) {
-            if (!Float.isFinite(v[i])) {
-                int d = i % PARAMETERS;
-                throw new IllegalArgumentException(NAME + ": parameter " + PARAMETER_NAMES[d] + " (index " + d + ") of set "
-                        + (batch.firstIndex() + i / PARAMETERS) + " is " + v[i] + "; parameters must be finite");
-            }
-        }
         long need = (long) batch.count() * FEATURES;
         if (need > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(NAME + ": " + batch.count() + " simulations need " + need
                     + " output values, more than one array holds; simulate at most " + Integer.MAX_VALUE / FEATURES
                     + " per call");
         }
-        if (out == null || out.length < need) {
-            throw new IllegalArgumentException(NAME + ": the output needs " + need + " values for " + batch.count()
-                    + " simulations, got " + (out == null ? "null" : out.length));
-        }
+        ParameterChecks.output(NAME, batch.count(), FEATURES, out);
         byte[] status = simulateUnchecked(implementation, v, batch.count(), batch.firstIndex(), seed, noise,
                 GaborStimulus.get(stimulusSeed), out);
         for (byte s : status) {

@@ -7,6 +7,7 @@ import org.jsbi.sim.benchmark.BernoulliGlm;
 import org.jsbi.sim.benchmark.NumpyRandomState;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.sim.ParameterChecks;
 
 /**
  * The eLife paper's linear–nonlinear (Bernoulli GLM) encoding model (models/PAPER.md §2.1): 100 bins of a
@@ -164,25 +165,11 @@ public final class Glm implements Simulator {
 
     @Override
     public void simulate(ParameterBatch batch, long seed, float[] out) {
-        if (batch == null) throw new IllegalArgumentException(NAME + ": the parameter batch is null");
-        if (batch.count() == 0) throw new IllegalArgumentException(NAME + ": the batch is empty; nothing to simulate");
-        if (batch.dim() != PARAMETERS) {
-            throw new IllegalArgumentException(NAME + " takes " + PARAMETERS + " parameters (b0, h1..h9) but the batch has "
-                    + batch.dim() + " per set");
-        }
+        ParameterChecks.nonEmpty(NAME, batch);
+        ParameterChecks.dimension(NAME, batch, PARAMETERS, "parameters (b0, h1..h9)");
+        ParameterChecks.finite(NAME, batch, PARAMETER_NAMES);
+        ParameterChecks.output(NAME, batch.count(), PARAMETERS, out);
         float[] v = batch.values();
-        for (int i = 0; i < batch.count() * PARAMETERS; i++) {
-            if (!Float.isFinite(v[i])) {
-                int d = i % PARAMETERS;
-                throw new IllegalArgumentException(NAME + ": parameter " + PARAMETER_NAMES[d] + " (index " + d + ") of set "
-                        + (batch.firstIndex() + i / PARAMETERS) + " is " + v[i] + "; parameters must be finite");
-            }
-        }
-        long need = (long) batch.count() * PARAMETERS;
-        if (out == null || out.length < need) {
-            throw new IllegalArgumentException(NAME + ": the output needs " + need + " values for " + batch.count()
-                    + " simulations, got " + (out == null ? "null" : out.length));
-        }
         simulateUnchecked(implementation, v, batch.count(), batch.firstIndex(), seed, noise, stimulus, out);
     }
 

@@ -7,6 +7,7 @@ import org.jsbi.dist.Priors;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
 import org.jsbi.sim.math.Float32Math;
+import org.jsbi.sim.ParameterChecks;
 
 /**
  * The single-compartment Hodgkin–Huxley neuron of Pospischil et al. (2008) as the eLife paper's synthetic experiment
@@ -152,14 +153,9 @@ public final class HodgkinHuxley implements Simulator {
     }
 
     private void check(ParameterBatch batch, float[] out, float[] traces) {
-        if (batch == null) throw new IllegalArgumentException(NAME + ": the parameter batch is null");
-        if (batch.count() == 0) throw new IllegalArgumentException(NAME + ": the batch is empty; nothing to simulate");
+        ParameterChecks.nonEmpty(NAME, batch);
         batch.check(this);
-        long need = (long) batch.count() * dataDim();
-        if (out == null || out.length < need) {
-            throw new IllegalArgumentException(NAME + ": the output needs " + need + " values for " + batch.count()
-                    + " simulations, got " + (out == null ? "null" : out.length));
-        }
+        ParameterChecks.output(NAME, batch.count(), dataDim(), out);
         if (traces != null) {
             long tneed = (long) batch.count() * TRACE_LENGTH;
             if (tneed > Integer.MAX_VALUE) {
@@ -172,17 +168,7 @@ public final class HodgkinHuxley implements Simulator {
                         + traces.length);
             }
         }
-        float[] v = batch.values();
-        for (int i = 0; i < batch.count(); i++) {
-            for (int d = 0; d < 8; d++) {
-                float x = v[i * 8 + d];
-                if (x < (float) LOW[d] || x > (float) HIGH[d]) {
-                    throw new IllegalArgumentException(NAME + ": parameter " + PARAMETER_NAMES[d] + " (index " + d
-                            + ") of set " + (batch.firstIndex() + i) + " is " + x + ", outside the prior's support ["
-                            + LOW[d] + ", " + HIGH[d] + "]");
-                }
-            }
-        }
+        ParameterChecks.insideSupport(NAME, batch, PARAMETER_NAMES, LOW, HIGH);
     }
 
     private void run(ParameterBatch batch, long seed, float[] out, float[] traces) {
