@@ -7,6 +7,7 @@ import org.jsbi.sim.channel.ChannelOmnimodel.Implementation;
 import org.jsbi.simd.SimdConfig;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The SIMD simulator against the scalar reference. */
 class ChannelConformanceTest {
@@ -15,7 +16,7 @@ class ChannelConformanceTest {
 
     @Test
     void noiseOffFeaturesAgreeWithTheScalarReference() {
-        long seed = ChannelTesting.seed();
+        long seed = SimTesting.seed();
         int n = LANES + 3;                                  // a partial last vector too
         float[] theta = ChannelTesting.priorDraws(n, seed);
         ChannelKernel k = ChannelTesting.kernel();
@@ -35,7 +36,7 @@ class ChannelConformanceTest {
 
     @Test
     void noiseOnSmallBatchIsBitIdentical() {
-        long seed = ChannelTesting.seed() + 1;
+        long seed = SimTesting.seed() + 1;
         int n = LANES + 1;
         float[] theta = ChannelTesting.priorDraws(n, seed);
         ChannelKernel k = ChannelTesting.kernel();
@@ -57,10 +58,10 @@ class ChannelConformanceTest {
     @Tag("slow")
     void noiseOnFeatureDistributionsAgree() {
         int n = Integer.getInteger("jsbi.test.channel.ksN", 2000);
-        float[] theta = ChannelTesting.repeat(ManualFits.theta("3808_im.mod"), n);
+        float[] theta = SimTesting.repeat(ManualFits.theta("3808_im.mod"), n);
         ChannelKernel k = ChannelTesting.kernel();
         float[] scalar = new float[n * 55], simd = new float[n * 55];
-        long seed = ChannelTesting.seed();
+        long seed = SimTesting.seed();
         long t0 = System.nanoTime();
         ChannelOmnimodel.simulateUnchecked(k, Implementation.SCALAR, theta, n, 0, seed, true, scalar);
         long t1 = System.nanoTime();
@@ -71,7 +72,7 @@ class ChannelConformanceTest {
         double minP = 1;
         StringBuilder all = new StringBuilder();
         for (int f = 0; f < 55; f++) {
-            double p = ChannelTesting.ksPValue(ChannelTesting.column(scalar, 55, f), ChannelTesting.column(simd, 55, f));
+            double p = SimTesting.ksPValue(SimTesting.column(scalar, 55, f), SimTesting.column(simd, 55, f));
             all.append(String.format(" %.3f", p));
             if (p <= 0.01) below++;
             minP = Math.min(minP, p);

@@ -9,6 +9,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.jsbi.simulation.ParameterBatch;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The Omnimodel: the manual-fit M current, an independent float64 reference, features, batching, input errors. */
 class ChannelOmnimodelTest {
@@ -61,7 +62,7 @@ class ChannelOmnimodelTest {
     @Test
     void kernelMatchesAFloat64ReferenceOfThePapersCode() {
         ChannelOmnimodel model = ChannelTesting.model().withNoise(false);
-        float[] draws = ChannelTesting.priorDraws(2, ChannelTesting.seed());
+        float[] draws = ChannelTesting.priorDraws(2, SimTesting.seed());
         float[][] thetas = {ManualFits.theta(M_CURRENT), java.util.Arrays.copyOfRange(draws, 0, 8),
             java.util.Arrays.copyOfRange(draws, 8, 16)};
         PcaBasis basis = model.basis();
@@ -109,7 +110,7 @@ class ChannelOmnimodelTest {
     void batchingDoesNotChangeResults() {
         ChannelOmnimodel model = ChannelTesting.model();
         int n = 3;
-        float[] th = ChannelTesting.priorDraws(n, ChannelTesting.seed() + 3);
+        float[] th = ChannelTesting.priorDraws(n, SimTesting.seed() + 3);
         float[] whole = new float[n * 55], parts = new float[n * 55];
         model.simulate(new ParameterBatch(th, n, 8, 10), 9, whole);
         float[] p0 = new float[55], p1 = new float[2 * 55];

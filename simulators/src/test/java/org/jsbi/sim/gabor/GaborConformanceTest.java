@@ -7,6 +7,7 @@ import org.jsbi.sim.gabor.Gabor.Implementation;
 import org.jsbi.sim.hh.HhTesting;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The SIMD Gabor simulator against the scalar reference. */
 class GaborConformanceTest {
@@ -20,7 +21,7 @@ class GaborConformanceTest {
      */
     @Test
     void noiseOffFeaturesAgreeWithTheScalarReference() {
-        long seed = GaborTesting.seed();
+        long seed = SimTesting.seed();
         int n = GaborSimd.W + 3;                   // a partial group
         float[] theta = GaborTesting.priorDraws(n, seed);
         float[] stim = GaborStimulus.get(Gabor.DEFAULT_STIMULUS_SEED);
@@ -63,9 +64,9 @@ class GaborConformanceTest {
      * allowed, and none below 0.01/1681 (Bonferroni).
      */
     private static void compareDistributions(int n) {
-        long seed = GaborTesting.seed();
+        long seed = SimTesting.seed();
         float[] gt = Gabor.groundTruth();
-        float[] theta = GaborTesting.repeat(gt, n);
+        float[] theta = SimTesting.repeat(gt, n);
         float[] stim = GaborStimulus.get(Gabor.DEFAULT_STIMULUS_SEED);
         float[] scalar = new float[n * NF], simd = new float[n * NF];
         long t0 = System.nanoTime();
@@ -80,7 +81,7 @@ class GaborConformanceTest {
         java.util.Arrays.sort(order, (a, b) -> Double.compare(h[b], h[a]));
         int[] chosen = {NP, order[0], order[1], order[2], order[3], order[NP - 1], order[NP - 2], NP / 2, 0};
         for (int f : chosen) {
-            double p = HhTesting.ksPValue(GaborTesting.column(scalar, NF, f), GaborTesting.column(simd, NF, f));
+            double p = SimTesting.ksPValue(SimTesting.column(scalar, NF, f), SimTesting.column(simd, NF, f));
             String name = f == NP ? "spike count" : "STA pixel " + f;
             System.out.printf("Gabor KS scalar vs SIMD (n = %d), %s: p = %.3f%n", n, name, p);
             assertTrue(p > 0.01, name + ": KS p = " + p + " (seeds " + seed + ", " + (seed + 1) + ")");
@@ -88,7 +89,7 @@ class GaborConformanceTest {
         int below = 0;
         double min = 1;
         for (int f = 0; f < NP; f++) {
-            double p = HhTesting.ksPValue(GaborTesting.column(scalar, NF, f), GaborTesting.column(simd, NF, f));
+            double p = SimTesting.ksPValue(SimTesting.column(scalar, NF, f), SimTesting.column(simd, NF, f));
             if (p < 0.01) below++;
             min = Math.min(min, p);
         }
@@ -101,7 +102,7 @@ class GaborConformanceTest {
     @Test
     void noiseOnSameSeedGivesTheSameCounts() {
         int n = 40;
-        long seed = GaborTesting.seed() + 5;
+        long seed = SimTesting.seed() + 5;
         float[] theta = GaborTesting.priorDraws(n, seed);
         float[] stim = GaborStimulus.get(Gabor.DEFAULT_STIMULUS_SEED);
         float[] scalar = new float[n * NF], simd = new float[n * NF];

@@ -11,6 +11,7 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.sim.gabor.Gabor.Implementation;
 import org.jsbi.simulation.ParameterBatch;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The Gabor RF model: prior, ground truth, filter, expected counts, the STA, flags, batching, errors. */
 class GaborTest {
@@ -19,7 +20,7 @@ class GaborTest {
 
     @Test
     void priorAndGroundTruthMatchThePaperFiles() throws Exception {
-        List<String> prior = Files.readAllLines(GaborTesting.paperData().resolve("gabor/prior_transformed_gaussian.csv"));
+        List<String> prior = Files.readAllLines(SimTesting.paperData().resolve("gabor/prior_transformed_gaussian.csv"));
         double[] mean = Gabor.prior().mean(), sd = Gabor.prior().stddev();
         for (int d = 0; d < D; d++) {
             String[] f = prior.get(d + 1).split(",");
@@ -28,7 +29,7 @@ class GaborTest {
             assertEquals(Double.parseDouble(f[4]), mean[d], 1e-12, "prior mean " + d);
             assertEquals(Double.parseDouble(f[5]), sd[d], 1e-12, "prior sd " + d);
         }
-        List<String> cells = Files.readAllLines(GaborTesting.paperData().resolve("gabor/toy_cells_ground_truth.csv"));
+        List<String> cells = Files.readAllLines(SimTesting.paperData().resolve("gabor/toy_cells_ground_truth.csv"));
         String[] c6 = cells.get(6).split(",");
         assertEquals("6", c6[0]);
         double[] natural = GaborKernel.toNatural(Gabor.groundTruth(), 0);
@@ -88,7 +89,7 @@ class GaborTest {
         assertEquals(lamSum, det[Gabor.PIXELS], 1e-4 * lamSum, "noise-off N = Σ λ_t");
         int n = 64;
         float[] out = new float[n * NF];
-        sim.simulate(new ParameterBatch(GaborTesting.repeat(gt, n), n, D, 0), GaborTesting.seed(), out);
+        sim.simulate(new ParameterBatch(SimTesting.repeat(gt, n), n, D, 0), SimTesting.seed(), out);
         double mean = 0;
         for (int i = 0; i < n; i++) mean += out[i * NF + Gabor.PIXELS];
         mean /= n;
@@ -122,7 +123,7 @@ class GaborTest {
         System.arraycopy(Gabor.groundTruth(), 0, theta, D, D);
         float[] out = new float[2 * NF];
         Gabor sim = Gabor.withDefaults();
-        sim.simulate(new ParameterBatch(theta, 2, D, 0), GaborTesting.seed(), out);
+        sim.simulate(new ParameterBatch(theta, 2, D, 0), SimTesting.seed(), out);
         float[] det = new float[NF];
         sim.withNoise(false).simulate(new ParameterBatch(many, 1, D, 0), 0, det);
         double rMany = GaborTesting.correlation(out, 0, h), rDet = GaborTesting.correlation(det, 0, h);
@@ -167,7 +168,7 @@ class GaborTest {
     @Test
     void resultsDoNotDependOnBatchingOrThreads() {
         int n = GaborSimd.W + 3;
-        long seed = GaborTesting.seed();
+        long seed = SimTesting.seed();
         float[] theta = GaborTesting.priorDraws(n, seed);
         int before = Parallel.threads();
         try {

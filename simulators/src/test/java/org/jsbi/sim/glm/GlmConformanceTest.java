@@ -7,6 +7,7 @@ import org.jsbi.sim.glm.Glm.Implementation;
 import org.jsbi.sim.hh.HhTesting;
 import org.jsbi.simd.SimdConfig;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The SIMD GLM against the scalar reference. */
 class GlmConformanceTest {
@@ -15,7 +16,7 @@ class GlmConformanceTest {
 
     @Test
     void noiseOffFeaturesAgreeWithTheScalarReference() {
-        long seed = GlmTesting.seed();
+        long seed = SimTesting.seed();
         int n = 2 * SimdConfig.LANES + 3;                 // a partial last vector too
         float[] theta = GlmTesting.priorDraws(n, seed);
         float[] stim = Glm.paperStimulus();
@@ -35,7 +36,7 @@ class GlmConformanceTest {
 
     @Test
     void noiseOnSameSeedIsBitIdentical() {
-        long seed = GlmTesting.seed() + 1;
+        long seed = SimTesting.seed() + 1;
         int n = 3 * SimdConfig.LANES + 5;
         float[] theta = GlmTesting.priorDraws(n, seed);
         float[] stim = Glm.paperStimulus();
@@ -56,14 +57,14 @@ class GlmConformanceTest {
     @Test
     void noiseOnFeatureDistributionsAgree() {
         int n = 2000;
-        long seed = GlmTesting.seed();
-        float[] theta = GlmTesting.repeat(Glm.groundTruth(), n);
+        long seed = SimTesting.seed();
+        float[] theta = SimTesting.repeat(Glm.groundTruth(), n);
         float[] stim = Glm.paperStimulus();
         float[] scalar = new float[n * D], simd = new float[n * D];
         Glm.simulateUnchecked(Implementation.SCALAR, theta, n, 0, seed, true, stim, scalar);
         Glm.simulateUnchecked(Implementation.SIMD, theta, n, 0, seed + 1, true, stim, simd);
         for (int f = 0; f < D; f++) {
-            double p = HhTesting.ksPValue(GlmTesting.column(scalar, D, f), GlmTesting.column(simd, D, f));
+            double p = SimTesting.ksPValue(SimTesting.column(scalar, D, f), SimTesting.column(simd, D, f));
             System.out.printf("GLM KS scalar vs SIMD, %s: p = %.3f%n", Glm.FEATURE_NAMES[f], p);
             assertTrue(p > 0.01, Glm.FEATURE_NAMES[f] + ": KS p = " + p + " (seeds " + seed + ", " + (seed + 1) + ")");
         }
@@ -77,10 +78,10 @@ class GlmConformanceTest {
     @Test
     void noiseOnAgreesWithAnIndependentSamplerOverManySeeds() {
         int n = 2000, pairs = 30;
-        float[] theta = GlmTesting.repeat(Glm.groundTruth(), n);
+        float[] theta = SimTesting.repeat(Glm.groundTruth(), n);
         float[] stim = Glm.paperStimulus();
         double[] p = GlmTesting.probabilities(Glm.groundTruth(), stim);
-        java.util.Random jr = new java.util.Random(GlmTesting.seed());
+        java.util.Random jr = new java.util.Random(SimTesting.seed());
         int below1 = 0, below5 = 0;
         for (int pair = 0; pair < pairs; pair++) {
             float[] a = new float[n * D], b = new float[n * D];
@@ -94,7 +95,7 @@ class GlmConformanceTest {
                 }
             }
             for (int f = 0; f < D; f++) {
-                double pv = HhTesting.ksPValue(GlmTesting.column(a, D, f), GlmTesting.column(b, D, f));
+                double pv = SimTesting.ksPValue(SimTesting.column(a, D, f), SimTesting.column(b, D, f));
                 if (pv < 0.01) below1++;
                 if (pv < 0.05) below5++;
             }

@@ -10,6 +10,7 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.sim.glm.Glm.Implementation;
 import org.jsbi.simulation.ParameterBatch;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The LN/GLM model: the paper's stimulus, prior and observation; closed forms; batching invariance; errors. */
 class GlmTest {
@@ -18,7 +19,7 @@ class GlmTest {
 
     @Test
     void paperStimulusMatchesTheRegeneratedFile() throws Exception {
-        double[][] rows = GlmTesting.csv(GlmTesting.paperData().resolve("glm/regenerated_xo/stimulus_I.csv"));
+        double[][] rows = GlmTesting.csv(SimTesting.paperData().resolve("glm/regenerated_xo/stimulus_I.csv"));
         float[] stim = Glm.paperStimulus();
         assertEquals(Glm.BINS, rows.length);
         for (int t = 0; t < Glm.BINS; t++) assertEquals((float) rows[t][1], stim[t], 0f, "stimulus bin " + t);
@@ -26,7 +27,7 @@ class GlmTest {
 
     @Test
     void paperObservationMatchesTheRegeneratedFile() throws Exception {
-        Path dir = GlmTesting.paperData().resolve("glm/regenerated_xo");
+        Path dir = SimTesting.paperData().resolve("glm/regenerated_xo");
         double[] expected = GlmTesting.csv(dir.resolve("summary_stats.csv"))[0];
         double[] x = Glm.paperObservation();
         System.out.println("GLM paper x_o: " + java.util.Arrays.toString(x));
@@ -45,7 +46,7 @@ class GlmTest {
 
     @Test
     void priorAndGroundTruthMatchThePaperFiles() throws Exception {
-        double[][] prec = GlmTesting.csv(GlmTesting.paperData().resolve("glm/prior_precision_matrix.csv"));
+        double[][] prec = GlmTesting.csv(SimTesting.paperData().resolve("glm/prior_precision_matrix.csv"));
         double[][] cov = Glm.prior().covariance();
         for (int i = 0; i < D; i++) {
             for (int j = 0; j < D; j++) {
@@ -55,7 +56,7 @@ class GlmTest {
             }
         }
         assertArrayEquals(new double[D], Glm.prior().mean(), 0.0);
-        double[] gt = GlmTesting.csv(GlmTesting.paperData().resolve("glm/ground_truth_params.csv"))[0];
+        double[] gt = GlmTesting.csv(SimTesting.paperData().resolve("glm/ground_truth_params.csv"))[0];
         float[] ours = Glm.groundTruth();
         for (int d = 0; d < D; d++) assertEquals((float) gt[d], ours[d], 0f, Glm.PARAMETER_NAMES[d]);
     }
@@ -64,7 +65,7 @@ class GlmTest {
     @Test
     void noiseOffEqualsTheClosedFormExpectation() {
         int n = 5;
-        float[] theta = GlmTesting.priorDraws(n, GlmTesting.seed());
+        float[] theta = GlmTesting.priorDraws(n, SimTesting.seed());
         System.arraycopy(Glm.groundTruth(), 0, theta, 0, D);
         float[] stim = Glm.paperStimulus();
         for (Implementation impl : Implementation.values()) {
@@ -95,7 +96,7 @@ class GlmTest {
         float[][] thetas = {Glm.groundTruth(), java.util.Arrays.copyOf(GlmTesting.priorDraws(1, 7), D)};
         for (float[] th : thetas) {
             float[] out = new float[n * D];
-            Glm.withDefaults().simulate(new ParameterBatch(GlmTesting.repeat(th, n), n, D, 0), GlmTesting.seed(), out);
+            Glm.withDefaults().simulate(new ParameterBatch(SimTesting.repeat(th, n), n, D, 0), SimTesting.seed(), out);
             double[][] cf = GlmTesting.expectedFeatures(th, stim);
             for (int f = 0; f < D; f++) {
                 double s = 0, ss = 0;
@@ -109,7 +110,7 @@ class GlmTest {
                             mean, cf[0][0], se, var, cf[1][0]);
                     assertEquals(cf[1][0], var, 0.05 * cf[1][0], "spike-count variance");
                 }
-                assertEquals(cf[0][f], mean, 4 * se, Glm.FEATURE_NAMES[f] + " mean (seed " + GlmTesting.seed() + ")");
+                assertEquals(cf[0][f], mean, 4 * se, Glm.FEATURE_NAMES[f] + " mean (seed " + SimTesting.seed() + ")");
             }
         }
     }
@@ -118,7 +119,7 @@ class GlmTest {
     @Test
     void resultsDoNotDependOnBatchingOrThreads() {
         int n = 61;
-        long seed = GlmTesting.seed();
+        long seed = SimTesting.seed();
         float[] theta = GlmTesting.priorDraws(n, seed);
         int before = Parallel.threads();
         try {

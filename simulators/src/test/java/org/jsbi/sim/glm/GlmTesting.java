@@ -4,26 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import org.jsbi.sim.SimTesting;
 
 /** Helpers of the GLM tests: seeds, the paper-data folder, CSV columns, closed forms. */
 final class GlmTesting {
 
     private GlmTesting() {
-    }
-
-    static long seed() {
-        return Long.getLong("jsbi.test.seed", 20240611L);
-    }
-
-    /** shared/paper-data, found walking up from the working directory; the test is skipped when it is absent. */
-    static Path paperData() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path c = d.resolve("shared").resolve("paper-data");
-            if (Files.isDirectory(c)) return c;
-        }
-        Assumptions.abort("shared/paper-data not found above " + Path.of("").toAbsolutePath());
-        return null;
     }
 
     /** All rows of a CSV (header skipped) as doubles. */
@@ -38,24 +24,9 @@ final class GlmTesting {
         return rows;
     }
 
-    static float[] repeat(float[] theta, int n) {
-        float[] v = new float[n * theta.length];
-        for (int i = 0; i < n; i++) System.arraycopy(theta, 0, v, i * theta.length, theta.length);
-        return v;
-    }
-
-    static float[] column(float[] rows, int dim, int c) {
-        float[] x = new float[rows.length / dim];
-        for (int i = 0; i < x.length; i++) x[i] = rows[i * dim + c];
-        return x;
-    }
-
     /** n prior draws, row-major. */
     static float[] priorDraws(int n, long seed) {
-        float[][] rows = Glm.prior().sample(n, new org.jsbi.random.Rng(seed));
-        float[] v = new float[n * Glm.PARAMETERS];
-        for (int i = 0; i < n; i++) System.arraycopy(rows[i], 0, v, i * Glm.PARAMETERS, Glm.PARAMETERS);
-        return v;
+        return SimTesting.rowMajor(Glm.prior().sample(n, new org.jsbi.random.Rng(seed)), Glm.PARAMETERS);
     }
 
     /** p_t = σ(b0 + Σ_k h_{k+1} I[t−k]) in float64. */

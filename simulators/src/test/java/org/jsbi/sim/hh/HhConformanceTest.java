@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.jsbi.sim.hh.HodgkinHuxley.Implementation;
 import org.jsbi.simd.SimdConfig;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The SIMD simulator against the scalar reference. */
 class HhConformanceTest {
@@ -14,7 +15,7 @@ class HhConformanceTest {
 
     @Test
     void noiseOffEveryFeatureAgreesWithTheScalarReference() {
-        long seed = HhTesting.seed();
+        long seed = SimTesting.seed();
         int n = 2 * LANES + 3;                         // a partial last vector too
         float[] theta = HhTesting.priorDraws(n, seed);
         float[] scalar = new float[n * 7], simd = new float[n * 7];
@@ -33,7 +34,7 @@ class HhConformanceTest {
 
     @Test
     void noiseOnSmallBatchIsBitIdenticalIncludingTraces() {
-        long seed = HhTesting.seed() + 1;
+        long seed = SimTesting.seed() + 1;
         int n = LANES + 1;
         float[] theta = HhTesting.priorDraws(n, seed);
         float[] scalar = new float[n * 7], simd = new float[n * 7];
@@ -55,7 +56,7 @@ class HhConformanceTest {
      */
     @Test
     void noiseOnBatchSpanningChunksIsBitIdentical() {
-        long seed = HhTesting.seed() + 2;
+        long seed = SimTesting.seed() + 2;
         int n = HodgkinHuxleySimd.GROUPS * LANES + LANES + 3;
         long first = (1L << 32) - 5;
         float[] theta = HhTesting.priorDraws(n, seed);
@@ -75,13 +76,13 @@ class HhConformanceTest {
     @Test
     void noiseOnFeatureDistributionsAgree() {
         int n = 2000;
-        float[] theta = HhTesting.repeat(HodgkinHuxley.groundTruth(), n);
+        float[] theta = SimTesting.repeat(HodgkinHuxley.groundTruth(), n);
         float[] scalar = new float[n * 7], simd = new float[n * 7];
-        long seed = HhTesting.seed();
+        long seed = SimTesting.seed();
         HodgkinHuxley.simulateUnchecked(Implementation.SCALAR, theta, n, 0, seed, true, scalar, null);
         HodgkinHuxley.simulateUnchecked(Implementation.SIMD, theta, n, 0, seed + 1000, true, simd, null);
         for (int f = 0; f < 7; f++) {
-            double p = HhTesting.ksPValue(HhTesting.column(scalar, 7, f), HhTesting.column(simd, 7, f));
+            double p = SimTesting.ksPValue(SimTesting.column(scalar, 7, f), SimTesting.column(simd, 7, f));
             System.out.printf("HH KS scalar vs SIMD, %s: p = %.3f%n", HodgkinHuxley.FEATURE_NAMES[f], p);
             assertTrue(p > 0.01, HodgkinHuxley.FEATURE_NAMES[f] + ": KS p = " + p + " (seeds " + seed + ", " + (seed + 1000) + ")");
         }

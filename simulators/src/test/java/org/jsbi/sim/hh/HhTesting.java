@@ -1,7 +1,7 @@
 package org.jsbi.sim.hh;
 
-import java.util.Arrays;
 import org.jsbi.random.Rng;
+import org.jsbi.sim.SimTesting;
 
 /** Shared helpers of the HH tests. */
 public final class HhTesting {
@@ -9,56 +9,9 @@ public final class HhTesting {
     private HhTesting() {
     }
 
-    static long seed() {
-        return Long.getLong("jsbi.test.seed", 20240611L);
-    }
-
     /** n prior draws, row-major. */
     static float[] priorDraws(int n, long seed) {
-        float[][] rows = HodgkinHuxley.prior().sample(n, new Rng(seed));
-        float[] v = new float[n * 8];
-        for (int i = 0; i < n; i++) System.arraycopy(rows[i], 0, v, i * 8, 8);
-        return v;
-    }
-
-    static float[] repeat(float[] theta, int n) {
-        float[] v = new float[n * theta.length];
-        for (int i = 0; i < n; i++) System.arraycopy(theta, 0, v, i * theta.length, theta.length);
-        return v;
-    }
-
-    static float[] column(float[] rows, int dim, int c) {
-        float[] x = new float[rows.length / dim];
-        for (int i = 0; i < x.length; i++) x[i] = rows[i * dim + c];
-        return x;
-    }
-
-    /**
-     * Two-sample Kolmogorov–Smirnov test: the p-value of D by the asymptotic Kolmogorov distribution with the
-     * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction.
-     */
-    public static double ksPValue(float[] a, float[] b) {
-        float[] x = a.clone(), y = b.clone();
-        Arrays.sort(x);
-        Arrays.sort(y);
-        int i = 0, j = 0;
-        double d = 0;
-        while (i < x.length && j < y.length) {
-            float t = Math.min(x[i], y[j]);
-            while (i < x.length && x[i] == t) i++;
-            while (j < y.length && y[j] == t) j++;
-            d = Math.max(d, Math.abs((double) i / x.length - (double) j / y.length));
-        }
-        double ne = (double) x.length * y.length / (x.length + y.length);
-        double lambda = (Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d;
-        if (lambda < 1e-3) return 1.0;
-        double sum = 0;
-        for (int k = 1; k <= 100; k++) {
-            double term = Math.exp(-2.0 * k * k * lambda * lambda);
-            sum += (k % 2 == 1 ? 1 : -1) * term;
-            if (term < 1e-12) break;
-        }
-        return Math.max(0, Math.min(1, 2 * sum));
+        return SimTesting.rowMajor(HodgkinHuxley.prior().sample(n, new Rng(seed)), 8);
     }
 
     /**

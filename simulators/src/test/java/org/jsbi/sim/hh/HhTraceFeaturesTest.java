@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.jsbi.sim.hh.HodgkinHuxley.Implementation;
 import org.jsbi.simulation.ParameterBatch;
 import org.junit.jupiter.api.Test;
+import org.jsbi.sim.SimTesting;
 
 /** The feature extractor for stored traces against the simulator's online features, and its edge cases. */
 class HhTraceFeaturesTest {
@@ -40,11 +41,11 @@ class HhTraceFeaturesTest {
         int n = 13;
         float[] theta = new float[n * 8];
         System.arraycopy(HodgkinHuxley.groundTruth(), 0, theta, 0, 8);
-        System.arraycopy(HhTesting.priorDraws(n - 1, HhTesting.seed()), 0, theta, 8, (n - 1) * 8);
+        System.arraycopy(HhTesting.priorDraws(n - 1, SimTesting.seed()), 0, theta, 8, (n - 1) * 8);
         HodgkinHuxley sim = HodgkinHuxley.withDefaults().withImplementation(Implementation.SCALAR);
         float[] out = new float[n * 7];
         float[] traces = new float[n * HodgkinHuxley.TRACE_LENGTH];
-        sim.simulateWithTraces(new ParameterBatch(theta, n, 8, 0), HhTesting.seed(), out, traces);
+        sim.simulateWithTraces(new ParameterBatch(theta, n, 8, 0), SimTesting.seed(), out, traces);
         HhTraceFeatures fx = HhTraceFeatures.synthetic();
         double worst = 0;
         int spiking = 0;
@@ -52,13 +53,13 @@ class HhTraceFeaturesTest {
             float[] simF = Arrays.copyOfRange(out, i * 7, i * 7 + 7);
             if (!Float.isFinite(simF[0])) continue;
             double[] f = fx.features(traces, i * HodgkinHuxley.TRACE_LENGTH, HodgkinHuxley.TRACE_LENGTH);
-            assertEquals(simF[0], f[0], 0, "seed " + HhTesting.seed() + ", set " + i + ": spike count");
+            assertEquals(simF[0], f[0], 0, "seed " + SimTesting.seed() + ", set " + i + ": spike count");
             if (f[0] > 0) spiking++;
             for (int k = 1; k < 7; k++) {
                 double rel = Math.abs(simF[k] - f[k]) / Math.abs(f[k]);
                 worst = Math.max(worst, rel);
                 assertEquals(f[k], simF[k], 1e-5 * Math.abs(f[k]),
-                        "seed " + HhTesting.seed() + ", set " + i + ": " + HodgkinHuxley.FEATURE_NAMES[k]);
+                        "seed " + SimTesting.seed() + ", set " + i + ": " + HodgkinHuxley.FEATURE_NAMES[k]);
             }
         }
         System.out.printf("trace features vs simulator: %d sets (%d spiking), worst relative difference %.2e%n", n,
