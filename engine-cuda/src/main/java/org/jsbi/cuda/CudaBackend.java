@@ -426,6 +426,13 @@ public final class CudaBackend implements Backend {
         device.makeCurrent();
         Storage one = allocate(2500);
         float[] host = new float[1];
+        boolean mode = KernelArgs.packed;
+        KernelArgs.packed = !mode;
+        double other = median(() -> {
+            for (int i = 0; i < 2000; i++) fill(1, 1f, one, 0);
+            device.synchronize();
+        }, 2000);
+        KernelArgs.packed = mode;
         double launch = median(() -> {
             for (int i = 0; i < 2000; i++) fill(1, 1f, one, 0);
             device.synchronize();
@@ -445,8 +452,9 @@ public final class CudaBackend implements Backend {
             for (int i = 0; i < 200; i++) gatherColumns(idx, 1, one, 0, 2500, dst, 0, 200);
             device.synchronize();
         }, 200);
-        return String.format(java.util.Locale.ROOT, "%.1f µs per kernel launch, %.1f µs per launch + 4-byte copy back,"
-                + " %.1f µs per dot, %.1f µs per gather of 200 indices", launch, roundTrip, dotUs, gather);
+        return String.format(java.util.Locale.ROOT, "%.1f µs per kernel launch (%s arguments; %.1f µs %s), %.1f µs per"
+                        + " launch + 4-byte copy back, %.1f µs per dot, %.1f µs per gather of 200 indices", launch,
+                mode ? "packed" : "per-argument", other, mode ? "per-argument" : "packed", roundTrip, dotUs, gather);
     }
 
     private double median(Runnable batch, int per) {
