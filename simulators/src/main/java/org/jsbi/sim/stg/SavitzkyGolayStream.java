@@ -52,7 +52,9 @@ public final class SavitzkyGolayStream {
         // The window is raw samples count − 21 .. count − 1, starting at slot count % W.
         int first = count % W;
         if (count == W) {
-            for (int i = 0; i < SavitzkyGolay.HALF; i++) sink.accept(SavitzkyGolay.apply(SavitzkyGolay.HEAD[i], ring, first));
+            for (int i = 0; i < SavitzkyGolay.HALF; i++) {
+                sink.accept(SavitzkyGolay.apply(SavitzkyGolay.HEAD[i], ring, first));
+            }
         }
         sink.accept(SavitzkyGolay.apply(SavitzkyGolay.INTERIOR, ring, first));
     }
@@ -64,7 +66,9 @@ public final class SavitzkyGolayStream {
                     + " samples, got " + count);
         }
         int first = count % W;
-        for (int i = 0; i < SavitzkyGolay.HALF; i++) sink.accept(SavitzkyGolay.apply(SavitzkyGolay.TAIL[i], ring, first));
+        for (int i = 0; i < SavitzkyGolay.HALF; i++) {
+            sink.accept(SavitzkyGolay.apply(SavitzkyGolay.TAIL[i], ring, first));
+        }
         sink.finish();
     }
 }

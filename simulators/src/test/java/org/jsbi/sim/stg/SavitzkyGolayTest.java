@@ -174,7 +174,8 @@ class SavitzkyGolayTest {
         Fraction s = Fraction.ZERO;
         for (int d = 0; d < 4; d++) {
             for (int e = 0; e < 4; e++) {
-                s = s.plus(inverse[d][e].times(Fraction.of(BigInteger.valueOf(x).pow(d).multiply(BigInteger.valueOf(j).pow(e)))));
+                BigInteger basis = BigInteger.valueOf(x).pow(d).multiply(BigInteger.valueOf(j).pow(e));
+                s = s.plus(inverse[d][e].times(Fraction.of(basis)));
             }
         }
         return s.toFloat();

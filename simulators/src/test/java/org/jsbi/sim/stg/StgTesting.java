@@ -25,8 +25,8 @@ final class StgTesting {
      * A synthetic spike on the resting level is above −30 mV after filtering on [c − 12, c + 13): raw 20 − 4|x| is
      * −28 at |x| = 12 and −32 at 13; the filter reproduces the linear flank except that its window reaches the foot of
      * the triangle (|x| ≥ 20), where the raw trace is 4(|x| − 20) above the line, weighted by the negative outer
-     * weights w₉ = −228/9177 and w₁₀ = −513/9177: f(±12) = −28 + 4(w₉ + 2w₁₀) = −28.55, f(±13) = −32 + 4(w₈ + 2w₉ + 3w₁₀)
-     * = −32.86 (w₈ = 27/9177). Its filtered peak is the only local maximum above −10 mV, at c.
+     * weights w₉ = −228/9177 and w₁₀ = −513/9177: f(±12) = −28 + 4(w₉ + 2w₁₀) = −28.55,
+     * f(±13) = −32 + 4(w₈ + 2w₉ + 3w₁₀) = −32.86 (w₈ = 27/9177). Its filtered peak is the only local maximum above −10 mV, at c.
      */
     static final int SPIKE_RUN_BEFORE = 12, SPIKE_RUN_AFTER = 13;
     /**
