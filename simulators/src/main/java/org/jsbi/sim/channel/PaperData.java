@@ -47,6 +47,19 @@ public final class PaperData {
         return dir;
     }
 
+    /**
+     * The {@code stg/} sub-folder (the pyloric network's Prinz neuron models, synapse constants, 31-D prior bounds, the
+     * experimental x_o and the pyloric package's regression case).
+     */
+    public static Path stg() {
+        Path dir = root().resolve("stg");
+        if (!Files.isDirectory(dir)) {
+            throw new PaperDataException("the paper-data folder " + root() + " has no stg/ sub-folder;"
+                    + " it should hold xo_experimental_845_082_0044.csv and pyloric_test_*.csv (see its README.md)");
+        }
+        return dir;
+    }
+
     static Path locate(String property, Path start) {
         if (property != null && !property.isBlank()) {
             Path dir = Path.of(property.trim()).toAbsolutePath().normalize();

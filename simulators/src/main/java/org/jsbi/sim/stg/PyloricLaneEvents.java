@@ -1,0 +1,132 @@
+package org.jsbi.sim.stg;
+
+import static org.jsbi.sim.stg.PyloricModel.*;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The feature pipeline of {@link PyloricSimd}, lane-wise: each lane's window samples go through the
+ * {@link SavitzkyGolay} filter and the {@link NeuronEventDetector} rules into that lane's three {@link NeuronEvents},
+ * with the same bits and the same events as {@link SavitzkyGolayStream} → {@link NeuronEventDetector} on one network
+ * (the filter's fused multiply-adds in the API's order; the detector's three predicates as vector masks). Only the raw
+ * ring (21 samples, stored twice so that each window is one contiguous slice) and three floats per lane and neuron are
+ * kept; a lane's events object is touched only when one of its masks is set.
+ *
+ * <p>The detector's state starts at before = NaN, at = +∞, which makes the spike rule false for the first two filtered
+ * samples exactly as the scalar detector's {@code n >= 2} test does, without a branch: at sample 0, +∞ ≥ NaN is false;
+ * at sample 1, f[0] ≥ +∞ is false for every finite f[0] (a non-finite one marks the lane diverged anyway).
+ */
+final class PyloricLaneEvents implements PyloricSimd.LaneSink {
+
+    private static final int W = SavitzkyGolay.WINDOW;
+
+    private final int cap;
+    /** ring[((j · 2W) + slot) · cap + lane]. */
+    private final float[] ring;
+    /** before, at, inRun (0/1) per neuron: rows 3j, 3j + 1, 3j + 2. */
+    private final float[] det;
+    /** events[j · cap + lane]. */
+    final NeuronEvents[] events;
+    private int count;
+    /** Filtered samples emitted so far (the same for every lane). */
+    private int emitted;
+
+    PyloricLaneEvents(int cap) {
+        this.cap = cap;
+        ring = new float[NEURONS * 2 * W * cap];
+        det = new float[NEURONS * 3 * cap];
+        events = new NeuronEvents[NEURONS * cap];
+        for (int i = 0; i < events.length; i++) events[i] = new NeuronEvents();
+    }
+
+    /** Starts a chunk. */
+    void reset() {
+        count = 0;
+        emitted = 0;
+        for (NeuronEvents e : events) e.reset();
+        for (int j = 0; j < NEURONS; j++) {
+            java.util.Arrays.fill(det, 3 * j * cap, (3 * j + 1) * cap, Float.NaN);
+            java.util.Arrays.fill(det, (3 * j + 1) * cap, (3 * j + 2) * cap, Float.POSITIVE_INFINITY);
+            java.util.Arrays.fill(det, (3 * j + 2) * cap, (3 * j + 3) * cap, 0f);
+        }
+    }
+
+    @Override
+    public void sample(PyloricSimd.Work w, int k) {
+        if (k < WINDOW_FIRST) return;
+        push(w);
+        if (k == STEPS) finish(w.n);
+    }
+
+    /** The window sample now in the state rows (SavitzkyGolayStream.push, lane-wise). */
+    private void push(PyloricSimd.Work w) {
+        int slot = count % W;
+        for (int j = 0; j < NEURONS; j++) {
+            int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * w.cap;
+            System.arraycopy(w.st, src, ring, (j * 2 * W + slot) * cap, w.n);
+            System.arraycopy(w.st, src, ring, (j * 2 * W + slot + W) * cap, w.n);
+        }
+        count++;
+        if (count < W) return;
+        int first = count % W;
+        if (count == W) {
+            for (int i = 0; i < SavitzkyGolay.HALF; i++) emit(SavitzkyGolay.HEAD[i], first, w.n);
+        }
+        emit(SavitzkyGolay.INTERIOR, first, w.n);
+    }
+
+    /** The last 10 filtered samples (tail fit) and the end of every lane's events. */
+    private void finish(int n) {
+        int first = count % W;
+        for (int i = 0; i < SavitzkyGolay.HALF; i++) emit(SavitzkyGolay.TAIL[i], first, n);
+        for (int j = 0; j < NEURONS; j++) {
+            for (int l = 0; l < n; l++) events[j * cap + l].finish(emitted);
+        }
+    }
+
+    /** Filtered sample number `emitted` of every neuron and lane from the window at ring slot `first`, and its events. */
+    private void emit(float[] wt, int first, int n) {
+        int q = emitted;
+        for (int j = 0; j < NEURONS; j++) {
+            int r0 = (j * 2 * W + first) * cap;
+            int b = 3 * j * cap, a = (3 * j + 1) * cap, in = (3 * j + 2) * cap;
+            for (int o = 0; o < n; o += PyloricSimd.L) {
+                FloatVector f = FloatVector.zero(PyloricSimd.F);
+                for (int t = 0; t < W; t++) {
+                    f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
+                            .fma(FloatVector.broadcast(PyloricSimd.F, wt[t]), f);
+                }
+                FloatVector before = FloatVector.fromArray(PyloricSimd.F, det, b + o);
+                FloatVector at = FloatVector.fromArray(PyloricSimd.F, det, a + o);
+                FloatVector inRun = FloatVector.fromArray(PyloricSimd.F, det, in + o);
+                VectorMask<Float> spike = at.compare(VectorOperators.GT, NeuronEventDetector.SPIKE_THRESHOLD_MV)
+                        .and(at.compare(VectorOperators.GE, before)).and(f.compare(VectorOperators.LE, at));
+                VectorMask<Float> above = f.compare(VectorOperators.GT, NeuronEventDetector.PLATEAU_THRESHOLD_MV);
+                VectorMask<Float> was = inRun.compare(VectorOperators.NE, 0f);
+                VectorMask<Float> change = above.and(was.not()).or(was.and(above.not()));
+                VectorMask<Float> bad = f.test(VectorOperators.IS_FINITE).not();
+                VectorMask<Float> any = spike.or(change).or(bad);
+                if (any.anyTrue()) {
+                    long sp = spike.toLong(), ch = change.toLong(), ab = above.toLong(), bd = bad.toLong();
+                    for (int l = 0; l < PyloricSimd.L; l++) {
+                        long bit = 1L << l;
+                        if (((sp | ch | bd) & bit) == 0) continue;
+                        NeuronEvents ev = events[j * cap + o + l];
+                        if ((bd & bit) != 0) ev.markDiverged();
+                        if ((sp & bit) != 0) ev.addSpike(q - 1);
+                        if ((ch & bit) != 0) {
+                            if ((ab & bit) != 0) ev.startRun(q);
+                            else ev.endRun(q);
+                        }
+                    }
+                }
+                at.intoArray(det, b + o);
+                f.intoArray(det, a + o);
+                FloatVector.zero(PyloricSimd.F).blend(1f, above).intoArray(det, in + o);
+            }
+        }
+        emitted++;
+    }
+}
