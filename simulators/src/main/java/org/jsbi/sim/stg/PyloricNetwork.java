@@ -165,8 +165,7 @@ public final class PyloricNetwork implements Simulator {
 
     @Override
     public void simulate(ParameterBatch batch, long seed, float[] out) {
-        ParameterChecks.nonEmpty(NAME, batch);
-        batch.check(this);
+        check(batch);
         ParameterChecks.output(NAME, batch.count(), dataDim(), out);
         ParameterChecks.insideSupport(NAME, batch, PARAMETER_NAMES, LOW, HIGH);
         float[] theta = batch.values();
@@ -184,8 +183,8 @@ public final class PyloricNetwork implements Simulator {
      * θ = theta[0 .. 30], with simulation index {@code index}; for plots. The scalar reference runs it.
      */
     public float[][] simulateTraces(float[] theta, long seed, long index) {
-        ParameterBatch batch = new ParameterBatch(theta.clone(), 1, PARAMETERS, index);
-        batch.check(this);
+        ParameterBatch batch = new ParameterBatch(theta.clone(), 1, theta.length, index);
+        check(batch);
         ParameterChecks.insideSupport(NAME, batch, PARAMETER_NAMES, LOW, HIGH);
         float[][] v = new float[NEURONS][SAMPLES];
         PyloricScalar.simulate(new PyloricScalar.State(), theta, 0, seed, index, noise, (k, v0, v1, v2) -> {
@@ -194,6 +193,14 @@ public final class PyloricNetwork implements Simulator {
             v[2][k] = v2;
         }, null);
         return v;
+    }
+
+    private void check(ParameterBatch batch) {
+        ParameterChecks.nonEmpty(NAME, batch);
+        ParameterChecks.dimension(NAME, batch, PARAMETERS, "parameters (24 membrane conductances in mS/cm², then 7"
+                + " synaptic conductances in ln mS)");
+        ParameterChecks.finite(NAME, batch, PARAMETER_NAMES);
+        batch.check(this);
     }
 
     private void runScalar(float[] theta, int from, int to, long firstIndex, long seed, float[] out) {

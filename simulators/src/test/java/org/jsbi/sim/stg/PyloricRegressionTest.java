@@ -73,6 +73,13 @@ class PyloricRegressionTest {
         for (double x : numpy) assertEquals(x, r.normal(), 1e-8);
     }
 
+    /**
+     * With the very noise the reference used, jsbi's float32 simulator stays pyloric-like with the same burst counts
+     * and cycle period (within 1%); other statistics differ by up to ~7% (LP's burst duration) because float32
+     * rounding, like a change of noise, moves LP's noise-sensitive spike times (see
+     * {@link #referenceLiesWithinTheSpreadOfJsbisNoise}). A double-precision transcription of the reference loop run
+     * with the same numpy noise during development reproduced all 24 values to the package's 3e-3.
+     */
     @Test
     void withNumpysNoiseTheFloat32SimulatorReproducesTheReferenceStatistics() throws Exception {
         double[] energy = new double[NEURONS];
@@ -87,25 +94,21 @@ class PyloricRegressionTest {
         System.out.print(report);
         System.out.printf("energies %s%n", java.util.Arrays.toString(energy));
         assertTrue(s.pyloricLike(), report::toString);
+        assertEquals(want[0], got[0], 0.01 * want[0], "cycle period");
+        for (int k = 18; k < 21; k++) assertEquals(want[k], got[k], 1.0, PyloricFeatures.PYLORIC_PACKAGE_NAMES[k]);
     }
 
+    /**
+     * The regression case's statistics come from one noise realisation, and this circuit's LP neuron is sensitive to
+     * it (its spike count is 96 with noise off and 186 with the case's noise), so jsbi's own stream cannot reproduce
+     * each value: over 32 of jsbi's noise realisations LP's burst duration has an SD of ~12% and the LP→PY gap
+     * (24 ms, a small difference of two times) one of ~45%. What must hold: the reference value of every statistic
+     * lies within 3 SD of jsbi's mean over realisations, the cycle period's mean is within 5% of it and inside the
+     * experimental mean ± 2 SD (1,509 ± 558 ms, models/PAPER.md §5.6), the mean burst counts are within 1, and most
+     * realisations are pyloric-like as the reference is.
+     */
     @Test
-    void withJsbisNoiseTimingFeaturesAreWithinFivePercent() throws Exception {
-        float[] theta = parameters();
-        PyloricSummary s = run(theta, (j, b0, words, xi, xo) -> {
-            for (int b = 0; b < PyloricNoise.BLOCK / 4; b++) PyloricNoise.block(5340, 0, j, b0 + b, words, xi, xo + 4 * b);
-        }, null);
-        double[] got = s.pyloricPackageOrder();
-        double[] want = expected();
-        for (int i = 0; i < want.length; i++) {
-            System.out.printf("jsbi noise %s: %.6g vs %.6g (%.2e)%n", PyloricFeatures.PYLORIC_PACKAGE_NAMES[i], got[i],
-                    want[i], Math.abs(got[i] - want[i]) / Math.abs(want[i]));
-        }
-        assertTrue(s.pyloricLike());
-    }
-
-    @Test
-    void spreadOverNoiseSeeds() throws Exception {
+    void referenceLiesWithinTheSpreadOfJsbisNoise() throws Exception {
         float[] theta = parameters();
         int n = 32;
         float[] th = new float[n * PARAMETERS];
@@ -135,6 +138,20 @@ class PyloricRegressionTest {
             double sd = Math.sqrt(Math.max(0, m2 / c - m * m));
             System.out.printf("%-28s mean %10.4f sd %9.4f  expected %10.4f  rel %.3f  z %.2f  (n %d)%n",
                     PyloricFeatures.PYLORIC_PACKAGE_NAMES[k], m, sd, want[k], (m - want[k]) / want[k], (want[k] - m) / sd, c);
+            assertTrue(c >= n * 3 / 4, PyloricFeatures.PYLORIC_PACKAGE_NAMES[k] + " defined in only " + c + " of " + n);
+            assertTrue(Math.abs(want[k] - m) <= 3 * sd + 1e-9 * Math.abs(want[k]),
+                    PyloricFeatures.PYLORIC_PACKAGE_NAMES[k] + ": reference " + want[k] + ", jsbi " + m + " ± " + sd);
+            if (k == 0) {
+                assertEquals(want[0], m, 0.05 * want[0], "mean cycle period");
+                assertTrue(m > 1509 - 2 * 279 && m < 1509 + 2 * 279, "cycle period " + m + " outside 1509 ± 558 ms");
+            }
+            if (k >= 18 && k < 21) assertEquals(want[k], m, 1.0, "mean " + PyloricFeatures.PYLORIC_PACKAGE_NAMES[k]);
         }
+        int pyloric = 0;
+        for (int i = 0; i < n; i++) {
+            if (out[i * sim.dataDim() + PyloricFeatures.COUNT + PyloricFeatures.EXTRA_PYLORIC_LIKE] == 1f) pyloric++;
+        }
+        System.out.printf("pyloric-like in %d of %d realisations%n", pyloric, n);
+        assertTrue(pyloric >= n * 3 / 4, "pyloric-like in only " + pyloric + " of " + n);
     }
 }
