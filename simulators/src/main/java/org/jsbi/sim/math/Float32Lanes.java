@@ -65,6 +65,29 @@ public final class Float32Lanes {
         }
     }
 
+    /**
+     * {@link Float32Math#exp} of a[from .. from + count) into out[to ..] for arguments the caller knows to lie in
+     * [EXP_LO, EXP_HI] (or NaN): the range clamps, which change nothing there, are left out.
+     */
+    public static void expInRange(float[] a, int from, float[] out, int to, int count) {
+        for (int o = 0; o < count; o += L) {
+            FloatVector x = FloatVector.fromArray(F, a, from + o);
+            FloatVector t = x.fma(LOG2E, MAGIC);
+            FloatVector k = t.sub(MAGIC);
+            FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
+            red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
+            FloatVector p = red.fma(E7, E6);
+            p = p.fma(red, FloatVector.broadcast(F, E5));
+            p = p.fma(red, FloatVector.broadcast(F, E4));
+            p = p.fma(red, FloatVector.broadcast(F, E3));
+            p = p.fma(red, FloatVector.broadcast(F, E2));
+            p = p.fma(red, FloatVector.broadcast(F, 1f));
+            p = p.fma(red, FloatVector.broadcast(F, 1f));
+            IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            p.reinterpretAsInts().add(scale).reinterpretAsFloats().intoArray(out, to + o);
+        }
+    }
+
     /** {@link Float32Math#log} of a[from .. from + count) (positive normal floats) into out[to ..]. */
     public static void log(float[] a, int from, float[] out, int to, int count) {
         for (int o = 0; o < count; o += L) {

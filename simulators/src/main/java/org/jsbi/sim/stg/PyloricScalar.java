@@ -31,7 +31,7 @@ import org.jsbi.sim.math.Float32Math;
  * V' = gSum == 0 ? V + drive * (DT / C)  :  vInf + (V - vInf) * exp(gSum * (-DT / C))   with vInf = drive / gSum
  * </pre>
  * (the code sums the same terms, one conductance at a time; the grouping is jsbi's). The gates move from V and [Ca] at
- * i − 1, with σ(a, β) = 1 / (1 + exp((V + a) * β)) where β is the float of 1/b for the table's (a, b) (every exp
+ * i − 1 (V clamped to ±{@link #V_GATE_LIMIT} in these exps), with σ(a, β) = 1 / (1 + exp((V + a) * β)) where β is the float of 1/b for the table's (a, b) (every exp
  * argument of a step has this form (V + a)·β, with the constants of {@link #ARG_A}, {@link #ARG_B}):
  * <pre>
  * Na   m∞ = σ(25.5, 1/-5.29)   τm = 2.64 + (-2.52)*σ(120, 1/-25)   h∞ = σ(48.9, 1/5.18)
@@ -69,6 +69,12 @@ public final class PyloricScalar {
     static final int G_NA = 0, G_CAT = 1, G_CAS = 2, G_A = 3, G_KCA = 4, G_KD = 5, G_H = 6, G_LEAK = 7, G_LEAK_E = 8,
             NPAR = 9;
 
+    /**
+     * The gating and synaptic exps take V clamped to ±200 mV: far outside any physiological voltage (so no effect on a
+     * simulation that is not blowing up), and it bounds every one of their 27 arguments by 66 in magnitude, so the SIMD
+     * version may skip exp's range clamps there and still give the same bits.
+     */
+    static final float V_GATE_LIMIT = 200f;
     static final float NEG_DT = -DT;
     static final float DT_OVER_C = DT / C;
     static final float NEG_DT_OVER_C = -DT / C;
@@ -156,7 +162,8 @@ public final class PyloricScalar {
         }
         float[] x = st.x;
         for (int p = 0; p < NEURONS; p++) {
-            st.sInf[p] = 1f / (1f + Float32Math.exp((x[p * NSTATE + V] + SYN_A) * SYN_B));
+            float vg = Math.min(Math.max(x[p * NSTATE + V], -V_GATE_LIMIT), V_GATE_LIMIT);
+            st.sInf[p] = 1f / (1f + Float32Math.exp((vg + SYN_A) * SYN_B));
         }
         for (int k = 0; k < SYNAPSES; k++) {
             float sInf = st.sInf[SYN_PRE[k]];
@@ -211,23 +218,25 @@ public final class PyloricScalar {
         nx[o + V] = vNew;
         nx[o + CA] = caNew;
         nx[o + ECA] = eCa;
-        nx[o + M_NA] = relax(mNa, sigma(v, 25.5f, B_NA_M), 2.64f + -2.52f * sigma(v, 120f, B_NA_TM));
-        nx[o + H_NA] = relax(hNa, sigma(v, 48.9f, B_NA_H),
-                (1.34f / (1f + Float32Math.exp((v + 62.9f) * -0.1f)))
-                        * (1.5f + 1f / (1f + Float32Math.exp((v + 34.9f) * B_NA_TH2))));
-        nx[o + M_CAT] = relax(mCaT, sigma(v, 27.1f, B_CAT_M), 43.4f + -42.6f * sigma(v, 68.1f, B_CAT_TM));
-        nx[o + H_CAT] = relax(hCaT, sigma(v, 32.1f, B_CAT_H), 210f + -179.6f * sigma(v, 55f, B_CAT_TH));
-        nx[o + M_CAS] = relax(mCaS, sigma(v, 33f, B_CAS_M),
-                2.8f + 14f / (Float32Math.exp((v + 27f) * 0.1f) + Float32Math.exp((v + 70f) * B_CAS_TM2)));
-        nx[o + H_CAS] = relax(hCaS, sigma(v, 60f, B_CAS_H),
-                120f + 300f / (Float32Math.exp((v + 55f) * B_CAS_TH1) + Float32Math.exp((v + 65f) * B_CAS_TH2)));
-        nx[o + M_A] = relax(mA, sigma(v, 27.2f, B_A_M), 23.2f + -20.8f * sigma(v, 32.9f, B_A_TM));
-        nx[o + H_A] = relax(hA, sigma(v, 56.9f, B_A_H), 77.2f + -58.4f * sigma(v, 38.9f, B_A_TH));
-        nx[o + M_KCA] = relax(mKCa, (ca / (ca + 3f)) * sigma(v, 28.3f, B_KCA_M),
-                180.6f + -150.2f * sigma(v, 46f, B_KCA_TM));
-        nx[o + M_KD] = relax(mKd, sigma(v, 12.3f, B_KD_M), 14.4f + -12.8f * sigma(v, 28.3f, B_KD_TM));
-        nx[o + M_H] = relax(mH, sigma(v, 75f, B_H_M),
-                2f / (Float32Math.exp((v + H_TAU_A1) * -0.086f) + Float32Math.exp((v + H_TAU_A2) * 0.0701f)));
+        // The gating exps see V clamped to ±V_GATE_LIMIT (see the class comment).
+        float vg = Math.min(Math.max(v, -V_GATE_LIMIT), V_GATE_LIMIT);
+        nx[o + M_NA] = relax(mNa, sigma(vg, 25.5f, B_NA_M), 2.64f + -2.52f * sigma(vg, 120f, B_NA_TM));
+        nx[o + H_NA] = relax(hNa, sigma(vg, 48.9f, B_NA_H),
+                (1.34f / (1f + Float32Math.exp((vg + 62.9f) * -0.1f)))
+                        * (1.5f + 1f / (1f + Float32Math.exp((vg + 34.9f) * B_NA_TH2))));
+        nx[o + M_CAT] = relax(mCaT, sigma(vg, 27.1f, B_CAT_M), 43.4f + -42.6f * sigma(vg, 68.1f, B_CAT_TM));
+        nx[o + H_CAT] = relax(hCaT, sigma(vg, 32.1f, B_CAT_H), 210f + -179.6f * sigma(vg, 55f, B_CAT_TH));
+        nx[o + M_CAS] = relax(mCaS, sigma(vg, 33f, B_CAS_M),
+                2.8f + 14f / (Float32Math.exp((vg + 27f) * 0.1f) + Float32Math.exp((vg + 70f) * B_CAS_TM2)));
+        nx[o + H_CAS] = relax(hCaS, sigma(vg, 60f, B_CAS_H),
+                120f + 300f / (Float32Math.exp((vg + 55f) * B_CAS_TH1) + Float32Math.exp((vg + 65f) * B_CAS_TH2)));
+        nx[o + M_A] = relax(mA, sigma(vg, 27.2f, B_A_M), 23.2f + -20.8f * sigma(vg, 32.9f, B_A_TM));
+        nx[o + H_A] = relax(hA, sigma(vg, 56.9f, B_A_H), 77.2f + -58.4f * sigma(vg, 38.9f, B_A_TH));
+        nx[o + M_KCA] = relax(mKCa, (ca / (ca + 3f)) * sigma(vg, 28.3f, B_KCA_M),
+                180.6f + -150.2f * sigma(vg, 46f, B_KCA_TM));
+        nx[o + M_KD] = relax(mKd, sigma(vg, 12.3f, B_KD_M), 14.4f + -12.8f * sigma(vg, 28.3f, B_KD_TM));
+        nx[o + M_H] = relax(mH, sigma(vg, 75f, B_H_M),
+                2f / (Float32Math.exp((vg + H_TAU_A1) * -0.086f) + Float32Math.exp((vg + H_TAU_A2) * 0.0701f)));
     }
 
     /** Σ over the synapses into neuron j of g·s·(V − E_s)², in synapse order. */

@@ -162,7 +162,7 @@ final class PyloricSimd {
         new Phase() {
             @Override
             void run(Work w, int i) {
-                Float32Lanes.exp(w.tmp, ARG * w.cap, w.tmp, EXP * w.cap, NEURONS * NARG * w.cap);
+                Float32Lanes.expInRange(w.tmp, ARG * w.cap, w.tmp, EXP * w.cap, NEURONS * NARG * w.cap);
             }
         },
         new Phase() {
@@ -232,14 +232,18 @@ final class PyloricSimd {
         },
     };
 
-    /** The 27 exp arguments (V + ARG_A[k])·ARG_B[k] of each neuron from V at i − 1 into ARG rows. */
+    /**
+     * The 27 exp arguments (V + ARG_A[k])·ARG_B[k] of each neuron from V at i − 1 (clamped to ±V_GATE_LIMIT, which
+     * keeps every argument inside exp's range, so the exp pass needs no clamps) into ARG rows.
+     */
     static void arguments(Work w) {
         float[] st = w.st, tmp = w.tmp;
         int cap = w.cap;
         for (int j = 0; j < NEURONS; j++) {
             int a = (ARG + j * NARG) * cap;
             for (int o = 0; o < w.n; o += L) {
-                FloatVector v = FloatVector.fromArray(F, st, (j * NSTATE + V) * cap + o);
+                FloatVector v = FloatVector.fromArray(F, st, (j * NSTATE + V) * cap + o)
+                        .max(-V_GATE_LIMIT).min(V_GATE_LIMIT);
                 v.add(ARG_A[0]).mul(ARG_B[0]).intoArray(tmp, a + 0 * cap + o);
                 v.add(ARG_A[1]).mul(ARG_B[1]).intoArray(tmp, a + 1 * cap + o);
                 v.add(ARG_A[2]).mul(ARG_B[2]).intoArray(tmp, a + 2 * cap + o);
@@ -417,14 +421,18 @@ final class PyloricSimd {
         float[] tmp = w.tmp, st = w.st;
         int cap = w.cap;
         for (int o = 0; o < w.n; o += L) {
-            for (int k = 0; k < SYNAPSES; k++) {
-                FloatVector sInf = FloatVector.broadcast(F, 1f)
-                        .div(FloatVector.fromArray(F, tmp, (EXP + SYN_PRE[k] * NARG + 26) * cap + o).add(1f));
-                FloatVector tau = FloatVector.broadcast(F, 1f).sub(sInf).mul(SYN_KMINUS[k]);
-                int si = (ST_S + k) * cap + o;
-                FloatVector s = FloatVector.fromArray(F, st, si);
-                VectorMask<Float> clamp = tau.compare(VectorOperators.LT, DT);
-                s.add(sInf.sub(s).mul(FloatVector.broadcast(F, DT).div(tau))).blend(sInf, clamp).intoArray(st, si);
+            FloatVector one = FloatVector.broadcast(F, 1f), dt = FloatVector.broadcast(F, DT);
+            for (int p = 0; p < NEURONS; p++) {
+                FloatVector sInf = one.div(FloatVector.fromArray(F, tmp, (EXP + p * NARG + 26) * cap + o).add(1f));
+                FloatVector free = one.sub(sInf);
+                for (int k = 0; k < SYNAPSES; k++) {
+                    if (SYN_PRE[k] != p) continue;
+                    FloatVector tau = free.mul(SYN_KMINUS[k]);
+                    int si = (ST_S + k) * cap + o;
+                    FloatVector s = FloatVector.fromArray(F, st, si);
+                    VectorMask<Float> clamp = tau.compare(VectorOperators.LT, DT);
+                    s.add(sInf.sub(s).mul(dt.div(tau))).blend(sInf, clamp).intoArray(st, si);
+                }
             }
         }
     }
