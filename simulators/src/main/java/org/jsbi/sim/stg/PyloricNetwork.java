@@ -81,6 +81,7 @@ public final class PyloricNetwork implements Simulator {
     private final boolean noise;
     private final PyloricFeatureConfig featureConfig;
     private final LongAdder[] outcomes = new LongAdder[PyloricOutcome.values().length];
+    private final LongAdder[][] classes = new LongAdder[NEURONS][NeuronClass.values().length];
 
     private PyloricNetwork(Implementation implementation, Outputs outputs, boolean noise, PyloricFeatureConfig cfg) {
         if (implementation == null || outputs == null || cfg == null) {
@@ -95,6 +96,9 @@ public final class PyloricNetwork implements Simulator {
         this.noise = noise;
         this.featureConfig = cfg;
         for (int i = 0; i < outcomes.length; i++) outcomes[i] = new LongAdder();
+        for (LongAdder[] row : classes) {
+            for (int c = 0; c < row.length; c++) row[c] = new LongAdder();
+        }
     }
 
     /** SIMD, noise on, the 18 features, the paper's feature settings (50-ms burst threshold). */
@@ -145,6 +149,18 @@ public final class PyloricNetwork implements Simulator {
     public long[] outcomeCounts() {
         long[] c = new long[outcomes.length];
         for (int i = 0; i < c.length; i++) c[i] = outcomes[i].sum();
+        return c;
+    }
+
+    /**
+     * How many networks had each neuron in each {@link NeuronClass} (silent, tonic, bursting, non-bursting, diverged),
+     * [neuron][class], since this instance was made: with {@link #outcomeCounts()}, why features are undefined.
+     */
+    public long[][] neuronClassCounts() {
+        long[][] c = new long[NEURONS][NeuronClass.values().length];
+        for (int j = 0; j < NEURONS; j++) {
+            for (int k = 0; k < c[j].length; k++) c[j][k] = classes[j][k].sum();
+        }
         return c;
     }
 
@@ -213,6 +229,7 @@ public final class PyloricNetwork implements Simulator {
             filters[j] = new SavitzkyGolayStream(det[j]);
         }
         double[] energy = outputs == Outputs.EXTRAS ? new double[NEURONS] : null;
+        PyloricFeatures pf = new PyloricFeatures();
         PyloricScalar.SampleSink sink = (k, v0, v1, v2) -> {
             if (k < WINDOW_FIRST) return;
             filters[0].push(v0);
@@ -226,7 +243,7 @@ public final class PyloricNetwork implements Simulator {
             }
             PyloricScalar.simulate(st, theta, i * PARAMETERS, seed, firstIndex + i, noise, sink, energy);
             for (int j = 0; j < NEURONS; j++) filters[j].finish();
-            writeRow(events, energy, 0, out, i);
+            writeRow(pf, events, energy, 0, out, i);
         }
     }
 
@@ -236,28 +253,30 @@ public final class PyloricNetwork implements Simulator {
         PyloricLaneEvents lanes = new PyloricLaneEvents(w.cap);
         double[] energy = outputs == Outputs.EXTRAS ? new double[NEURONS * w.cap] : null;
         NeuronEvents[] three = new NeuronEvents[NEURONS];
+        PyloricFeatures pf = new PyloricFeatures();
         for (int c = from; c < to; c += w.cap) {
             int rows = Math.min(w.cap, to - c);
             lanes.reset();
             PyloricSimd.simulateChunk(w, theta, c, rows, firstIndex, seed, noise, lanes, energy);
             for (int l = 0; l < rows; l++) {
                 for (int j = 0; j < NEURONS; j++) three[j] = lanes.events[j * w.cap + l];
-                writeRow(three, energy, l * NEURONS, out, c + l);
+                writeRow(pf, three, energy, l * NEURONS, out, c + l);
             }
         }
     }
 
     /** Features (and extras) of one network from its events into row `row` of out. */
-    private void writeRow(NeuronEvents[] three, double[] energy, int energyOffset, float[] out, int row) {
+    private void writeRow(PyloricFeatures pf, NeuronEvents[] three, double[] energy, int energyOffset, float[] out,
+                          int row) {
         int d = outputs.count(), o = row * d;
-        PyloricOutcome oc;
+        PyloricOutcome oc = pf.analyze(three, featureConfig);
+        pf.features(out, o);
         if (outputs == Outputs.EXTRAS) {
-            oc = PyloricFeatures.compute(three, featureConfig, out, o, out, o + PyloricFeatures.COUNT);
+            pf.extras(out, o + PyloricFeatures.COUNT);
             for (int j = 0; j < NEURONS; j++) out[o + ENERGY_COLUMN + j] = (float) energy[energyOffset + j];
             out[o + OUTCOME_COLUMN] = oc.ordinal();
-        } else {
-            oc = PyloricFeatures.compute(three, featureConfig, out, o);
         }
         outcomes[oc.ordinal()].increment();
+        for (int j = 0; j < NEURONS; j++) classes[j][pf.neuron(j).neuronClass().ordinal()].increment();
     }
 }

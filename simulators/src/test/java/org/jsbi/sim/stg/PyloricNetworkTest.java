@@ -128,6 +128,9 @@ class PyloricNetworkTest {
         int triphasic = 0;
         for (int i = 0; i < n; i++) if (Float.isFinite(out[i * 18 + 4])) triphasic++;
         assertEquals(counts[PyloricOutcome.TRIPHASIC.ordinal()], triphasic);
-        System.out.println("pyloric outcomes of 16 prior samples: " + java.util.Arrays.toString(counts));
+        long[][] classes = sim.neuronClassCounts();
+        for (long[] perNeuron : classes) assertEquals(n, java.util.Arrays.stream(perNeuron).sum());
+        System.out.println("pyloric outcomes of 16 prior samples: " + java.util.Arrays.toString(counts)
+                + ", neuron classes " + java.util.Arrays.deepToString(classes));
     }
 }
