@@ -8,7 +8,10 @@ import org.jsbi.nn.Activation;
  *
  * @param transforms     number of autoregressive transforms (each followed by a random permutation)
  * @param hiddenFeatures width of every hidden layer
- * @param blocks         hidden blocks per MADE (nflows' num_blocks)
+ * @param blocks         hidden blocks per MADE (nflows' num_blocks); each block adds one nonlinearity, so a MADE has
+ *                       {@code blocks} hidden {@code activation} layers of {@code hiddenFeatures} units: delfi's
+ *                       {@code n_hiddens=[100, 100, 100]} (the paper's pyloric-network flow) is hiddenFeatures 100,
+ *                       blocks 3
  * @param activation     hidden nonlinearity
  */
 public record MafConfig(int transforms, int hiddenFeatures, int blocks, Activation activation) {

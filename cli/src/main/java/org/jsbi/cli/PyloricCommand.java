@@ -1,0 +1,213 @@
+package org.jsbi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jsbi.backend.Parallel;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.sim.channel.PaperDataException;
+import org.jsbi.simulation.SimulationStoreException;
+import org.jsbi.simulation.StoreListener;
+import org.jsbi.validation.InsufficientSimulationsException;
+import org.jsbi.validation.PyloricInference;
+import org.jsbi.validation.PyloricSimulation;
+import org.jsbi.validation.StopOnShutdown;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jsbi pyloric}: the paper's stomatogastric pyloric-network example (models/PAPER.md §5) in two steps, so the
+ * hours of simulation survive interruptions: {@code simulate} fills a resumable simulation store, {@code infer}
+ * trains NPE on its triphasic networks and checks the posterior for the experimental observation.
+ */
+@Command(name = "pyloric", mixinStandardHelpOptions = true,
+        description = {"The stomatogastric pyloric network (31 conductances, 18 rhythm features): simulate the prior"
+                + " into a resumable store, then infer the posterior for the experimental observation.",
+                "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
+                        + " set), so 100,000 networks give ~1,000 training rows in about an hour on 2 cores."},
+        subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class})
+final class PyloricCommand implements Runnable {
+
+    /** Exit code of a run stopped by Ctrl-C (what shells report for SIGINT). */
+    static final int EXIT_INTERRUPTED = 130;
+    /** Exit code of a clear user-side problem (missing store, too few rows, missing x_o). */
+    static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+            description = {"Simulate N networks drawn from the paper's prior into a simulation store (chunked .npy files"
+                    + " with checksums), or resume one. Ctrl-C stops after the chunk in progress and keeps everything"
+                    + " finished; the same command resumes, and gives the same data as an uninterrupted run."})
+    static final class Simulate implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store directory (created,"
+                + " or resumed when it holds a store).")
+        Path store;
+
+        @Option(names = "--n", paramLabel = "N", description = "Networks the store holds when complete; required to"
+                + " create a store, taken from the store when resuming.")
+        Long n;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed of the prior draws and the noise (default: "
+                + PyloricSimulation.DEFAULT_SEED + ", or the store's).")
+        Long seed;
+
+        @Option(names = "--chunk", paramLabel = "C", description = "Networks per chunk, the unit written to disk and"
+                + " redone after a crash (default: " + PyloricSimulation.DEFAULT_CHUNK + ", or the store's).")
+        Integer chunk;
+
+        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all processors, or"
+                + " -Djsbi.threads); the data do not depend on it.")
+        Integer threads;
+
+        @Option(names = "--progress-seconds", paramLabel = "S", hidden = true, description = "Seconds between progress"
+                + " lines (default: ${DEFAULT-VALUE}).")
+        double progressSeconds = 5;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (n != null && n < 1) throw new ParameterException(cl, "--n must be at least 1, got " + n);
+            if (chunk != null && chunk < 1) throw new ParameterException(cl, "--chunk must be at least 1, got " + chunk);
+            if (threads != null && threads < 1) {
+                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
+            }
+            if (!(progressSeconds >= 0)) throw new ParameterException(cl, "--progress-seconds must be >= 0");
+            PrintWriter out = cl.getOut(), err = cl.getErr();
+            int threadsBefore = Parallel.threads();
+            if (threads != null) Parallel.setThreads(threads);
+            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
+                err.println(msg);
+                err.flush();
+            })) {
+                PyloricSimulation.Result r = PyloricSimulation.run(
+                        new PyloricSimulation.Settings(store, n, seed, chunk), out, progressSeconds, StoreListener.NONE);
+                if (r.run().interrupted() && !r.run().complete()) return EXIT_INTERRUPTED;
+                if (!r.run().complete()) return 1;
+                out.println(String.format(Locale.ROOT, "next: jsbi pyloric infer --store %s --out %s-posterior", store,
+                        store));
+                out.flush();
+                return 0;
+            } catch (SimulationStoreException | IllegalArgumentException e) {
+                return usageError(err, e);
+            } finally {
+                if (threads != null) Parallel.setThreads(threadsBefore);
+            }
+        }
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = {"Train NPE (MAF, 5 transforms x 3 hidden layers of 100, as the paper) on the triphasic"
+                    + " networks of one or more stores (x = the 18 features), sample the posterior for the experimental"
+                    + " x_o, and run the paper's posterior predictive check (posterior against factorised posterior).",
+                    "Writes posterior.npy, posterior-maf.jsbi, the check's .npy files and summary.md to --out."})
+    static final class Infer implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--store", required = true, paramLabel = "DIR", description = "A store made by 'jsbi pyloric"
+                + " simulate'; repeat to pool stores made with different seeds.")
+        List<Path> stores;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")
+        Path out;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed of training, sampling and the check's"
+                + " simulations (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Option(names = "--samples", paramLabel = "N", description = "Posterior samples (default: ${DEFAULT-VALUE}).")
+        int samples = 10_000;
+
+        @Option(names = "--ppc", paramLabel = "N", description = "Samples simulated for the predictive check, of the"
+                + " posterior and of its factorised version each (default: ${DEFAULT-VALUE}, as the paper).")
+        int ppc = 500;
+
+        @Option(names = "--max-epochs", paramLabel = "E", description = "Upper bound on training epochs"
+                + " (default: ${DEFAULT-VALUE}).")
+        int maxEpochs = 1_000;
+
+        @Option(names = "--batch-size", paramLabel = "B", description = "Training batch (default: ${DEFAULT-VALUE},"
+                + " the paper's).")
+        int batchSize = PyloricInference.DEFAULT_BATCH;
+
+        @Option(names = "--time-limit", paramLabel = "S", description = "Seconds posterior sampling may take before it"
+                + " gives up (a flow that puts almost all its mass outside the prior; default: ${DEFAULT-VALUE}).")
+        double timeLimit = 600;
+
+        @Option(names = "--min-triphasic", paramLabel = "K", description = "Fewest triphasic networks to train on"
+                + " (default: ${DEFAULT-VALUE}; the paper had 174,000).")
+        int minTriphasic = PyloricInference.DEFAULT_MIN_TRIPHASIC;
+
+        @Option(names = "--xo", paramLabel = "CSV", description = "The observation (index,summary_statistic,value,unit;"
+                + " 18 rows); default: the paper's, shared/paper-data/stg/" + PyloricInference.XO_FILE + ".")
+        Path xo;
+
+        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all processors).")
+        Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (samples < 1) throw new ParameterException(cl, "--samples must be at least 1, got " + samples);
+            if (ppc < 1) throw new ParameterException(cl, "--ppc must be at least 1, got " + ppc);
+            if (ppc > samples) {
+                throw new ParameterException(cl, "--ppc (" + ppc + ") must not exceed --samples (" + samples + ")");
+            }
+            if (maxEpochs < 1) throw new ParameterException(cl, "--max-epochs must be at least 1, got " + maxEpochs);
+            if (batchSize < 1) throw new ParameterException(cl, "--batch-size must be at least 1, got " + batchSize);
+            if (minTriphasic < 2) {
+                throw new ParameterException(cl, "--min-triphasic must be at least 2, got " + minTriphasic);
+            }
+            if (threads != null && threads < 1) {
+                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
+            }
+            if (!(timeLimit > 0)) throw new ParameterException(cl, "--time-limit must be > 0 s, got " + timeLimit);
+            PrintWriter o = cl.getOut(), err = cl.getErr();
+            int threadsBefore = Parallel.threads();
+            if (threads != null) Parallel.setThreads(threads);
+            try {
+                PyloricInference.Settings s = PyloricInference.Settings.defaults(stores, out).withObservation(xo)
+                        .withSeed(seed).withSamples(samples).withPpc(ppc).withMaxEpochs(maxEpochs)
+                        .withBatchSize(batchSize).withMinTriphasic(minTriphasic)
+                        .withPosterior(PosteriorConfig.defaults().withTimeLimitSeconds(timeLimit));
+                PyloricInference.Result r = PyloricInference.run(s, o);
+                o.println();
+                o.print(r.summary());
+                o.println();
+                o.println("written to " + out.toAbsolutePath());
+                o.flush();
+                return 0;
+            } catch (SimulationStoreException | InsufficientSimulationsException | PaperDataException
+                     | SamplingIncompleteException | IllegalArgumentException e) {
+                return usageError(err, e);
+            } finally {
+                if (threads != null) Parallel.setThreads(threadsBefore);
+            }
+        }
+    }
+
+    private static int usageError(PrintWriter err, Exception e) {
+        err.println("jsbi pyloric: " + e.getMessage());
+        err.flush();
+        return EXIT_USAGE;
+    }
+}

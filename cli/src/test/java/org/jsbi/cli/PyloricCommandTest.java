@@ -1,0 +1,163 @@
+package org.jsbi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jsbi.io.Npy;
+import org.jsbi.sim.stg.PyloricNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code jsbi pyloric}: option parsing and checks, and {@code infer} on synthetic stores. */
+class PyloricCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    /** The exit code, standard output and standard error of one in-process {@code jsbi} call. */
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    static Run jsbi(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Jsbi()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpNamesBothSteps() {
+        Run r = jsbi("pyloric", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("simulate") && r.out().contains("infer"), r.toString());
+        assertTrue(r.out().contains("~1% of prior samples"), r.toString());
+        Run top = jsbi("--help");
+        assertTrue(top.out().contains("pyloric"), top.toString());
+    }
+
+    @Test
+    void optionsParseWithTheirDefaults() {
+        CommandLine cl = new CommandLine(new Jsbi());
+        CommandLine.ParseResult pr = cl.parseArgs("pyloric", "infer", "--store", "a", "--store", "b", "--out", "o");
+        PyloricCommand.Infer infer = (PyloricCommand.Infer) pr.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(List.of(Path.of("a"), Path.of("b")), infer.stores);
+        assertEquals(Path.of("o"), infer.out);
+        assertEquals(500, infer.ppc);
+        assertEquals(10_000, infer.samples);
+        assertEquals(1_000, infer.maxEpochs);
+        assertEquals(50, infer.batchSize);
+        assertEquals(1_000, infer.minTriphasic);
+        assertEquals(1L, infer.seed);
+
+        cl = new CommandLine(new Jsbi());
+        pr = cl.parseArgs("pyloric", "simulate", "--store", "s", "--n", "100000", "--seed", "7", "--chunk", "512",
+                "--threads", "1");
+        PyloricCommand.Simulate sim = (PyloricCommand.Simulate) pr.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(Path.of("s"), sim.store);
+        assertEquals(100_000L, sim.n);
+        assertEquals(7L, sim.seed);
+        assertEquals(512, sim.chunk);
+        assertEquals(1, sim.threads);
+        pr = new CommandLine(new Jsbi()).parseArgs("pyloric", "simulate", "--store", "s");
+        sim = (PyloricCommand.Simulate) pr.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(null, sim.n, "resuming takes N, seed and chunk from the store");
+        assertEquals(null, sim.seed);
+        assertEquals(null, sim.chunk);
+    }
+
+    @Test
+    void badOptionsAreRefusedWithAMessage() {
+        Path s = tmp.resolve("s");
+        String[][] cases = {
+            {"Missing required option: '--store=DIR'", "pyloric", "simulate", "--n", "10"},
+            {"--n must be at least 1", "pyloric", "simulate", "--store", s.toString(), "--n", "0"},
+            {"--chunk must be at least 1", "pyloric", "simulate", "--store", s.toString(), "--n", "10", "--chunk", "0"},
+            {"--threads must be at least 1", "pyloric", "simulate", "--store", s.toString(), "--n", "10", "--threads", "0"},
+            {"Invalid value for option '--n'", "pyloric", "simulate", "--store", s.toString(), "--n", "lots"},
+            {"Unknown options: '--budget'", "pyloric", "simulate", "--store", s.toString(), "--budget", "10"},
+            {"Missing required option: '--out=DIR'", "pyloric", "infer", "--store", s.toString()},
+            {"--ppc (600) must not exceed --samples (500)", "pyloric", "infer", "--store", s.toString(), "--out", "o",
+                "--ppc", "600", "--samples", "500"},
+            {"--max-epochs must be at least 1", "pyloric", "infer", "--store", s.toString(), "--out", "o",
+                "--max-epochs", "0"},
+            {"--min-triphasic must be at least 2", "pyloric", "infer", "--store", s.toString(), "--out", "o",
+                "--min-triphasic", "1"},
+            {"--time-limit must be > 0 s", "pyloric", "infer", "--store", s.toString(), "--out", "o",
+                "--time-limit", "0"},
+        };
+        for (String[] c : cases) {
+            Run r = jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+        assertFalse(Files.exists(s), "nothing is created by a refused command");
+    }
+
+    @Test
+    void creatingAStoreWithoutNIsAClearError() {
+        Run r = jsbi("pyloric", "simulate", "--store", tmp.resolve("new").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("give the number of networks to simulate (--n)"), r.toString());
+    }
+
+    @Test
+    void inferRunsEndToEndOnASyntheticStore() throws IOException {
+        Path store = SyntheticPyloricStore.make(tmp.resolve("store"), 1200, 3);
+        Path out = tmp.resolve("posterior");
+        // 20 epochs at batch 50 on ~600 rows: enough for ~30% of the flow's draws to land in the 31-D prior box
+        // (an untrained MAF draws ~6x wider than the prior); the check simulates 2 x 4 real pyloric networks
+        Run r = jsbi("pyloric", "infer", "--store", store.toString(), "--out", out.toString(), "--max-epochs", "20",
+                "--samples", "200", "--ppc", "4", "--min-triphasic", "250", "--time-limit", "60", "--seed", "2");
+        assertEquals(0, r.code(), r.toString());
+        float[][] samples = Npy.readMatrix(out.resolve("posterior.npy"));
+        assertEquals(200, samples.length);
+        assertEquals(31, samples[0].length);
+        for (float[] s : samples) assertTrue(PyloricNetwork.prior().inSupport(s));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertTrue(r.out().contains(summary.lines().findFirst().orElseThrow()), r.toString());
+        assertTrue(summary.contains("PPC: all 18 features defined, posterior** | **"), summary);
+        assertTrue(summary.contains("(of 4)") || summary.matches("(?s).*\\(\\d of 4\\).*"), summary);
+        assertTrue(summary.contains("| training | 20 epochs"), summary);
+        assertTrue(r.out().contains("written to " + out.toAbsolutePath()), r.toString());
+        assertEquals(4, Npy.readMatrix(out.resolve("ppc-posterior-x.npy")).length);
+    }
+
+    @Test
+    void tooFewTriphasicNetworksSayHowManyMoreToSimulate() throws IOException {
+        Path store = SyntheticPyloricStore.make(tmp.resolve("small"), 300, 3);
+        Run r = jsbi("pyloric", "infer", "--store", store.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("too few triphasic networks to train on"), r.toString());
+        assertTrue(r.err().contains("inference needs at least 1,000 (--min-triphasic)"), r.toString());
+        assertTrue(r.err().contains("jsbi pyloric simulate --store " + store + "-2 --n "), r.toString());
+        assertFalse(Files.exists(tmp.resolve("o")));
+    }
+
+    @Test
+    void aMissingStoreOrObservationIsAClearError() throws IOException {
+        Path missing = tmp.resolve("no-store");
+        Run r = jsbi("pyloric", "infer", "--store", missing.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("no simulation store at " + missing), r.toString());
+        assertTrue(r.err().contains("jsbi pyloric simulate --store " + missing), r.toString());
+
+        Path store = SyntheticPyloricStore.make(tmp.resolve("store"), 300, 3);
+        Path xo = tmp.resolve("xo.csv");
+        r = jsbi("pyloric", "infer", "--store", store.toString(), "--out", tmp.resolve("o").toString(), "--xo",
+                xo.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("the observation file " + xo + " does not exist"), r.toString());
+    }
+}

@@ -1,0 +1,213 @@
+package org.jsbi.validation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.random.Rng;
+import org.jsbi.sim.channel.PaperDataException;
+import org.jsbi.sim.stg.PyloricNetwork;
+import org.jsbi.simulation.SimulationStore;
+import org.jsbi.simulation.SimulationStoreException;
+import org.jsbi.simulation.StoreConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pyloric inference on synthetic stores (a cheap stand-in simulator of the right dimensions). */
+class PyloricInferenceTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A complete store of n synthetic networks (half of them "triphasic") with the example's prior and filter. */
+    static Path syntheticStore(Path dir, int n, long seed) throws IOException {
+        SyntheticPyloric sim = SyntheticPyloric.store();
+        SimulationStore st = SimulationStore.create(dir, sim, PyloricNetwork.prior(), n, StoreConfig.defaults()
+                .withChunkSize(128).withSeed(seed).withGoodRow(PyloricSimulation.TRIPHASIC));
+        assertTrue(st.run(sim, PyloricNetwork.prior(), null).complete());
+        return dir;
+    }
+
+    /**
+     * Small settings: 20 epochs at batch 50 (an untrained MAF spreads its draws ~6 times wider than the prior, since
+     * each of its 5 transforms starts with scale softplus(0) ≈ 0.69, so hardly any draw lands in the 31-D prior box;
+     * 20 epochs on ~600 synthetic rows bring the acceptance to ~30%), 300 samples, a 100-sample check by a synthetic
+     * simulator, and a 1,000-draw leakage estimate.
+     */
+    static PyloricInference.Settings small(List<Path> stores, Path out) {
+        return PyloricInference.Settings.defaults(stores, out).withMaxEpochs(20).withBatchSize(50).withSamples(300)
+                .withPpc(100).withMinTriphasic(250).withPpcSimulator(new SyntheticPyloric("synthetic-ppc", 18, 0.2))
+                .withPosterior(PosteriorConfig.defaults().withLeakageSamples(1_000).withMaxProposalBatch(5_000)
+                        .withTimeLimitSeconds(60));
+    }
+
+    @Test
+    void runsEndToEndOnASyntheticStoreAndWritesItsFiles() throws IOException {
+        Path store = syntheticStore(tmp.resolve("store"), 1200, 3);
+        Path out = tmp.resolve("out");
+        StringWriter log = new StringWriter();
+        PyloricInference.Result r = PyloricInference.run(small(List.of(store), out), new PrintWriter(log, true));
+
+        int triphasic = (int) r.stores().get(0).triphasic();
+        assertTrue(triphasic > 500 && triphasic < 700, "about half of 1200 rows are triphasic: " + triphasic);
+        assertEquals(triphasic, r.trainingRows());
+        assertEquals(0, r.excluded());
+        assertEquals(20, r.history().epochs());
+        assertEquals(300, r.samples());
+        assertTrue(r.acceptance() > 0.02 && r.acceptance() <= 1, "acceptance " + r.acceptance());
+        float[][] samples = Npy.readMatrix(out.resolve("posterior.npy"));
+        assertEquals(300, samples.length);
+        assertEquals(31, samples[0].length);
+        for (float[] s : samples) assertTrue(PyloricNetwork.prior().inSupport(s), "out-of-prior sample kept");
+        assertEquals(100, Npy.readMatrix(out.resolve("ppc-posterior-theta.npy")).length);
+        assertEquals(18, Npy.readMatrix(out.resolve("ppc-factorised-x.npy"))[0].length);
+        assertTrue(Files.size(out.resolve("posterior-maf.jsbi")) > 100_000, "the flow's weights are saved");
+        // the synthetic check simulator leaves feature 5 undefined below 20% of parameter 0's range
+        assertEquals(100, r.posterior().n());
+        assertTrue(r.posterior().fraction() > 0.3 && r.posterior().fraction() <= 1, "PPC " + r.posterior().fraction());
+        assertTrue(Double.isFinite(r.posterior().medianZDistance()));
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertEquals(r.summary(), summary);
+        for (String s : new String[] {"80%", "23%", "PPC: all 18 features defined", "| training set", "20 epochs",
+            "acceptance", "syn_AB-LP", "cycle_period"}) {
+            assertTrue(summary.contains(s), "summary lacks '" + s + "':\n" + summary);
+        }
+        assertTrue(log.toString().contains("training set: " + triphasic + " triphasic networks"), log.toString());
+    }
+
+    @Test
+    void poolsStoresWithDifferentSeedsAndRefusesTheSameSeedTwice() throws IOException {
+        Path a = syntheticStore(tmp.resolve("a"), 600, 1), b = syntheticStore(tmp.resolve("b"), 600, 2);
+        Path c = syntheticStore(tmp.resolve("c"), 128, 1);
+        PyloricInference.Result r = PyloricInference.run(small(List.of(a, b), tmp.resolve("out"))
+                .withMaf(MafConfig.defaults().withTransforms(2).withHiddenFeatures(32).withBlocks(1)),
+                new PrintWriter(new StringWriter()));
+        assertEquals(r.stores().get(0).triphasic() + r.stores().get(1).triphasic(), r.trainingRows());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                PyloricInference.run(small(List.of(a, c), tmp.resolve("out2")), new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().contains("seed 1"), e.getMessage());
+    }
+
+    @Test
+    void tooFewTriphasicRowsSayHowManyAreNeededAndHowToGetThem() throws IOException {
+        Path store = syntheticStore(tmp.resolve("store"), 200, 3);
+        InsufficientSimulationsException e = assertThrows(InsufficientSimulationsException.class, () ->
+                PyloricInference.run(small(List.of(store), tmp.resolve("out")).withMinTriphasic(5_000),
+                        new PrintWriter(new StringWriter())));
+        assertEquals(5_000, e.needed());
+        assertTrue(e.usable() > 50 && e.usable() < 150);
+        String m = e.getMessage();
+        assertTrue(m.contains("at least 5,000 (--min-triphasic)"), m);
+        assertTrue(m.contains(String.format("holds %d", e.usable())), m);
+        assertTrue(m.contains("jsbi pyloric simulate --store " + store + "-2"), m);
+        assertTrue(m.contains("--seed 4"), m);
+        assertTrue(m.contains("jsbi pyloric infer --store " + store + " --store " + store + "-2"), m);
+        assertTrue(!Files.exists(tmp.resolve("out")), "nothing is written before the check");
+    }
+
+    @Test
+    void aMissingStoreOrAForeignStoreIsAClearError() throws IOException {
+        Path missing = tmp.resolve("nothing-here");
+        SimulationStoreException e = assertThrows(SimulationStoreException.class, () ->
+                PyloricInference.run(small(List.of(missing), tmp.resolve("out")), new PrintWriter(new StringWriter())));
+        assertTrue(e.getMessage().contains("no simulation store at " + missing), e.getMessage());
+        assertTrue(e.getMessage().contains("jsbi pyloric simulate --store " + missing), e.getMessage());
+
+        Path foreign = tmp.resolve("foreign");
+        org.jsbi.sim.benchmark.BenchmarkTask t = org.jsbi.sim.benchmark.BenchmarkTasks.byName("two_moons");
+        SimulationStore.create(foreign, t.simulator(), t.prior(), 10, StoreConfig.defaults()).run(t.simulator(),
+                t.prior(), null);
+        SimulationStoreException f = assertThrows(SimulationStoreException.class, () ->
+                PyloricInference.run(small(List.of(foreign), tmp.resolve("out")), new PrintWriter(new StringWriter())));
+        assertTrue(f.getMessage().contains("not a pyloric-network store"), f.getMessage());
+    }
+
+    @Test
+    void readsThePapersObservationAndRefusesBrokenOrMissingFiles() throws IOException {
+        float[] xo = PyloricInference.readObservation(PyloricInference.experimentalObservation());
+        assertEquals(18, xo.length);
+        assertEquals(1170.8586f, xo[0], 1e-3f);
+        assertEquals(738.2789f, xo[7], 1e-3f);       // AB/PD start -> PY start (models/PAPER.md §5.5)
+        assertEquals(0.6305449f, xo[14], 1e-6f);
+        assertEquals(2.5f, xo[17]);
+        for (int j = 0; j < 18; j++) assertEquals(SyntheticPyloric.XO[j], xo[j], 1e-3 * Math.abs(xo[j]));
+
+        PaperDataException missing = assertThrows(PaperDataException.class, () ->
+                PyloricInference.readObservation(tmp.resolve("xo.csv")));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        Path shortFile = tmp.resolve("short.csv");
+        Files.writeString(shortFile, "index,summary_statistic,value,unit\n1,cycle_period,1000,ms\n");
+        assertTrue(assertThrows(PaperDataException.class, () -> PyloricInference.readObservation(shortFile))
+                .getMessage().contains("holds 1 feature rows"));
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "index,summary_statistic,value,unit\n1,cycle_period,abc,ms\n");
+        assertTrue(assertThrows(PaperDataException.class, () -> PyloricInference.readObservation(bad))
+                .getMessage().contains("line 2"));
+    }
+
+    @Test
+    void theFactorisedPosteriorKeepsEveryMarginalAndBreaksTheRows() {
+        int n = 1000;
+        float[][] s = new float[n][3];
+        for (int i = 0; i < n; i++) s[i] = new float[] {i, i, -i};   // perfectly correlated columns
+        float[][] f = PyloricInference.factorised(s, n, new Rng(5));
+        for (int j = 0; j < 3; j++) {
+            float[] a = new float[n], b = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = s[i][j];
+                b[i] = f[i][j];
+            }
+            Arrays.sort(a);
+            Arrays.sort(b);
+            assertArrayEquals(a, b, "column " + j + " is a permutation of the samples' column");
+        }
+        int same = 0;
+        for (float[] row : f) if (row[0] == row[1]) same++;
+        assertTrue(same < 10, "columns are permuted independently: " + same + " rows kept their pairing");
+        assertEquals(10, PyloricInference.factorised(s, 10, new Rng(5)).length);
+    }
+
+    @Test
+    void thePredictiveCheckCountsDefinedRowsAndMeasuresZScoredDistance() {
+        float[] xo = new float[18], std = new float[18];
+        Arrays.fill(std, 2f);
+        float[][] x = new float[4][18];
+        x[1][3] = 4f;                       // distance 4 / 2 = 2
+        Arrays.fill(x[2], 2f);              // distance sqrt(18 * 1) = 4.243
+        x[3][4] = Float.NaN;                // undefined: not counted
+        PyloricInference.Ppc p = PyloricInference.check(x, xo, std);
+        assertEquals(4, p.n());
+        assertEquals(3, p.finite());
+        assertEquals(0.75, p.fraction());
+        assertEquals(2.0, p.medianZDistance(), 1e-12);
+        assertEquals(0.0, p.medianFeatures()[4], 0.0);   // median of the three defined values 0, 0, 2
+        assertEquals(Double.NaN, PyloricInference.check(new float[][] {x[3]}, xo, std).medianZDistance());
+    }
+
+    @Test
+    void settingsAreChecked() {
+        Path s = tmp.resolve("s");
+        assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(), s));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PyloricInference.run(PyloricInference.Settings
+                .defaults(List.of(s), s).withSamples(100).withPpc(500), new PrintWriter(new StringWriter())))
+                .getMessage().contains("only 100 are drawn"));
+        assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
+                .withMinTriphasic(1));
+        assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
+                .withPpcSimulator(new SyntheticPyloric("too-few-outputs", 10, 0)));
+        assertEquals(3, PyloricInference.PAPER_MAF.blocks());
+        assertEquals(100, PyloricInference.PAPER_MAF.hiddenFeatures());
+        assertEquals(5, PyloricInference.PAPER_MAF.transforms());
+    }
+}
