@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"The stomatogastric pyloric network (31 conductances, 18 rhythm features): simulate the prior"
                 + " into a resumable store, then infer the posterior for the experimental observation.",
                 "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
-                        + " set), so 100,000 networks give ~1,000 training rows in about an hour on 2 cores."},
+                        + " set), so 100,000 networks give ~900 training rows in 40-60 minutes on 2 free cores."},
         subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class})
 final class PyloricCommand implements Runnable {
 
