@@ -6,10 +6,10 @@ import static org.jsbi.sim.math.Float32Math.*;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jsbi.sim.math.Float32Lanes;
 import org.jsbi.sim.math.Float32Math;
 import org.jsbi.simd.SimdConfig;
 
@@ -25,10 +25,6 @@ final class ChannelSimd {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     static final int L = F.length();
 
-    private static final long MASK32 = 0xFFFFFFFFL;
-    private static final long HIMASK = 0xFFFFFFFF00000000L;
-    private static final long PM0 = 0xD2511F53L, PM1 = 0xCD9E8D57L;
-    private static final int PW0 = 0x9E3779B9, PW1 = 0xBB67AE85;
 
     // Rows of `par` (each L floats).
     private static final int P_NEGA = 0, P_B = 1, P_C = 2, P_E = 3, P_F = 4, P_G = 5, P_H = 6, P_KP = 7, NPAR = 8;
@@ -229,42 +225,9 @@ final class ChannelSimd {
         a10.intoArray(acc, 10 * L);
     }
 
-    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, GlmMath): shared vector helpers get boxed when C2 stops inlining them in
-    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
     /** Philox blocks b0 .. b0 + blocks − 1 of every lane: word q of block b at words[(4(b − b0) + q)·L + lane]. */
     static void philox(long seed, int[] idxLo, int[] idxHi, int stream, int b0, int blocks, int[] words) {
-        int k0 = (int) seed, k1 = (int) (seed >>> 32);
-        IntVector lo = IntVector.fromArray(I, idxLo, 0);
-        IntVector hi = IntVector.fromArray(I, idxHi, 0);
-        IntVector str = IntVector.broadcast(I, stream);
-        for (int bb = 0; bb < blocks; bb++) {
-            IntVector c0 = lo, c1 = hi, c2 = str, c3 = IntVector.broadcast(I, b0 + bb);
-            int kk0 = k0, kk1 = k1;
-            for (int r = 0; r < 10; r++) {
-                LongVector a = c0.reinterpretAsLongs();
-                LongVector pe = a.and(MASK32).mul(PM0);
-                LongVector po = a.lanewise(VectorOperators.LSHR, 32).mul(PM0);
-                IntVector lo0 = pe.and(MASK32).or(po.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
-                IntVector hi0 = pe.lanewise(VectorOperators.LSHR, 32).or(po.and(HIMASK)).reinterpretAsInts();
-                LongVector cc = c2.reinterpretAsLongs();
-                LongVector qe = cc.and(MASK32).mul(PM1);
-                LongVector qo = cc.lanewise(VectorOperators.LSHR, 32).mul(PM1);
-                IntVector lo1 = qe.and(MASK32).or(qo.lanewise(VectorOperators.LSHL, 32)).reinterpretAsInts();
-                IntVector hi1 = qe.lanewise(VectorOperators.LSHR, 32).or(qo.and(HIMASK)).reinterpretAsInts();
-                IntVector n0 = hi1.lanewise(VectorOperators.XOR, c1).lanewise(VectorOperators.XOR, kk0);
-                IntVector n2 = hi0.lanewise(VectorOperators.XOR, c3).lanewise(VectorOperators.XOR, kk1);
-                c0 = n0;
-                c1 = lo1;
-                c2 = n2;
-                c3 = lo0;
-                kk0 += PW0;
-                kk1 += PW1;
-            }
-            c0.intoArray(words, (4 * bb) * L);
-            c1.intoArray(words, (4 * bb + 1) * L);
-            c2.intoArray(words, (4 * bb + 2) * L);
-            c3.intoArray(words, (4 * bb + 3) * L);
-        }
+        Float32Lanes.philoxBlocks(seed, idxLo, idxHi, 0, stream, b0, blocks, words, 0);
     }
 
     private static FloatVector bc(float x) {

@@ -45,24 +45,7 @@ public final class Float32Lanes {
 
     /** {@link Float32Math#exp} of a[from .. from + count) into out[to ..]. */
     public static void exp(float[] a, int from, float[] out, int to, int count) {
-        for (int o = 0; o < count; o += L) {
-            FloatVector x = FloatVector.fromArray(F, a, from + o);
-            x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
-            x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
-            FloatVector t = x.fma(LOG2E, MAGIC);
-            FloatVector k = t.sub(MAGIC);
-            FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
-            red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
-            FloatVector p = red.fma(E7, E6);
-            p = p.fma(red, FloatVector.broadcast(F, E5));
-            p = p.fma(red, FloatVector.broadcast(F, E4));
-            p = p.fma(red, FloatVector.broadcast(F, E3));
-            p = p.fma(red, FloatVector.broadcast(F, E2));
-            p = p.fma(red, FloatVector.broadcast(F, 1f));
-            p = p.fma(red, FloatVector.broadcast(F, 1f));
-            IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-            p.reinterpretAsInts().add(scale).reinterpretAsFloats().intoArray(out, to + o);
-        }
+        exp(a, from, out, to, count, true);
     }
 
     /**
@@ -70,8 +53,16 @@ public final class Float32Lanes {
      * [EXP_LO, EXP_HI] (or NaN): the range clamps, which change nothing there, are left out.
      */
     public static void expInRange(float[] a, int from, float[] out, int to, int count) {
+        exp(a, from, out, to, count, false);
+    }
+
+    private static void exp(float[] a, int from, float[] out, int to, int count, boolean clamp) {
         for (int o = 0; o < count; o += L) {
             FloatVector x = FloatVector.fromArray(F, a, from + o);
+            if (clamp) {
+                x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
+                x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
+            }
             FloatVector t = x.fma(LOG2E, MAGIC);
             FloatVector k = t.sub(MAGIC);
             FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
