@@ -755,6 +755,7 @@ public final class SimulationStore {
                     if (attempt < 3) continue;
                     throw e;
                 } catch (IOException | UnsupportedOperationException e) {
+                    // Not every platform lets a directory be opened (Windows): the sync is best effort there.
                     return;
                 }
                 try (ch) {

@@ -107,7 +107,8 @@ final class ChannelSimd {
                 if (noise) {
                     int blocks = (t1 - 1) / 4 - t0 / 4 + 1;
                     philox(seed, w.idxLo, w.idxHi, stream, t0 / 4, blocks, w.words);
-                    for (int i = 0; i < 2 * blocks; i++) boxMuller(w.words, 2 * i * L, (2 * i + 1) * L, w.xi);
+                    Float32Lanes.radius(w.words, w.xi, 4 * blocks * L);
+                    Float32Lanes.angle(w.words, w.xi, 4 * blocks * L);
                 }
                 chunk(w, k.voltage[p], k.basis[p], s * n, t0, t1, noise);
                 float[] acc = w.acc;
@@ -253,66 +254,5 @@ final class ChannelSimd {
         p = p.fma(r, bc(1f));
         IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
         return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
-    }
-
-    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd): shared vector helpers get boxed when C2 stops inlining them in
-    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
-    /** Float32Math.log, lane-wise. */
-    static FloatVector log(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0);
-        FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
-        VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
-        m = m.blend(m.mul(0.5f), big);
-        e = e.blend(e.add(1f), big);
-        FloatVector f = m.sub(1f);
-        FloatVector s = f.div(f.add(2f));
-        FloatVector z = s.mul(s);
-        FloatVector q = z.fma(L9, L7);
-        q = q.fma(z, bc(L5));
-        q = q.fma(z, bc(L3));
-        q = q.mul(z);
-        FloatVector s2 = s.add(s);
-        FloatVector logm = s2.fma(q, s2);
-        return e.fma(bc(LN2), logm);
-    }
-
-    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd): shared vector helpers get boxed when C2 stops inlining them in
-    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
-    /** Float32Math.boxMuller lane-wise on words[offC ..], words[offS ..]; the normals go to out at the same offsets. */
-    private static void boxMuller(int[] words, int offC, int offS, float[] out) {
-        IntVector wa = IntVector.fromArray(I, words, offC);
-        IntVector wb = IntVector.fromArray(I, words, offS);
-        FloatVector u1 = ((FloatVector) wa.lanewise(VectorOperators.LSHR, 8).add(1).convert(VectorOperators.I2F, 0))
-                .mul(0x1.0p-24f);
-        FloatVector u2 = ((FloatVector) wb.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
-                .mul(0x1.0p-24f);
-        FloatVector r = log(u1).mul(-2f).sqrt();
-        FloatVector w = u2.blend(u2.sub(1f), u2.compare(VectorOperators.GE, 0.5f));
-        FloatVector q = w.mul(4f).add(MAGIC).sub(MAGIC);
-        FloatVector f = q.fma(bc(-0.25f), w);
-        FloatVector th = f.mul(TWO_PI);
-        FloatVector z = th.mul(th);
-        FloatVector ps = z.fma(S9, S7);
-        ps = ps.fma(z, bc(S5));
-        ps = ps.fma(z, bc(S3));
-        FloatVector sn = th.mul(z).fma(ps, th);
-        FloatVector pc = z.fma(C10, C8);
-        pc = pc.fma(z, bc(C6));
-        pc = pc.fma(z, bc(C4));
-        pc = pc.fma(z, bc(C2));
-        FloatVector cs = z.fma(pc, bc(1f));
-        VectorMask<Float> q0 = q.compare(VectorOperators.EQ, 0f);
-        VectorMask<Float> q1 = q.compare(VectorOperators.EQ, 1f);
-        VectorMask<Float> qm1 = q.compare(VectorOperators.EQ, -1f);
-        FloatVector cv = cs.neg(), sv = sn.neg();
-        cv = cv.blend(cs, q0);
-        sv = sv.blend(sn, q0);
-        cv = cv.blend(sn.neg(), q1);
-        sv = sv.blend(cs, q1);
-        cv = cv.blend(sn, qm1);
-        sv = sv.blend(cs.neg(), qm1);
-        r.mul(cv).intoArray(out, offC);
-        r.mul(sv).intoArray(out, offS);
     }
 }
