@@ -32,7 +32,7 @@ final class SimdGemm {
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR],
-                    new float[2 * MR * L]});
+                    new float[2 * MR * L + 2 * MR]});
 
     private SimdGemm() {
     }
@@ -223,13 +223,12 @@ final class SimdGemm {
                 int a2 = aOff + (i + Math.min(2, mr - 1)) * lda, a3 = aOff + (i + mr - 1) * lda;
                 int b0 = bOff + j * ldb, b1 = bOff + (j + nr - 1) * ldb;
                 dotTile(kv, a, a0, a1, a2, a3, b, b0, b1, acc);
+                laneSums(acc);
                 for (int r = 0; r < mr; r++) {
                     int ar = aOff + (i + r) * lda;
                     for (int q = 0; q < nr; q++) {
                         int br = bOff + (j + q) * ldb;
-                        float s = 0f;
-                        int base = (r * 2 + q) * L;
-                        for (int l = 0; l < L; l++) s += acc[base + l];
+                        float s = acc[2 * MR * L + r * 2 + q];
                         for (int p = kv; p < k; p++) s = Math.fma(a[ar + p], b[br + p], s);
                         int ci = cOff + (i + r) * ldc + j + q;
                         c[ci] = beta == 0f ? alpha * s : Math.fma(beta, c[ci], alpha * s);
@@ -237,6 +236,33 @@ final class SimdGemm {
                 }
             }
         }
+    }
+
+    /**
+     * acc[8L + t] = ((0 + acc[tL]) + acc[tL + 1]) + ... + acc[tL + L − 1] for the 8 accumulators of a tile: each sum in
+     * lane order, as before, but the 8 chains interleaved. One sum at a time was a chain of dependent adds (L adds at
+     * the add latency each) and took as long as the tile's FMA loop at k = 200 (profile of the weight gradients).
+     */
+    private static void laneSums(float[] acc) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        for (int l = 0; l < L; l++) {
+            s0 += acc[l];
+            s1 += acc[L + l];
+            s2 += acc[2 * L + l];
+            s3 += acc[3 * L + l];
+            s4 += acc[4 * L + l];
+            s5 += acc[5 * L + l];
+            s6 += acc[6 * L + l];
+            s7 += acc[7 * L + l];
+        }
+        acc[8 * L + 0] = s0;
+        acc[8 * L + 1] = s1;
+        acc[8 * L + 2] = s2;
+        acc[8 * L + 3] = s3;
+        acc[8 * L + 4] = s4;
+        acc[8 * L + 5] = s5;
+        acc[8 * L + 6] = s6;
+        acc[8 * L + 7] = s7;
     }
 
     /** acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q. */
