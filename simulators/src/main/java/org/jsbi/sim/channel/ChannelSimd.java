@@ -5,9 +5,6 @@ import static org.jsbi.sim.math.Float32Math.*;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.sim.math.Float32Lanes;
 import org.jsbi.sim.math.Float32Math;
@@ -41,6 +38,8 @@ final class ChannelSimd {
         final float[] acc = new float[PER_PROTOCOL * L];
         final float[] xi = new float[CHUNK * L];
         final float[] vb = new float[CHUNK * L], mib = new float[CHUNK * L], decb = new float[CHUNK * L];
+        /** The exps' arguments and values: two rows of CHUNK·L (decay's two exps of a sample side by side). */
+        final float[] arg = new float[2 * CHUNK * L], ex = new float[2 * CHUNK * L];
         final int[] words = new int[CHUNK * L];
         final int[] idxLo = new int[L], idxHi = new int[L];
         final float[] d = new float[L];
@@ -144,34 +143,44 @@ final class ChannelSimd {
         }
     }
 
-    /** mib[t] = m∞(V_t) = 1 / (1 + exp(−a·V + b)). */
+    /**
+     * mib[t] = m∞(V_t) = 1 / (1 + exp(−a·V + b)). The exp runs in its own pass ({@link Float32Lanes#exp}, same
+     * operations): an exp helper taking and returning vectors was compiled as a method of its own, its vectors boxed,
+     * and that held the whole simulator to ~3× scalar (JFR: `exp(FloatVector)` and the Vector API's Java fallbacks
+     * `broadcastBits`, `convert0` on top, boxed `Float256Vector`s allocated).
+     */
     private static void steadyState(Work w, int n) {
-        float[] vb = w.vb, mib = w.mib;
+        float[] vb = w.vb, mib = w.mib, arg = w.arg, ex = w.ex;
         FloatVector negA = FloatVector.fromArray(F, w.par, P_NEGA * L);
         FloatVector b = FloatVector.fromArray(F, w.par, P_B * L);
+        for (int t = 0; t < n; t++) negA.mul(FloatVector.fromArray(F, vb, t * L)).add(b).intoArray(arg, t * L);
+        Float32Lanes.exp(arg, 0, ex, 0, n * L);
         FloatVector one = FloatVector.broadcast(F, 1f);
-        for (int t = 0; t < n; t++) {
-            FloatVector v = FloatVector.fromArray(F, vb, t * L);
-            one.div(exp(negA.mul(v).add(b)).add(1f)).intoArray(mib, t * L);
-        }
+        for (int t = 0; t < n; t++) one.div(FloatVector.fromArray(F, ex, t * L).add(1f)).intoArray(mib, t * L);
     }
 
-    /** decb[t] = exp(−kp·(e1 + e2)) at V_t. */
+    /** decb[t] = exp(−kp·(e1 + e2)) at V_t, e1 = exp(−(e·y + f·y²)), e2 = exp(g·y + h·y²), y = V − c. */
     private static void decay(Work w, int n) {
-        float[] vb = w.vb, decb = w.decb, par = w.par;
+        float[] vb = w.vb, decb = w.decb, par = w.par, arg = w.arg, ex = w.ex;
         FloatVector c = FloatVector.fromArray(F, par, P_C * L);
         FloatVector e = FloatVector.fromArray(F, par, P_E * L);
         FloatVector f = FloatVector.fromArray(F, par, P_F * L);
         FloatVector g = FloatVector.fromArray(F, par, P_G * L);
         FloatVector h = FloatVector.fromArray(F, par, P_H * L);
-        FloatVector kp = FloatVector.fromArray(F, par, P_KP * L);
+        int second = n * L;
         for (int t = 0; t < n; t++) {
             FloatVector y = FloatVector.fromArray(F, vb, t * L).sub(c);
             FloatVector y2 = y.mul(y);
-            FloatVector e1 = exp(e.mul(y).add(f.mul(y2)).neg());
-            FloatVector e2 = exp(g.mul(y).add(h.mul(y2)));
-            exp(kp.mul(e1.add(e2)).neg()).intoArray(decb, t * L);
+            e.mul(y).add(f.mul(y2)).neg().intoArray(arg, t * L);
+            g.mul(y).add(h.mul(y2)).intoArray(arg, second + t * L);
         }
+        Float32Lanes.exp(arg, 0, ex, 0, 2 * n * L);
+        FloatVector kp = FloatVector.fromArray(F, par, P_KP * L);
+        for (int t = 0; t < n; t++) {
+            FloatVector e1 = FloatVector.fromArray(F, ex, t * L), e2 = FloatVector.fromArray(F, ex, second + t * L);
+            kp.mul(e1.add(e2)).neg().intoArray(arg, t * L);
+        }
+        Float32Lanes.exp(arg, 0, decb, 0, n * L);
     }
 
     /** m_t from m_{t−1}, raw, max and the 11 float sums. */
@@ -229,30 +238,5 @@ final class ChannelSimd {
     /** Philox blocks b0 .. b0 + blocks − 1 of every lane: word q of block b at words[(4(b − b0) + q)·L + lane]. */
     static void philox(long seed, int[] idxLo, int[] idxHi, int stream, int b0, int blocks, int[] words) {
         Float32Lanes.philoxBlocks(seed, idxLo, idxHi, 0, stream, b0, blocks, words, 0);
-    }
-
-    private static FloatVector bc(float x) {
-        return FloatVector.broadcast(F, x);
-    }
-
-    // Lane-wise copy kept on purpose (also in HodgkinHuxleySimd, GlmMath): shared vector helpers get boxed when C2 stops inlining them in
-    // big methods; see docs/ARCHITECTURE.md "The Hodgkin–Huxley SIMD simulator".
-    /** Float32Math.exp, lane-wise. */
-    static FloatVector exp(FloatVector x) {
-        x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
-        x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
-        FloatVector t = x.fma(LOG2E, MAGIC);
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(bc(-LN2_HI), x);
-        r = n.fma(bc(-LN2_LO), r);
-        FloatVector p = r.fma(E7, E6);
-        p = p.fma(r, bc(E5));
-        p = p.fma(r, bc(E4));
-        p = p.fma(r, bc(E3));
-        p = p.fma(r, bc(E2));
-        p = p.fma(r, bc(1f));
-        p = p.fma(r, bc(1f));
-        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-        return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
     }
 }
