@@ -112,11 +112,30 @@ final class SimdMath {
         return v.mul(pow2(n1)).mul(pow2(n.sub(n1)));
     }
 
+    /**
+     * exp, written out in one body: the same operations as magicRound, reduce, expm1Small and scaleBy2n (which
+     * {@link #expm1} still uses), because as four nested helper calls C2 often left one of them un-inlined inside the
+     * softplus and log-sum-exp kernels, and every vector crossing it was boxed (JFR: allocations in scaleBy2n and
+     * pow2 in the steady state of an MDN training).
+     */
     static FloatVector exp(FloatVector x) {
         // Beyond these bounds exp is +inf or 0 in float; clamping keeps n small enough for two-step scaling.
         FloatVector xc = x.max(-110f).min(100f);
-        FloatVector t = magicRound(xc);
-        FloatVector y = scaleBy2n(expm1Small(reduce(xc, t.sub(ROUND_MAGIC))).add(1f), t);
+        FloatVector t = xc.fma(xc.broadcast(LOG2E), xc.broadcast(ROUND_MAGIC));
+        FloatVector nn = t.sub(ROUND_MAGIC).neg();
+        FloatVector r = nn.fma(xc.broadcast(LN2_HI), xc).add(nn.mul(LN2_LO));
+        FloatVector p = r.broadcast(1f / 40320f);
+        p = p.fma(r, r.broadcast(1f / 5040f));
+        p = p.fma(r, r.broadcast(1f / 720f));
+        p = p.fma(r, r.broadcast(1f / 120f));
+        p = p.fma(r, r.broadcast(1f / 24f));
+        p = p.fma(r, r.broadcast(1f / 6f));
+        p = p.fma(r, r.broadcast(0.5f));
+        FloatVector v = p.mul(r).fma(r, r).add(1f);
+        IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
+        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
+        FloatVector y = v.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(n.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
 

@@ -4,6 +4,7 @@ import static org.jsbi.simd.SimdBackend.load;
 import static org.jsbi.simd.SimdBackend.store;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.backend.UnaryOp;
 
 /**
@@ -16,6 +17,7 @@ import org.jsbi.backend.UnaryOp;
 final class UnaryKernels {
 
     private static final int L = SimdConfig.LANES;
+    private static final VectorSpecies<Float> S = SimdConfig.FLOAT;
 
     /** y[yOff + i] = f(x[xOff + i]) for i in [from, to). */
     interface Loop {
@@ -87,10 +89,20 @@ final class UnaryKernels {
     private static final class SoftplusBackward implements BackwardLoop {
         public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                         int from, int to) {
+            int full = from + (to - from) / L * L;
+            full(x, xOff, dy, dyOff, dx, dxOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full).in(t.b, dy, dyOff + full).in(t.c, dx, dxOff + full);
+            full(t.a, 0, t.b, 0, t.c, 0, 0, L);
+            t.out(t.c, dx, dxOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int from, int to) {
             for (int i = from; i < to; i += L) {
-                int m = to - i;
-                FloatVector g = SimdMath.sigmoid(load(x, xOff + i, m));
-                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+                FloatVector g = SimdMath.sigmoid(FloatVector.fromArray(S, x, xOff + i));
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                        .intoArray(dx, dxOff + i);
             }
         }
     }
@@ -104,10 +116,22 @@ final class UnaryKernels {
 
         public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                         int from, int to) {
+            int full = from + (to - from) / L * L;
+            full(op, x, xOff, y, yOff, dy, dyOff, dx, dxOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full).in(t.b, y, yOff + full).in(t.c, dy, dyOff + full).in(t.d, dx, dxOff + full);
+            full(op, t.a, 0, t.b, 0, t.c, 0, t.d, 0, 0, L);
+            t.out(t.d, dx, dxOff + full);
+        }
+
+        private static void full(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+                                 float[] dx, int dxOff, int from, int to) {
             for (int i = from; i < to; i += L) {
-                int m = to - i;
-                FloatVector g = SimdMath.derivative(op, load(x, xOff + i, m), load(y, yOff + i, m));
-                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+                FloatVector g = SimdMath.derivative(op, FloatVector.fromArray(S, x, xOff + i),
+                        FloatVector.fromArray(S, y, yOff + i));
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                        .intoArray(dx, dxOff + i);
             }
         }
     }
@@ -120,31 +144,81 @@ final class UnaryKernels {
 
     private static final class Exp implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(SimdMath.exp(load(x, xOff + i, to - i)), y, yOff + i, to - i);
+            int full = from + (to - from) / L * L;
+            full(x, xOff, y, yOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full);
+            full(t.a, 0, t.b, 0, 0, L);
+            t.out(t.b, y, yOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+            for (int i = from; i < to; i += L) SimdMath.exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
     private static final class Log implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(SimdMath.log(load(x, xOff + i, to - i)), y, yOff + i, to - i);
+            int full = from + (to - from) / L * L;
+            full(x, xOff, y, yOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full);
+            full(t.a, 0, t.b, 0, 0, L);
+            t.out(t.b, y, yOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+            for (int i = from; i < to; i += L) SimdMath.log(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
     private static final class Tanh implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(SimdMath.tanh(load(x, xOff + i, to - i)), y, yOff + i, to - i);
+            int full = from + (to - from) / L * L;
+            full(x, xOff, y, yOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full);
+            full(t.a, 0, t.b, 0, 0, L);
+            t.out(t.b, y, yOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+            for (int i = from; i < to; i += L) SimdMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
     private static final class Sigmoid implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(SimdMath.sigmoid(load(x, xOff + i, to - i)), y, yOff + i, to - i);
+            int full = from + (to - from) / L * L;
+            full(x, xOff, y, yOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full);
+            full(t.a, 0, t.b, 0, 0, L);
+            t.out(t.b, y, yOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+            for (int i = from; i < to; i += L) SimdMath.sigmoid(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
     private static final class Softplus implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(SimdMath.softplus(load(x, xOff + i, to - i)), y, yOff + i, to - i);
+            int full = from + (to - from) / L * L;
+            full(x, xOff, y, yOff, from, full);
+            if (full == to) return;
+            Tail t = Tail.get(to - full);
+            t.in(t.a, x, xOff + full);
+            full(t.a, 0, t.b, 0, 0, L);
+            t.out(t.b, y, yOff + full);
+        }
+
+        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+            for (int i = from; i < to; i += L) SimdMath.softplus(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
@@ -168,6 +242,37 @@ final class UnaryKernels {
             for (int i = from; i < to; i += L) {
                 store(load(x, xOff + i, to - i).lanewise(jdk.incubator.vector.VectorOperators.SQRT), y, yOff + i, to - i);
             }
+        }
+    }
+
+    /**
+     * The last (to − from) mod L elements of a loop whose function calls {@link SimdMath}: copied into zero-padded
+     * full vectors, run through the same full-vector loop, and copied back. The loops with a SimdMath function used to
+     * take the tail through masked loads and stores inside the loop; masked memory access is not intrinsified on AVX2,
+     * and together with the function's own size that left C2 over its inlining budget: the loops' vectors were boxed
+     * (JFR: allocations in {@code SimdBackend.load}, {@code SimdMath.log}, {@code SimdMath.softplus} in the steady
+     * state of an MDN training). Lane-wise functions give each lane the same value either way.
+     */
+    private static final class Tail {
+        private static final ThreadLocal<Tail> LOCAL = ThreadLocal.withInitial(Tail::new);
+        final float[] a = new float[L], b = new float[L], c = new float[L], d = new float[L];
+        private int count;
+
+        static Tail get(int count) {
+            Tail t = LOCAL.get();
+            t.count = count;
+            return t;
+        }
+
+        /** pad[0, count) = src[off, off + count), the rest 0. */
+        Tail in(float[] pad, float[] src, int off) {
+            System.arraycopy(src, off, pad, 0, count);
+            java.util.Arrays.fill(pad, count, L, 0f);
+            return this;
+        }
+
+        void out(float[] pad, float[] dst, int off) {
+            System.arraycopy(pad, 0, dst, off, count);
         }
     }
 }
