@@ -160,10 +160,9 @@ public final class SimdBackend extends ScalarBackend {
                 for (; j <= cols - L; j += L) {
                     SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
                 }
-                if (j < cols) {
-                    int m = cols - j;
-                    store(SimdMath.binary(op, load(a, ar + j, m), vi), c, cr + j, m);
-                }
+                // The tail in scalar code: the same IEEE operation per element, and no masked load, which AVX2
+                // does not intrinsify (each allocated, once per row: SimdAllocationTest).
+                for (float vs0 = v[vOff + i]; j < cols; j++) c[cr + j] = op.apply(a[ar + j], vs0);
             }
         });
     }
@@ -175,10 +174,14 @@ public final class SimdBackend extends ScalarBackend {
         forRows(rows, cols, (r0, r1) -> {
             for (int i = r0; i < r1; i++) {
                 int ar = aOff + i * lda, cr = cOff + i * ldc;
-                for (int j = 0; j < cols; j += L) {
-                    int m = cols - j;
-                    store(SimdMath.binary(op, load(a, ar + j, m), load(v, vOff + j, m)), c, cr + j, m);
+                int j = 0;
+                // Full vectors in the loop, the tail in scalar code (as broadcastColumn): masked loads inside the
+                // loop boxed its vectors (SimdAllocationTest, an odd number of columns).
+                for (; j <= cols - L; j += L) {
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), FloatVector.fromArray(S, v, vOff + j))
+                            .intoArray(c, cr + j);
                 }
+                for (; j < cols; j++) c[cr + j] = op.apply(a[ar + j], v[vOff + j]);
             }
         });
     }
@@ -216,22 +219,46 @@ public final class SimdBackend extends ScalarBackend {
         };
     }
 
-    /** Sum of a (or of exp(a - shift)), two float vector accumulators combined in double. */
+    /**
+     * Sum of a (or of exp(a - shift)), two float vector accumulators combined in double. With exp, the exps of the
+     * vector part go through a scratch row first ({@link #expShifted}): two exps inside the accumulation loop were too
+     * much for C2 to inline, and the loop's vectors were boxed (SimdAllocationTest).
+     */
     private static double sum(int n, float[] a, int off, float shift, boolean exp) {
-        FloatVector s0 = FloatVector.zero(S), s1 = s0;
-        int i = 0;
-        for (; i <= n - 2 * L; i += 2 * L) {
-            FloatVector v0 = FloatVector.fromArray(S, a, off + i), v1 = FloatVector.fromArray(S, a, off + i + L);
-            if (exp) {
-                v0 = SimdMath.exp(v0.sub(shift));
-                v1 = SimdMath.exp(v1.sub(shift));
-            }
-            s0 = s0.add(v0);
-            s1 = s1.add(v1);
+        int vec = n - n % (2 * L);
+        float[] src = a;
+        int so = off;
+        if (exp && vec > 0) {
+            src = scratch(vec);
+            so = 0;
+            expShifted(vec, a, off, shift, src);
         }
-        double s = SimdMath.laneSum(s0.add(s1));
-        for (; i < n; i++) s += exp ? Math.exp(a[off + i] - shift) : a[off + i];
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        for (int i = 0; i < vec; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, src, so + i));
+            s1 = s1.add(FloatVector.fromArray(S, src, so + i + L));
+        }
+        // SimdMath.laneSum's order (lanes in turn, in double), through an array: a vector passed to it was boxed.
+        float[] lanes = SCRATCH.get()[1];
+        s0.add(s1).intoArray(lanes, 0);
+        double s = 0;
+        for (int l = 0; l < L; l++) s += lanes[l];
+        for (int i = vec; i < n; i++) s += exp ? Math.exp(a[off + i] - shift) : a[off + i];
         return s;
+    }
+
+    /** out[0, n) = exp(a[off + i] − shift), n a multiple of L. */
+    private static void expShifted(int n, float[] a, int off, float shift, float[] out) {
+        for (int i = 0; i < n; i += L) SimdMath.exp(FloatVector.fromArray(S, a, off + i).sub(shift)).intoArray(out, i);
+    }
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[L]});
+
+    /** A per-thread row of at least n floats. */
+    private static float[] scratch(int n) {
+        float[][] holder = SCRATCH.get();
+        if (holder[0].length < n) holder[0] = new float[Math.max(n, 2 * holder[0].length)];
+        return holder[0];
     }
 
     private static float max(int n, float[] a, int off) {
@@ -247,34 +274,95 @@ public final class SimdBackend extends ScalarBackend {
     public void reduceColumns(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
         float[] a = array(as), out = array(outs);
         // Vectorised across columns (samples), each lane walking down its column.
-        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
-            for (int j = j0; j < j1; j += L) {
-                int m = j1 - j;
-                FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                if (op != ReduceOp.SUM) {
-                    for (int i = 0; i < rows; i++) mx = mx.max(load(a, aOff + i * lda + j, m));
-                    if (op == ReduceOp.MAX) {
-                        store(mx, out, outOff + j, m);
-                        continue;
-                    }
+        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L,
+                (j0, j1) -> columnBlock(op, rows, a, aOff, lda, out, outOff, j0, j1));
+    }
+
+    /**
+     * Columns [j0, j1) of reduceColumns: full vectors of columns in place; the last (j1 − j0) mod L columns copied
+     * into zero-padded full vectors and back (masked loads are not intrinsified on AVX2 and allocated, once per row).
+     * LOGSUMEXP runs in three passes (max, sum of exps, log), one transcendental function per loop: as one loop with
+     * an exp and a log its vectors were boxed (SimdAllocationTest). The same operations per lane as before.
+     */
+    private static void columnBlock(ReduceOp op, int rows, float[] a, int aOff, int lda, float[] out, int outOff,
+                                    int j0, int j1) {
+        int full = j0 + (j1 - j0) / L * L;
+        columnVectors(op, rows, a, aOff, lda, out, outOff, j0, full);
+        if (full == j1) return;
+        int tail = j1 - full;
+        float[] pad = scratch(rows * L + L);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, aOff + i * lda + full, pad, i * L, tail);
+            java.util.Arrays.fill(pad, i * L + tail, (i + 1) * L, 0f);
+        }
+        // The padded block's result goes after it in the same scratch row.
+        columnVectors(op, rows, pad, 0, L, pad, rows * L, 0, L);
+        System.arraycopy(pad, rows * L, out, outOff + full, tail);
+    }
+
+    /** Columns [j0, j1), a multiple of L wide. */
+    private static void columnVectors(ReduceOp op, int rows, float[] a, int aOff, int lda, float[] out, int outOff,
+                                      int j0, int j1) {
+        switch (op) {
+            case SUM -> {
+                for (int j = j0; j < j1; j += L) {
+                    FloatVector s = FloatVector.zero(S);
+                    for (int i = 0; i < rows; i++) s = s.add(FloatVector.fromArray(S, a, aOff + i * lda + j));
+                    s.intoArray(out, outOff + j);
                 }
-                // Shift by the max where it is finite (LOGSUMEXP); by zero for SUM.
-                FloatVector shift = op == ReduceOp.SUM ? FloatVector.zero(S)
-                        : mx.blend(0f, mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN)));
-                FloatVector s = FloatVector.zero(S);
-                for (int i = 0; i < rows; i++) {
-                    FloatVector v = load(a, aOff + i * lda + j, m);
-                    s = s.add(op == ReduceOp.SUM ? v : SimdMath.exp(v.sub(shift)));
-                }
-                FloatVector r = op == ReduceOp.SUM ? s : SimdMath.log(s).add(shift);
-                if (op == ReduceOp.LOGSUMEXP) {
-                    // Rows of -inf give -inf; an infinite or NaN max is the answer itself (as the scalar reference).
-                    VectorMask<Float> special = mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN));
-                    r = r.blend(mx, special);
-                }
-                store(r, out, outOff + j, m);
             }
-        });
+            case MAX -> columnMax(rows, a, aOff, lda, out, outOff, j0, j1);
+            case LOGSUMEXP -> {
+                float[] work = LSE_SCRATCH.get();
+                if (work.length < 2 * (j1 - j0)) {
+                    work = new float[2 * (j1 - j0)];
+                    LSE_SCRATCH.set(work);
+                }
+                columnMax(rows, a, aOff, lda, work, -j0, j0, j1);
+                columnExpSums(rows, a, aOff, lda, work, j0, j1);
+                columnLogs(work, out, outOff, j0, j1);
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> LSE_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** out[outOff + j] = max over rows of column j. */
+    private static void columnMax(int rows, float[] a, int aOff, int lda, float[] out, int outOff, int j0, int j1) {
+        for (int j = j0; j < j1; j += L) {
+            FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int i = 0; i < rows; i++) mx = mx.max(FloatVector.fromArray(S, a, aOff + i * lda + j));
+            mx.intoArray(out, outOff + j);
+        }
+    }
+
+    /** work[w + j − j0] = Σ exp(a_ij − shift_j), shift = the max where finite, else 0; the max is at work[j − j0]. */
+    private static void columnExpSums(int rows, float[] a, int aOff, int lda, float[] work, int j0, int j1) {
+        int w = j1 - j0;
+        for (int j = j0; j < j1; j += L) {
+            FloatVector mx = FloatVector.fromArray(S, work, j - j0);
+            FloatVector shift = mx.blend(0f, mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN)));
+            FloatVector s = FloatVector.zero(S);
+            for (int i = 0; i < rows; i++) {
+                s = s.add(SimdMath.exp(FloatVector.fromArray(S, a, aOff + i * lda + j).sub(shift)));
+            }
+            s.intoArray(work, w + j - j0);
+        }
+    }
+
+    /**
+     * out = log(sum) + shift; rows of -inf give -inf; an infinite or NaN max is the answer itself. The logs go through
+     * the LOG kernel's loop first (in place in work): SimdMath.log called from this short loop was not inlined.
+     */
+    private static void columnLogs(float[] work, float[] out, int outOff, int j0, int j1) {
+        int w = j1 - j0;
+        UnaryKernels.of(UnaryOp.LOG).run(work, w, work, w, 0, w);
+        for (int j = j0; j < j1; j += L) {
+            FloatVector mx = FloatVector.fromArray(S, work, j - j0);
+            VectorMask<Float> special = mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN));
+            FloatVector shift = mx.blend(0f, special);
+            FloatVector.fromArray(S, work, w + j - j0).add(shift).blend(mx, special).intoArray(out, outOff + j);
+        }
     }
 
     @Override

@@ -29,20 +29,6 @@ final class SimdMath {
     private SimdMath() {
     }
 
-    static FloatVector unary(UnaryOp op, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case EXP -> exp(x);
-            case LOG -> log(x);
-            case TANH -> tanh(x);
-            case SIGMOID -> sigmoid(x);
-            case SOFTPLUS -> softplus(x);
-            case RELU -> x.max(0f);
-            case SQUARE -> x.mul(x);
-            case SQRT -> x.lanewise(VectorOperators.SQRT);
-        };
-    }
-
     /** f'(x) given x and y = f(x). */
     static FloatVector derivative(UnaryOp op, FloatVector x, FloatVector y) {
         return switch (op) {
@@ -152,44 +138,43 @@ final class SimdMath {
 
     // ---- log and log1p --------------------------------------------------------------------------------------------
 
-    static FloatVector log(FloatVector x) {
-        // Subnormals: scale into the normal range first.
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        FloatVector xs = x.blend(x.mul(8388608f), sub);   // 2^23
-        IntVector bits = (IntVector) xs.reinterpretAsInts();
-        IntVector eBits = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
-        // The exponent as a float through the magic constant, not an int-to-float conversion.
-        FloatVector e = eBits.add(ROUND_MAGIC_BITS).reinterpretAsFloats().sub(ROUND_MAGIC)
-                .sub(x.broadcast(0f).blend(23f, sub));
-        FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();   // mantissa in [1, 2)
-        // Centre the mantissa on 1: m in [sqrt(1/2), sqrt(2)).
-        VectorMask<Float> big = m.compare(VectorOperators.GT, 2f * SQRT_HALF);
-        m = m.blend(m.mul(0.5f), big);
-        e = e.blend(e.add(1f), big);
-        FloatVector f = m.sub(1f);
-        FloatVector s = f.div(f.add(2f));
-        FloatVector s2 = s.mul(s);
-        // log m = 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9), |s| ≤ 0.172.
-        FloatVector p = s2.broadcast(1f / 9f);
-        p = p.fma(s2, s2.broadcast(1f / 7f));
-        p = p.fma(s2, s2.broadcast(1f / 5f));
-        p = p.fma(s2, s2.broadcast(1f / 3f));
-        FloatVector logm = s.add(s).fma(p.mul(s2), s.add(s));
-        FloatVector y = e.fma(x.broadcast(LN2_HI), e.fma(x.broadcast(LN2_LO), logm));
-        // Special values: log(0) = -inf, log(+inf) = +inf, log(x < 0) = NaN, NaN stays NaN.
-        y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
-        return y.blend(x, x.test(VectorOperators.IS_NAN));
-    }
-
-    /** log(1 + u) for u ≥ -1, accurate for tiny u: log(v) * u / (v - 1) with v = 1 + u rounded (Goldberg). */
-    static FloatVector log1p(FloatVector u) {
-        FloatVector v = u.add(1f);
-        FloatVector d = v.sub(1f);
-        FloatVector lv = log(v);
-        FloatVector y = lv.mul(u.div(d));
-        return y.blend(u, d.compare(VectorOperators.EQ, 0f)).blend(lv, v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    /**
+     * y[yOff + i] = log x[xOff + i] for i in [from, to), a whole number of vectors. A loop over arrays, not a function
+     * of a vector: as a vector function (338 bytes of bytecode, over C2's FreqInlineSize of 325) it was never inlined,
+     * and split in two it was still not inlined where the calling loop was short; either way the vectors were boxed
+     * (SimdAllocationTest). Every vector of the computation now lives in this one loop body.
+     */
+    static void log(float[] xa, int xOff, float[] ya, int yOff, int from, int to) {
+        for (int i = from; i < to; i += SimdConfig.LANES) {
+            FloatVector x = FloatVector.fromArray(SimdConfig.FLOAT, xa, xOff + i);
+            // Subnormals: scale into the normal range first.
+            VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            FloatVector xs = x.blend(x.mul(8388608f), sub);   // 2^23
+            IntVector bits = (IntVector) xs.reinterpretAsInts();
+            IntVector eBits = bits.lanewise(VectorOperators.LSHR, 23).sub(127);
+            // The exponent as a float through the magic constant, not an int-to-float conversion.
+            FloatVector e = eBits.add(ROUND_MAGIC_BITS).reinterpretAsFloats().sub(ROUND_MAGIC)
+                    .sub(x.broadcast(0f).blend(23f, sub));
+            FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();   // mantissa in [1, 2)
+            // Centre the mantissa on 1: m in [sqrt(1/2), sqrt(2)).
+            VectorMask<Float> big = m.compare(VectorOperators.GT, 2f * SQRT_HALF);
+            m = m.blend(m.mul(0.5f), big);
+            e = e.blend(e.add(1f), big);
+            FloatVector f = m.sub(1f);
+            FloatVector s = f.div(f.add(2f));
+            FloatVector s2 = s.mul(s);
+            // log m = 2 atanh(s) = 2 s (1 + s^2/3 + s^4/5 + s^6/7 + s^8/9), |s| ≤ 0.172.
+            FloatVector p = s2.broadcast(1f / 9f);
+            p = p.fma(s2, s2.broadcast(1f / 7f));
+            p = p.fma(s2, s2.broadcast(1f / 5f));
+            p = p.fma(s2, s2.broadcast(1f / 3f));
+            FloatVector logm = s.add(s).fma(p.mul(s2), s.add(s));
+            FloatVector y = e.fma(x.broadcast(LN2_HI), e.fma(x.broadcast(LN2_LO), logm));
+            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+            y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+            y = y.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+            y.blend(x, x.test(VectorOperators.IS_NAN)).intoArray(ya, yOff + i);
+        }
     }
 
     // ---- composites -----------------------------------------------------------------------------------------------

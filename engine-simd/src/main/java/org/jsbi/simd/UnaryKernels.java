@@ -125,13 +125,84 @@ final class UnaryKernels {
             t.out(t.d, dx, dxOff + full);
         }
 
+        /**
+         * One loop per function, chosen outside the loops: a single loop over {@code SimdMath.derivative}'s switch
+         * (which holds a sigmoid, so an exp) was too big to inline and its vectors were boxed (SimdAllocationTest).
+         * Each g is the expression {@code derivative} gives for its function.
+         */
         private static void full(UnaryOp op, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
                                  float[] dx, int dxOff, int from, int to) {
+            switch (op) {
+                case NEG -> negBackward(dy, dyOff, dx, dxOff, from, to);
+                case EXP -> byY(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                case LOG -> logBackward(x, xOff, dy, dyOff, dx, dxOff, from, to);
+                case SIGMOID -> sigmoidBackward(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                case SQUARE -> squareBackward(x, xOff, dy, dyOff, dx, dxOff, from, to);
+                case SQRT -> sqrtBackward(y, yOff, dy, dyOff, dx, dxOff, from, to);
+                default -> {
+                    for (int i = from; i < to; i += L) {
+                        FloatVector g = SimdMath.derivative(op, FloatVector.fromArray(S, x, xOff + i),
+                                FloatVector.fromArray(S, y, yOff + i));
+                        g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                                .intoArray(dx, dxOff + i);
+                    }
+                }
+            }
+        }
+
+        private static void negBackward(float[] dy, int dyOff, float[] dx, int dxOff, int from, int to) {
+            FloatVector g = FloatVector.broadcast(S, -1f);
             for (int i = from; i < to; i += L) {
-                FloatVector g = SimdMath.derivative(op, FloatVector.fromArray(S, x, xOff + i),
-                        FloatVector.fromArray(S, y, yOff + i));
                 g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
                         .intoArray(dx, dxOff + i);
+            }
+        }
+
+        /** g = y (exp). */
+        private static void byY(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int from, int to) {
+            for (int i = from; i < to; i += L) {
+                FloatVector.fromArray(S, y, yOff + i).fma(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+            }
+        }
+
+        /** g = 1 / x. */
+        private static void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int from,
+                                        int to) {
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int i = from; i < to; i += L) {
+                one.div(FloatVector.fromArray(S, x, xOff + i)).fma(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+            }
+        }
+
+        /** g = y (1 − y). */
+        private static void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                            int from, int to) {
+            for (int i = from; i < to; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+                yv.mul(yv.neg().add(1f)).fma(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+            }
+        }
+
+        /** g = x + x. */
+        private static void squareBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                           int from, int to) {
+            for (int i = from; i < to; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+                xv.add(xv).fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                        .intoArray(dx, dxOff + i);
+            }
+        }
+
+        /** g = 0.5 / y. */
+        private static void sqrtBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int from,
+                                         int to) {
+            FloatVector half = FloatVector.broadcast(S, 0.5f);
+            for (int i = from; i < to; i += L) {
+                half.div(FloatVector.fromArray(S, y, yOff + i)).fma(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
             }
         }
     }
@@ -170,7 +241,7 @@ final class UnaryKernels {
         }
 
         private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) SimdMath.log(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+            SimdMath.log(x, xOff, y, yOff, from, to);
         }
     }
 

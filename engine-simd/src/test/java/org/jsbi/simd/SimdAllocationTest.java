@@ -1,0 +1,131 @@
+package org.jsbi.simd;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.Parallel;
+import org.jsbi.backend.ReduceOp;
+import org.jsbi.backend.UnaryOp;
+import org.jsbi.tensor.HostStorage;
+import org.jsbi.tensor.Storage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIMD kernels allocate nothing per element once C2 has compiled them. A vector that C2 cannot keep in registers
+ * (a helper it did not inline, a masked load it does not intrinsify on AVX2, a vector stored in an array) is boxed on
+ * the heap at every operation; the results stay right, only 3–30× slower, so no conformance test notices. Three such
+ * kernels were found by profiling (docs/ARCHITECTURE.md); this test keeps them from coming back: after warm-up, each
+ * kernel's calls on 1,021 and 4,096 floats (a tail and none) must allocate less than {@link #BUDGET} bytes per call,
+ * where one boxed loop allocates kilobytes. A kernel gets up to {@link #PATIENCE_S} seconds of calls for C2 to
+ * compile it (the JIT runs on other threads, and CI machines are loaded), then fails with its figure.
+ */
+class SimdAllocationTest {
+
+    /** Bytes per call allowed: the Parallel body's lambda and the like, never a boxed vector per element. */
+    static final long BUDGET = 256;
+    static final double PATIENCE_S = 30;
+
+    private static int threadsBefore;
+    private final SimdBackend be = new SimdBackend();
+
+    @BeforeAll
+    static void oneThread() {
+        threadsBefore = Parallel.threads();
+        Parallel.setThreads(1);   // the work then runs on this thread, whose allocations are what is counted
+    }
+
+    @AfterAll
+    static void restore() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    /** Calls the kernel until a round of calls allocates at most BUDGET bytes each, or the patience runs out. */
+    static void assertAllocationFree(String name, Runnable call) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long start = System.nanoTime();
+        long perCall;
+        int rounds = 0;
+        do {
+            for (int i = 0; i < 200; i++) call.run();
+            long before = bean.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100; i++) call.run();
+            perCall = (bean.getThreadAllocatedBytes(tid) - before) / 100;
+            rounds++;
+            if (perCall <= BUDGET) return;
+            Thread.onSpinWait();
+        } while ((System.nanoTime() - start) / 1e9 < PATIENCE_S);
+        fail(name + " still allocates " + perCall + " bytes per call after " + rounds + " rounds ("
+                + String.format("%.0f", (System.nanoTime() - start) / 1e9) + " s): a boxed vector in its loop? "
+                + "Profile it (jfr, jdk.ObjectAllocationSample) and see docs/ARCHITECTURE.md on boxing");
+    }
+
+    private static Storage data(int n, float lo, float hi, long seed) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * r.nextFloat();
+        return new HostStorage(a);
+    }
+
+    @Test
+    void unaryForwardAndBackward() {
+        for (int n : new int[] {1021, 4096}) {
+            Storage x = data(n, 0.1f, 3f, 1), y = data(n, 0f, 1f, 2), dy = data(n, -1f, 1f, 3), dx = data(n, 0f, 0f, 4);
+            for (UnaryOp op : UnaryOp.values()) {
+                be.unary(op, n, x, 0, y, 0);   // y = f(x), so the backward rules see consistent values
+                assertAllocationFree(op + " forward, n = " + n, () -> be.unary(op, n, x, 0, y, 0));
+                assertAllocationFree(op + " backward, n = " + n,
+                        () -> be.unaryBackward(op, n, x, 0, y, 0, dy, 0, dx, 0));
+            }
+        }
+    }
+
+    @Test
+    void binaryAxpyDotAndAdam() {
+        for (int n : new int[] {1021, 4096}) {
+            Storage a = data(n, 0.5f, 2f, 5), b = data(n, 0.5f, 2f, 6), c = data(n, 0f, 0f, 7);
+            for (BinaryOp op : BinaryOp.values()) {
+                assertAllocationFree(op + ", n = " + n, () -> be.binary(op, n, a, 0, b, 0, c, 0));
+            }
+            assertAllocationFree("axpy, n = " + n, () -> be.axpy(n, 0.5f, a, 0, c, 0));
+            assertAllocationFree("dot, n = " + n, () -> be.dot(n, a, 0, b, 0));
+            Storage p = data(n, -1f, 1f, 8), g = data(n, -1f, 1f, 9), m = data(n, 0f, 0f, 10), v = data(n, 0f, 0f, 11);
+            assertAllocationFree("adam, n = " + n,
+                    () -> be.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, p, 0, g, 0, m, 0, v, 0));
+        }
+    }
+
+    @Test
+    void rowAndColumnKernels() {
+        int rows = 55, cols = 203;   // cols with a tail, as an odd batch
+        Storage a = data(rows * cols, -2f, 2f, 12), col = data(rows, -1f, 1f, 13), row = data(cols, -1f, 1f, 14);
+        Storage c = data(rows * cols, 0f, 0f, 15), outR = data(rows, 0f, 0f, 16), outC = data(cols, 0f, 0f, 17);
+        assertAllocationFree("broadcastColumn", () -> be.broadcastColumn(BinaryOp.ADD, rows, cols, a, 0, cols, col, 0,
+                c, 0, cols));
+        assertAllocationFree("broadcastRow", () -> be.broadcastRow(BinaryOp.MUL, rows, cols, a, 0, cols, row, 0, c, 0,
+                cols));
+        for (ReduceOp op : ReduceOp.values()) {
+            assertAllocationFree("reduceRows " + op, () -> be.reduceRows(op, rows, cols, a, 0, cols, outR, 0));
+            assertAllocationFree("reduceColumns " + op, () -> be.reduceColumns(op, rows, cols, a, 0, cols, outC, 0));
+        }
+    }
+
+    @Test
+    void matrixProductsOfTrainingShapes() {
+        // (m, n, k, transA, transB): a MADE layer's forward (B in place), its input gradient (A transposed), its
+        // weight gradient (the dot-product path), and a product big enough for the packed GotoBLAS path.
+        int[][] shapes = {{50, 200, 50, 0, 0}, {50, 200, 50, 1, 0}, {50, 50, 200, 0, 1}, {100, 300, 300, 0, 0}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            boolean ta = s[3] == 1, tb = s[4] == 1;
+            Storage a = data(m * k, -1f, 1f, 18), b = data(k * n, -1f, 1f, 19), c = data(m * n, 0f, 0f, 20);
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            assertAllocationFree("gemm " + m + "x" + n + "x" + k + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : ""),
+                    () -> be.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n));
+        }
+    }
+}
