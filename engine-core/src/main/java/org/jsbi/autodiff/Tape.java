@@ -68,6 +68,14 @@ public final class Tape {
         return new Tape(backend, false, null, null);
     }
 
+    /**
+     * A tape that only computes values, taking them from {@code arena} (which this rewinds), for evaluation loops that
+     * run the same graph again and again: the values of earlier tapes on the arena are overwritten from here on.
+     */
+    public static Tape noGrad(Backend backend, TapeArena arena) {
+        return new Tape(backend, false, null, arena);
+    }
+
     public Backend backend() {
         return backend;
     }

@@ -159,6 +159,8 @@ public final class Trainer {
         int[] bounds = be.splitsWorkOverHostThreads()
                 ? Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN) : new int[] {0, b};
         TapeArena arena = new TapeArena(be);   // the step's tensors, reused every step (the graph is the same)
+        TapeArena[] valArenas = new TapeArena[(nVal + b - 1) / b];   // one per validation chunk, reused every epoch
+        for (int c = 0; c < valArenas.length; c++) valArenas[c] = new TapeArena(be);
         SplitStep step = bounds.length > 2
                 ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
         epochs:
@@ -188,7 +190,7 @@ public final class Trainer {
                 adam.step();
             }
             double trainLoss = sum / batches;
-            double valLoss = validationLoss(be, est, thetaV, xV, b);
+            double valLoss = validationLoss(be, est, thetaV, xV, b, valArenas);
             trainLosses.add(trainLoss);
             valLosses.add(valLoss);
             if (valLoss < bestLoss) {
@@ -215,7 +217,12 @@ public final class Trainer {
     }
 
     /** Mean NLL over the validation split, in chunks of the batch size, without recording. */
-    static double validationLoss(Backend be, ConditionalDensityEstimator est, Tensor theta, Tensor x, int chunk) {
+    /**
+     * Mean −log q over the validation pairs, in chunks of {@code chunk} columns, chunk c evaluated on arenas[c] (one
+     * per chunk, kept across epochs: freshly allocated tensors every epoch were cache-cold, see TapeArena).
+     */
+    static double validationLoss(Backend be, ConditionalDensityEstimator est, Tensor theta, Tensor x, int chunk,
+                                 TapeArena[] arenas) {
         int n = theta.cols();
         int chunks = (n + chunk - 1) / chunk;
         float[][] lps = new float[chunks][];
@@ -226,7 +233,8 @@ public final class Trainer {
                 Tensor tc = Tensor.zeros(be, theta.rows(), m), xc = Tensor.zeros(be, x.rows(), m);
                 be.copy2d(theta.rows(), m, theta.storage(), from, n, tc.storage(), 0, m);
                 be.copy2d(x.rows(), m, x.storage(), from, n, xc.storage(), 0, m);
-                lps[c] = est.logProb(tc, xc);
+                Tape tape = Tape.noGrad(be, arenas[c]);
+                lps[c] = est.logProb(tape, tape.constant(tc), tape.constant(xc)).value().toArray();
             }
         };
         if (be.splitsWorkOverHostThreads()) {
