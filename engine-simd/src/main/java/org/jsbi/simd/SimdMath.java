@@ -60,47 +60,13 @@ final class SimdMath {
         };
     }
 
-    // ---- exp and expm1 --------------------------------------------------------------------------------------------
-
-    /** t = x / ln2 + 1.5 * 2^23: its float value minus the magic is round(x / ln2), its bits minus the magic's are
-     *  the same integer, so no float-to-int conversion is needed (those are not intrinsified everywhere). */
-    private static FloatVector magicRound(FloatVector x) {
-        return x.fma(x.broadcast(LOG2E), x.broadcast(ROUND_MAGIC));
-    }
-
-    /** r = x - n ln2, |r| ≤ ln2/2, in two steps (Cody and Waite) so that n ln2 is subtracted without rounding. */
-    private static FloatVector reduce(FloatVector x, FloatVector n) {
-        return n.neg().fma(x.broadcast(LN2_HI), x).add(n.neg().mul(LN2_LO));
-    }
-
-    /** expm1(r) for |r| ≤ ln2/2: Taylor to degree 8, Horner with FMA (error below 0.3 ulp of the result). */
-    private static FloatVector expm1Small(FloatVector r) {
-        FloatVector p = r.broadcast(1f / 40320f);
-        p = p.fma(r, r.broadcast(1f / 5040f));
-        p = p.fma(r, r.broadcast(1f / 720f));
-        p = p.fma(r, r.broadcast(1f / 120f));
-        p = p.fma(r, r.broadcast(1f / 24f));
-        p = p.fma(r, r.broadcast(1f / 6f));
-        p = p.fma(r, r.broadcast(0.5f));
-        return p.mul(r).fma(r, r);   // r + r^2 (1/2 + r/6 + ...)
-    }
-
-    /** 2^k for integers k in [-126, 127], built from the exponent bits. */
-    private static FloatVector pow2(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
-
-    /** Multiplies v by 2^n (n from {@link #magicRound}) in two halves, so results near overflow and in the subnormal
-     *  range round once, correctly. */
-    private static FloatVector scaleBy2n(FloatVector v, FloatVector t) {
-        IntVector n = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS);
-        IntVector n1 = n.lanewise(VectorOperators.ASHR, 1);
-        return v.mul(pow2(n1)).mul(pow2(n.sub(n1)));
-    }
+    // ---- exp ------------------------------------------------------------------------------------------------------
 
     /**
-     * exp, written out in one body: the same operations as magicRound, reduce, expm1Small and scaleBy2n (which
-     * {@link #expm1} still uses), because as four nested helper calls C2 often left one of them un-inlined inside the
+     * exp, written out in one body: t = x·log2(e) + 1.5·2²³ (its bits give n = round(x / ln 2) without a float-to-int
+     * conversion), Cody–Waite reduction r = x − n ln 2, expm1(r) by
+     * Taylor to degree 8 (Horner, FMA), and 2ⁿ applied in two halves so that results near overflow and in the subnormal
+     * range round once. As four nested helper calls C2 often left one of them un-inlined inside the
      * softplus and log-sum-exp kernels, and every vector crossing it was boxed (JFR: allocations in scaleBy2n and
      * pow2 in the steady state of an MDN training).
      */
@@ -125,18 +91,8 @@ final class SimdMath {
         return y.blend(x, x.test(VectorOperators.IS_NAN));
     }
 
-    /** exp(x) - 1 without cancellation near 0. */
-    static FloatVector expm1(FloatVector x) {
-        FloatVector xc = x.max(-30f).min(100f);   // below -30, expm1 is -1 to float precision
-        FloatVector t = magicRound(xc);
-        FloatVector e = expm1Small(reduce(xc, t.sub(ROUND_MAGIC)));
-        // expm1(x) = 2^n (expm1(r) + 1) - 1 = 2^n expm1(r) + (2^n - 1); exact for n = 0.
-        FloatVector s = scaleBy2n(x.broadcast(1f), t);
-        FloatVector y = e.fma(s, s.sub(1f));
-        return y.blend(x, x.test(VectorOperators.IS_NAN));
-    }
 
-    // ---- log and log1p --------------------------------------------------------------------------------------------
+    // ---- log --------------------------------------------------------------------------------------------
 
     /**
      * y[yOff + i] = log x[xOff + i] for i in [from, to), a whole number of vectors. A loop over arrays, not a function

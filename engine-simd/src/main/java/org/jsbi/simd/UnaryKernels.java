@@ -213,40 +213,24 @@ final class UnaryKernels {
         }
     }
 
-    private static final class Exp implements Loop {
-        public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            int full = from + (to - from) / L * L;
-            full(x, xOff, y, yOff, from, full);
-            if (full == to) return;
-            Tail t = Tail.get(to - full);
-            t.in(t.a, x, xOff + full);
-            full(t.a, 0, t.b, 0, 0, L);
-            t.out(t.b, y, yOff + full);
-        }
-
-        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+    private static final class Exp extends PaddedLoop {
+        void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             for (int i = from; i < to; i += L) SimdMath.exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
-    private static final class Log implements Loop {
-        public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            int full = from + (to - from) / L * L;
-            full(x, xOff, y, yOff, from, full);
-            if (full == to) return;
-            Tail t = Tail.get(to - full);
-            t.in(t.a, x, xOff + full);
-            full(t.a, 0, t.b, 0, 0, L);
-            t.out(t.b, y, yOff + full);
-        }
-
-        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+    private static final class Log extends PaddedLoop {
+        void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             SimdMath.log(x, xOff, y, yOff, from, to);
         }
     }
 
-    private static final class Tanh implements Loop {
-        public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+    /**
+     * A loop whose function calls {@link SimdMath}: {@link #full} over whole vectors, the last (to − from) mod L
+     * elements through {@link Tail}. Only arrays cross the (megamorphic) call to full, so nothing is boxed there.
+     */
+    private abstract static class PaddedLoop implements Loop {
+        public final void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             int full = from + (to - from) / L * L;
             full(x, xOff, y, yOff, from, full);
             if (full == to) return;
@@ -256,39 +240,24 @@ final class UnaryKernels {
             t.out(t.b, y, yOff + full);
         }
 
-        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        /** y = f(x) over [from, to), a whole number of vectors. */
+        abstract void full(float[] x, int xOff, float[] y, int yOff, int from, int to);
+    }
+
+    private static final class Tanh extends PaddedLoop {
+        void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             for (int i = from; i < to; i += L) SimdMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
-    private static final class Sigmoid implements Loop {
-        public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            int full = from + (to - from) / L * L;
-            full(x, xOff, y, yOff, from, full);
-            if (full == to) return;
-            Tail t = Tail.get(to - full);
-            t.in(t.a, x, xOff + full);
-            full(t.a, 0, t.b, 0, 0, L);
-            t.out(t.b, y, yOff + full);
-        }
-
-        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+    private static final class Sigmoid extends PaddedLoop {
+        void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             for (int i = from; i < to; i += L) SimdMath.sigmoid(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }
 
-    private static final class Softplus implements Loop {
-        public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            int full = from + (to - from) / L * L;
-            full(x, xOff, y, yOff, from, full);
-            if (full == to) return;
-            Tail t = Tail.get(to - full);
-            t.in(t.a, x, xOff + full);
-            full(t.a, 0, t.b, 0, 0, L);
-            t.out(t.b, y, yOff + full);
-        }
-
-        private static void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
+    private static final class Softplus extends PaddedLoop {
+        void full(float[] x, int xOff, float[] y, int yOff, int from, int to) {
             for (int i = from; i < to; i += L) SimdMath.softplus(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
     }

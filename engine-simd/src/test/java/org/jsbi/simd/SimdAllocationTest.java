@@ -2,7 +2,6 @@ package org.jsbi.simd;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.jsbi.backend.BinaryOp;
 import org.jsbi.backend.Parallel;
@@ -10,6 +9,7 @@ import org.jsbi.backend.ReduceOp;
 import org.jsbi.backend.UnaryOp;
 import org.jsbi.tensor.HostStorage;
 import org.jsbi.tensor.Storage;
+import org.jsbi.testing.AllocationProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,23 +45,12 @@ class SimdAllocationTest {
 
     /** Calls the kernel until a round of calls allocates at most BUDGET bytes each, or the patience runs out. */
     static void assertAllocationFree(String name, Runnable call) {
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long start = System.nanoTime();
-        long perCall;
-        int rounds = 0;
-        do {
-            for (int i = 0; i < 200; i++) call.run();
-            long before = bean.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 100; i++) call.run();
-            perCall = (bean.getThreadAllocatedBytes(tid) - before) / 100;
-            rounds++;
-            if (perCall <= BUDGET) return;
-            Thread.onSpinWait();
-        } while ((System.nanoTime() - start) / 1e9 < PATIENCE_S);
-        fail(name + " still allocates " + perCall + " bytes per call after " + rounds + " rounds ("
-                + String.format("%.0f", (System.nanoTime() - start) / 1e9) + " s): a boxed vector in its loop? "
-                + "Profile it (jfr, jdk.ObjectAllocationSample) and see docs/ARCHITECTURE.md on boxing");
+        AllocationProbe.Result r = AllocationProbe.settle(call, 1, 200, 100, BUDGET, PATIENCE_S);
+        if (r.bytesPerUnit() > BUDGET) {
+            fail(name + " still allocates " + r.bytesPerUnit() + " bytes per call after " + r.rounds() + " rounds ("
+                    + String.format("%.0f", r.seconds()) + " s): a boxed vector in its loop? "
+                    + "Profile it (jfr, jdk.ObjectAllocationSample) and see docs/ARCHITECTURE.md on boxing");
+        }
     }
 
     private static Storage data(int n, float lo, float hi, long seed) {

@@ -2,7 +2,6 @@ package org.jsbi.sim;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
 import org.jsbi.backend.Parallel;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.channel.ChannelOmnimodel;
@@ -13,6 +12,7 @@ import org.jsbi.sim.hh.HodgkinHuxley;
 import org.jsbi.sim.stg.PyloricNetwork;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.testing.AllocationProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,22 +48,13 @@ class SimulatorAllocationTest {
         for (int i = 0; i < n; i++) System.arraycopy(draws[i], 0, theta, i * sim.parameterDim(), sim.parameterDim());
         ParameterBatch batch = new ParameterBatch(theta, n, sim.parameterDim(), 0);
         float[] out = new float[n * sim.dataDim()];
-        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long start = System.nanoTime();
-        long perSim;
-        int rounds = 0;
-        do {
-            sim.simulate(batch, 1, out);   // warm-up call
-            long before = bean.getThreadAllocatedBytes(tid);
-            for (int c = 0; c < callsPerRound; c++) sim.simulate(batch, 1, out);
-            perSim = (bean.getThreadAllocatedBytes(tid) - before) / ((long) callsPerRound * n);
-            rounds++;
-            if (perSim <= bytesPerSimulation) return;
-        } while ((System.nanoTime() - start) / 1e9 < PATIENCE_S);
-        fail(name + " still allocates " + perSim + " bytes per simulation after " + rounds + " rounds ("
-                + String.format("%.0f", (System.nanoTime() - start) / 1e9) + " s; budget " + bytesPerSimulation
-                + "): a boxed vector in a time step? Profile it (jfr, jdk.ObjectAllocationSample)");
+        AllocationProbe.Result r = AllocationProbe.settle(() -> sim.simulate(batch, 1, out), n, 1, callsPerRound,
+                bytesPerSimulation, PATIENCE_S);
+        if (r.bytesPerUnit() > bytesPerSimulation) {
+            fail(name + " still allocates " + r.bytesPerUnit() + " bytes per simulation after " + r.rounds()
+                    + " rounds (" + String.format("%.0f", r.seconds()) + " s; budget " + bytesPerSimulation
+                    + "): a boxed vector in a time step? Profile it (jfr, jdk.ObjectAllocationSample)");
+        }
     }
 
     @Test
