@@ -97,10 +97,8 @@ public final class SimdBackend extends ScalarBackend {
                 SimdMath.binary(op, FloatVector.fromArray(S, a, aOff + i), FloatVector.fromArray(S, b, bOff + i))
                         .intoArray(c, cOff + i);
             }
-            if (i < to) {
-                int m = to - i;
-                store(SimdMath.binary(op, load(a, aOff + i, m), load(b, bOff + i, m)), c, cOff + i, m);
-            }
+            // Scalar tail: the same IEEE operation, without the masked loads AVX2 does not intrinsify.
+            for (; i < to; i++) c[cOff + i] = op.apply(a[aOff + i], b[bOff + i]);
         });
     }
 

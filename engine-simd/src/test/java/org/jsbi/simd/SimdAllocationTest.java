@@ -19,14 +19,18 @@ import org.junit.jupiter.api.Test;
  * (a helper it did not inline, a masked load it does not intrinsify on AVX2, a vector stored in an array) is boxed on
  * the heap at every operation; the results stay right, only 3–30× slower, so no conformance test notices. Three such
  * kernels were found by profiling (docs/ARCHITECTURE.md); this test keeps them from coming back: after warm-up, each
- * kernel's calls on 1,021 and 4,096 floats (a tail and none) must allocate less than {@link #BUDGET} bytes per call,
+ * kernel's calls on 1,021 and 4,096 floats (a tail and none) must allocate at most {@link #BUDGET} bytes per call,
  * where one boxed loop allocates kilobytes. A kernel gets up to {@link #PATIENCE_S} seconds of calls for C2 to
  * compile it (the JIT runs on other threads, and CI machines are loaded), then fails with its figure.
  */
 class SimdAllocationTest {
 
-    /** Bytes per call allowed: the Parallel body's lambda and the like, never a boxed vector per element. */
-    static final long BUDGET = 256;
+    /**
+     * Bytes per call allowed: the Parallel body's lambda, a masked tail load where one is left (AVX2 does not
+     * intrinsify them: ~50 bytes each), depending on what escape analysis removes in the JVM at hand; never a boxed
+     * vector per element, which at 1,021 floats is at least 128 × 48 bytes.
+     */
+    static final long BUDGET = 1024;
     static final double PATIENCE_S = 30;
 
     private static int threadsBefore;
