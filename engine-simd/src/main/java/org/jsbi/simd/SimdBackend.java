@@ -227,7 +227,7 @@ public final class SimdBackend extends ScalarBackend {
         float[] src = a;
         int so = off;
         if (exp && vec > 0) {
-            src = scratch(vec);
+            src = scratch(EXP_ROW, vec);
             so = 0;
             expShifted(vec, a, off, shift, src);
         }
@@ -237,7 +237,7 @@ public final class SimdBackend extends ScalarBackend {
             s1 = s1.add(FloatVector.fromArray(S, src, so + i + L));
         }
         // SimdMath.laneSum's order (lanes in turn, in double), through an array: a vector passed to it was boxed.
-        float[] lanes = SCRATCH.get()[1];
+        float[] lanes = scratch(LANES_ROW, L);
         s0.add(s1).intoArray(lanes, 0);
         double s = 0;
         for (int l = 0; l < L; l++) s += lanes[l];
@@ -250,13 +250,19 @@ public final class SimdBackend extends ScalarBackend {
         for (int i = 0; i < n; i += L) SimdMath.exp(FloatVector.fromArray(S, a, off + i).sub(shift)).intoArray(out, i);
     }
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[L]});
+    /**
+     * Per-thread scratch rows, grown on demand: EXP_ROW for {@link #sum}'s exps and reduceColumns' padded tail,
+     * LSE_ROW for the logsumexp passes (live at the same time as a padded tail), LANES_ROW for one vector's lanes.
+     */
+    private static final int EXP_ROW = 0, LSE_ROW = 1, LANES_ROW = 2;
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[L]});
 
-    /** A per-thread row of at least n floats. */
-    private static float[] scratch(int n) {
+    /** Scratch row {@code row} of this thread, at least n floats long. */
+    private static float[] scratch(int row, int n) {
         float[][] holder = SCRATCH.get();
-        if (holder[0].length < n) holder[0] = new float[Math.max(n, 2 * holder[0].length)];
-        return holder[0];
+        if (holder[row].length < n) holder[row] = new float[Math.max(n, 2 * holder[row].length)];
+        return holder[row];
     }
 
     private static float max(int n, float[] a, int off) {
@@ -288,7 +294,7 @@ public final class SimdBackend extends ScalarBackend {
         columnVectors(op, rows, a, aOff, lda, out, outOff, j0, full);
         if (full == j1) return;
         int tail = j1 - full;
-        float[] pad = scratch(rows * L + L);
+        float[] pad = scratch(EXP_ROW, rows * L + L);
         for (int i = 0; i < rows; i++) {
             System.arraycopy(a, aOff + i * lda + full, pad, i * L, tail);
             java.util.Arrays.fill(pad, i * L + tail, (i + 1) * L, 0f);
@@ -311,19 +317,13 @@ public final class SimdBackend extends ScalarBackend {
             }
             case MAX -> columnMax(rows, a, aOff, lda, out, outOff, j0, j1);
             case LOGSUMEXP -> {
-                float[] work = LSE_SCRATCH.get();
-                if (work.length < 2 * (j1 - j0)) {
-                    work = new float[2 * (j1 - j0)];
-                    LSE_SCRATCH.set(work);
-                }
+                float[] work = scratch(LSE_ROW, 2 * (j1 - j0));
                 columnMax(rows, a, aOff, lda, work, -j0, j0, j1);
                 columnExpSums(rows, a, aOff, lda, work, j0, j1);
                 columnLogs(work, out, outOff, j0, j1);
             }
         }
     }
-
-    private static final ThreadLocal<float[]> LSE_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     /** out[outOff + j] = max over rows of column j. */
     private static void columnMax(int rows, float[] a, int aOff, int lda, float[] out, int outOff, int j0, int j1) {
