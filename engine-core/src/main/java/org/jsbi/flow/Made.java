@@ -16,9 +16,17 @@ import org.jsbi.tensor.Tensor;
 
 /**
  * A conditional MADE that outputs, for each of D inputs, an unconstrained scale and a shift that depend only on the
- * inputs before it and on the context. The layer sequence is nflows' (use_residual_blocks=False): an initial masked
- * layer plus a dense context layer, then per block activation → masked layer, then the masked output layer. Output
- * rows 0..D-1 are the unconstrained scales and rows D..2D-1 the shifts.
+ * inputs before it and on the context. The layer sequence is nflows' {@code MADE.forward} with
+ * {@code use_residual_blocks=False}, the one sbi's MAF uses:
+ * <pre>
+ *   h = act(initial(x) + act(context(c)))
+ *   h = act(block_b(h))            for each of the blocks
+ *   out = output(h)
+ * </pre>
+ * so a MADE has {@code blocks + 1} hidden activation layers. Output rows 0..D-1 are the unconstrained scales and rows
+ * D..2D-1 the shifts. (Model-file layout 1, before 2026-11-26, applied the activation before each block's linear layer
+ * instead, left the context unactivated and had no activation before the output layer: one nonlinearity fewer than
+ * the peers' flow; {@link MafFile} refuses those files.)
  */
 public final class Made implements Module {
 
@@ -62,8 +70,9 @@ public final class Made implements Module {
     /** 2D x n autoregressive parameters for inputs (D x n) and context (contextFeatures x n, or null). */
     public Var forward(Tape tape, Var inputs, Var ctx) {
         Var h = initial.forward(tape, inputs);
-        if (context != null) h = tape.add(h, context.forward(tape, ctx));
-        for (MaskedLinear b : blocks) h = b.forward(tape, activation.apply(tape, h));
+        if (context != null) h = tape.add(h, activation.apply(tape, context.forward(tape, ctx)));
+        h = activation.apply(tape, h);
+        for (MaskedLinear b : blocks) h = activation.apply(tape, b.forward(tape, h));
         return output.forward(tape, h);
     }
 

@@ -4,14 +4,16 @@ import org.jsbi.nn.Activation;
 
 /**
  * The masked autoregressive flow's architecture. Defaults are sbi's {@code MAFConfig()}: 5 transforms, each a MADE
- * with 2 blocks of 50 tanh units, conditioned on x through a dense layer into the first hidden layer.
+ * with 2 blocks of 50 tanh units (3 hidden layers), conditioned on x through a dense tanh layer added into the first
+ * hidden layer.
  *
  * @param transforms     number of autoregressive transforms (each followed by a random permutation)
  * @param hiddenFeatures width of every hidden layer
- * @param blocks         hidden blocks per MADE (nflows' num_blocks); each block adds one nonlinearity, so a MADE has
- *                       {@code blocks} hidden {@code activation} layers of {@code hiddenFeatures} units: delfi's
+ * @param blocks         hidden blocks per MADE (nflows' num_blocks); as in nflows the initial layer is a hidden layer
+ *                       too, so a MADE has {@code blocks + 1} hidden {@code activation} layers of
+ *                       {@code hiddenFeatures} units: sbi's default (num_blocks=2) has 3; delfi's
  *                       {@code n_hiddens=[100, 100, 100]} (the paper's pyloric-network flow) is hiddenFeatures 100,
- *                       blocks 3
+ *                       blocks 2; {@code n_hiddens=[250, 250]} (the ion-channel flow) is 250, blocks 1
  * @param activation     hidden nonlinearity
  */
 public record MafConfig(int transforms, int hiddenFeatures, int blocks, Activation activation) {

@@ -20,8 +20,11 @@ import org.jsbi.random.Rng;
 public final class MafFile {
 
     static final String KIND = "maf";
-    /** Revision of this estimator's layout inside the container. */
-    static final int LAYOUT = 1;
+    /**
+     * Revision of this estimator's layout inside the container. 2: the MADE of nflows (see {@link Made}); layout-1
+     * files hold weights for a MADE with one activation fewer, which this code would evaluate as a different density.
+     */
+    static final int LAYOUT = 2;
 
     private MafFile() {
     }
@@ -54,6 +57,11 @@ public final class MafFile {
     public static Maf fromModelFile(ModelFile f, Backend backend) {
         f.requireKind(KIND);
         int layout = f.metaInt("layout");
+        if (layout == 1) {
+            throw new ModelFormatException("this MAF was saved with layout 1, by a jsbi from before 2026-11-26 whose"
+                    + " MADE had one activation fewer than nflows' (the one this jsbi and sbi use); its weights do not"
+                    + " describe the same density here: train the estimator again");
+        }
         if (layout != LAYOUT) {
             throw new ModelFormatException("this MAF was saved with layout " + layout + "; this jsbi reads layout "
                     + LAYOUT);

@@ -67,4 +67,16 @@ class MafFileTest {
         assertTrue(e.getMessage().contains("expected"), e.getMessage());
         assertTrue(ModelFiles.toBytes(good).length > 0);
     }
+
+    @Test
+    void aFileOfTheOldMadeLayoutIsRefusedNotMisread() {
+        // Layout 1 held the same arrays for a MADE with one activation fewer: loading it would give another density.
+        ModelFile good = MafFile.toModelFile(maf());
+        ModelFile.Builder old = ModelFile.builder("maf");
+        good.metadata().forEach((k, v) -> old.meta(k, k.equals("layout") ? "1" : v));
+        good.arrays().forEach(old::array);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> MafFile.fromModelFile(old.build(), be));
+        assertTrue(e.getMessage().contains("layout 1") && e.getMessage().contains("train the estimator again"),
+                e.getMessage());
+    }
 }

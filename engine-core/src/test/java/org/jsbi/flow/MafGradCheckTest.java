@@ -179,12 +179,13 @@ class MafGradCheckTest {
             if (xd > 0) {
                 double[] ctx = linear(get(byName, m + ".context.weight"), null, get(byName, m + ".context.bias"), zx,
                         xd, n);
-                for (int i = 0; i < h.length; i++) h[i] += ctx[i];
+                for (int i = 0; i < h.length; i++) h[i] += act == null ? ctx[i] : act.apply(ctx[i]);
             }
+            if (act != null) for (int i = 0; i < h.length; i++) h[i] = act.apply(h[i]);
             for (int b = 0; b < cfg.blocks(); b++) {
-                if (act != null) for (int i = 0; i < h.length; i++) h[i] = act.apply(h[i]);
                 h = linear(get(byName, m + ".block" + b + ".weight"), blockMask, get(byName, m + ".block" + b + ".bias"),
                         h, hidden, n);
+                if (act != null) for (int i = 0; i < h.length; i++) h[i] = act.apply(h[i]);
             }
             double[] out = linear(get(byName, m + ".output.weight"), outputMask, get(byName, m + ".output.bias"), h,
                     hidden, n);

@@ -68,8 +68,8 @@ public final class PyloricInference {
     public static final int FEATURES = PyloricFeatures.COUNT;
     /** The experimental observation's file in the paper-data {@code stg/} folder. */
     public static final String XO_FILE = "xo_experimental_845_082_0044.csv";
-    /** The paper's flow: 5 MADEs, each with 3 hidden tanh layers of 100 units (jsbi's blocks = hidden layers). */
-    public static final MafConfig PAPER_MAF = MafConfig.defaults().withTransforms(5).withHiddenFeatures(100).withBlocks(3);
+    /** The paper's flow: 5 MADEs, each with 3 hidden tanh layers of 100 units (the initial layer and 2 blocks). */
+    public static final MafConfig PAPER_MAF = MafConfig.defaults().withTransforms(5).withHiddenFeatures(100).withBlocks(2);
     /** The paper's posterior predictive figures (App. fig 14c): all features defined for 80% of posterior samples,
      *  for 23% of samples of the factorised posterior. */
     public static final double PAPER_PPC_POSTERIOR = 0.80, PAPER_PPC_FACTORISED = 0.23;
@@ -328,7 +328,7 @@ public final class PyloricInference {
         // ---- training
         Files.createDirectories(s.out());
         line(log, String.format(Locale.ROOT, "training NPE: MAF %d x %d hidden layers of %d %s units, batch %d, at most"
-                        + " %d epochs; backend %s, %d threads", s.maf().transforms(), s.maf().blocks(),
+                        + " %d epochs; backend %s, %d threads", s.maf().transforms(), s.maf().blocks() + 1,
                 s.maf().hiddenFeatures(), s.maf().activation().name().toLowerCase(Locale.ROOT), s.batchSize(),
                 s.maxEpochs(), Backends.current().name(), Parallel.threads()));
         NpeConfig cfg = NpeConfig.defaults().withEstimator(EstimatorFactory.maf(s.maf()))
@@ -556,7 +556,7 @@ public final class PyloricInference {
                 r.trainingRows(), r.excluded() > 0 ? String.format(Locale.ROOT, " (%,d left out: another feature"
                         + " undefined)", r.excluded()) : ""));
         b.append(String.format(Locale.ROOT, "| estimator | MAF, %d transforms × %d hidden layers of %d %s; z-scored θ"
-                        + " and x | MAF, 5 × [100, 100, 100] tanh |%n", s.maf().transforms(), s.maf().blocks(),
+                        + " and x | MAF, 5 × [100, 100, 100] tanh |%n", s.maf().transforms(), s.maf().blocks() + 1,
                 s.maf().hiddenFeatures(), s.maf().activation().name().toLowerCase(Locale.ROOT)));
         TrainingHistory h = r.history();
         b.append(String.format(Locale.ROOT, "| training | %d epochs (best %d, %s), batch %d, validation loss %.3f |"

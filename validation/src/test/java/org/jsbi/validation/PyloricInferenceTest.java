@@ -206,7 +206,7 @@ class PyloricInferenceTest {
                 .withMinTriphasic(1));
         assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
                 .withPpcSimulator(new SyntheticPyloric("too-few-outputs", 10, 0)));
-        assertEquals(3, PyloricInference.PAPER_MAF.blocks());
+        assertEquals(2, PyloricInference.PAPER_MAF.blocks());
         assertEquals(100, PyloricInference.PAPER_MAF.hiddenFeatures());
         assertEquals(5, PyloricInference.PAPER_MAF.transforms());
     }
