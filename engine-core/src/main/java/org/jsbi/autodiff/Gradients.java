@@ -20,6 +20,7 @@ final class Gradients {
             case LEAF -> { }
             case MATMUL -> matmul(tape, be, v, dy);
             case MASKED_MATMUL -> maskedMatmul(tape, be, v, dy);
+            case DENSE -> dense(tape, be, v, dy);
             case BINARY -> binary(tape, be, v, dy);
             case BROADCAST_COLUMN -> broadcast(tape, be, v, dy, true);
             case BROADCAST_ROW -> broadcast(tape, be, v, dy, false);
@@ -148,6 +149,58 @@ final class Gradients {
             be.gemm(false, true, m, k, n, 1f, dc.storage(), 0, n, x.value.storage(), 0, n, 0f, t.storage(), 0, k);
             be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
             be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
+        }
+    }
+
+    /**
+     * y = f((W ⊙ M) X + b + addend). dpre = f'(y) ⊙ dy is computed in dy's own storage (this node's gradient, read by
+     * no other rule); then the same products and sums as the unfused layer's rules, in their order per target: the
+     * addend's and the bias's gradients, dW = (dpre Xᵀ) ⊙ M, and dX = (W ⊙ M)ᵀ dpre, which writes X's gradient with
+     * beta = 0 when it is X's first contribution (accumulators start at +0, so adding into zeros gives the same bits).
+     */
+    private static void dense(Tape tape, Backend be, Var v, Tensor dy) {
+        Var w = v.inputs[0], x = v.inputs[1], b = v.inputs[2], addend = v.inputs.length > 3 ? v.inputs[3] : null;
+        int m = w.rows(), k = w.cols(), n = x.cols(), size = m * n;
+        Tensor dpre = dy;
+        if (v.unary != null && !be.activationBackwardInPlace(v.unary, size, v.value.storage(), 0, dy.storage(), 0)) {
+            // No in-place kernel: the unfused rule into zeros (for RELU, y > 0 exactly where x > 0).
+            dpre = tape.zeros(m, n);
+            be.unaryBackward(v.unary, size, v.value.storage(), 0, v.value.storage(), 0, dy.storage(), 0,
+                    dpre.storage(), 0);
+        }
+        if (addend != null && addend.requiresGrad) {
+            if (addend.grad == null) {
+                be.copy2d(1, size, dpre.storage(), 0, size, tape.freshGrad(addend).storage(), 0, size);
+            } else {
+                be.axpy(size, 1f, dpre.storage(), 0, addend.grad.storage(), 0);
+            }
+        }
+        if (b.requiresGrad) {
+            Tensor r = tape.values(m, 1);
+            be.reduceRows(ReduceOp.SUM, m, n, dpre.storage(), 0, n, r.storage(), 0);
+            be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
+        }
+        if (w.requiresGrad) {
+            if (v.mask == null) {
+                be.gemm(false, true, m, k, n, 1f, dpre.storage(), 0, n, x.value.storage(), 0, n,
+                        1f, tape.gradOf(w).storage(), 0, k);
+            } else {
+                Tensor t = tape.values(m, k);
+                be.gemm(false, true, m, k, n, 1f, dpre.storage(), 0, n, x.value.storage(), 0, n, 0f, t.storage(), 0, k);
+                be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
+                be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
+            }
+        }
+        if (x.requiresGrad) {
+            boolean first = x.grad == null;
+            Tensor gx = first ? tape.freshGrad(x) : x.grad;
+            float beta = first ? 0f : 1f;
+            if (v.mask == null) {
+                be.gemm(true, false, k, n, m, 1f, w.value.storage(), 0, k, dpre.storage(), 0, n, beta, gx.storage(), 0, n);
+            } else {
+                be.maskedGemm(true, k, n, m, w.value.storage(), 0, v.mask.storage(), 0, k, dpre.storage(), 0, n,
+                        beta, gx.storage(), 0, n);
+            }
         }
     }
 

@@ -11,6 +11,11 @@ public enum Op {
     MATMUL,
     /** (W ⊙ M) · X with a constant 0/1 mask M (MADE). */
     MASKED_MATMUL,
+    /**
+     * A layer in one node: f((W ⊙ M) X + b (+ addend)); inputs {W, X, b} or {W, X, b, addend}, mask may be null,
+     * unary is f (null: identity).
+     */
+    DENSE,
     /** Elementwise a op b of equal shapes; binary says which. */
     BINARY,
     /** a[i][j] op v[i] with v a column vector; binary says which. */

@@ -163,6 +163,55 @@ public final class Tape {
         return v;
     }
 
+    /**
+     * A whole layer as one node: f((W ⊙ M) x + b + addend), with mask (a constant 0/1 matrix of w's shape) and
+     * addend (a value of the output's shape added before f, as MADE adds its context term) both optional, and f one
+     * of TANH, SIGMOID, RELU or null (the identity). Values are bit-identical to the same layer built from
+     * {@link #maskedMatmul} or {@link #matmul}, {@link #broadcastColumn}, {@link #add} and {@link #unary}, and so are
+     * the gradients; what the fusion saves is the intermediate tensors and their gradients (four of each per hidden
+     * layer), so a MAF step's working set shrinks and its gradients need no zeroing. After {@link #backward}, the
+     * node's {@link Var#grad()} holds the gradient with respect to its pre-activation (computed in place).
+     *
+     * @param w weights, out x in
+     * @param x inputs, in x batch
+     * @param b bias, out x 1
+     */
+    public Var dense(Var w, Tensor mask, Var x, Var b, Var addend, UnaryOp f) {
+        int m = w.rows(), k = w.cols(), n = x.cols();
+        if (x.rows() != k) {
+            throw new IllegalArgumentException("dense: weights " + w.value.shape() + " cannot multiply " + x.value.shape());
+        }
+        if (mask != null && !mask.sameShape(w.value)) {
+            throw new IllegalArgumentException("dense: mask " + mask.shape() + " must match weights " + w.value.shape());
+        }
+        if (b.rows() != m || b.cols() != 1) {
+            throw new IllegalArgumentException("dense: bias " + b.value.shape() + " must be " + m + " x 1");
+        }
+        if (addend != null && (addend.rows() != m || addend.cols() != n)) {
+            throw new IllegalArgumentException("dense: addend " + addend.value.shape() + " must be " + m + " x " + n);
+        }
+        if (f != null && f != UnaryOp.TANH && f != UnaryOp.SIGMOID && f != UnaryOp.RELU) {
+            throw new IllegalArgumentException("dense: activation " + f + " is not fused (its derivative needs the"
+                    + " pre-activation); build the layer from matmul, broadcastColumn and unary");
+        }
+        Tensor y = values(m, n);
+        if (mask == null) {
+            backend.gemm(false, false, m, n, k, 1f, w.value.storage(), 0, k, x.value.storage(), 0, n,
+                    0f, y.storage(), 0, n);
+        } else {
+            backend.maskedGemm(false, m, n, k, w.value.storage(), 0, mask.storage(), 0, k, x.value.storage(), 0, n,
+                    0f, y.storage(), 0, n);
+        }
+        // In place, in the unfused layer's order: bias, then the addend, then f.
+        backend.broadcastColumn(BinaryOp.ADD, m, n, y.storage(), 0, n, b.value.storage(), 0, y.storage(), 0, n);
+        if (addend != null) backend.binary(BinaryOp.ADD, m * n, y.storage(), 0, addend.value.storage(), 0, y.storage(), 0);
+        if (f != null) backend.unary(f, m * n, y.storage(), 0, y.storage(), 0);
+        Var v = addend == null ? node(y, Op.DENSE, w, x, b) : node(y, Op.DENSE, w, x, b, addend);
+        v.mask = mask;
+        v.unary = f;
+        return v;
+    }
+
     public Var add(Var a, Var b) {
         return binary(BinaryOp.ADD, a, b);
     }
@@ -426,6 +475,16 @@ public final class Tape {
 
     Tensor gradOf(Var v) {
         if (v.grad == null) v.grad = zeros(v.rows(), v.cols());
+        return v.grad;
+    }
+
+    /**
+     * A gradient tensor for v that its first contribution overwrites instead of adding to zeros (a product with
+     * beta = 0, a copy); only when v has none yet, so contributions made before stay.
+     */
+    Tensor freshGrad(Var v) {
+        if (v.grad != null) throw new IllegalStateException("freshGrad: " + v + " already has a gradient");
+        v.grad = values(v.rows(), v.cols());
         return v.grad;
     }
 

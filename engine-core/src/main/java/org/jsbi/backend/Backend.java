@@ -73,6 +73,17 @@ public interface Backend {
     void unaryBackward(UnaryOp op, int n, Storage x, int xOff, Storage y, int yOff,
                        Storage dy, int dyOff, Storage dx, int dxOff);
 
+    /**
+     * dy = 0 + f'(y) * dy in place, element by element exactly as {@link #unaryBackward} computes into a zeroed
+     * gradient, for an activation whose derivative is a function of its output y = f(x): TANH, SIGMOID and RELU
+     * (y &gt; 0 exactly where x &gt; 0). The gradient through a fused layer's activation ({@code Tape.dense}) without
+     * a zeroed buffer of its own. Returns false, touching nothing, where the backend has no such kernel or op is
+     * another function; the caller then runs unaryBackward into zeros.
+     */
+    default boolean activationBackwardInPlace(UnaryOp op, int n, Storage y, int yOff, Storage dy, int dyOff) {
+        return false;
+    }
+
     /** c = a op b. */
     void binary(BinaryOp op, int n, Storage a, int aOff, Storage b, int bOff, Storage c, int cOff);
 

@@ -90,6 +90,18 @@ public class ScalarBackend implements Backend {
     }
 
     @Override
+    public boolean activationBackwardInPlace(UnaryOp op, int n, Storage ys, int yOff, Storage dys, int dyOff) {
+        if (op != UnaryOp.TANH && op != UnaryOp.SIGMOID && op != UnaryOp.RELU) return false;
+        float[] y = array(ys), dy = array(dys);
+        for (int i = 0; i < n; i++) {
+            float yi = y[yOff + i];
+            // As unaryBackward into a zero: 0 + the same float product; RELU's x > 0 is y > 0 for y = max(x, 0).
+            dy[dyOff + i] = 0f + (float) (op.derivative(yi, yi) * dy[dyOff + i]);
+        }
+        return true;
+    }
+
+    @Override
     public void binary(BinaryOp op, int n, Storage as, int aOff, Storage bs, int bOff, Storage cs, int cOff) {
         float[] a = array(as), b = array(bs), c = array(cs);
         for (int i = 0; i < n; i++) c[cOff + i] = op.apply(a[aOff + i], b[bOff + i]);

@@ -69,11 +69,11 @@ public final class Made implements Module {
 
     /** 2D x n autoregressive parameters for inputs (D x n) and context (contextFeatures x n, or null). */
     public Var forward(Tape tape, Var inputs, Var ctx) {
-        Var h = initial.forward(tape, inputs);
-        if (context != null) h = tape.add(h, activation.apply(tape, context.forward(tape, ctx)));
-        h = activation.apply(tape, h);
-        for (MaskedLinear b : blocks) h = activation.apply(tape, b.forward(tape, h));
-        return output.forward(tape, h);
+        // Each layer one fused tape node (Tape.dense) where the activation allows.
+        Var c = context == null ? null : context.forward(tape, ctx, null, activation);
+        Var h = initial.forward(tape, inputs, c, activation);
+        for (MaskedLinear b : blocks) h = b.forward(tape, h, null, activation);
+        return output.forward(tape, h, null, Activation.IDENTITY);
     }
 
     public int features() {

@@ -10,6 +10,7 @@ import org.jsbi.backend.Backend;
 import org.jsbi.backend.ReduceOp;
 import org.jsbi.estimator.ConditionalDensityEstimator;
 import org.jsbi.estimator.ZScore;
+import org.jsbi.nn.Activation;
 import org.jsbi.nn.Linear;
 import org.jsbi.nn.Mlp;
 import org.jsbi.random.Rng;
@@ -196,11 +197,12 @@ public final class Mdn implements ConditionalDensityEstimator {
 
     private Heads heads(Tape tape, Var xz) {
         Var hdn = xz;
-        if (trunk != null) hdn = config.activation().apply(tape, trunk.forward(tape, xz));
-        Var logits = logitsHead.forward(tape, hdn);
-        Var means = meansHead.forward(tape, hdn);
-        Var diagA = tape.affine(tape.softplus(diagHead.forward(tape, hdn)), 1f, config.epsilon());
-        Var upper = upperHead == null ? null : upperHead.forward(tape, hdn);
+        if (trunk != null) hdn = trunk.forward(tape, xz, config.activation());
+        Var logits = logitsHead.forward(tape, hdn, null, Activation.IDENTITY);
+        Var means = meansHead.forward(tape, hdn, null, Activation.IDENTITY);
+        Var diagA = tape.affine(tape.softplus(diagHead.forward(tape, hdn, null, Activation.IDENTITY)), 1f,
+                config.epsilon());
+        Var upper = upperHead == null ? null : upperHead.forward(tape, hdn, null, Activation.IDENTITY);
         return new Heads(logits, means, diagA, upper);
     }
 

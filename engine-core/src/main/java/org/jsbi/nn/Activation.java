@@ -17,4 +17,14 @@ public enum Activation {
     public Var apply(Tape tape, Var x) {
         return op == null ? x : tape.unary(op, x);
     }
+
+    /** The elementwise function, null for the identity. */
+    public UnaryOp op() {
+        return op;
+    }
+
+    /** Whether {@link Tape#dense} can apply this activation inside a fused layer. */
+    public boolean fusable() {
+        return op == null || op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU;
+    }
 }

@@ -39,6 +39,22 @@ public final class Linear implements Module {
         return tape.broadcastColumn(BinaryOp.ADD, tape.matmul(tape.param(weight), x), tape.param(bias));
     }
 
+    /**
+     * f(this layer's output + addend) (addend may be null): one fused tape node ({@link Tape#dense}) where f allows,
+     * else the separate operations, which give the same values.
+     */
+    public Var forward(Tape tape, Var x, Var addend, Activation f) {
+        if (!f.fusable()) {
+            Var h = forward(tape, x);
+            if (addend != null) h = tape.add(h, addend);
+            return f.apply(tape, h);
+        }
+        if (x.rows() != in) {
+            throw new IllegalArgumentException("Linear expects " + in + " input rows, got " + x.value().shape());
+        }
+        return tape.dense(tape.param(weight), null, x, tape.param(bias), addend, f.op());
+    }
+
     public int in() {
         return in;
     }

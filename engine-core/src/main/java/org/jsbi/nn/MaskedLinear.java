@@ -42,6 +42,22 @@ public final class MaskedLinear implements Module {
         return tape.broadcastColumn(BinaryOp.ADD, tape.maskedMatmul(tape.param(weight), mask, x), tape.param(bias));
     }
 
+    /**
+     * f(this layer's output + addend) (addend may be null): one fused tape node ({@link Tape#dense}) where f allows,
+     * else the separate operations, which give the same values.
+     */
+    public Var forward(Tape tape, Var x, Var addend, Activation f) {
+        if (!f.fusable()) {
+            Var h = forward(tape, x);
+            if (addend != null) h = tape.add(h, addend);
+            return f.apply(tape, h);
+        }
+        if (x.rows() != in) {
+            throw new IllegalArgumentException("MaskedLinear expects " + in + " input rows, got " + x.value().shape());
+        }
+        return tape.dense(tape.param(weight), mask, x, tape.param(bias), addend, f.op());
+    }
+
     public Tensor mask() {
         return mask;
     }

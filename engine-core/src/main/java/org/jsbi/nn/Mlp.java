@@ -36,13 +36,17 @@ public final class Mlp implements Module {
         this.parameters = Collections.unmodifiableList(ps);
     }
 
-    /** x is in x batch; the result is out x batch. */
+    /** x is in x batch; the result is out x batch (no activation on the output layer). */
     public Var forward(Tape tape, Var x) {
+        return forward(tape, x, Activation.IDENTITY);
+    }
+
+    /** As {@link #forward(Tape, Var)} with {@code outputActivation} applied to the output layer too. */
+    public Var forward(Tape tape, Var x, Activation outputActivation) {
         Var h = x;
-        for (int i = 0; i < layers.size(); i++) {
-            h = layers.get(i).forward(tape, h);
-            if (i < layers.size() - 1) h = activation.apply(tape, h);
-        }
+        int last = layers.size() - 1;
+        // Each layer one fused tape node (Tape.dense) where the activation allows.
+        for (int i = 0; i <= last; i++) h = layers.get(i).forward(tape, h, null, i < last ? activation : outputActivation);
         return h;
     }
 

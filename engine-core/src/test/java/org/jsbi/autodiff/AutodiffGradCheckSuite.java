@@ -186,6 +186,28 @@ public abstract class AutodiffGradCheckSuite {
                     x -> Ref.maskedMatmul(x[0], mask, x[1], m, k, n),
                     cs.uniform(m, k, -1, 1), cs.uniform(k, n, -1, 1));
         }
+        // ---- DENSE: f((W ⊙ M) X + b (+ addend)) with and without mask and addend. RELU is left to
+        // DenseLayerTest (bit-identical to the unfused ops): its pre-activations cannot be kept away from the kink here.
+        for (int[] p : products) {
+            int m = p[0], k = p[1], n = p[2];
+            float[] mask = cs.mask(m * k);
+            for (String variant : new String[] {"mask,TANH,addend", "mask,SIGMOID", "nomask,TANH", "nomask,identity,addend"}) {
+                boolean masked = variant.startsWith("mask"), withAddend = variant.endsWith("addend");
+                UnaryOp f = variant.contains("TANH") ? UnaryOp.TANH : variant.contains("SIGMOID") ? UnaryOp.SIGMOID : null;
+                Input w = cs.uniform(m, k, -1, 1), x = cs.uniform(k, n, -1, 1), b = cs.uniform(m, 1, -1, 1);
+                Input[] in = withAddend ? new Input[] {w, x, b, cs.uniform(m, n, -1, 1)} : new Input[] {w, x, b};
+                cs.add("DENSE " + variant + " " + m + "x" + k + "x" + n, Op.DENSE, variant, k + 2,
+                        (t, v) -> t.dense(v[0], masked ? Tensor.of(t.backend(), m, k, mask) : null, v[1], v[2],
+                                withAddend ? v[3] : null, f),
+                        xs -> {
+                            double[] pre = masked ? Ref.maskedMatmul(xs[0], mask, xs[1], m, k, n)
+                                    : Ref.matmul(xs[0], false, xs[1], false, m, k, n);
+                            pre = Ref.broadcastColumn(BinaryOp.ADD, pre, m, n, xs[2]);
+                            if (withAddend) pre = Ref.binary(BinaryOp.ADD, pre, xs[3]);
+                            return f == null ? pre : Ref.unary(f, pre);
+                        }, in);
+            }
+        }
         for (int[] s : shapes) {
             int r = s[0], c = s[1];
             String shape = " " + r + "x" + c;
@@ -681,6 +703,9 @@ public abstract class AutodiffGradCheckSuite {
             for (boolean tb : new boolean[] {false, true}) expected.add("MATMUL/transA=" + ta + ",transB=" + tb);
         }
         expected.add("MASKED_MATMUL/-");
+        for (String v : new String[] {"mask,TANH,addend", "mask,SIGMOID", "nomask,TANH", "nomask,identity,addend"}) {
+            expected.add("DENSE/" + v);
+        }
         for (BinaryOp op : BinaryOp.values()) {
             expected.add("BINARY/" + op);
             expected.add("BROADCAST_COLUMN/" + op);

@@ -89,6 +89,15 @@ public final class SimdBackend extends ScalarBackend {
     }
 
     @Override
+    public boolean activationBackwardInPlace(UnaryOp op, int n, Storage ys, int yOff, Storage dys, int dyOff) {
+        UnaryKernels.InPlaceBackwardLoop loop = UnaryKernels.inPlaceBackward(op);
+        if (loop == null) return false;
+        float[] y = array(ys), dy = array(dys);
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(y, yOff, dy, dyOff, from, to));
+        return true;
+    }
+
+    @Override
     public void binary(BinaryOp op, int n, Storage as, int aOff, Storage bs, int bOff, Storage cs, int cOff) {
         float[] a = array(as), b = array(bs), c = array(cs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {

@@ -29,6 +29,15 @@ final class UnaryKernels {
         void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int from, int to);
     }
 
+    /**
+     * dy[dyOff + i] = 0 + f'(y) * dy[dyOff + i] for i in [from, to), for the activations whose derivative is a
+     * function of y: each element as its {@link BackwardLoop} computes it into a zero gradient (the same g, the same
+     * FMA with a zero addend), in place.
+     */
+    interface InPlaceBackwardLoop {
+        void run(float[] y, int yOff, float[] dy, int dyOff, int from, int to);
+    }
+
     private static final Loop[] LOOPS = new Loop[UnaryOp.values().length];
     private static final BackwardLoop[] BACKWARD = new BackwardLoop[UnaryOp.values().length];
 
@@ -57,6 +66,70 @@ final class UnaryKernels {
 
     static BackwardLoop backward(UnaryOp op) {
         return BACKWARD[op.ordinal()];
+    }
+
+    /** The in-place activation gradient of op, or null where op's derivative is not a function of y alone. */
+    static InPlaceBackwardLoop inPlaceBackward(UnaryOp op) {
+        return switch (op) {
+            case TANH -> TanhInPlace.INSTANCE;
+            case SIGMOID -> SigmoidInPlace.INSTANCE;
+            case RELU -> ReluInPlace.INSTANCE;
+            default -> null;
+        };
+    }
+
+    // ---- in-place activation gradients (Tape.dense): full vectors in the loop, the tail in scalar code with the same
+    // float operations (a lane-wise FMA is Math.fma), since masked loads are not intrinsified on AVX2.
+
+    private static final class TanhInPlace implements InPlaceBackwardLoop {
+        static final TanhInPlace INSTANCE = new TanhInPlace();
+
+        public void run(float[] y, int yOff, float[] dy, int dyOff, int from, int to) {
+            FloatVector zero = FloatVector.zero(S);
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+                FloatVector g = yv.neg().add(1f).mul(yv.add(1f));   // (1 - y)(1 + y), as TanhBackward
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), zero).intoArray(dy, dyOff + i);
+            }
+            for (; i < to; i++) {
+                float yi = y[yOff + i];
+                dy[dyOff + i] = Math.fma((-yi + 1f) * (yi + 1f), dy[dyOff + i], 0f);
+            }
+        }
+    }
+
+    private static final class SigmoidInPlace implements InPlaceBackwardLoop {
+        static final SigmoidInPlace INSTANCE = new SigmoidInPlace();
+
+        public void run(float[] y, int yOff, float[] dy, int dyOff, int from, int to) {
+            FloatVector zero = FloatVector.zero(S);
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+                yv.mul(yv.neg().add(1f)).fma(FloatVector.fromArray(S, dy, dyOff + i), zero).intoArray(dy, dyOff + i);
+            }
+            for (; i < to; i++) {
+                float yi = y[yOff + i];
+                dy[dyOff + i] = Math.fma(yi * (-yi + 1f), dy[dyOff + i], 0f);
+            }
+        }
+    }
+
+    private static final class ReluInPlace implements InPlaceBackwardLoop {
+        static final ReluInPlace INSTANCE = new ReluInPlace();
+
+        public void run(float[] y, int yOff, float[] dy, int dyOff, int from, int to) {
+            FloatVector zero = FloatVector.zero(S);
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
+                // y > 0 exactly where x > 0 (y = max(x, 0)); the 0/1 factor as ReluBackward builds it.
+                FloatVector g = zero.blend(1f, yv.compare(jdk.incubator.vector.VectorOperators.GT, 0f));
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), zero).intoArray(dy, dyOff + i);
+            }
+            for (; i < to; i++) dy[dyOff + i] = Math.fma(y[yOff + i] > 0f ? 1f : 0f, dy[dyOff + i], 0f);
+        }
     }
 
     // ---- backward: the functions of the training hot path get a loop of their own (as the forward loops, so that

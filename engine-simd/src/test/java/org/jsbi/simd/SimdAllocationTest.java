@@ -73,6 +73,9 @@ class SimdAllocationTest {
                 assertAllocationFree(op + " forward, n = " + n, () -> be.unary(op, n, x, 0, y, 0));
                 assertAllocationFree(op + " backward, n = " + n,
                         () -> be.unaryBackward(op, n, x, 0, y, 0, dy, 0, dx, 0));
+                // The fused layer's in-place gradient (dy is overwritten; its values do not matter here).
+                assertAllocationFree(op + " in-place activation backward, n = " + n,
+                        () -> be.activationBackwardInPlace(op, n, y, 0, dx, 0));
             }
         }
     }
