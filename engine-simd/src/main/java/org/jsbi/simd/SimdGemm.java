@@ -86,9 +86,12 @@ final class SimdGemm {
         float[] ap = bufs[1], tile = bufs[2];
         packA(a, alpha, 0, m, 0, k, ap);
         int nFull = n - n % NR;
-        for (int ir = 0; ir < m; ir += MR) {
-            int mr = Math.min(MR, m - ir);
-            for (int j = 0; j < nFull; j += NR) {
+        // Column strips outer, row panels inner: a strip of B (k x NR, 3.2 KB at k = 50) then stays in L1 for every
+        // panel of packed A (also L1-sized here), where rows outer streamed all of B (40 KB at n = 200) from L2 once
+        // per panel. Each tile's arithmetic is the same either way.
+        for (int j = 0; j < nFull; j += NR) {
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
                 int cIdx = cOff + ir * ldc + j;
                 if (mr == MR && beta == 0f) {
                     kernelStore(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
@@ -100,7 +103,81 @@ final class SimdGemm {
                 }
             }
         }
-        if (nFull < n) block(0, m, nFull, n, k, alpha, a, b, bOff, ldb, false, beta, c, cOff, ldc);
+        // A last strip one vector wide (n = 200: columns 192..199) in place too, rather than padded to NR in the
+        // packed path; the same sums in the same order per element.
+        int nHalf = nFull;
+        if (n - nFull >= L) {
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
+                int cIdx = cOff + ir * ldc + nFull;
+                if (mr == MR && beta == 0f) {
+                    halfStore(k, ap, ir * k, b, bOff + nFull, ldb, c, cIdx, ldc);
+                } else if (mr == MR && beta == 1f) {
+                    halfAdd(k, ap, ir * k, b, bOff + nFull, ldb, c, cIdx, ldc);
+                } else {
+                    halfInPlace(k, ap, ir * k, b, bOff + nFull, ldb, tile);
+                    merge(tile, c, cIdx, ldc, mr, L, beta);
+                }
+            }
+            nHalf = nFull + L;
+        }
+        if (nHalf < n) block(0, m, nHalf, n, k, alpha, a, b, bOff, ldb, false, beta, c, cOff, ldc);
+    }
+
+    /** As {@link #kernelStore} for a strip of one vector of columns. */
+    private static void halfStore(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
+                                  int ldc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            aIdx += MR;
+        }
+        c0.intoArray(c, cIdx);
+        c1.intoArray(c, cIdx + ldc);
+        c2.intoArray(c, cIdx + 2 * ldc);
+        c3.intoArray(c, cIdx + 3 * ldc);
+    }
+
+    /** As {@link #kernelAdd} for a strip of one vector of columns. */
+    private static void halfAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
+                                int ldc) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            aIdx += MR;
+        }
+        c0.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+        c1.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+        c2.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+        c3.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+    }
+
+    /** As {@link #kernelInPlace} for a strip of one vector of columns: row r of the result at tile[r * NR]. */
+    private static void halfInPlace(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            aIdx += MR;
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
     }
 
     /** C tile = the product of an MR-row panel of packed A and NR columns of B read in place (row stride ldb). */
