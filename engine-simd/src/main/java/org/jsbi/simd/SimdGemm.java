@@ -54,7 +54,9 @@ final class SimdGemm {
                 dotProducts(m, n, k, alpha, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
-            if (!transB && k <= KC && m <= MC) {
+            // All of op(A), packed, must fit the MC x KC buffer: m ≤ MC always does; wider A (the C2ST classifier's
+            // 100 x 100 layers at 10-D) too when k is short enough, rather than packing B as well.
+            if (!transB && k <= KC && (long) ((m + MR - 1) / MR) * MR * k <= (long) MC * KC) {
                 direct(m, n, k, alpha, a, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
