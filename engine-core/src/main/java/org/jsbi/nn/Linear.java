@@ -44,15 +44,7 @@ public final class Linear implements Module {
      * else the separate operations, which give the same values.
      */
     public Var forward(Tape tape, Var x, Var addend, Activation f) {
-        if (!f.fusable()) {
-            Var h = forward(tape, x);
-            if (addend != null) h = tape.add(h, addend);
-            return f.apply(tape, h);
-        }
-        if (x.rows() != in) {
-            throw new IllegalArgumentException("Linear expects " + in + " input rows, got " + x.value().shape());
-        }
-        return tape.dense(tape.param(weight), null, x, tape.param(bias), addend, f.op());
+        return Layers.forward(tape, "Linear", in, weight, null, bias, x, addend, f);
     }
 
     public int in() {

@@ -47,15 +47,7 @@ public final class MaskedLinear implements Module {
      * else the separate operations, which give the same values.
      */
     public Var forward(Tape tape, Var x, Var addend, Activation f) {
-        if (!f.fusable()) {
-            Var h = forward(tape, x);
-            if (addend != null) h = tape.add(h, addend);
-            return f.apply(tape, h);
-        }
-        if (x.rows() != in) {
-            throw new IllegalArgumentException("MaskedLinear expects " + in + " input rows, got " + x.value().shape());
-        }
-        return tape.dense(tape.param(weight), mask, x, tape.param(bias), addend, f.op());
+        return Layers.forward(tape, "MaskedLinear", in, weight, mask, bias, x, addend, f);
     }
 
     public Tensor mask() {

@@ -100,7 +100,7 @@ final class SimdGemm {
                 } else if (mr == MR && beta == 1f) {
                     kernelAdd(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
                 } else {
-                    kernelInPlace(k, ap, ir * k, b, bOff + j, ldb, tile);
+                    kernelStore(k, ap, ir * k, b, bOff + j, ldb, tile, 0, NR);   // edge rows, general beta: via the tile
                     merge(tile, c, cIdx, ldc, mr, NR, beta);
                 }
             }
@@ -117,7 +117,7 @@ final class SimdGemm {
                 } else if (mr == MR && beta == 1f) {
                     halfAdd(k, ap, ir * k, b, bOff + nFull, ldb, c, cIdx, ldc);
                 } else {
-                    halfInPlace(k, ap, ir * k, b, bOff + nFull, ldb, tile);
+                    halfStore(k, ap, ir * k, b, bOff + nFull, ldb, tile, 0, NR);   // rows of the tile: stride NR
                     merge(tile, c, cIdx, ldc, mr, L, beta);
                 }
             }
@@ -145,7 +145,10 @@ final class SimdGemm {
         c3.intoArray(c, cIdx + 3 * ldc);
     }
 
-    /** As {@link #kernelAdd} for a strip of one vector of columns. */
+    /**
+     * As {@link #kernelAdd} for a strip of one vector of columns. Store and add stay two methods, as the full-width
+     * kernels do: one method with the choice inside grew past what C2 inlines whole (docs/ARCHITECTURE.md).
+     */
     private static void halfAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
                                 int ldc) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
@@ -162,24 +165,6 @@ final class SimdGemm {
         c1.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
         c2.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
         c3.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
-    }
-
-    /** As {@link #kernelInPlace} for a strip of one vector of columns: row r of the result at tile[r * NR]. */
-    private static void halfInPlace(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            bIdx += ldb;
-            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
-            aIdx += MR;
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
     }
 
     /** C tile = the product of an MR-row panel of packed A and NR columns of B read in place (row stride ldb). */
@@ -246,38 +231,6 @@ final class SimdGemm {
         c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
         c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
         c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
-    }
-
-    /** As {@link #kernelStore}, into the scratch tile (edge rows and general beta go through {@link #merge}). */
-    private static void kernelInPlace(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            bIdx += ldb;
-            FloatVector a0 = FloatVector.broadcast(S, ap[aIdx]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[aIdx + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[aIdx + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[aIdx + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            aIdx += MR;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
     }
 
     // ---- C = A·Bᵀ as dot products: the weight gradient dY·Xᵀ -----------------------------------------------------------
