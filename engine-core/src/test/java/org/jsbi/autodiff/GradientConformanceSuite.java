@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * ones: 1x1021, 50x207, 17x33, products up to k = 300 and n = 1021), an MLP loss at batch sizes 1, 7, 8, 9, 13, 50,
  * 207 and 1021, and the NPE loss (mean negative log-probability, built as {@code Trainer} builds it) of a default MAF
  * (5 transforms, 2 blocks of 50: 3 hidden layers) and a default MDN (2 hidden layers of 50, 10 components), with
- * θ and x of dimension 2 and 10 and batch sizes 7, 200 and 1021, run on the scalar reference and a candidate backend from
- * identical inputs and parameters: forward values and every gradient must agree.
+ * θ and x of dimension 2 and 10 and batch sizes 7, 200 and 1021, run on the scalar reference and a candidate backend
+ * from identical inputs and parameters: forward values and every gradient must agree.
  *
  * <p>Tolerance, with b the scalar reference and a the candidate backend's result:
  * <ul>
