@@ -27,6 +27,7 @@ import org.jsbi.train.TrainingData;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.NpeEpochReport \
  *     [estimators=maf,mdn] [tasks=two_moons,gaussian_linear] [backends=simd] [threads=1,2] [epochs=12] [rounds=1]
+ *     [warmupEpochs=20]
  * </pre>
  * With rounds &gt; 1 the whole grid repeats and every round's median is printed, so drift on a shared machine shows.
  */
@@ -42,6 +43,7 @@ public final class NpeEpochReport {
         String[] threads = arg(args, 3, "1,2").split(",");
         int epochs = Integer.parseInt(arg(args, 4, "12"));
         int rounds = Integer.parseInt(arg(args, 5, "1"));
+        int warmup = Integer.parseInt(arg(args, 6, "20"));
         System.out.println("| estimator | task | backend | threads | median ms/epoch | min | max | median CPU ms | min CPU ms |");
         System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
         for (int r = 0; r < rounds; r++) {
@@ -53,7 +55,9 @@ public final class NpeEpochReport {
                             Parallel.setThreads(Integer.parseInt(t.trim()));
                             Backend be = BenchBackends.create(b.trim());
                             EstimatorFactory f = factory(e.trim());
-                            epochTimes(be, f, data, 3);   // warm-up
+                            // Warm-up: C2 needs a few thousand calls of each kernel; with 3 epochs (135 steps) a
+                            // JFR profile of the epochs that followed still showed interpreted vector code.
+                            epochTimes(be, f, data, warmup);
                             double[][] ms = epochTimes(be, f, data, epochs);
                             double[] kept = dropWarmup(ms[0]), cpu = dropWarmup(ms[1]);
                             System.out.printf("| %s | %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n", e, task, b, t,
