@@ -135,14 +135,23 @@ final class UnaryKernels {
     // ---- backward: the functions of the training hot path get a loop of their own (as the forward loops, so that
     // C2 compiles each alone, its vectors unboxed); the others share one loop over SimdMath.derivative.
 
+    // TanhBackward and ReluBackward: full vectors in the loop and the tail in scalar code with the same float operations
+    // (a lane-wise FMA is Math.fma). Masked tail loads inside the loop are not intrinsified on AVX2 and, depending on
+    // how C2 compiled the loop, boxed its vectors (SimdAllocationTest at n = 1,021 caught 8 KB per call).
+
     private static final class TanhBackward implements BackwardLoop {
         public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                         int from, int to) {
-            for (int i = from; i < to; i += L) {
-                int m = to - i;
-                FloatVector yv = load(y, yOff + i, m);
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yOff + i);
                 FloatVector g = yv.neg().add(1f).mul(yv.add(1f));   // (1 - y)(1 + y)
-                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                        .intoArray(dx, dxOff + i);
+            }
+            for (; i < to; i++) {
+                float yi = y[yOff + i];
+                dx[dxOff + i] = Math.fma((-yi + 1f) * (yi + 1f), dy[dyOff + i], dx[dxOff + i]);
             }
         }
     }
@@ -150,12 +159,15 @@ final class UnaryKernels {
     private static final class ReluBackward implements BackwardLoop {
         public void run(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                         int from, int to) {
-            for (int i = from; i < to; i += L) {
-                int m = to - i;
-                FloatVector xv = load(x, xOff + i, m);
-                FloatVector g = xv.broadcast(0f).blend(1f, xv.compare(jdk.incubator.vector.VectorOperators.GT, 0f));
-                store(g.fma(load(dy, dyOff + i, m), load(dx, dxOff + i, m)), dx, dxOff + i, m);
+            FloatVector zero = FloatVector.zero(S);
+            int i = from;
+            for (; i <= to - L; i += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+                FloatVector g = zero.blend(1f, xv.compare(jdk.incubator.vector.VectorOperators.GT, 0f));
+                g.fma(FloatVector.fromArray(S, dy, dyOff + i), FloatVector.fromArray(S, dx, dxOff + i))
+                        .intoArray(dx, dxOff + i);
             }
+            for (; i < to; i++) dx[dxOff + i] = Math.fma(x[xOff + i] > 0f ? 1f : 0f, dy[dyOff + i], dx[dxOff + i]);
         }
     }
 
