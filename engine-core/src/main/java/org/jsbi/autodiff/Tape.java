@@ -179,10 +179,12 @@ public final class Tape {
     public Var dense(Var w, Tensor mask, Var x, Var b, Var addend, UnaryOp f) {
         int m = w.rows(), k = w.cols(), n = x.cols();
         if (x.rows() != k) {
-            throw new IllegalArgumentException("dense: weights " + w.value.shape() + " cannot multiply " + x.value.shape());
+            throw new IllegalArgumentException("dense: weights " + w.value.shape() + " cannot multiply "
+                    + x.value.shape());
         }
         if (mask != null && !mask.sameShape(w.value)) {
-            throw new IllegalArgumentException("dense: mask " + mask.shape() + " must match weights " + w.value.shape());
+            throw new IllegalArgumentException("dense: mask " + mask.shape() + " must match weights "
+                    + w.value.shape());
         }
         if (b.rows() != m || b.cols() != 1) {
             throw new IllegalArgumentException("dense: bias " + b.value.shape() + " must be " + m + " x 1");
@@ -190,7 +192,7 @@ public final class Tape {
         if (addend != null && (addend.rows() != m || addend.cols() != n)) {
             throw new IllegalArgumentException("dense: addend " + addend.value.shape() + " must be " + m + " x " + n);
         }
-        if (f != null && f != UnaryOp.TANH && f != UnaryOp.SIGMOID && f != UnaryOp.RELU) {
+        if (!fuses(f)) {
             throw new IllegalArgumentException("dense: activation " + f + " is not fused (its derivative needs the"
                     + " pre-activation); build the layer from matmul, broadcastColumn and unary");
         }
@@ -204,12 +206,22 @@ public final class Tape {
         }
         // In place, in the unfused layer's order: bias, then the addend, then f.
         backend.broadcastColumn(BinaryOp.ADD, m, n, y.storage(), 0, n, b.value.storage(), 0, y.storage(), 0, n);
-        if (addend != null) backend.binary(BinaryOp.ADD, m * n, y.storage(), 0, addend.value.storage(), 0, y.storage(), 0);
+        if (addend != null) {
+            backend.binary(BinaryOp.ADD, m * n, y.storage(), 0, addend.value.storage(), 0, y.storage(), 0);
+        }
         if (f != null) backend.unary(f, m * n, y.storage(), 0, y.storage(), 0);
         Var v = addend == null ? node(y, Op.DENSE, w, x, b) : node(y, Op.DENSE, w, x, b, addend);
         v.mask = mask;
         v.unary = f;
         return v;
+    }
+
+    /**
+     * Whether {@link #dense} applies f (null: the identity) inside the layer: f's derivative is a function of its
+     * output, so the backward pass needs no pre-activation.
+     */
+    public static boolean fuses(UnaryOp f) {
+        return f == null || f == UnaryOp.TANH || f == UnaryOp.SIGMOID || f == UnaryOp.RELU;
     }
 
     public Var add(Var a, Var b) {

@@ -25,6 +25,6 @@ public enum Activation {
 
     /** Whether {@link Tape#dense} can apply this activation inside a fused layer. */
     public boolean fusable() {
-        return op == null || op == UnaryOp.TANH || op == UnaryOp.SIGMOID || op == UnaryOp.RELU;
+        return Tape.fuses(op);
     }
 }

@@ -114,9 +114,8 @@ final class SimdGemm {
                 int cIdx = cOff + ir * ldc + nFull;
                 if (mr == MR && beta == 0f) {
                     halfStore(k, ap, ir * k, b, bOff + nFull, ldb, c, cIdx, ldc);
-                } else if (mr == MR && beta == 1f) {
-                    halfAdd(k, ap, ir * k, b, bOff + nFull, ldb, c, cIdx, ldc);
                 } else {
+                    // One strip in n/NR: the tile's round trip costs little here (merge's c + t is kernelAdd's sum).
                     halfStore(k, ap, ir * k, b, bOff + nFull, ldb, tile, 0, NR);   // rows of the tile: stride NR
                     merge(tile, c, cIdx, ldc, mr, L, beta);
                 }
@@ -143,28 +142,6 @@ final class SimdGemm {
         c1.intoArray(c, cIdx + ldc);
         c2.intoArray(c, cIdx + 2 * ldc);
         c3.intoArray(c, cIdx + 3 * ldc);
-    }
-
-    /**
-     * As {@link #kernelAdd} for a strip of one vector of columns. Store and add stay two methods, as the full-width
-     * kernels do: one method with the choice inside grew past what C2 inlines whole (docs/ARCHITECTURE.md).
-     */
-    private static void halfAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, float[] c, int cIdx,
-                                int ldc) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            bIdx += ldb;
-            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
-            aIdx += MR;
-        }
-        c0.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
-        c1.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
-        c2.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
-        c3.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
     }
 
     /** C tile = the product of an MR-row panel of packed A and NR columns of B read in place (row stride ldb). */
