@@ -47,6 +47,24 @@ __device__ __forceinline__ float hh_efun(float z) {
     return __fdiv_rn(z, __fsub_rn(hh_exp(z), 1.0f));
 }
 
+// efun(z) given ez = exp(z), and given eNegZ = exp(-z) (Float32Math.efun(z, ez), efunOfInverse).
+__device__ __forceinline__ float hh_efun_series(float z) {
+    const float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
+    float z2 = __fmul_rn(z, z);
+    float q = fmaf(B6, z2, B4);
+    q = fmaf(q, z2, B2);
+    q = __fmul_rn(q, z2);
+    return __fadd_rn(fmaf(-0.5f, z, 1.0f), q);
+}
+
+__device__ __forceinline__ float hh_efun_given(float z, float ez) {
+    return fabsf(z) < 0.1f ? hh_efun_series(z) : __fdiv_rn(z, __fsub_rn(ez, 1.0f));
+}
+
+__device__ __forceinline__ float hh_efun_of_inverse(float z, float eNegZ) {
+    return fabsf(z) < 0.1f ? hh_efun_series(z) : __fdiv_rn(__fmul_rn(z, eNegZ), __fsub_rn(1.0f, eNegZ));
+}
+
 __device__ __forceinline__ float hh_log(float x) {
     const float SQRT2 = 1.41421356237309505f;
     const float L3 = (float) (1.0 / 3), L5 = (float) (1.0 / 5), L7 = (float) (1.0 / 7), L9 = (float) (1.0 / 9);
@@ -153,6 +171,27 @@ __device__ __forceinline__ void philox(uint32_t c0, uint32_t c1, uint32_t c2, ui
 #define A_N 0.16f
 #define B_N 0.5f
 #define INV_18 (-1.0f / 18.0f)
+#define E_P5 0x1.28d38ap7f    // (float) exp(5.0), HodgkinHuxleyScalar.E_P5
+
+// HodgkinHuxleyScalar.rates: am, bm, ah, bh, an, bn, pInf, rp at x = V - vT into r[0..7], with four exps.
+__device__ __forceinline__ void hh_rates(float x, float pScale, float invTauMax, float* r) {
+    float zm = __fmul_rn(__fsub_rn(x, 13.0f), -0.25f);
+    float zn = __fmul_rn(__fsub_rn(x, 15.0f), -0.2f);
+    float zb = __fmul_rn(__fsub_rn(x, 40.0f), 0.2f);
+    float en = hh_exp(zn);
+    float eh = __fmul_rn(en, E_P5);
+    float ek = hh_exp(__fmul_rn(__fsub_rn(x, 10.0f), -0.025f));
+    r[0] = __fmul_rn(A_M, hh_efun(zm));
+    r[1] = __fmul_rn(B_M, hh_efun_of_inverse(zb, eh));
+    r[2] = __fmul_rn(A_H, hh_exp(__fmul_rn(__fsub_rn(x, 17.0f), INV_18)));
+    r[3] = __fdiv_rn(B_H, __fadd_rn(1.0f, eh));
+    r[4] = __fmul_rn(A_N, hh_efun_given(zn, en));
+    r[5] = __fmul_rn(B_N, ek);
+    float eyi = __fmul_rn(__fmul_rn(ek, ek), pScale);
+    float ey = __fdiv_rn(1.0f, eyi);
+    r[6] = __fdiv_rn(1.0f, __fadd_rn(1.0f, __fmul_rn(eyi, eyi)));
+    r[7] = __fmul_rn(__fadd_rn(__fmul_rn(3.3f, ey), eyi), invTauMax);
+}
 
 __device__ __forceinline__ int overlap(int first, int last, int wFirst, int wLast) {
     return max(0, min(last, wLast) - max(first, wFirst) + 1);
@@ -188,6 +227,7 @@ extern "C" __global__ void __launch_bounds__(128) hh_simulate(int count, const f
     float vT = -th[5];
     float noiseScale = noise ? __fmul_rn(th[6], 10.0f) : 0.0f;
     float gLEL = __fmul_rn(gL, -th[7]);
+    float pScale = hh_exp(__fmul_rn(__fadd_rn(vT, 45.0f), -0.05f));
     unsigned long long sim = (unsigned long long) (firstIndex + i);
     uint32_t c0 = (uint32_t) sim, c1 = (uint32_t) (sim >> 32), k0 = (uint32_t) seed, k1 = (uint32_t) (seed >> 32);
 
@@ -195,18 +235,12 @@ extern "C" __global__ void __launch_bounds__(128) hh_simulate(int count, const f
     float v = V0;
     float m, h, n, p;
     {
-        float x = __fsub_rn(v, vT);
-        float am = __fmul_rn(A_M, hh_efun(__fmul_rn(__fsub_rn(x, 13.0f), -0.25f)));
-        float bm = __fmul_rn(B_M, hh_efun(__fmul_rn(__fsub_rn(x, 40.0f), 0.2f)));
-        float ah = __fmul_rn(A_H, hh_exp(__fmul_rn(__fsub_rn(x, 17.0f), INV_18)));
-        float bh = __fdiv_rn(B_H, __fadd_rn(1.0f, hh_exp(__fmul_rn(__fsub_rn(x, 40.0f), -0.2f))));
-        float an = __fmul_rn(A_N, hh_efun(__fmul_rn(__fsub_rn(x, 15.0f), -0.2f)));
-        float bn = __fmul_rn(B_N, hh_exp(__fmul_rn(__fsub_rn(x, 10.0f), -0.025f)));
-        float eyi = __fdiv_rn(1.0f, hh_exp(__fmul_rn(__fadd_rn(v, 35.0f), 0.05f)));
-        m = __fdiv_rn(am, __fadd_rn(am, bm));
-        h = __fdiv_rn(ah, __fadd_rn(ah, bh));
-        n = __fdiv_rn(an, __fadd_rn(an, bn));
-        p = __fdiv_rn(1.0f, __fadd_rn(1.0f, __fmul_rn(eyi, eyi)));
+        float r[8];
+        hh_rates(__fsub_rn(v, vT), pScale, invTauMax, r);
+        m = __fdiv_rn(r[0], __fadd_rn(r[0], r[1]));
+        h = __fdiv_rn(r[2], __fadd_rn(r[2], r[3]));
+        n = __fdiv_rn(r[4], __fadd_rn(r[4], r[5]));
+        p = r[6];
     }
     float prev1 = v, prev2 = v;
     int spikes = 0;
@@ -241,17 +275,9 @@ extern "C" __global__ void __launch_bounds__(128) hh_simulate(int count, const f
                                     __fmul_rn(noiseScale, x_i));
             float vInf = __fdiv_rn(drive, gSum);
             float vn = __fadd_rn(vInf, __fmul_rn(__fsub_rn(v, vInf), hh_exp(__fmul_rn(gSum, negDt))));
-            float x = __fsub_rn(vn, vT);
-            float am = __fmul_rn(A_M, hh_efun(__fmul_rn(__fsub_rn(x, 13.0f), -0.25f)));
-            float bm = __fmul_rn(B_M, hh_efun(__fmul_rn(__fsub_rn(x, 40.0f), 0.2f)));
-            float ah = __fmul_rn(A_H, hh_exp(__fmul_rn(__fsub_rn(x, 17.0f), INV_18)));
-            float bh = __fdiv_rn(B_H, __fadd_rn(1.0f, hh_exp(__fmul_rn(__fsub_rn(x, 40.0f), -0.2f))));
-            float an = __fmul_rn(A_N, hh_efun(__fmul_rn(__fsub_rn(x, 15.0f), -0.2f)));
-            float bn = __fmul_rn(B_N, hh_exp(__fmul_rn(__fsub_rn(x, 10.0f), -0.025f)));
-            float ey = hh_exp(__fmul_rn(__fadd_rn(vn, 35.0f), 0.05f));
-            float eyi = __fdiv_rn(1.0f, ey);
-            float pInf = __fdiv_rn(1.0f, __fadd_rn(1.0f, __fmul_rn(eyi, eyi)));
-            float rp = __fmul_rn(__fadd_rn(__fmul_rn(3.3f, ey), eyi), invTauMax);
+            float r[8];
+            hh_rates(__fsub_rn(vn, vT), pScale, invTauMax, r);
+            float am = r[0], bm = r[1], ah = r[2], bh = r[3], an = r[4], bn = r[5], pInf = r[6], rp = r[7];
             float sm = __fadd_rn(am, bm);
             float mInf = __fdiv_rn(am, sm);
             float sh = __fadd_rn(ah, bh);

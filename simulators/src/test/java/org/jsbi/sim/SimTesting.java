@@ -52,6 +52,12 @@ public final class SimTesting {
      * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction.
      */
     public static double ksPValue(float[] a, float[] b) {
+        // A NaN would stall the merge below (NaN == t is never true): fail with the reason instead of hanging.
+        for (float[] s : new float[][] {a, b}) {
+            for (float v : s) {
+                if (Float.isNaN(v)) throw new AssertionError("KS test: a sample contains NaN (diverged simulations?)");
+            }
+        }
         float[] x = a.clone(), y = b.clone();
         Arrays.sort(x);
         Arrays.sort(y);

@@ -23,16 +23,23 @@ import org.jsbi.sim.math.Float32Math;
  * gSum  = ((gNaT + gKT) + gL) + gMT                                   // 1/τ_V (C_m = 1)
  * drive = ((((gNaT*53 + gKT*(-107)) + gLEL) + gMT*(-107)) + I) + noiseScale*ξ
  * vInf  = drive / gSum;   V' = vInf + (V - vInf) * exp(gSum * -0.01f)
- * x = V' - vT
- * αm = 1.28f * efun((x - 13) * -0.25f)      βm = 1.4f * efun((x - 40) * 0.2f)
- * αh = 0.128f * exp((x - 17) * (-1f/18f))   βh = 4 / (1 + exp((x - 40) * -0.2f))
- * αn = 0.16f * efun((x - 15) * -0.2f)       βn = 0.5f * exp((x - 10) * -0.025f)
- * ey = exp((V' + 35) * 0.05f);  eyi = 1 / ey;  p∞ = 1 / (1 + eyi*eyi);  rp = (3.3f*ey + eyi) * invTauMax
+ * x = V' - vT, then the rates ({@link #rates}, also used for the initial state):
+ * zm = (x - 13) * -0.25f;  zn = (x - 15) * -0.2f;  zb = (x - 40) * 0.2f
+ * en = exp(zn);  eh = en * E_P5                       // eh = e^((x-40)(-0.2)) = e^zn · e^5, and e^zb = 1/eh
+ * ek = exp((x - 10) * -0.025f)
+ * αm = 1.28f * efun(zm)                      βm = 1.4f * efunOfInverse(zb, eh)
+ * αh = 0.128f * exp((x - 17) * (-1f/18f))   βh = 4 / (1 + eh)
+ * αn = 0.16f * efun(zn, en)                  βn = 0.5f * ek
+ * eyi = (ek*ek) * pScale;  ey = 1 / eyi;  p∞ = 1 / (1 + eyi*eyi);  rp = (3.3f*ey + eyi) * invTauMax
  * for q in m, h, n: sq = αq + βq;  q∞ = αq / sq;  q' = q∞ + (q - q∞) * exp(sq * -0.01f)
  * p' = p∞ + (p - p∞) * exp(rp * -0.01f)
  * </pre>
- * (exp, efun: {@link Float32Math}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the paper's
- * {@code 0.32*efun(-0.25*u)/0.25} etc.; exp(-dt/τ_q) with τ_q = 1/(α+β) is exp(-dt·(α+β)); τ_p = τ_max/(3.3e^y + e^-y).)
+ * (exp, efun, efunOfInverse: {@link Float32Math}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the
+ * paper's {@code 0.32*efun(-0.25*u)/0.25} etc.; exp(-dt/τ_q) with τ_q = 1/(α+β) is exp(-dt·(α+β));
+ * τ_p = τ_max/(3.3e^y + e^-y) with y = (V' + 35)/20, and e^-y = e^(2(x-10)(-0.025)) · e^(-(vT+45)/20), whose second
+ * factor is the per-simulation float {@code pScale = exp((vT + 45) * -0.05f)}.) The seven exps of the paper's rates
+ * are four here: the rates with slope ±0.2 share one exp, and βn's exp squared gives p's; the identities are exact,
+ * only the roundings differ (a few ulps), and they save a quarter of the step's exps.
  *
  * <p><b>Features, online.</b> Steps run in blocks of 64: block c holds steps s = 64c+1 .. min(64c+64, 12000). At the
  * start of block c the shift K = V (sample 64c) is taken; each sample k of the block adds, in float, with
@@ -58,12 +65,14 @@ public final class HodgkinHuxleyScalar {
 
     static final float A_M = 1.28f, B_M = 1.4f, A_H = 0.128f, B_H = 4f, A_N = 0.16f, B_N = 0.5f;
     static final float INV_18 = -1f / 18f;
+    /** e^5, the factor from e^((x−15)(−0.2)) to e^((x−40)(−0.2)). */
+    static final float E_P5 = (float) Math.exp(5.0);
     static final float NOISE_PER_SIGMA = 10f;
 
     /** One simulation's state, parameters and feature accumulators; reused across simulations. */
     static final class State {
         float v, m, h, n, p;
-        float gNa, gK, gL, gLEL, gM, invTauMax, vT, noiseScale;
+        float gNa, gK, gL, gLEL, gM, invTauMax, vT, noiseScale, pScale;
         float prev1, prev2;
         int spikes;
         int lastSpike;
@@ -72,6 +81,7 @@ public final class HodgkinHuxleyScalar {
         final double[] rest = new double[1];
         final double[] restSd = new double[2];
         final double[] stim = new double[4];
+        final float[] rates = new float[NRATES];
     }
 
     /** Sets the parameters and the initial state (θ at theta[off .. off + 7]). */
@@ -84,20 +94,15 @@ public final class HodgkinHuxleyScalar {
         st.vT = -theta[off + 5];
         st.noiseScale = noise ? theta[off + 6] * NOISE_PER_SIGMA : 0f;
         st.gLEL = st.gL * -theta[off + 7];
+        st.pScale = Float32Math.exp((st.vT + 45f) * -0.05f);
         float v = V0;
-        float x = v - st.vT;
-        float am = A_M * Float32Math.efun((x - 13f) * -0.25f);
-        float bm = B_M * Float32Math.efun((x - 40f) * 0.2f);
-        float ah = A_H * Float32Math.exp((x - 17f) * INV_18);
-        float bh = B_H / (1f + Float32Math.exp((x - 40f) * -0.2f));
-        float an = A_N * Float32Math.efun((x - 15f) * -0.2f);
-        float bn = B_N * Float32Math.exp((x - 10f) * -0.025f);
-        float eyi = 1f / Float32Math.exp((v + 35f) * 0.05f);
+        float[] r = st.rates;
+        rates(v - st.vT, st.pScale, st.invTauMax, r);
         st.v = v;
-        st.m = am / (am + bm);
-        st.h = ah / (ah + bh);
-        st.n = an / (an + bn);
-        st.p = 1f / (1f + eyi * eyi);
+        st.m = r[AM] / (r[AM] + r[BM]);
+        st.h = r[AH] / (r[AH] + r[BH]);
+        st.n = r[AN] / (r[AN] + r[BN]);
+        st.p = r[P_INF];
         st.prev1 = v;
         st.prev2 = v;
         st.spikes = 0;
@@ -125,17 +130,9 @@ public final class HodgkinHuxleyScalar {
         float drive = ((((gNaT * E_NA + gKT * E_K) + st.gLEL) + gMT * E_K) + current(s)) + st.noiseScale * xi;
         float vInf = drive / gSum;
         float vn = vInf + (v - vInf) * Float32Math.exp(gSum * negDt);
-        float x = vn - st.vT;
-        float am = A_M * Float32Math.efun((x - 13f) * -0.25f);
-        float bm = B_M * Float32Math.efun((x - 40f) * 0.2f);
-        float ah = A_H * Float32Math.exp((x - 17f) * INV_18);
-        float bh = B_H / (1f + Float32Math.exp((x - 40f) * -0.2f));
-        float an = A_N * Float32Math.efun((x - 15f) * -0.2f);
-        float bn = B_N * Float32Math.exp((x - 10f) * -0.025f);
-        float ey = Float32Math.exp((vn + 35f) * 0.05f);
-        float eyi = 1f / ey;
-        float pInf = 1f / (1f + eyi * eyi);
-        float rp = (3.3f * ey + eyi) * st.invTauMax;
+        float[] r = st.rates;
+        rates(vn - st.vT, st.pScale, st.invTauMax, r);
+        float am = r[AM], bm = r[BM], ah = r[AH], bh = r[BH], an = r[AN], bn = r[BN], pInf = r[P_INF], rp = r[RP];
         float sm = am + bm;
         float mInf = am / sm;
         float sh = ah + bh;
@@ -147,6 +144,31 @@ public final class HodgkinHuxleyScalar {
         st.n = nInf + (n - nInf) * Float32Math.exp(sn * negDt);
         st.p = pInf + (p - pInf) * Float32Math.exp(rp * negDt);
         st.v = vn;
+    }
+
+    /** Slots of {@link #rates}' output. */
+    static final int AM = 0, BM = 1, AH = 2, BH = 3, AN = 4, BN = 5, P_INF = 6, RP = 7, NRATES = 8;
+
+    /**
+     * The gates' rates at x = V − vT (αm, βm, αh, βh, αn, βn, p∞, rp into out[AM ..]), with three exps (class comment).
+     */
+    static void rates(float x, float pScale, float invTauMax, float[] out) {
+        float zm = (x - 13f) * -0.25f;
+        float zn = (x - 15f) * -0.2f;
+        float zb = (x - 40f) * 0.2f;
+        float en = Float32Math.exp(zn);
+        float eh = en * E_P5;
+        float ek = Float32Math.exp((x - 10f) * -0.025f);
+        out[AM] = A_M * Float32Math.efun(zm);
+        out[BM] = B_M * Float32Math.efunOfInverse(zb, eh);
+        out[AH] = A_H * Float32Math.exp((x - 17f) * INV_18);
+        out[BH] = B_H / (1f + eh);
+        out[AN] = A_N * Float32Math.efun(zn, en);
+        out[BN] = B_N * ek;
+        float eyi = (ek * ek) * pScale;
+        float ey = 1f / eyi;
+        out[P_INF] = 1f / (1f + eyi * eyi);
+        out[RP] = (3.3f * ey + eyi) * invTauMax;
     }
 
     /** Adds sample k (the state's V, k ≥ 1) to the block's float sums and runs the spike detector. */

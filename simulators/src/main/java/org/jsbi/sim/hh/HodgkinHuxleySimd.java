@@ -55,15 +55,15 @@ final class HodgkinHuxleySimd {
     // Rows of `st` (each `cap` floats).
     private static final int SV = 0, SM = 1, SH = 2, SN = 3, SP = 4, NST = 5;
     // Rows of `tmp`, the values passed between phases. VINF, ARGV/EXPV: vInf and the exp of the voltage step;
-    // ARG/EXP: the seven exp arguments of the rates at the new V (efun arguments of αm, βm, αn first) and their exps;
-    // INF: m∞ h∞ n∞ p∞; RARG: the relaxation exp arguments.
-    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, EXP = ARG + 7, INF = EXP + 7,
+    // ARG/EXP: the four exp arguments of the rates at the new V (zm, zn, αh's, βn's) and their exps; ZB: βm's efun
+    // argument (its exp is derived from zn's); INF: m∞ h∞ n∞ p∞; RARG: the relaxation exp arguments.
+    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, ZB = ARG + 4, EXP = ZB + 1, INF = EXP + 4,
             RARG = INF + 4, NTMP = RARG + 4;
     // Rows of `acc`.
     private static final int R1 = 0, Q1 = 1, Q2 = 2, T1 = 3, T2 = 4, T3 = 5, T4 = 6, CNT = 7, LAST = 8, SHIFT = 9,
             PREV1 = 10, PREV2 = 11, TRASH = 12, NACC = 16;
     // Rows of `par`.
-    private static final int P_GNA = 0, P_GK = 1, P_GL = 2, P_GLEL = 3, P_GM = 4, P_ITM = 5, P_VT = 6, P_NS = 7, NPAR = 8;
+    private static final int P_GNA = 0, P_GK = 1, P_GL = 2, P_GLEL = 3, P_GM = 4, P_ITM = 5, P_VT = 6, P_NS = 7, P_PS = 8, NPAR = 9;
 
     /** Which windows sample k is in (bits W_*), the spike gap threshold at k, and the injected current of step k. */
     private static final int W_REST = 1, W_REST_SD = 2, W_STIM = 4, W_DETECT = 8;
@@ -188,6 +188,7 @@ final class HodgkinHuxleySimd {
             w.par[P_ITM * cap + l] = s.invTauMax;
             w.par[P_VT * cap + l] = s.vT;
             w.par[P_NS * cap + l] = s.noiseScale;
+            w.par[P_PS * cap + l] = s.pScale;
             w.st[SV * cap + l] = s.v;
             w.st[SM * cap + l] = s.m;
             w.st[SH * cap + l] = s.h;
@@ -251,7 +252,7 @@ final class HodgkinHuxleySimd {
         new Phase() {
             @Override
             void run(Work w, int s) {
-                expRows(w, ARG, EXP, 7);
+                expRows(w, ARG, EXP, 4);
             }
         },
         new Phase() {
@@ -328,9 +329,9 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * V' = vInf + (V − vInf)·exp(gSum·(−dt)) into the state, and the seven exp arguments of the rates at V' (with
-     * x = V' − vT) into rows ARG ..: efun args (x − 13)(−0.25), (x − 40)(0.2), (x − 15)(−0.2); exp args
-     * (x − 17)(−1/18), (x − 40)(−0.2), (x − 10)(−0.025), (V' + 35)(0.05).
+     * V' = vInf + (V − vInf)·exp(gSum·(−dt)) into the state, and with x = V' − vT the four exp arguments of the rates
+     * into rows ARG ..: zm = (x − 13)(−0.25), zn = (x − 15)(−0.2), (x − 17)(−1/18), (x − 10)(−0.025); and
+     * zb = (x − 40)(0.2) into row ZB.
      */
     static void voltageOut(Work w) {
         float[] par = w.par, st = w.st, tmp = w.tmp;
@@ -342,12 +343,10 @@ final class HodgkinHuxleySimd {
             vn.intoArray(st, SV * cap + o);
             FloatVector x = vn.sub(FloatVector.fromArray(F, par, P_VT * cap + o));
             x.sub(13f).mul(-0.25f).intoArray(tmp, ARG * cap + o);
-            x.sub(40f).mul(0.2f).intoArray(tmp, (ARG + 1) * cap + o);
-            x.sub(15f).mul(-0.2f).intoArray(tmp, (ARG + 2) * cap + o);
-            x.sub(17f).mul(INV_18).intoArray(tmp, (ARG + 3) * cap + o);
-            x.sub(40f).mul(-0.2f).intoArray(tmp, (ARG + 4) * cap + o);
-            x.sub(10f).mul(-0.025f).intoArray(tmp, (ARG + 5) * cap + o);
-            vn.add(35f).mul(0.05f).intoArray(tmp, (ARG + 6) * cap + o);
+            x.sub(15f).mul(-0.2f).intoArray(tmp, (ARG + 1) * cap + o);
+            x.sub(17f).mul(INV_18).intoArray(tmp, (ARG + 2) * cap + o);
+            x.sub(10f).mul(-0.025f).intoArray(tmp, (ARG + 3) * cap + o);
+            x.sub(40f).mul(0.2f).intoArray(tmp, ZB * cap + o);
         }
     }
 
@@ -357,35 +356,38 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * The rates at V' from the exps (rows EXP ..), with Float32Math.efun lane-wise for αm, βm, αn (the series below
-     * |z| = 0.1, z/(e^z − 1) elsewhere); then for each gate q∞ into rows INF .. and the relaxation exp argument
+     * HodgkinHuxleyScalar.rates lane-wise from the exps (rows EXP ..): efun's series below |z| = 0.1 and its quotient
+     * elsewhere, both computed and blended; then for each gate q∞ into rows INF .. and the relaxation exp argument
      * (α + β)·(−dt) (rp·(−dt) for p) into rows RARG .. (order m, h, n, p).
      */
     static void rates(Work w) {
         float[] tmp = w.tmp, par = w.par;
         int cap = w.cap;
         for (int o = 0; o < w.n; o += L) {
+            FloatVector one = FloatVector.broadcast(F, 1f);
             FloatVector z = FloatVector.fromArray(F, tmp, ARG * cap + o);
             FloatVector z2 = z.mul(z);
             FloatVector q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
             FloatVector am = z.div(FloatVector.fromArray(F, tmp, EXP * cap + o).sub(1f))
                     .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_M);
+            FloatVector en = FloatVector.fromArray(F, tmp, (EXP + 1) * cap + o);
+            FloatVector eh = en.mul(E_P5);
+            z = FloatVector.fromArray(F, tmp, ZB * cap + o);
+            z2 = z.mul(z);
+            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
+            FloatVector bm = z.mul(eh).div(one.sub(eh))
+                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(B_M);
             z = FloatVector.fromArray(F, tmp, (ARG + 1) * cap + o);
             z2 = z.mul(z);
             q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
-            FloatVector bm = z.div(FloatVector.fromArray(F, tmp, (EXP + 1) * cap + o).sub(1f))
-                    .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(B_M);
-            z = FloatVector.fromArray(F, tmp, (ARG + 2) * cap + o);
-            z2 = z.mul(z);
-            q = z2.fma(B6, B4).fma(z2, FloatVector.broadcast(F, B2)).mul(z2);
-            FloatVector an = z.div(FloatVector.fromArray(F, tmp, (EXP + 2) * cap + o).sub(1f))
+            FloatVector an = z.div(en.sub(1f))
                     .blend(z.fma(-0.5f, 1f).add(q), z.abs().compare(VectorOperators.LT, EFUN_SERIES)).mul(A_N);
-            FloatVector ah = FloatVector.fromArray(F, tmp, (EXP + 3) * cap + o).mul(A_H);
-            FloatVector bh = FloatVector.broadcast(F, B_H).div(FloatVector.fromArray(F, tmp, (EXP + 4) * cap + o).add(1f));
-            FloatVector bn = FloatVector.fromArray(F, tmp, (EXP + 5) * cap + o).mul(B_N);
-            FloatVector ey = FloatVector.fromArray(F, tmp, (EXP + 6) * cap + o);
-            FloatVector one = FloatVector.broadcast(F, 1f);
-            FloatVector eyi = one.div(ey);
+            FloatVector ah = FloatVector.fromArray(F, tmp, (EXP + 2) * cap + o).mul(A_H);
+            FloatVector bh = FloatVector.broadcast(F, B_H).div(eh.add(1f));
+            FloatVector ek = FloatVector.fromArray(F, tmp, (EXP + 3) * cap + o);
+            FloatVector bn = ek.mul(B_N);
+            FloatVector eyi = ek.mul(ek).mul(FloatVector.fromArray(F, par, P_PS * cap + o));
+            FloatVector ey = one.div(eyi);
             FloatVector pInf = one.div(eyi.mul(eyi).add(1f));
             FloatVector rp = ey.mul(3.3f).add(eyi).mul(FloatVector.fromArray(F, par, P_ITM * cap + o));
             FloatVector sm = am.add(bm);

@@ -69,14 +69,28 @@ public final class Float32Math {
      * q = fma(q, z2, B2); q = q*z2; series = fma(-0.5, z, 1) + q}.
      */
     public static float efun(float z) {
-        if (Math.abs(z) < EFUN_SERIES) {
-            float z2 = z * z;
-            float q = Math.fma(B6, z2, B4);
-            q = Math.fma(q, z2, B2);
-            q = q * z2;
-            return Math.fma(-0.5f, z, 1f) + q;
-        }
-        return z / (exp(z) - 1f);
+        return efun(z, exp(z));
+    }
+
+    /** {@link #efun}(z) given ez = exp(z) (for callers that share the exp): the series, or z / (ez − 1). */
+    public static float efun(float z, float ez) {
+        return Math.abs(z) < EFUN_SERIES ? efunSeries(z) : z / (ez - 1f);
+    }
+
+    /**
+     * {@link #efun}(z) given eNegZ = e^−z rather than e^z: the series for |z| &lt; 0.1, else {@code (z * eNegZ) /
+     * (1 − eNegZ)}, which is z/(e^z − 1) with numerator and denominator multiplied by e^−z (no second division).
+     */
+    public static float efunOfInverse(float z, float eNegZ) {
+        return Math.abs(z) < EFUN_SERIES ? efunSeries(z) : (z * eNegZ) / (1f - eNegZ);
+    }
+
+    private static float efunSeries(float z) {
+        float z2 = z * z;
+        float q = Math.fma(B6, z2, B4);
+        q = Math.fma(q, z2, B2);
+        q = q * z2;
+        return Math.fma(-0.5f, z, 1f) + q;
     }
 
     public static final float SQRT2 = 1.41421356237309505f;

