@@ -19,17 +19,16 @@
 __device__ __forceinline__ float hh_exp(float x) {
     x = x > EXP_HI ? EXP_HI : x;
     x = x < EXP_LO ? EXP_LO : x;
-    const float E2 = (float) (1.0 / 2), E3 = (float) (1.0 / 6), E4 = (float) (1.0 / 24), E5 = (float) (1.0 / 120),
-                E6 = (float) (1.0 / 720), E7 = (float) (1.0 / 5040);
+    // Float32Math.X2 .. X5, the minimax coefficients, as written there.
+    const float X2 = 0.4999922513961792f, X3 = 0.16667112708091736f, X4 = 0.04189087823033333f,
+                X5 = 0.008312893100082874f;
     float t = fmaf(x, LOG2E, MAGIC);
     float n = __fsub_rn(t, MAGIC);
     float r = fmaf(n, -LN2_HI, x);
     r = fmaf(n, -LN2_LO, r);
-    float p = fmaf(E7, r, E6);
-    p = fmaf(p, r, E5);
-    p = fmaf(p, r, E4);
-    p = fmaf(p, r, E3);
-    p = fmaf(p, r, E2);
+    float p = fmaf(X5, r, X4);
+    p = fmaf(p, r, X3);
+    p = fmaf(p, r, X2);
     p = fmaf(p, r, 1.0f);
     p = fmaf(p, r, 1.0f);
     return __int_as_float(__float_as_int(p) + (int) ((uint32_t) __float_as_int(t) << 23));

@@ -421,11 +421,9 @@ final class HodgkinHuxleySimd {
                 FloatVector k = t.sub(MAGIC);
                 FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
                 red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
-                FloatVector p = red.fma(E7, E6);
-                p = p.fma(red, FloatVector.broadcast(F, E5));
-                p = p.fma(red, FloatVector.broadcast(F, E4));
-                p = p.fma(red, FloatVector.broadcast(F, E3));
-                p = p.fma(red, FloatVector.broadcast(F, E2));
+                FloatVector p = red.fma(X5, X4);
+                p = p.fma(red, FloatVector.broadcast(F, X3));
+                p = p.fma(red, FloatVector.broadcast(F, X2));
                 p = p.fma(red, FloatVector.broadcast(F, 1f));
                 p = p.fma(red, FloatVector.broadcast(F, 1f));
                 FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
