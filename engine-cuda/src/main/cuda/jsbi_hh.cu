@@ -172,6 +172,19 @@ __device__ __forceinline__ void philox(uint32_t c0, uint32_t c1, uint32_t c2, ui
 #define INV_18 (-1.0f / 18.0f)
 #define E_P5 0x1.28d38ap7f    // (float) exp(5.0), HodgkinHuxleyScalar.E_P5
 
+// HodgkinHuxleyScalar.slowRelax: e^u by its Taylor series to u^5 for u > -0.1, else hh_exp.
+__device__ __forceinline__ float hh_slow_relax(float u) {
+    if (u > -0.1f) {
+        const float R2 = 0.5f, R3 = (float) (1.0 / 6), R4 = (float) (1.0 / 24), R5 = (float) (1.0 / 120);
+        float p = fmaf(R5, u, R4);
+        p = fmaf(p, u, R3);
+        p = fmaf(p, u, R2);
+        p = fmaf(p, u, 1.0f);
+        return fmaf(p, u, 1.0f);
+    }
+    return hh_exp(u);
+}
+
 // HodgkinHuxleyScalar.rates: am, bm, ah, bh, an, bn, pInf, rp at x = V - vT into r[0..7], with four exps.
 __device__ __forceinline__ void hh_rates(float x, float pScale, float invTauMax, float* r) {
     float zm = __fmul_rn(__fsub_rn(x, 13.0f), -0.25f);
@@ -284,9 +297,9 @@ extern "C" __global__ void __launch_bounds__(128) hh_simulate(int count, const f
             float sn = __fadd_rn(an, bn);
             float nInf = __fdiv_rn(an, sn);
             m = __fadd_rn(mInf, __fmul_rn(__fsub_rn(m, mInf), hh_exp(__fmul_rn(sm, negDt))));
-            h = __fadd_rn(hInf, __fmul_rn(__fsub_rn(h, hInf), hh_exp(__fmul_rn(sh, negDt))));
-            n = __fadd_rn(nInf, __fmul_rn(__fsub_rn(n, nInf), hh_exp(__fmul_rn(sn, negDt))));
-            p = __fadd_rn(pInf, __fmul_rn(__fsub_rn(p, pInf), hh_exp(__fmul_rn(rp, negDt))));
+            h = __fadd_rn(hInf, __fmul_rn(__fsub_rn(h, hInf), hh_slow_relax(__fmul_rn(sh, negDt))));
+            n = __fadd_rn(nInf, __fmul_rn(__fsub_rn(n, nInf), hh_slow_relax(__fmul_rn(sn, negDt))));
+            p = __fadd_rn(pInf, __fmul_rn(__fsub_rn(p, pInf), hh_slow_relax(__fmul_rn(rp, negDt))));
             v = vn;
             // accumulate (sample k = s)
             int k = s;

@@ -31,7 +31,8 @@ import org.jsbi.sim.math.Float32Math;
  *   <li>no method of this class takes or returns a vector or mask: each vector lives inside one method body;</li>
  *   <li>the step is a list of {@link Phase}s that pass values through rows of {@link Work} arrays; the exps of a step
  *       run in passes of one exp loop ({@link #expRows}) over the arguments gathered by the phase before, except the
- *       four relaxation exps, written out in the gate update ({@link #relaxGates});</li>
+ *       relaxation exp of m, written out in its gate update ({@link #relaxGates}; h, n and p take a series,
+ *       {@link #relaxSlowGates});</li>
  *   <li>the phases are called through one megamorphic call site ({@link #runPhases}), so C2 compiles each on its own
  *       (a small compilation, far from the cutoffs) and never inlines them into the time loop;</li>
  *   <li>each phase loops over all vectors of the chunk, so the call costs little per simulation, and each is an
@@ -53,11 +54,11 @@ final class HodgkinHuxleySimd {
 
 
     // Rows of `st` (each `cap` floats).
-    private static final int SV = 0, SM = 1, SH = 2, SN = 3, SP = 4, NST = 5;
+    static final int SV = 0, SM = 1, SH = 2, SN = 3, SP = 4, NST = 5;
     // Rows of `tmp`, the values passed between phases. VINF, ARGV/EXPV: vInf and the exp of the voltage step;
     // ARG/EXP: the four exp arguments of the rates at the new V (zm, zn, αh's, βn's) and their exps; ZB: βm's efun
     // argument (its exp is derived from zn's); INF: m∞ h∞ n∞ p∞; RARG: the relaxation exp arguments.
-    private static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, ZB = ARG + 4, EXP = ZB + 1, INF = EXP + 4,
+    static final int VINF = 0, ARGV = 1, EXPV = 2, ARG = 3, ZB = ARG + 4, EXP = ZB + 1, INF = EXP + 4,
             RARG = INF + 4, NTMP = RARG + 4;
     // Rows of `acc`.
     private static final int R1 = 0, Q1 = 1, Q2 = 2, T1 = 3, T2 = 4, T3 = 5, T4 = 6, CNT = 7, LAST = 8, SHIFT = 9,
@@ -104,6 +105,8 @@ final class HodgkinHuxleySimd {
         final int[] words, idxLo, idxHi, traceRow;
         final double[] rest, restSd, stim;
         final float[] feat = new float[7];
+        /** The exps of one vector's lanes on relaxSlowGates' rare path. */
+        final float[] slowExp = new float[L];
         final HodgkinHuxleyScalar.State init = new HodgkinHuxleyScalar.State();
 
         Work(int groups) {
@@ -270,6 +273,12 @@ final class HodgkinHuxleySimd {
         new Phase() {
             @Override
             void run(Work w, int s) {
+                relaxSlowGates(w);
+            }
+        },
+        new Phase() {
+            @Override
+            void run(Work w, int s) {
                 accumulate(w, s);
             }
         },
@@ -405,13 +414,13 @@ final class HodgkinHuxleySimd {
     }
 
     /**
-     * For m, h, n, p: q' = q∞ + (q − q∞)·e with e = exp(row RARG + g), the exp of {@link #expRows} written out here
-     * (measured ~30% faster than an exp pass and a separate update pass).
+     * For m: m' = m∞ + (m − m∞)·e with e = exp(row RARG), the exp of {@link #expRows} written out here (measured ~30%
+     * faster than an exp pass and a separate update pass).
      */
     static void relaxGates(Work w) {
         float[] tmp = w.tmp, st = w.st;
         int cap = w.cap, n = w.n;
-        for (int g = 0; g < 4; g++) {
+        for (int g = 0; g < 1; g++) {
             int qi = (SM + g) * cap, ii = (INF + g) * cap, ai = (RARG + g) * cap;
             for (int o = 0; o < n; o += L) {
                 FloatVector x = FloatVector.fromArray(F, tmp, ai + o);
@@ -428,6 +437,35 @@ final class HodgkinHuxleySimd {
                 p = p.fma(red, FloatVector.broadcast(F, 1f));
                 FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
                         .reinterpretAsFloats();
+                FloatVector q = FloatVector.fromArray(F, st, qi + o);
+                FloatVector inf = FloatVector.fromArray(F, tmp, ii + o);
+                inf.add(q.sub(inf).mul(e)).intoArray(st, qi + o);
+            }
+        }
+    }
+
+    /**
+     * For h, n, p: q' = q∞ + (q − q∞)·e with e = HodgkinHuxleyScalar.slowRelax(row RARG + g): the series in every lane,
+     * and, for a vector where some lane's argument is at or below −0.1 (or NaN), the exp of those lanes from
+     * {@link Float32Lanes#exp} over the row (a rare path: it needs a short τ_max and V above +50 mV).
+     */
+    static void relaxSlowGates(Work w) {
+        float[] tmp = w.tmp, st = w.st, slow = w.slowExp;
+        int cap = w.cap, n = w.n;
+        for (int g = 1; g < 4; g++) {
+            int qi = (SM + g) * cap, ii = (INF + g) * cap, ai = (RARG + g) * cap;
+            for (int o = 0; o < n; o += L) {
+                FloatVector u = FloatVector.fromArray(F, tmp, ai + o);
+                VectorMask<Float> series = u.compare(VectorOperators.GT, -RELAX_SERIES);
+                FloatVector e = u.fma(R5, R4);
+                e = e.fma(u, FloatVector.broadcast(F, R3));
+                e = e.fma(u, FloatVector.broadcast(F, R2));
+                e = e.fma(u, FloatVector.broadcast(F, 1f));
+                e = e.fma(u, FloatVector.broadcast(F, 1f));
+                if (!series.allTrue()) {
+                    Float32Lanes.exp(tmp, ai + o, slow, 0, L);
+                    e = FloatVector.fromArray(F, slow, 0).blend(e, series);
+                }
                 FloatVector q = FloatVector.fromArray(F, st, qi + o);
                 FloatVector inf = FloatVector.fromArray(F, tmp, ii + o);
                 inf.add(q.sub(inf).mul(e)).intoArray(st, qi + o);

@@ -87,4 +87,44 @@ class HhConformanceTest {
             assertTrue(p > 0.01, HodgkinHuxley.FEATURE_NAMES[f] + ": KS p = " + p + " (seeds " + seed + ", " + (seed + 1000) + ")");
         }
     }
+
+    /**
+     * The slow gates' relaxation off its usual path: arguments at and below −0.1 (where the series gives way to exp)
+     * and NaN, mixed with series lanes in one vector, give HodgkinHuxleyScalar.slowRelax's bits. Simulations from the
+     * prior almost never leave the series (it needs V above +50 mV with a short τ_max, or V far below rest).
+     */
+    @Test
+    void slowGateRelaxationMatchesTheScalarOffTheSeriesPath() {
+        HodgkinHuxleySimd.Work w = new HodgkinHuxleySimd.Work(2);
+        int cap = w.cap;
+        w.n = cap;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        float[] q0 = new float[4 * cap];
+        for (int g = 1; g < 4; g++) {
+            for (int l = 0; l < cap; l++) {
+                float u = l % 5 == 0 ? (float) (-0.1 - 0.5 * rnd.nextDouble()) : (float) (-0.1 * rnd.nextDouble());
+                if (l == 3 * g) u = -0.1f;
+                if (l == 3 * g + 1) u = Float.NaN;
+                if (l == 3 * g + 2) u = -200f;
+                w.tmp[(HodgkinHuxleySimd.RARG + g) * cap + l] = u;
+                w.tmp[(HodgkinHuxleySimd.INF + g) * cap + l] = (float) rnd.nextDouble();
+                q0[g * cap + l] = (float) rnd.nextDouble();
+                w.st[(HodgkinHuxleySimd.SM + g) * cap + l] = q0[g * cap + l];
+            }
+        }
+        HodgkinHuxleySimd.relaxSlowGates(w);
+        for (int g = 1; g < 4; g++) {
+            for (int l = 0; l < cap; l++) {
+                float u = w.tmp[(HodgkinHuxleySimd.RARG + g) * cap + l];
+                float inf = w.tmp[(HodgkinHuxleySimd.INF + g) * cap + l];
+                float q = q0[g * cap + l];
+                float expected = inf + (q - inf) * HodgkinHuxleyScalar.slowRelax(u);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(w.st[(HodgkinHuxleySimd.SM + g) * cap + l]),
+                        "gate " + g + ", lane " + l + ", u = " + u);
+            }
+        }
+        assertEquals(Math.exp(-0.1), HodgkinHuxleyScalar.slowRelax(-0.1f), 1e-7);
+        assertEquals(Math.exp(-0.0999), HodgkinHuxleyScalar.slowRelax(-0.0999f), 1e-7);
+        assertEquals(Math.exp(-1e-6), HodgkinHuxleyScalar.slowRelax(-1e-6f), 1e-7);
+    }
 }
