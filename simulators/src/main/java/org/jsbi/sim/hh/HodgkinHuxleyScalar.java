@@ -31,8 +31,10 @@ import org.jsbi.sim.math.Float32Math;
  * αh = 0.128f * exp((x - 17) * (-1f/18f))   βh = 4 / (1 + eh)
  * αn = 0.16f * efun(zn, en)                  βn = 0.5f * ek
  * eyi = (ek*ek) * pScale;  ey = 1 / eyi;  p∞ = 1 / (1 + eyi*eyi);  rp = (3.3f*ey + eyi) * invTauMax
- * for q in m, h, n: sq = αq + βq;  q∞ = αq / sq;  q' = q∞ + (q - q∞) * exp(sq * -0.01f)
- * p' = p∞ + (p - p∞) * exp(rp * -0.01f)
+ * for q in m, h, n: sq = αq + βq;  q∞ = αq / sq
+ * m' = m∞ + (m - m∞) * exp(sm * -0.01f)
+ * q' = q∞ + (q - q∞) * slowRelax(sq * -0.01f)    for q in h, n       // {@link #slowRelax}: a series near 0, else exp
+ * p' = p∞ + (p - p∞) * slowRelax(rp * -0.01f)
  * </pre>
  * (exp, efun, efunOfInverse: {@link Float32Math}; 1.28 = 0.32/0.25, 1.4 = 0.28/0.2, 0.16 = 0.032/0.2 from the
  * paper's {@code 0.32*efun(-0.25*u)/0.25} etc.; exp(-dt/τ_q) with τ_q = 1/(α+β) is exp(-dt·(α+β));
