@@ -34,19 +34,7 @@ __device__ __forceinline__ float hh_exp(float x) {
     return __int_as_float(__float_as_int(p) + (int) ((uint32_t) __float_as_int(t) << 23));
 }
 
-__device__ __forceinline__ float hh_efun(float z) {
-    const float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
-    if (fabsf(z) < 0.1f) {
-        float z2 = __fmul_rn(z, z);
-        float q = fmaf(B6, z2, B4);
-        q = fmaf(q, z2, B2);
-        q = __fmul_rn(q, z2);
-        return __fadd_rn(fmaf(-0.5f, z, 1.0f), q);
-    }
-    return __fdiv_rn(z, __fsub_rn(hh_exp(z), 1.0f));
-}
-
-// efun(z) given ez = exp(z), and given eNegZ = exp(-z) (Float32Math.efun(z, ez), efunOfInverse).
+// efun's series below |z| = 0.1 (Float32Math.efunSeries).
 __device__ __forceinline__ float hh_efun_series(float z) {
     const float B2 = (float) (1.0 / 12), B4 = (float) (-1.0 / 720), B6 = (float) (1.0 / 30240);
     float z2 = __fmul_rn(z, z);
@@ -55,6 +43,12 @@ __device__ __forceinline__ float hh_efun_series(float z) {
     q = __fmul_rn(q, z2);
     return __fadd_rn(fmaf(-0.5f, z, 1.0f), q);
 }
+
+__device__ __forceinline__ float hh_efun(float z) {
+    return fabsf(z) < 0.1f ? hh_efun_series(z) : __fdiv_rn(z, __fsub_rn(hh_exp(z), 1.0f));
+}
+
+// efun(z) given ez = exp(z), and given eNegZ = exp(-z) (Float32Math.efun(z, ez), efunOfInverse).
 
 __device__ __forceinline__ float hh_efun_given(float z, float ez) {
     return fabsf(z) < 0.1f ? hh_efun_series(z) : __fdiv_rn(z, __fsub_rn(ez, 1.0f));

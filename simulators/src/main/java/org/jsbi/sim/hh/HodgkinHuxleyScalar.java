@@ -175,7 +175,7 @@ public final class HodgkinHuxleyScalar {
     static final int AM = 0, BM = 1, AH = 2, BH = 3, AN = 4, BN = 5, P_INF = 6, RP = 7, NRATES = 8;
 
     /**
-     * The gates' rates at x = V − vT (αm, βm, αh, βh, αn, βn, p∞, rp into out[AM ..]), with three exps (class comment).
+     * The gates' rates at x = V − vT (αm, βm, αh, βh, αn, βn, p∞, rp into out[AM ..]), with four exps (class comment).
      */
     static void rates(float x, float pScale, float invTauMax, float[] out) {
         float zm = (x - 13f) * -0.25f;

@@ -31,7 +31,7 @@ import org.jsbi.sim.math.Float32Math;
  *   <li>no method of this class takes or returns a vector or mask: each vector lives inside one method body;</li>
  *   <li>the step is a list of {@link Phase}s that pass values through rows of {@link Work} arrays; the exps of a step
  *       run in passes of one exp loop ({@link #expRows}) over the arguments gathered by the phase before, except the
- *       relaxation exp of m, written out in its gate update ({@link #relaxGates}; h, n and p take a series,
+ *       relaxation exp of m, written out in its gate update ({@link #relaxM}; h, n and p take a series,
  *       {@link #relaxSlowGates});</li>
  *   <li>the phases are called through one megamorphic call site ({@link #runPhases}), so C2 compiles each on its own
  *       (a small compilation, far from the cutoffs) and never inlines them into the time loop;</li>
@@ -267,7 +267,7 @@ final class HodgkinHuxleySimd {
         new Phase() {
             @Override
             void run(Work w, int s) {
-                relaxGates(w);
+                relaxM(w);
             }
         },
         new Phase() {
@@ -417,30 +417,28 @@ final class HodgkinHuxleySimd {
      * For m: m' = m∞ + (m − m∞)·e with e = exp(row RARG), the exp of {@link #expRows} written out here (measured ~30%
      * faster than an exp pass and a separate update pass).
      */
-    static void relaxGates(Work w) {
+    static void relaxM(Work w) {
         float[] tmp = w.tmp, st = w.st;
         int cap = w.cap, n = w.n;
-        for (int g = 0; g < 1; g++) {
-            int qi = (SM + g) * cap, ii = (INF + g) * cap, ai = (RARG + g) * cap;
-            for (int o = 0; o < n; o += L) {
-                FloatVector x = FloatVector.fromArray(F, tmp, ai + o);
-                x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
-                x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
-                FloatVector t = x.fma(LOG2E, MAGIC);
-                FloatVector k = t.sub(MAGIC);
-                FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
-                red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
-                FloatVector p = red.fma(X5, X4);
-                p = p.fma(red, FloatVector.broadcast(F, X3));
-                p = p.fma(red, FloatVector.broadcast(F, X2));
-                p = p.fma(red, FloatVector.broadcast(F, 1f));
-                p = p.fma(red, FloatVector.broadcast(F, 1f));
-                FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
-                        .reinterpretAsFloats();
-                FloatVector q = FloatVector.fromArray(F, st, qi + o);
-                FloatVector inf = FloatVector.fromArray(F, tmp, ii + o);
-                inf.add(q.sub(inf).mul(e)).intoArray(st, qi + o);
-            }
+        int qi = SM * cap, ii = INF * cap, ai = RARG * cap;
+        for (int o = 0; o < n; o += L) {
+            FloatVector x = FloatVector.fromArray(F, tmp, ai + o);
+            x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
+            x = x.blend(EXP_LO, x.compare(VectorOperators.LT, EXP_LO));
+            FloatVector t = x.fma(LOG2E, MAGIC);
+            FloatVector k = t.sub(MAGIC);
+            FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
+            red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
+            FloatVector p = red.fma(X5, X4);
+            p = p.fma(red, FloatVector.broadcast(F, X3));
+            p = p.fma(red, FloatVector.broadcast(F, X2));
+            p = p.fma(red, FloatVector.broadcast(F, 1f));
+            p = p.fma(red, FloatVector.broadcast(F, 1f));
+            FloatVector e = p.reinterpretAsInts().add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23))
+                    .reinterpretAsFloats();
+            FloatVector q = FloatVector.fromArray(F, st, qi + o);
+            FloatVector inf = FloatVector.fromArray(F, tmp, ii + o);
+            inf.add(q.sub(inf).mul(e)).intoArray(st, qi + o);
         }
     }
 
