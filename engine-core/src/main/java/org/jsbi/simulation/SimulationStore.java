@@ -163,7 +163,8 @@ public final class SimulationStore {
         checkDimensions(sim, prior);
         if (n < 1) throw new IllegalArgumentException("the number of simulations must be >= 1, got " + n);
         config.goodRow().check(sim.dataDim());
-        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.parameterDim(), sim.dataDim(), n,
+        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.revision(), sim.parameterDim(),
+                sim.dataDim(), n,
                 config.chunkSize(), config.seed(), prior.describe(), config.goodRow().describe(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Path manifestPath = dir.resolve(MANIFEST);
@@ -174,7 +175,7 @@ public final class SimulationStore {
                 throw new StoreMismatchException(dir + " already holds a simulation store made with other settings:\n  "
                         + String.join("\n  ", d) + "\nResume it with the settings it was made with, choose another"
                         + " directory for a new store, or delete " + dir + " to start over (its "
-                        + existing.completedRows() + " finished simulations would be lost).", d);
+                        + existing.completedRows() + " finished simulations would be lost)." + revisionHint(d), d);
             }
             return existing;
         }
@@ -252,6 +253,8 @@ public final class SimulationStore {
         List<String> d = new ArrayList<>();
         if (!sim.name().equals(manifest.simulator())) {
             d.add("simulator: " + manifest.simulator() + " in the store, " + sim.name() + " given");
+        } else if (!manifest.revision().isEmpty() && !manifest.revision().equals(sim.revision())) {
+            d.add("simulator revision: " + manifest.revision() + " in the store, " + sim.revision() + " given");
         }
         if (sim.parameterDim() != manifest.parameterDim()) {
             d.add("parameter dimension: " + manifest.parameterDim() + " in the store, " + sim.parameterDim() + " given");
@@ -265,8 +268,20 @@ public final class SimulationStore {
         if (!d.isEmpty()) {
             throw new StoreMismatchException(dir + " was made with another simulator or prior:\n  " + String.join("\n  ", d)
                     + "\nRun it with the simulator and prior it was made with, or start a new store in another"
-                    + " directory.", d);
+                    + " directory." + revisionHint(d), d);
         }
+    }
+
+    /** What to do when the differences include the simulator's revision (its numerics changed since the store began). */
+    private static String revisionHint(List<String> differences) {
+        for (String line : differences) {
+            if (line.startsWith("simulator revision:")) {
+                return " The simulator's numerics changed since this store was begun, so resuming would mix two"
+                        + " versions' data: finish it with the jsbi that began it, or leave it as it is and start a new"
+                        + " store with another seed (stores of different seeds can be pooled for inference).";
+            }
+        }
+        return "";
     }
 
     // ================================================================ state

@@ -19,6 +19,17 @@ public interface Simulator {
     int dataDim();
 
     /**
+     * The revision of this simulator's numerics. A {@link SimulationStore} records it and resumes only with a simulator
+     * of the same revision: chunks simulated after a change of the numerics would not be the data an uninterrupted run
+     * gives. A simulator whose output bits for given (θ, seed, simulation index) change must change its revision (jsbi's
+     * own simulators pin their bits in a test that says so). The default, {@code "1"}, suits a simulator that never
+     * changes.
+     */
+    default String revision() {
+        return "1";
+    }
+
+    /**
      * Simulates every row of the batch into {@code out}, row-major: row i's data at {@code out[i * dataDim()] ..}.
      * {@code out} holds at least {@code batch.count() * dataDim()} values.
      */

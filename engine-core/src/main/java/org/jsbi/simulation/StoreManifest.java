@@ -15,6 +15,7 @@ import java.util.Properties;
  *
  * @param formatVersion the store layout version ({@value SimulationStore#FORMAT_VERSION})
  * @param simulator     {@link Simulator#name()}
+ * @param revision      {@link Simulator#revision()}; empty for a store made before jsbi recorded it (not checked)
  * @param parameterDim  values per θ row
  * @param dataDim       values per x row
  * @param simulations   the number of simulations N
@@ -24,8 +25,8 @@ import java.util.Properties;
  * @param goodRow       {@link RowFilter#describe()} of the rows counted as good
  * @param created       when the store was created (ISO-8601, informational)
  */
-public record StoreManifest(int formatVersion, String simulator, int parameterDim, int dataDim, long simulations,
-                            int chunkSize, long seed, String prior, String goodRow, String created) {
+public record StoreManifest(int formatVersion, String simulator, String revision, int parameterDim, int dataDim,
+                            long simulations, int chunkSize, long seed, String prior, String goodRow, String created) {
 
     public StoreManifest {
         if (simulator == null || simulator.isBlank()) throw new IllegalArgumentException("the simulator name is empty");
@@ -45,6 +46,7 @@ public record StoreManifest(int formatVersion, String simulator, int parameterDi
             throw new IllegalArgumentException("a chunk of " + chunkSize + " rows of " + Math.max(parameterDim, dataDim)
                     + " values is too large for one array; use smaller chunks");
         }
+        if (revision == null) revision = "";
         if (prior == null) throw new IllegalArgumentException("the prior description is null");
         RowFilter.parse(goodRow).check(dataDim);
         if (created == null) created = "";
@@ -67,12 +69,16 @@ public record StoreManifest(int formatVersion, String simulator, int parameterDi
 
     /**
      * The ways {@code other} differs from this manifest in what identifies a store's data (everything but the
-     * creation time), one line each, e.g. {@code seed: 42 here, 7 requested}; empty when they agree.
+     * creation time; the simulator revision where both record one), one line each, e.g. {@code seed: 42 here, 7
+     * requested}; empty when they agree.
      */
     public List<String> differences(StoreManifest other, String mine, String theirs) {
         List<String> d = new ArrayList<>();
         diff(d, "format version", formatVersion, other.formatVersion, mine, theirs);
         diff(d, "simulator", simulator, other.simulator, mine, theirs);
+        if (!revision.isEmpty() && !other.revision.isEmpty()) {
+            diff(d, "simulator revision", revision, other.revision, mine, theirs);
+        }
         diff(d, "parameter dimension", parameterDim, other.parameterDim, mine, theirs);
         diff(d, "data dimension", dataDim, other.dataDim, mine, theirs);
         diff(d, "number of simulations", simulations, other.simulations, mine, theirs);
@@ -94,6 +100,7 @@ public record StoreManifest(int formatVersion, String simulator, int parameterDi
         line(s, "format", SimulationStore.FORMAT_NAME);
         line(s, "formatVersion", Integer.toString(formatVersion));
         line(s, "simulator", simulator);
+        if (!revision.isEmpty()) line(s, "simulatorRevision", revision);
         line(s, "parameterDim", Integer.toString(parameterDim));
         line(s, "dataDim", Integer.toString(dataDim));
         line(s, "simulations", Long.toString(simulations));
@@ -151,7 +158,8 @@ public record StoreManifest(int formatVersion, String simulator, int parameterDi
         String dtype = p.getProperty("dtype");
         if (!"<f4".equals(dtype)) throw damaged(source, "dtype is " + dtype + ", not <f4");
         try {
-            return new StoreManifest(version, text(p, "simulator", source), (int) number(p, "parameterDim", source),
+            return new StoreManifest(version, text(p, "simulator", source), p.getProperty("simulatorRevision", ""),
+                    (int) number(p, "parameterDim", source),
                     (int) number(p, "dataDim", source), number(p, "simulations", source),
                     (int) number(p, "chunkSize", source), number(p, "seed", source), text(p, "prior", source),
                     text(p, "goodRow", source), p.getProperty("created", ""));

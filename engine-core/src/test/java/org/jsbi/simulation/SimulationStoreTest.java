@@ -336,6 +336,39 @@ class SimulationStoreTest {
         assertTrue(e.getMessage().contains("run the store again"), e.getMessage());
     }
 
+    /**
+     * A store records its simulator's revision and resumes only with the same one, saying what to do otherwise; a store
+     * whose manifest predates revisions (no simulatorRevision line) resumes with any.
+     */
+    @Test
+    void aStoreResumesOnlyWithTheRevisionOfItsSimulator() throws IOException {
+        Path dir = tmp.resolve("revisions");
+        Simulator revised = new Doubler() {
+            @Override
+            public String revision() {
+                return "2";
+            }
+        };
+        SimulationStore store = SimulationStore.create(dir, new Doubler(), prior(), N, config());
+        assertEquals("1", store.manifest().revision());
+        assertTrue(Files.readString(dir.resolve("manifest.properties")).contains("\nsimulatorRevision=1\n"));
+        StoreMismatchException e = assertThrows(StoreMismatchException.class,
+                () -> SimulationStore.create(dir, revised, prior(), N, config()));
+        assertEquals(List.of("simulator revision: 1 in the store, 2 requested"), e.differences());
+        assertTrue(e.getMessage().contains("numerics changed") && e.getMessage().contains("another seed"),
+                e.getMessage());
+        e = assertThrows(StoreMismatchException.class, () -> store.run(revised, prior(), StoreListener.NONE));
+        assertEquals(List.of("simulator revision: 1 in the store, 2 given"), e.differences());
+        assertTrue(e.getMessage().contains("finish it with the jsbi that began it"), e.getMessage());
+
+        // A manifest written before revisions were recorded: nothing to check against, so it resumes.
+        Path manifest = dir.resolve("manifest.properties");
+        Files.writeString(manifest, Files.readString(manifest).replace("simulatorRevision=1\n", ""));
+        SimulationStore old = SimulationStore.create(dir, revised, prior(), N, config());
+        assertEquals("", old.manifest().revision());
+        assertTrue(old.run(revised, prior(), StoreListener.NONE).complete());
+    }
+
     @Test
     void settingsThatDifferFromTheStoreAreRefusedWithWhatDiffers() throws IOException {
         Path dir = reference();
@@ -421,7 +454,7 @@ class SimulationStoreTest {
         assertFalse(m.created().isEmpty());
         assertEquals(List.of(), m.differences(StoreManifest.parse(m.toText(), dir), "a", "b"));
         // values with characters a properties file escapes survive
-        StoreManifest odd = new StoreManifest(1, "sim = \"x\"\\ é", 1, 1, 5, 2, -3, " leading space\nand a newline",
+        StoreManifest odd = new StoreManifest(1, "sim = \"x\"\\ é", "rev\t2 = ü", 1, 1, 5, 2, -3, " leading space\nand a newline",
                 "all", "");
         assertEquals(odd, StoreManifest.parse(odd.toText(), dir));
     }

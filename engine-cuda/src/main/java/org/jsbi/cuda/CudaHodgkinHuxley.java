@@ -62,6 +62,12 @@ public final class CudaHodgkinHuxley implements Simulator {
         return model.name();
     }
 
+    /** The CPU model's: the kernel gives its bits ({@code CudaHodgkinHuxleyTest}). */
+    @Override
+    public String revision() {
+        return model.revision();
+    }
+
     @Override
     public int parameterDim() {
         return model.parameterDim();

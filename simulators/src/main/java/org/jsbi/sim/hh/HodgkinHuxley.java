@@ -47,6 +47,13 @@ public final class HodgkinHuxley implements Simulator {
     public enum Implementation { SCALAR, SIMD }
 
     public static final String NAME = "hodgkin_huxley";
+    /**
+     * {@link #revision()}: the numerics' version, which a simulation store records and resumes only with (the CUDA
+     * kernel, bit-identical, reports the same). 1: seven rate exps and the degree-7 Taylor exp; 2 (2026-11-26): four
+     * rate exps, the degree-5 minimax exp and the slow gates' series. {@code HodgkinHuxleyTest} pins the output bits;
+     * change this when they change.
+     */
+    public static final String REVISION = "2";
     public static final String[] PARAMETER_NAMES = {
         "gbar_Na", "gbar_K", "g_leak", "gbar_M", "tau_max", "-V_T", "noise_sigma", "-E_leak"};
     public static final String[] FEATURE_NAMES = {
@@ -117,6 +124,11 @@ public final class HodgkinHuxley implements Simulator {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String revision() {
+        return REVISION;
     }
 
     @Override

@@ -51,6 +51,13 @@ public final class PyloricNetwork implements Simulator {
     }
 
     public static final String NAME = "pyloric";
+    /**
+     * {@link #revision()}: the numerics' version, which a simulation store records and resumes only with.
+     * Stores made before 2026-11-26 record none; their numerics used a degree-7 Taylor exp. 2: the degree-5 minimax
+     * exp of {@link org.jsbi.sim.math.Float32Math} (2026-11-26). {@code PyloricNetworkTest} pins the output bits; change
+     * this when they change.
+     */
+    public static final String REVISION = "2";
     /** Column of the energies and of the outcome ordinal in an {@link Outputs#EXTRAS} row. */
     public static final int ENERGY_COLUMN = PyloricFeatures.COUNT + PyloricFeatures.EXTRA_COUNT,
             OUTCOME_COLUMN = ENERGY_COLUMN + NEURONS;
@@ -167,6 +174,11 @@ public final class PyloricNetwork implements Simulator {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public String revision() {
+        return REVISION;
     }
 
     @Override

@@ -215,4 +215,35 @@ class HodgkinHuxleyTest {
             }
         }
     }
+
+    /**
+     * The simulator's output bits for fixed input (the ground truth and two prior draws, noise on), as a CRC32, pinned
+     * to {@link HodgkinHuxley#REVISION}: simulation stores record the revision and resume only with the same one, so a
+     * change of the numerics must come with a new revision. If this fails after an intended change of the numerics,
+     * change REVISION (and note it there) and the pin below; if not, the change is a bug. Scalar, so the pin holds on
+     * any machine (SIMD and CUDA equal scalar by their conformance tests).
+     */
+    @Test
+    void outputBitsArePinnedToTheRevision() {
+        HodgkinHuxley sim = HodgkinHuxley.withDefaults().withImplementation(Implementation.SCALAR);
+        float[][] draws = HodgkinHuxley.prior().sample(2, new org.jsbi.random.Rng(20261126));
+        float[] theta = new float[3 * 8];
+        System.arraycopy(HodgkinHuxley.groundTruth(), 0, theta, 0, 8);
+        System.arraycopy(draws[0], 0, theta, 8, 8);
+        System.arraycopy(draws[1], 0, theta, 16, 8);
+        float[] out = new float[3 * sim.dataDim()];
+        sim.simulate(new ParameterBatch(theta, 3, 8, 0), 7, out);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (float v : out) {
+            int b = Float.floatToIntBits(v);
+            crc.update(new byte[] {(byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)});
+        }
+        assertEquals(PIN_REVISION + ":" + Long.toHexString(PIN_CRC),
+                HodgkinHuxley.REVISION + ":" + Long.toHexString(crc.getValue()),
+                "the HH simulator's output bits or revision changed: see this test's comment; outputs "
+                        + java.util.Arrays.toString(out));
+    }
+
+    private static final String PIN_REVISION = "2";
+    private static final long PIN_CRC = 0x67662d90L;
 }

@@ -133,4 +133,34 @@ class PyloricNetworkTest {
         System.out.println("pyloric outcomes of 16 prior samples: " + java.util.Arrays.toString(counts)
                 + ", neuron classes " + java.util.Arrays.deepToString(classes));
     }
+
+    /**
+     * The simulator's output bits for a fixed input (the regression circuit and one prior draw, noise on, every extra
+     * output), as a CRC32, pinned to {@link PyloricNetwork#REVISION}: simulation stores record the revision and resume
+     * only with the same one, so a change of the numerics must come with a new revision. If this fails after an
+     * intended change of the numerics, change REVISION (and note it there) and the pin below; if not, the change is a
+     * bug. Scalar, so the pin holds on any machine (SIMD equals scalar by the conformance tests).
+     */
+    @Test
+    void outputBitsArePinnedToTheRevision() throws Exception {
+        PyloricNetwork sim = PyloricNetwork.withDefaults().withImplementation(PyloricNetwork.Implementation.SCALAR)
+                .withOutputs(PyloricNetwork.Outputs.EXTRAS);
+        float[] theta = new float[2 * PARAMETERS];
+        System.arraycopy(PyloricRegressionTest.parameters(), 0, theta, 0, PARAMETERS);
+        System.arraycopy(PyloricNetwork.prior().sample(1, new Rng(20261126))[0], 0, theta, PARAMETERS, PARAMETERS);
+        float[] out = new float[2 * sim.dataDim()];
+        sim.simulate(new ParameterBatch(theta, 2, PARAMETERS, 0), 7, out);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (float v : out) {
+            int b = Float.floatToIntBits(v);
+            crc.update(new byte[] {(byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)});
+        }
+        String pin = PIN_REVISION + ":" + Long.toHexString(PIN_CRC);
+        assertEquals(pin, PyloricNetwork.REVISION + ":" + Long.toHexString(crc.getValue()),
+                "the pyloric simulator's output bits or revision changed: see this test's comment; outputs "
+                        + java.util.Arrays.toString(out));
+    }
+
+    private static final String PIN_REVISION = "2";
+    private static final long PIN_CRC = 0x295910dbL;
 }
