@@ -443,13 +443,15 @@ final class PyloricSimd {
         int cap = w.cap;
         for (int j = 0; j < NEURONS; j++) {
             int x = j * NSTATE * cap, inf = (INF + j * GATES) * cap, re = (REXP + j * NREL) * cap;
+            // The 11 gate rows of a neuron are consecutive in st, INF and REXP alike: one flat pass over them (a long
+            // loop streams better than 11 rows per vector of lanes; the same operations per element).
+            int g0 = x + M_NA * cap, span = (GATES - 1) * cap + w.n;
+            for (int o = 0; o < span; o += L) {
+                FloatVector q = FloatVector.fromArray(F, st, g0 + o);
+                FloatVector in = FloatVector.fromArray(F, tmp, inf + o);
+                in.add(q.sub(in).mul(FloatVector.fromArray(F, tmp, re + o))).intoArray(st, g0 + o);
+            }
             for (int o = 0; o < w.n; o += L) {
-                for (int g = 0; g < GATES; g++) {
-                    int xi = x + (M_NA + g) * cap + o;
-                    FloatVector q = FloatVector.fromArray(F, st, xi);
-                    FloatVector in = FloatVector.fromArray(F, tmp, inf + g * cap + o);
-                    in.add(q.sub(in).mul(FloatVector.fromArray(F, tmp, re + g * cap + o))).intoArray(st, xi);
-                }
                 FloatVector v = FloatVector.fromArray(F, st, x + V * cap + o);
                 FloatVector vInf = FloatVector.fromArray(F, tmp, (VINF + j) * cap + o);
                 FloatVector gSum = FloatVector.fromArray(F, tmp, (GSUM + j) * cap + o);
