@@ -74,7 +74,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         if (count == W) {
             for (int i = 0; i < SavitzkyGolay.HALF; i++) emit(SavitzkyGolay.HEAD[i], first, w.n);
         }
-        emit(SavitzkyGolay.INTERIOR, first, w.n);
+        emit(null, first, w.n);
     }
 
     /** The last 10 filtered samples (tail fit) and the end of every lane's events. */
@@ -86,17 +86,38 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         }
     }
 
-    /** Filtered sample number `emitted` of every neuron and lane from the window at ring slot `first`, and its events. */
+    /**
+     * Filtered sample number `emitted` of every neuron and lane from the window at ring slot `first`, and its events:
+     * with the weights wt (head and tail samples, SavitzkyGolay.apply's order), or for wt == null an interior sample
+     * (SavitzkyGolay.applyInterior's order).
+     */
     private void emit(float[] wt, int first, int n) {
         int q = emitted;
         for (int j = 0; j < NEURONS; j++) {
             int r0 = (j * 2 * W + first) * cap;
             int b = 3 * j * cap, a = (3 * j + 1) * cap, in = (3 * j + 2) * cap;
             for (int o = 0; o < n; o += PyloricSimd.L) {
-                FloatVector f = FloatVector.zero(PyloricSimd.F);
-                for (int t = 0; t < W; t++) {
-                    f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
-                            .fma(FloatVector.broadcast(PyloricSimd.F, wt[t]), f);
+                FloatVector f;
+                if (wt == null) {
+                    float[] c = SavitzkyGolay.INTERIOR;
+                    FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + SavitzkyGolay.HALF * cap + o)
+                            .mul(c[SavitzkyGolay.HALF]);
+                    FloatVector s1 = FloatVector.zero(PyloricSimd.F);
+                    for (int t = 0; t < SavitzkyGolay.HALF; t += 2) {
+                        s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 1 - t) * cap + o))
+                                .fma(FloatVector.broadcast(PyloricSimd.F, c[t]), s0);
+                        s1 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + (t + 1) * cap + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 2 - t) * cap + o))
+                                .fma(FloatVector.broadcast(PyloricSimd.F, c[t + 1]), s1);
+                    }
+                    f = s0.add(s1);
+                } else {
+                    f = FloatVector.zero(PyloricSimd.F);
+                    for (int t = 0; t < W; t++) {
+                        f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
+                                .fma(FloatVector.broadcast(PyloricSimd.F, wt[t]), f);
+                    }
                 }
                 FloatVector before = FloatVector.fromArray(PyloricSimd.F, det, b + o);
                 FloatVector at = FloatVector.fromArray(PyloricSimd.F, det, a + o);

@@ -54,10 +54,12 @@ public final class PyloricNetwork implements Simulator {
     /**
      * {@link #revision()}: the numerics' version, which a simulation store records and resumes only with.
      * Stores made before 2026-11-26 record none; their numerics used a degree-7 Taylor exp. 2: the degree-5 minimax
-     * exp of {@link org.jsbi.sim.math.Float32Math} (2026-11-26). {@code PyloricNetworkTest} pins the output bits; change
+     * exp of {@link org.jsbi.sim.math.Float32Math} (2026-11-26). 3: the Savitzky–Golay filter's interior samples as a
+     * symmetric two-chain sum ({@link SavitzkyGolay#applyInterior}; a filtered sample may differ by an ulp, which can
+     * move a spike only where two neighbouring samples tie). {@code PyloricNetworkTest} pins the output bits; change
      * this when they change.
      */
-    public static final String REVISION = "2";
+    public static final String REVISION = "3";
     /** Column of the energies and of the outcome ordinal in an {@link Outputs#EXTRAS} row. */
     public static final int ENERGY_COLUMN = PyloricFeatures.COUNT + PyloricFeatures.EXTRA_COUNT,
             OUTCOME_COLUMN = ENERGY_COLUMN + NEURONS;

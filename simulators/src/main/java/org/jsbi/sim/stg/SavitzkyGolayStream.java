@@ -4,7 +4,7 @@ package org.jsbi.sim.stg;
  * The {@link SavitzkyGolay} filter applied online: raw samples go in one at a time ({@link #push}), filtered samples
  * come out in order to a {@link FilteredSampleSink}, with the same bits as {@link SavitzkyGolay#filter} on the whole
  * trace. Memory is one ring of the last 21 raw samples (stored twice, so that every window is one contiguous slice of
- * the array and {@link SavitzkyGolay#apply} runs on it unchanged).
+ * the array and {@link SavitzkyGolay#apply} and {@link SavitzkyGolay#applyInterior} run on it unchanged).
  *
  * <p>Timing: nothing comes out for raw samples 0 .. 19; raw sample 20 releases filtered samples 0 .. 9 (head fit,
  * computed while samples 0 .. 20 are all still in the ring) and 10; each later raw sample k releases filtered sample
@@ -56,7 +56,7 @@ public final class SavitzkyGolayStream {
                 sink.accept(SavitzkyGolay.apply(SavitzkyGolay.HEAD[i], ring, first));
             }
         }
-        sink.accept(SavitzkyGolay.apply(SavitzkyGolay.INTERIOR, ring, first));
+        sink.accept(SavitzkyGolay.applyInterior(ring, first));
     }
 
     /** The end of the trace: emits the last 10 filtered samples (tail fit) and finishes the sink. */

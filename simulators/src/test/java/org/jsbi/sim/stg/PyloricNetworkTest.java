@@ -161,6 +161,7 @@ class PyloricNetworkTest {
                         + java.util.Arrays.toString(out));
     }
 
-    private static final String PIN_REVISION = "2";
+    // Revision 3 changed filtered samples by an ulp at most, which moved no event of these two networks.
+    private static final String PIN_REVISION = "3";
     private static final long PIN_CRC = 0x295910dbL;
 }
