@@ -40,7 +40,8 @@ final class PyloricSimd {
     // Rows of `tmp`.
     static final int ARG = 0, EXP = ARG + NEURONS * NARG, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
             REXP = RARG + NEURONS * NREL, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
-            DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, NTMP = EBLOCK + NEURONS;
+            DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, SINF = EBLOCK + NEURONS,
+            NTMP = SINF + NEURONS;
 
     private PyloricSimd() {
     }
@@ -420,19 +421,23 @@ final class PyloricSimd {
     static void synapses(Work w) {
         float[] tmp = w.tmp, st = w.st;
         int cap = w.cap;
-        for (int o = 0; o < w.n; o += L) {
-            FloatVector one = FloatVector.broadcast(F, 1f), dt = FloatVector.broadcast(F, DT);
-            for (int p = 0; p < NEURONS; p++) {
-                FloatVector sInf = one.div(FloatVector.fromArray(F, tmp, (EXP + p * NARG + 26) * cap + o).add(1f));
-                FloatVector free = one.sub(sInf);
-                for (int k = 0; k < SYNAPSES; k++) {
-                    if (SYN_PRE[k] != p) continue;
-                    FloatVector tau = free.mul(SYN_KMINUS[k]);
-                    int si = (ST_S + k) * cap + o;
-                    FloatVector s = FloatVector.fromArray(F, st, si);
-                    VectorMask<Float> clamp = tau.compare(VectorOperators.LT, DT);
-                    s.add(sInf.sub(s).mul(dt.div(tau))).blend(sInf, clamp).intoArray(st, si);
-                }
+        // s̄ per presynaptic neuron into SINF rows, then one simple loop per synapse (flat loops: the nested form with
+        // its skip test spent as long as the rest of this phase in an unhoisted bounds check).
+        for (int p = 0; p < NEURONS; p++) {
+            int e = (EXP + p * NARG + 26) * cap, out = (SINF + p) * cap;
+            for (int o = 0; o < w.n; o += L) {
+                FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, tmp, e + o).add(1f)).intoArray(tmp, out + o);
+            }
+        }
+        for (int k = 0; k < SYNAPSES; k++) {
+            int in = (SINF + SYN_PRE[k]) * cap, si = (ST_S + k) * cap;
+            float kMinus = SYN_KMINUS[k];
+            for (int o = 0; o < w.n; o += L) {
+                FloatVector sInf = FloatVector.fromArray(F, tmp, in + o);
+                FloatVector tau = FloatVector.broadcast(F, 1f).sub(sInf).mul(kMinus);
+                FloatVector s = FloatVector.fromArray(F, st, si + o);
+                VectorMask<Float> clamp = tau.compare(VectorOperators.LT, DT);
+                s.add(sInf.sub(s).mul(FloatVector.broadcast(F, DT).div(tau))).blend(sInf, clamp).intoArray(st, si + o);
             }
         }
     }
