@@ -38,10 +38,10 @@ final class PyloricSimd {
     // Rows of `par`: NPAR per neuron (PyloricScalar's slots), then the 7 synaptic conductances.
     static final int PAR_GSYN = NEURONS * NPAR, NPARS = PAR_GSYN + SYNAPSES;
     // Rows of `tmp`.
-    // ARG and EXP are the same rows: the exp pass turns the arguments into their exps in place (a smaller working set;
-    // the chunk's rows do not fit in L1).
+    // ARG and EXP are the same rows, and RARG and REXP: each exp pass turns its arguments into their exps in place (a
+    // smaller working set; the chunk's rows do not fit in L1).
     static final int ARG = 0, EXP = ARG, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
-            REXP = RARG + NEURONS * NREL, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
+            REXP = RARG, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
             DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, SINF = EBLOCK + NEURONS,
             NTMP = SINF + NEURONS;
 
