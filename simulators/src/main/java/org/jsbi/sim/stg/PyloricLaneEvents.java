@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorOperators;
  * {@link SavitzkyGolay} filter and the {@link NeuronEventDetector} rules into that lane's three {@link NeuronEvents},
  * with the same bits and the same events as {@link SavitzkyGolayStream} → {@link NeuronEventDetector} on one network
  * (the filter's fused multiply-adds in the API's order; the detector's three predicates as vector masks). Only the raw
- * ring (21 samples, stored twice so that each window is one contiguous slice) and three floats per lane and neuron are
- * kept; a lane's events object is touched only when one of its masks is set.
+ * ring (21 rows of lanes per neuron, window slot t at row (first + t) mod 21; the scalar stream stores its ring twice
+ * for contiguous windows, which rows of lanes do not need) and three floats per lane and neuron are kept; a lane's
+ * events object is touched only when one of its masks is set.
  *
  * <p>The detector's state starts at before = NaN, at = +∞, which makes the spike rule false for the first two filtered
  * samples exactly as the scalar detector's {@code n >= 2} test does, without a branch: at sample 0, +∞ ≥ NaN is false;
@@ -23,8 +24,10 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private static final int W = SavitzkyGolay.WINDOW;
 
     private final int cap;
-    /** ring[((j · 2W) + slot) · cap + lane]. */
+    /** ring[((j · W) + slot) · cap + lane]. */
     private final float[] ring;
+    /** Row offsets (slot · cap) of the current window's 21 samples, oldest first. */
+    private final int[] window = new int[W];
     /** before, at, inRun (0/1) per neuron: rows 3j, 3j + 1, 3j + 2. */
     private final float[] det;
     /** events[j · cap + lane]. */
@@ -35,7 +38,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
 
     PyloricLaneEvents(int cap) {
         this.cap = cap;
-        ring = new float[NEURONS * 2 * W * cap];
+        ring = new float[NEURONS * W * cap];
         det = new float[NEURONS * 3 * cap];
         events = new NeuronEvents[NEURONS * cap];
         for (int i = 0; i < events.length; i++) events[i] = new NeuronEvents();
@@ -65,8 +68,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         int slot = count % W;
         for (int j = 0; j < NEURONS; j++) {
             int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * w.cap;
-            System.arraycopy(w.st, src, ring, (j * 2 * W + slot) * cap, w.n);
-            System.arraycopy(w.st, src, ring, (j * 2 * W + slot + W) * cap, w.n);
+            System.arraycopy(w.st, src, ring, (j * W + slot) * cap, w.n);
         }
         count++;
         if (count < W) return;
@@ -93,29 +95,31 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
      */
     private void emit(float[] wt, int first, int n) {
         int q = emitted;
+        int[] win = window;
+        for (int t = 0; t < W; t++) win[t] = (first + t) % W * cap;
         for (int j = 0; j < NEURONS; j++) {
-            int r0 = (j * 2 * W + first) * cap;
+            int r0 = j * W * cap;
             int b = 3 * j * cap, a = (3 * j + 1) * cap, in = (3 * j + 2) * cap;
             for (int o = 0; o < n; o += PyloricSimd.L) {
                 FloatVector f;
                 if (wt == null) {
                     float[] c = SavitzkyGolay.INTERIOR;
-                    FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + SavitzkyGolay.HALF * cap + o)
+                    FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[SavitzkyGolay.HALF] + o)
                             .mul(c[SavitzkyGolay.HALF]);
                     FloatVector s1 = FloatVector.zero(PyloricSimd.F);
                     for (int t = 0; t < SavitzkyGolay.HALF; t += 2) {
-                        s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
-                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 1 - t) * cap + o))
+                        s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t] + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[W - 1 - t] + o))
                                 .fma(FloatVector.broadcast(PyloricSimd.F, c[t]), s0);
-                        s1 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + (t + 1) * cap + o)
-                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 2 - t) * cap + o))
+                        s1 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t + 1] + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[W - 2 - t] + o))
                                 .fma(FloatVector.broadcast(PyloricSimd.F, c[t + 1]), s1);
                     }
                     f = s0.add(s1);
                 } else {
                     f = FloatVector.zero(PyloricSimd.F);
                     for (int t = 0; t < W; t++) {
-                        f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * cap + o)
+                        f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t] + o)
                                 .fma(FloatVector.broadcast(PyloricSimd.F, wt[t]), f);
                     }
                 }
