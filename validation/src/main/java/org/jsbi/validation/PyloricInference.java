@@ -184,8 +184,11 @@ public final class PyloricInference {
         }
     }
 
-    /** What one store contributed: networks on disk of its total, and the triphasic ones among them. */
-    public record StoreRows(Path dir, long seed, long onDisk, long total, long triphasic) {
+    /**
+     * What one store contributed: networks on disk of its total, and the triphasic ones among them; revision is the
+     * simulator revision the store recorded (empty for a store made before revisions were recorded).
+     */
+    public record StoreRows(Path dir, long seed, String revision, long onDisk, long total, long triphasic) {
         public boolean complete() {
             return onDisk == total;
         }
@@ -311,8 +314,8 @@ public final class PyloricInference {
                     x.add(Arrays.copyOfRange(c.x(), o, o + FEATURES));
                 }
             });
-            rows.add(new StoreRows(st.directory(), st.manifest().seed(), st.completedRows(), st.manifest().simulations(),
-                    trip[0]));
+            rows.add(new StoreRows(st.directory(), st.manifest().seed(), st.manifest().revision(), st.completedRows(),
+                    st.manifest().simulations(), trip[0]));
         }
         long onDisk = 0, triphasic = 0;
         for (StoreRows r : rows) {
@@ -608,8 +611,9 @@ public final class PyloricInference {
                         + " `ppc-factorised-x.npy`: the predictive check's parameters and their 18 features (NaN ="
                         + " undefined)\n\nStores:\n\n");
         for (StoreRows sr : r.stores()) {
-            b.append(String.format(Locale.ROOT, "- %s: seed %d, %,d of %,d networks, %,d triphasic%n", sr.dir(),
-                    sr.seed(), sr.onDisk(), sr.total(), sr.triphasic()));
+            b.append(String.format(Locale.ROOT, "- %s: seed %d, simulator revision %s, %,d of %,d networks, %,d"
+                    + " triphasic%n", sr.dir(), sr.seed(), sr.revision().isEmpty() ? "not recorded" : sr.revision(),
+                    sr.onDisk(), sr.total(), sr.triphasic()));
         }
         return b.toString();
     }

@@ -60,6 +60,7 @@ class PyloricInferenceTest {
         PyloricInference.Result r = PyloricInference.run(small(List.of(store), out), new PrintWriter(log, true));
 
         int triphasic = (int) r.stores().get(0).triphasic();
+        assertEquals(SyntheticPyloric.store().revision(), r.stores().get(0).revision(), "the store's recorded revision");
         assertTrue(triphasic > 500 && triphasic < 700, "about half of 1200 rows are triphasic: " + triphasic);
         assertEquals(triphasic, r.trainingRows());
         assertEquals(0, r.excluded());
@@ -80,7 +81,7 @@ class PyloricInferenceTest {
         String summary = Files.readString(out.resolve("summary.md"));
         assertEquals(r.summary(), summary);
         for (String s : new String[] {"80%", "23%", "PPC: all 18 features defined", "| training set", "20 epochs",
-            "acceptance", "syn_AB-LP", "cycle_period"}) {
+            "acceptance", "syn_AB-LP", "cycle_period", "seed 3, simulator revision " + r.stores().get(0).revision()}) {
             assertTrue(summary.contains(s), "summary lacks '" + s + "':\n" + summary);
         }
         assertTrue(log.toString().contains("training set: " + triphasic + " triphasic networks"), log.toString());
