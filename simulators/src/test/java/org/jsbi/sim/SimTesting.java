@@ -51,6 +51,18 @@ public final class SimTesting {
      * Two-sample Kolmogorov–Smirnov test: the p-value of D by the asymptotic Kolmogorov distribution with the
      * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction.
      */
+    /**
+     * CRC32 of the values' bits (Float.floatToIntBits, so every NaN counts as the canonical one), little-endian: the
+     * simulators' revision pins.
+     */
+    public static long crc32OfBits(float[] values) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) b.putInt(Float.floatToIntBits(v));
+        crc.update(b.array());
+        return crc.getValue();
+    }
+
     public static double ksPValue(float[] a, float[] b) {
         // A NaN would stall the merge below (NaN == t is never true): fail with the reason instead of hanging.
         for (float[] s : new float[][] {a, b}) {

@@ -76,7 +76,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         if (count == W) {
             for (int i = 0; i < SavitzkyGolay.HALF; i++) emit(SavitzkyGolay.HEAD[i], first, w.n);
         }
-        emit(null, first, w.n);
+        emit(SavitzkyGolay.INTERIOR, first, w.n);
     }
 
     /** The last 10 filtered samples (tail fit) and the end of every lane's events. */
@@ -90,8 +90,8 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
 
     /**
      * Filtered sample number `emitted` of every neuron and lane from the window at ring slot `first`, and its events:
-     * with the weights wt (head and tail samples, SavitzkyGolay.apply's order), or for wt == null an interior sample
-     * (SavitzkyGolay.applyInterior's order).
+     * with the weights wt: an interior sample (wt is SavitzkyGolay.INTERIOR) in SavitzkyGolay.applyInterior's order,
+     * a head or tail sample in SavitzkyGolay.apply's.
      */
     private void emit(float[] wt, int first, int n) {
         int q = emitted;
@@ -102,8 +102,8 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
             int b = 3 * j * cap, a = (3 * j + 1) * cap, in = (3 * j + 2) * cap;
             for (int o = 0; o < n; o += PyloricSimd.L) {
                 FloatVector f;
-                if (wt == null) {
-                    float[] c = SavitzkyGolay.INTERIOR;
+                if (wt == SavitzkyGolay.INTERIOR) {
+                    float[] c = wt;
                     FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[SavitzkyGolay.HALF] + o)
                             .mul(c[SavitzkyGolay.HALF]);
                     FloatVector s1 = FloatVector.zero(PyloricSimd.F);

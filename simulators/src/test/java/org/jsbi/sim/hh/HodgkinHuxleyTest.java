@@ -233,13 +233,9 @@ class HodgkinHuxleyTest {
         System.arraycopy(draws[1], 0, theta, 16, 8);
         float[] out = new float[3 * sim.dataDim()];
         sim.simulate(new ParameterBatch(theta, 3, 8, 0), 7, out);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        for (float v : out) {
-            int b = Float.floatToIntBits(v);
-            crc.update(new byte[] {(byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)});
-        }
+        long crc = org.jsbi.sim.SimTesting.crc32OfBits(out);
         assertEquals(PIN_REVISION + ":" + Long.toHexString(PIN_CRC),
-                HodgkinHuxley.REVISION + ":" + Long.toHexString(crc.getValue()),
+                HodgkinHuxley.REVISION + ":" + Long.toHexString(crc),
                 "the HH simulator's output bits or revision changed: see this test's comment; outputs "
                         + java.util.Arrays.toString(out));
     }

@@ -150,13 +150,9 @@ class PyloricNetworkTest {
         System.arraycopy(PyloricNetwork.prior().sample(1, new Rng(20261126))[0], 0, theta, PARAMETERS, PARAMETERS);
         float[] out = new float[2 * sim.dataDim()];
         sim.simulate(new ParameterBatch(theta, 2, PARAMETERS, 0), 7, out);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        for (float v : out) {
-            int b = Float.floatToIntBits(v);
-            crc.update(new byte[] {(byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)});
-        }
+        long crc = org.jsbi.sim.SimTesting.crc32OfBits(out);
         String pin = PIN_REVISION + ":" + Long.toHexString(PIN_CRC);
-        assertEquals(pin, PyloricNetwork.REVISION + ":" + Long.toHexString(crc.getValue()),
+        assertEquals(pin, PyloricNetwork.REVISION + ":" + Long.toHexString(crc),
                 "the pyloric simulator's output bits or revision changed: see this test's comment; outputs "
                         + java.util.Arrays.toString(out));
     }
