@@ -77,6 +77,11 @@ final class PyloricCommand implements Runnable {
                 + " -Djsbi.threads); the data do not depend on it.")
         Integer threads;
 
+        @Option(names = "--proposal", paramLabel = "FILE", description = "Draw the networks from the prior truncated"
+                + " to a previous round's posterior (truncated-prior.properties, written by 'jsbi pyloric infer'), a"
+                + " sequential round (TSNPE); give it again to resume such a store.")
+        Path proposal;
+
         @Option(names = "--progress-seconds", paramLabel = "S", hidden = true, description = "Seconds between progress"
                 + " lines (default: ${DEFAULT-VALUE}).")
         double progressSeconds = 5;
@@ -98,7 +103,8 @@ final class PyloricCommand implements Runnable {
                 err.flush();
             })) {
                 PyloricSimulation.Result r = PyloricSimulation.run(
-                        new PyloricSimulation.Settings(store, n, seed, chunk), out, progressSeconds, StoreListener.NONE);
+                        new PyloricSimulation.Settings(store, n, seed, chunk, proposal), out, progressSeconds,
+                        StoreListener.NONE);
                 if (r.run().interrupted() && !r.run().complete()) return EXIT_INTERRUPTED;
                 if (!r.run().complete()) return 1;
                 out.println(String.format(Locale.ROOT, "next: jsbi pyloric infer --store %s --out %s-posterior", store,

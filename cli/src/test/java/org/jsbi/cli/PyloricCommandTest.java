@@ -87,6 +87,8 @@ class PyloricCommandTest {
             {"--threads must be at least 1", "pyloric", "simulate", "--store", s.toString(), "--n", "10", "--threads", "0"},
             {"Invalid value for option '--n'", "pyloric", "simulate", "--store", s.toString(), "--n", "lots"},
             {"Unknown options: '--budget'", "pyloric", "simulate", "--store", s.toString(), "--budget", "10"},
+            {"no truncated prior at", "pyloric", "simulate", "--store", s.toString(), "--n", "10", "--proposal",
+                tmp.resolve("none.properties").toString()},
             {"Missing required option: '--out=DIR'", "pyloric", "infer", "--store", s.toString()},
             {"--ppc (600) must not exceed --samples (500)", "pyloric", "infer", "--store", s.toString(), "--out", "o",
                 "--ppc", "600", "--samples", "500"},

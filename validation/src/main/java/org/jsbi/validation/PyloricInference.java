@@ -24,6 +24,8 @@ import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.posterior.TruncatedPriorFile;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.channel.PaperData;
 import org.jsbi.sim.channel.PaperDataException;
@@ -75,6 +77,10 @@ public final class PyloricInference {
     public static final double PAPER_PPC_POSTERIOR = 0.80, PAPER_PPC_FACTORISED = 0.23;
     /** The paper's training batch (delfi's default). */
     public static final int DEFAULT_BATCH = 50;
+    /** The trained flow's file in the output directory. */
+    public static final String MODEL_FILE = "posterior-maf.jsbi";
+    /** The next round's proposal in the output directory ({@link TruncatedPriorFile}). */
+    public static final String PROPOSAL_FILE = "truncated-prior.properties";
     /** Triphasic rows required by default. */
     public static final int DEFAULT_MIN_TRIPHASIC = 1_000;
 
@@ -186,9 +192,11 @@ public final class PyloricInference {
 
     /**
      * What one store contributed: networks on disk of its total, and the triphasic ones among them; revision is the
-     * simulator revision the store recorded (empty for a store made before revisions were recorded).
+     * simulator revision the store recorded (empty for a store made before revisions were recorded); truncated: its
+     * networks were drawn from a truncated prior (a sequential round) rather than the paper's prior.
      */
-    public record StoreRows(Path dir, long seed, String revision, long onDisk, long total, long triphasic) {
+    public record StoreRows(Path dir, long seed, String revision, long onDisk, long total, long triphasic,
+                            boolean truncated) {
         public boolean complete() {
             return onDisk == total;
         }
@@ -226,11 +234,15 @@ public final class PyloricInference {
      * @param posterior       the predictive check of posterior samples
      * @param factorised      the predictive check of the product of the posterior's marginals
      * @param ppcSeconds      wall time of the predictive simulations
+     * @param proposal        the next round's truncated prior ({@value #PROPOSAL_FILE})
+     * @param threshold       its log-density threshold τ
+     * @param regionMass      the prior's mass inside it (estimated)
      * @param summary         the summary as written to {@code summary.md}
      */
     public record Result(List<StoreRows> stores, Path out, int trainingRows, int excluded, TrainingHistory history,
                          double trainingSeconds, double acceptance, int samples, double samplingSeconds,
-                         String samplingNote, Ppc posterior, Ppc factorised, double ppcSeconds, String summary) {
+                         String samplingNote, Ppc posterior, Ppc factorised, double ppcSeconds, Path proposal,
+                         double threshold, double regionMass, String summary) {
     }
 
     // ================================================================ x_o
@@ -315,7 +327,7 @@ public final class PyloricInference {
                 }
             });
             rows.add(new StoreRows(st.directory(), st.manifest().seed(), st.manifest().revision(), st.completedRows(),
-                    st.manifest().simulations(), trip[0]));
+                    st.manifest().simulations(), trip[0], TruncatedPrior.baseDescription(st.manifest().prior()) != null));
         }
         long onDisk = 0, triphasic = 0;
         for (StoreRows r : rows) {
@@ -353,7 +365,7 @@ public final class PyloricInference {
         line(log, String.format(Locale.ROOT, "trained %d epochs in %s (best epoch %d, validation loss %.4f, %s)",
                 h.epochs(), StoreListener.duration(trained.trainingSeconds()), h.bestEpoch(), h.bestValidationLoss(),
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
-        if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, s.out().resolve("posterior-maf.jsbi"));
+        if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, s.out().resolve(MODEL_FILE));
 
         // ---- posterior samples for x_o
         PosteriorConfig pc = s.posterior();
@@ -376,6 +388,18 @@ public final class PyloricInference {
         line(log, String.format(Locale.ROOT, "posterior: %,d samples for x_o in %.1f s; %.2f%% of the flow's draws fall"
                 + " inside the prior", samples.length, samplingSeconds, 100 * acceptance));
 
+        // ---- the next round's proposal (TSNPE): the prior truncated to this posterior's high-density region
+        Path proposalFile = s.out().resolve(PROPOSAL_FILE);
+        TruncatedPrior proposal = new TruncatedPrior(posterior, xo,
+                TruncatedPrior.threshold(posterior.logProbUncorrected(samples, xo), TruncatedPrior.DEFAULT_QUANTILE),
+                "next round");
+        TruncatedPrior.MassEstimate region = proposal.massEstimate();
+        TruncatedPriorFile.write(proposalFile, proposal, s.out().resolve(MODEL_FILE), TruncatedPrior.DEFAULT_QUANTILE,
+                samples.length);
+        line(log, String.format(Locale.ROOT, "next round's proposal: the prior truncated to log q(θ | x_o) >= %.4g (the"
+                        + " %.0e quantile over the samples) holds %.3g%% of the prior's mass; written to %s",
+                proposal.threshold(), TruncatedPrior.DEFAULT_QUANTILE, 100 * region.mass(), proposalFile));
+
         // ---- posterior predictive check
         float[] std = trained.trained().estimator().xScore().std();
         float[][] ppcTheta = Arrays.copyOf(samples, s.ppc());
@@ -393,11 +417,13 @@ public final class PyloricInference {
         Npy.write(s.out().resolve("ppc-factorised-x.npy"), factX);
 
         Result partial = new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
-                samples.length, samplingSeconds, note, post, fact, ppcSeconds, null);
+                samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
+                region.mass(), null);
         String summary = summary(s, partial, xo, samples, prior);
         Files.writeString(s.out().resolve("summary.md"), summary, StandardCharsets.UTF_8);
         return new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
-                samples.length, samplingSeconds, note, post, fact, ppcSeconds, summary);
+                samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
+                region.mass(), summary);
     }
 
     private static List<SimulationStore> openStores(List<Path> dirs) throws IOException {
@@ -412,12 +438,13 @@ public final class PyloricInference {
             }
             SimulationStore st = SimulationStore.open(dir);
             StoreManifest m = st.manifest();
+            boolean truncated = pyloricPrior.equals(TruncatedPrior.baseDescription(m.prior()));
             if (m.parameterDim() != PyloricNetwork.prior().dim() || m.dataDim() < FEATURES
-                    || !m.prior().equals(pyloricPrior)) {
+                    || !(m.prior().equals(pyloricPrior) || truncated)) {
                 throw new SimulationStoreException(dir + " is not a pyloric-network store: it holds " + m.simulator()
                         + " with " + m.parameterDim() + " parameters and " + m.dataDim() + " outputs under the prior "
-                        + m.prior() + "; the pyloric example needs 31 parameters under the paper's prior and at least the"
-                        + " 18 features (make one with 'jsbi pyloric simulate')");
+                        + m.prior() + "; the pyloric example needs 31 parameters under the paper's prior (or a truncation"
+                        + " of it) and at least the 18 features (make one with 'jsbi pyloric simulate')");
             }
             Path other = seeds.putIfAbsent(m.seed(), dir);
             if (other != null) {
@@ -551,8 +578,11 @@ public final class PyloricInference {
             total += sr.total();
             trip += sr.triphasic();
         }
-        b.append(String.format(Locale.ROOT, "| simulations | %,d on disk%s in %d store(s) | 18.5 million |%n", onDisk,
-                onDisk == total ? "" : String.format(Locale.ROOT, " of %,d", total), r.stores().size()));
+        long truncatedStores = r.stores().stream().filter(StoreRows::truncated).count();
+        b.append(String.format(Locale.ROOT, "| simulations | %,d on disk%s in %d store(s)%s | 18.5 million |%n", onDisk,
+                onDisk == total ? "" : String.format(Locale.ROOT, " of %,d", total), r.stores().size(),
+                truncatedStores == 0 ? ", all from the prior" : String.format(Locale.ROOT, ", %d of them drawn from a"
+                        + " truncated prior (sequential rounds, TSNPE)", truncatedStores)));
         b.append(String.format(Locale.ROOT, "| triphasic (feature 5 defined) | %,d (%.2f%%) | 174,000 (0.94%%) |%n", trip,
                 100.0 * trip / Math.max(1, onDisk)));
         b.append(String.format(Locale.ROOT, "| training set (90%% train, 10%% validation) | %,d%s | 170,000–174,000 |%n",
@@ -607,14 +637,31 @@ public final class PyloricInference {
         b.append("\nSynaptic conductances (syn_*) are ln(g / mS).\n\n## Files\n\n")
                 .append("- `posterior.npy`: the posterior samples, float32, shape (samples, 31), in the order above\n")
                 .append("- `posterior-maf.jsbi`: the trained flow (jsbi model file)\n")
+                .append("- `" + PROPOSAL_FILE + "`: the next round's proposal (below)\n")
                 .append("- `ppc-posterior-theta.npy`, `ppc-posterior-x.npy`, `ppc-factorised-theta.npy`,"
                         + " `ppc-factorised-x.npy`: the predictive check's parameters and their 18 features (NaN ="
                         + " undefined)\n\nStores:\n\n");
+        long maxSeed = 0;
         for (StoreRows sr : r.stores()) {
             b.append(String.format(Locale.ROOT, "- %s: seed %d, simulator revision %s, %,d of %,d networks, %,d"
-                    + " triphasic%n", sr.dir(), sr.seed(), sr.revision().isEmpty() ? "not recorded" : sr.revision(),
-                    sr.onDisk(), sr.total(), sr.triphasic()));
+                    + " triphasic (%.2f%%), %s%n", sr.dir(), sr.seed(), sr.revision().isEmpty() ? "not recorded"
+                    : sr.revision(), sr.onDisk(), sr.total(), sr.triphasic(), 100.0 * sr.triphasic()
+                    / Math.max(1, sr.onDisk()), sr.truncated() ? "truncated prior" : "prior"));
+            maxSeed = Math.max(maxSeed, sr.seed());
         }
+        Path first = r.stores().get(0).dir();
+        Path next = first.resolveSibling(first.getFileName() + "-round");
+        StringBuilder all = new StringBuilder();
+        for (StoreRows sr : r.stores()) all.append(" --store ").append(sr.dir());
+        b.append(String.format(Locale.ROOT, "%n## Next round (truncated sequential NPE)%n%n`%s` is the prior truncated to"
+                        + " this posterior's region log q(θ | x_o) ≥ %.4g (the %.0e quantile of log q over the samples);"
+                        + " it holds about %.3g%% of the prior's mass. Networks drawn from it land where this posterior"
+                        + " puts its mass. Pooled with the stores above, they train the next posterior by plain maximum"
+                        + " likelihood (inside the region the proposal is proportional to the prior):%n%n```%n%s%n"
+                        + "jsbi pyloric infer%s --store %s --out %s-next%n```%n", PROPOSAL_FILE, r.threshold(),
+                TruncatedPrior.DEFAULT_QUANTILE, 100 * r.regionMass(),
+                PyloricSimulation.command(next, 25_600, maxSeed + 1, PyloricSimulation.DEFAULT_CHUNK,
+                        r.out().resolve(PROPOSAL_FILE)), all, next, r.out()));
         return b.toString();
     }
 

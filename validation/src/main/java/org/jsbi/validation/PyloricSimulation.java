@@ -6,8 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
 import org.jsbi.dist.Prior;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.posterior.TruncatedPriorFile;
 import org.jsbi.sim.stg.PyloricFeatures;
 import org.jsbi.sim.stg.PyloricNetwork;
 import org.jsbi.sim.stg.PyloricOutcome;
@@ -54,8 +58,15 @@ public final class PyloricSimulation {
     /**
      * What to simulate. A null value is taken from the store's manifest when the store exists (resuming), else the
      * default ({@link #DEFAULT_SEED}, {@link #DEFAULT_CHUNK}); {@code n} must be given to create a store.
+     * {@code proposal}, when given, is a {@link TruncatedPriorFile} written by a previous round's inference: the
+     * networks are drawn from the paper's prior truncated to that round's posterior (TSNPE) instead of the prior.
      */
-    public record Settings(Path store, Long n, Long seed, Integer chunk) {
+    public record Settings(Path store, Long n, Long seed, Integer chunk, Path proposal) {
+
+        public Settings(Path store, Long n, Long seed, Integer chunk) {
+            this(store, n, seed, chunk, null);
+        }
+
         public Settings {
             if (store == null) throw new IllegalArgumentException("the store directory must be given");
             if (n != null && n < 1) throw new IllegalArgumentException("the number of networks must be >= 1, got " + n);
@@ -102,7 +113,28 @@ public final class PyloricSimulation {
 
     /** The command line that creates or resumes the store with these values. */
     public static String command(Path store, long n, long seed, int chunk) {
-        return "jsbi pyloric simulate --store " + store + " --n " + n + " --seed " + seed + " --chunk " + chunk;
+        return command(store, n, seed, chunk, null);
+    }
+
+    /** The same, drawing from a truncated prior when {@code proposal} is not null. */
+    public static String command(Path store, long n, long seed, int chunk, Path proposal) {
+        return "jsbi pyloric simulate --store " + store + " --n " + n + " --seed " + seed + " --chunk " + chunk
+                + (proposal == null ? "" : " --proposal " + proposal);
+    }
+
+    /**
+     * The paper's prior, or the truncated prior of {@code proposal} over it. A store made from a truncated prior must
+     * be resumed with the same file: asked without one, this says so.
+     */
+    static Prior proposalPrior(Path proposal, StoreManifest existing, Path store) throws IOException {
+        if (proposal == null) {
+            if (existing != null && TruncatedPrior.baseDescription(existing.prior()) != null) {
+                throw new IllegalArgumentException(store + " was made from a truncated prior (a previous round's"
+                        + " posterior); resume it with the same --proposal file (its prior: " + existing.prior() + ")");
+            }
+            return prior();
+        }
+        return TruncatedPriorFile.load(proposal, prior(), Backends.current(), PosteriorConfig.defaults());
     }
 
     /**
@@ -129,14 +161,18 @@ public final class PyloricSimulation {
         long seed = s.seed() != null ? s.seed() : existing != null ? existing.seed() : DEFAULT_SEED;
         int chunk = s.chunk() != null ? s.chunk() : existing != null ? existing.chunkSize() : DEFAULT_CHUNK;
         PyloricNetwork sim = simulator();
-        Prior prior = prior();
+        Prior prior = proposalPrior(s.proposal(), existing, s.store());
         StoreConfig cfg = StoreConfig.defaults().withSeed(seed).withChunkSize(chunk).withGoodRow(TRIPHASIC);
         SimulationStore store = SimulationStore.create(s.store(), sim, prior, n, cfg);
-        String resume = command(s.store(), n, seed, chunk);
+        String resume = command(s.store(), n, seed, chunk, s.proposal());
 
         line(out, String.format(Locale.ROOT, "pyloric network: %,d networks into %s (seed %d, chunks of %d); %d threads,"
                 + " about %.0f ms of CPU per network", n, s.store(), seed, chunk, Parallel.threads(),
                 1e3 * CPU_SECONDS_PER_NETWORK));
+        if (prior instanceof TruncatedPrior t) {
+            line(out, String.format(Locale.ROOT, "drawing from the prior truncated to log q(θ | x_o) >= %.4g (%s, estimator"
+                    + " %s): sequential round (TSNPE)", t.threshold(), s.proposal(), t.estimatorId()));
+        }
         if (store.completedRows() > 0) {
             line(out, String.format(Locale.ROOT, "resuming: %,d of %,d networks already on disk (%,d triphasic)",
                     store.completedRows(), n, store.goodRows()));

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.jsbi.backend.Backends;
 import org.jsbi.flow.MafConfig;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.posterior.TruncatedPriorFile;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.channel.PaperDataException;
 import org.jsbi.sim.stg.PyloricNetwork;
@@ -98,6 +101,46 @@ class PyloricInferenceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                 PyloricInference.run(small(List.of(a, c), tmp.resolve("out2")), new PrintWriter(new StringWriter())));
         assertTrue(e.getMessage().contains("seed 1"), e.getMessage());
+    }
+
+    /**
+     * Two rounds of truncated sequential NPE: the first inference writes the truncated prior, a second store drawn
+     * from it (loaded back from the file, as {@code pyloric simulate --proposal} does) holds only draws inside the
+     * region, and the second inference pools both stores and says which were truncated.
+     */
+    @Test
+    void aSecondRoundDrawsFromTheTruncatedPriorTheFirstWroteAndPoolsBothRounds() throws IOException {
+        Path a = syntheticStore(tmp.resolve("a"), 600, 1);
+        Path out1 = tmp.resolve("out1");
+        MafConfig maf = MafConfig.defaults().withTransforms(2).withHiddenFeatures(32).withBlocks(1);
+        PyloricInference.Result r1 = PyloricInference.run(small(List.of(a), out1).withMaf(maf).withMaxEpochs(80),
+                new PrintWriter(new StringWriter()));
+        Path file = out1.resolve(PyloricInference.PROPOSAL_FILE);
+        assertEquals(file, r1.proposal());
+        assertTrue(r1.regionMass() > 0 && r1.regionMass() < 1, "region mass " + r1.regionMass());
+        assertTrue(r1.summary().contains("## Next round") && r1.summary().contains("--proposal " + file),
+                r1.summary());
+
+        TruncatedPrior proposal = TruncatedPriorFile.load(file, PyloricNetwork.prior(), Backends.current(),
+                PosteriorConfig.defaults());
+        assertEquals(r1.threshold(), proposal.threshold(), 0);
+        SyntheticPyloric sim = SyntheticPyloric.store();
+        Path b = tmp.resolve("b");
+        SimulationStore st = SimulationStore.create(b, sim, proposal, 300, StoreConfig.defaults().withChunkSize(128)
+                .withSeed(2).withGoodRow(PyloricSimulation.TRIPHASIC));
+        assertTrue(st.run(sim, proposal, null).complete());
+        float[][] theta = st.readAll(org.jsbi.simulation.RowFilter.all()).theta();
+        assertEquals(300, theta.length);
+        double[] lq = proposal.posterior().logProbUncorrected(theta, proposal.observation());
+        for (int i = 0; i < theta.length; i++) {
+            assertTrue(lq[i] >= proposal.threshold(), "round-2 draw " + i + " lies outside the truncated prior");
+        }
+
+        PyloricInference.Result r2 = PyloricInference.run(small(List.of(a, b), tmp.resolve("out2")).withMaf(maf).withMaxEpochs(80),
+                new PrintWriter(new StringWriter()));
+        assertEquals(List.of(false, true), r2.stores().stream().map(PyloricInference.StoreRows::truncated).toList());
+        assertEquals(r2.stores().get(0).triphasic() + r2.stores().get(1).triphasic(), r2.trainingRows());
+        assertTrue(r2.summary().contains("1 of them drawn from a truncated prior"), r2.summary());
     }
 
     @Test

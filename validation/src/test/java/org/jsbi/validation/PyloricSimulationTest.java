@@ -15,6 +15,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.dist.BoxUniform;
+import org.jsbi.estimator.ZScore;
+import org.jsbi.flow.Maf;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.flow.MafFile;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.posterior.TruncatedPriorFile;
+import org.jsbi.random.Rng;
+import org.jsbi.sim.stg.PyloricNetwork;
 import org.jsbi.sim.stg.PyloricOutcome;
 import org.jsbi.simulation.SimulationStore;
 import org.jsbi.simulation.StoreListener;
@@ -102,6 +115,57 @@ class PyloricSimulationTest {
         StoreMismatchException e = assertThrows(StoreMismatchException.class, () -> PyloricSimulation.run(
                 new PyloricSimulation.Settings(dir, 16L, 8L, null), new PrintWriter(new StringWriter()), 0, null));
         assertTrue(e.getMessage().contains("seed"), e.getMessage());
+    }
+
+    /**
+     * A sequential round's store (8 real networks from the prior truncated to an untrained flow's upper half, as
+     * {@code pyloric simulate --proposal} makes it): every θ is inside the region, and resuming it without the
+     * proposal is refused with the reason instead of being compared against the plain prior.
+     */
+    @Test
+    void aStoreFromATruncatedPriorHoldsOnlyDrawsInsideItAndResumesOnlyWithTheSameProposal() throws IOException {
+        Backend be = Backends.current();
+        BoxUniform prior = PyloricNetwork.prior();
+        Maf maf = new Maf(be, 31, 18, zScore(prior), ZScore.identity(18),
+                MafConfig.defaults().withTransforms(2).withHiddenFeatures(32).withBlocks(1), new Rng(4));
+        Path model = tmp.resolve("r1").resolve(PyloricInference.MODEL_FILE);
+        Files.createDirectories(model.getParent());
+        MafFile.save(maf, model);
+        float[] xo = new float[18];
+        java.util.Arrays.fill(xo, 0.5f);
+        DirectPosterior q = new DirectPosterior(maf, prior, PosteriorConfig.defaults());
+        double tau = TruncatedPrior.threshold(q.logProbUncorrected(prior.sample(2_000, new Rng(1)), xo), 0.5);
+        Path file = model.resolveSibling(PyloricInference.PROPOSAL_FILE);
+        TruncatedPriorFile.write(file, new TruncatedPrior(q, xo, tau, "r1"), model, 0.5, 2_000);
+
+        Path dir = tmp.resolve("round2");
+        StringWriter log = new StringWriter();
+        PyloricSimulation.Result r = PyloricSimulation.run(new PyloricSimulation.Settings(dir, 8L, 9L, 8, file),
+                new PrintWriter(log, true), 0, null);
+        assertTrue(r.run().complete(), log.toString());
+        assertTrue(log.toString().contains("sequential round (TSNPE)"), log.toString());
+        assertTrue(r.resumeCommand().endsWith("--proposal " + file), r.resumeCommand());
+        float[][] theta = SimulationStore.open(dir).readAll(org.jsbi.simulation.RowFilter.all()).theta();
+        assertEquals(8, theta.length);
+        double[] lq = q.logProbUncorrected(theta, xo);
+        for (int i = 0; i < theta.length; i++) assertTrue(lq[i] >= tau, "network " + i + " outside the region");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyloricSimulation.run(
+                new PyloricSimulation.Settings(dir, null, null, null), new PrintWriter(new StringWriter()), 0, null));
+        assertTrue(e.getMessage().contains("resume it with the same --proposal"), e.getMessage());
+        PyloricSimulation.Result again = PyloricSimulation.run(new PyloricSimulation.Settings(dir, null, null, null,
+                file), new PrintWriter(new StringWriter()), 0, null);
+        assertTrue(again.run().complete());
+        assertEquals(0, again.run().rowsSimulated(), "nothing left to simulate");
+    }
+
+    private static ZScore zScore(BoxUniform prior) {
+        float[] m = new float[prior.dim()], sd = new float[prior.dim()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) prior.mean()[i];
+            sd[i] = (float) prior.stddev()[i];
+        }
+        return new ZScore(m, sd);
     }
 
     @Test
