@@ -8,7 +8,7 @@ public final class InvalidObservationException extends IllegalArgumentException 
     }
 
     /** Throws when x is not a finite vector of the given dimension. */
-    static void check(float[] x, int xDim) {
+    public static void check(float[] x, int xDim) {
         if (x == null) throw new InvalidObservationException("the observation is null; expected " + xDim + " values");
         if (x.length != xDim) {
             throw new InvalidObservationException("the observation has " + x.length + " values but the model was trained on "

@@ -34,8 +34,8 @@ public final class TruncatedPrior implements Prior {
     /** Base draws one {@link #sample} call may make before it gives up (a region with almost no prior mass). */
     public static final long MAX_PROPOSALS = 200_000_000L;
     /** Base draws the mass estimate stops at, and accepted draws it is content with. */
-    static final long MASS_MAX_PROPOSALS = 4_000_000L;
-    static final int MASS_ACCEPTED = 4_000;
+    static final long MASS_MAX_PROPOSALS = 2_000_000L;
+    static final int MASS_ACCEPTED = 2_000;
     private static final long MASS_SEED = 0x7A11_C0FFEEL;
 
     private final DirectPosterior posterior;

@@ -1,0 +1,139 @@
+package org.jsbi.inference;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.dist.Prior;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.InvalidObservationException;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.simulation.SimulationListener;
+import org.jsbi.simulation.SimulationSet;
+import org.jsbi.simulation.Simulations;
+import org.jsbi.simulation.Simulator;
+import org.jsbi.train.TrainingListener;
+
+/**
+ * Sequential NPE for one observation with truncated proposals (TSNPE, Deistler, Gonçalves &amp; Macke 2022): round 0
+ * simulates the prior; round r simulates the prior truncated to round r−1's posterior for x_o ({@link TruncatedPrior},
+ * τ the {@code quantile} of log q over {@code thresholdSamples} posterior samples); each round trains a fresh estimator
+ * by plain maximum likelihood on all rounds' simulations pooled. Inside the last region the pooled proposal is
+ * proportional to the prior, so the final estimate is the posterior for x_o (not an amortized one: use it for x_o).
+ *
+ * <pre>{@code
+ * SequentialNpe.Result r = new SequentialNpe(NpeConfig.defaults()).run(sim, prior, xo, new int[] {1000, 1000, 1000}, seed);
+ * float[][] samples = r.posterior().sample(10_000, xo, seed);
+ * }</pre>
+ *
+ * <p>Round r's simulations use seed {@code seed + r} (their noise streams do not repeat), its training seed
+ * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result.
+ */
+public final class SequentialNpe {
+
+    /** Posterior samples whose log q sets each round's threshold (sbi's default). */
+    public static final int DEFAULT_THRESHOLD_SAMPLES = 10_000;
+
+    private final NpeConfig config;
+    private final PosteriorConfig posteriorConfig;
+    private final Backend backend;
+    private final double quantile;
+    private final int thresholdSamples;
+
+    /**
+     * One round.
+     *
+     * @param round             0 for the prior's round
+     * @param simulations       simulations made in this round
+     * @param excludedNonFinite of them left out for non-finite data
+     * @param threshold         τ of the proposal this round drew from (NaN in round 0)
+     * @param regionMass        the prior's mass inside that proposal (1 in round 0)
+     * @param trainingRows      rows the round's estimator was trained on (all rounds so far)
+     * @param epochs            its training epochs
+     * @param simulationSeconds wall time of the round's simulations (with the proposal's rejection sampling)
+     * @param trainingSeconds   wall time of its training
+     */
+    public record Round(int round, int simulations, int excludedNonFinite, double threshold, double regionMass,
+                        int trainingRows, int epochs, double simulationSeconds, double trainingSeconds) {
+    }
+
+    /** The rounds and the last round's estimator and posterior (restricted to the prior's support). */
+    public record Result(List<Round> rounds, NpeResult last, DirectPosterior posterior) {
+    }
+
+    public SequentialNpe(NpeConfig config) {
+        this(config, PosteriorConfig.defaults(), TruncatedPrior.DEFAULT_QUANTILE, DEFAULT_THRESHOLD_SAMPLES,
+                Backends.current());
+    }
+
+    public SequentialNpe(NpeConfig config, PosteriorConfig posteriorConfig, double quantile, int thresholdSamples,
+                         Backend backend) {
+        if (config == null || posteriorConfig == null || backend == null) {
+            throw new IllegalArgumentException("config, posterior config and backend must be given");
+        }
+        if (!(quantile >= 0 && quantile < 1)) {
+            throw new IllegalArgumentException("the truncation quantile must be in [0, 1), got " + quantile);
+        }
+        if (thresholdSamples < 100) {
+            throw new IllegalArgumentException("the threshold needs at least 100 posterior samples, got "
+                    + thresholdSamples);
+        }
+        this.config = config;
+        this.posteriorConfig = posteriorConfig;
+        this.backend = backend;
+        this.quantile = quantile;
+        this.thresholdSamples = thresholdSamples;
+    }
+
+    /** Runs {@code simulationsPerRound.length} rounds for observation {@code xo}. */
+    public Result run(Simulator simulator, Prior prior, float[] xo, int[] simulationsPerRound, long seed) {
+        return run(simulator, prior, xo, simulationsPerRound, seed, SimulationListener.NONE, TrainingListener.NONE);
+    }
+
+    public Result run(Simulator simulator, Prior prior, float[] xo, int[] simulationsPerRound, long seed,
+                      SimulationListener simulationListener, TrainingListener trainingListener) {
+        if (simulator == null || prior == null) throw new IllegalArgumentException("simulator and prior must be given");
+        InvalidObservationException.check(xo, simulator.dataDim());
+        if (simulationsPerRound == null || simulationsPerRound.length == 0) {
+            throw new IllegalArgumentException("give the simulations of at least one round");
+        }
+        for (int r = 0; r < simulationsPerRound.length; r++) {
+            if (simulationsPerRound[r] < 1) {
+                throw new IllegalArgumentException("round " + r + " has " + simulationsPerRound[r] + " simulations; each"
+                        + " round needs at least 1");
+            }
+        }
+        List<Round> rounds = new ArrayList<>();
+        List<float[]> theta = new ArrayList<>(), x = new ArrayList<>();
+        int excluded = 0;
+        NpeResult trained = null;
+        DirectPosterior posterior = null;
+        for (int r = 0; r < simulationsPerRound.length; r++) {
+            Prior proposal = prior;
+            double tau = Double.NaN, mass = 1;
+            if (r > 0) {
+                float[][] s = posterior.sample(thresholdSamples, xo, seed + 0x5EED_0000L + r);
+                tau = TruncatedPrior.threshold(posterior.logProbUncorrected(s, xo), quantile);
+                TruncatedPrior t = new TruncatedPrior(posterior, xo, tau, "round " + (r - 1));
+                mass = t.massEstimate().mass();
+                proposal = t;
+            }
+            long t0 = System.nanoTime();
+            SimulationSet data = Simulations.run(simulator, proposal, simulationsPerRound[r], seed + r,
+                    simulationListener);
+            double simSeconds = (System.nanoTime() - t0) * 1e-9;
+            theta.addAll(Arrays.asList(data.theta()));
+            x.addAll(Arrays.asList(data.x()));
+            excluded += data.excludedNonFinite();
+            SimulationSet pooled = new SimulationSet(theta.toArray(float[][]::new), x.toArray(float[][]::new), excluded);
+            NpeConfig cfg = config.withTraining(config.training().withSeed(config.training().seed() + r));
+            trained = new Npe(cfg, backend).train(pooled, trainingListener);
+            posterior = trained.posterior(prior, posteriorConfig);
+            rounds.add(new Round(r, simulationsPerRound[r], data.excludedNonFinite(), tau, mass, pooled.size(),
+                    trained.trained().history().epochs(), simSeconds, trained.trainingSeconds()));
+        }
+        return new Result(List.copyOf(rounds), trained, posterior);
+    }
+}
