@@ -12,16 +12,22 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
+import org.jsbi.inference.SequentialNpe;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
 import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jsbi npe}: a whole inference on a benchmark task — simulate from the prior, train, sample the posterior for
@@ -55,11 +61,23 @@ final class NpeCommand implements Callable<Integer> {
     @Option(names = "--max-epochs", description = "Upper bound on training epochs (default: ${DEFAULT-VALUE}).")
     int maxEpochs = 1_000;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rounds", description = "Sequential rounds for this observation (default: ${DEFAULT-VALUE},"
+            + " amortized NPE). With R > 1 the simulations are split evenly over R rounds, each drawn from the prior"
+            + " truncated to the previous round's posterior (TSNPE).")
+    int rounds = 1;
+
     @Option(names = "--out", description = "Write the posterior samples to this CSV file.")
     Path out;
 
     @Override
     public Integer call() throws IOException {
+        if (rounds < 1 || rounds > simulations) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
+                    + simulations + "), got " + rounds);
+        }
         if (!estimator.equals("maf") && !estimator.equals("mdn")) {
             throw new IllegalArgumentException("--estimator must be maf or mdn, got '" + estimator + "'");
         }
@@ -85,23 +103,40 @@ final class NpeCommand implements Callable<Integer> {
         NpeConfig cfg = NpeConfig.defaults()
                 .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
                 .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs));
-        NpeResult r = new Npe(cfg).run(t.simulator(), t.prior(), simulations, seed,
-                (done, total, nonFinite, sec) -> {
-                    if (done == total) {
-                        System.out.printf(Locale.ROOT, "simulated %,d in %.2f s (%,.0f /s), %d with non-finite data%n",
-                                done, sec, done / Math.max(sec, 1e-9), nonFinite);
-                    }
-                },
-                (epoch, train, val, best, since, sec) -> {
-                    if (epoch == 1 || epoch % 10 == 0) {
-                        System.out.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
-                                epoch, train, val, best, sec * 1e3);
-                    }
-                });
+        SimulationListener simLog = (done, total, nonFinite, sec) -> {
+            if (done == total) {
+                System.out.printf(Locale.ROOT, "simulated %,d in %.2f s (%,.0f /s), %d with non-finite data%n",
+                        done, sec, done / Math.max(sec, 1e-9), nonFinite);
+            }
+        };
+        TrainingListener trainLog = (epoch, train, val, best, since, sec) -> {
+            if (epoch == 1 || epoch % 10 == 0) {
+                System.out.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
+                        epoch, train, val, best, sec * 1e3);
+            }
+        };
+        DirectPosterior posterior;
+        NpeResult r;
+        if (rounds == 1) {
+            r = new Npe(cfg).run(t.simulator(), t.prior(), simulations, seed, simLog, trainLog);
+            posterior = r.posterior(t.prior());
+        } else {
+            int[] perRound = new int[rounds];
+            for (int i = 0; i < rounds; i++) perRound[i] = simulations / rounds + (i < simulations % rounds ? 1 : 0);
+            SequentialNpe.Result seq = new SequentialNpe(cfg).run(t.simulator(), t.prior(), xo, perRound, seed, simLog,
+                    trainLog);
+            for (SequentialNpe.Round rd : seq.rounds()) {
+                System.out.printf(Locale.ROOT, "round %d: %,d simulations from %s, %d epochs on %,d rows%n", rd.round(),
+                        rd.simulations(), rd.round() == 0 ? "the prior" : String.format(Locale.ROOT, "the prior truncated"
+                                + " to log q >= %.4g (%.3g%% of its mass)", rd.threshold(), 100 * rd.regionMass()),
+                        rd.epochs(), rd.trainingRows());
+            }
+            r = seq.last();
+            posterior = seq.posterior();
+        }
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s; best validation loss %.4f%n",
                 r.trained().history().epochs(), r.trainingSeconds(), r.trained().history().bestValidationLoss());
 
-        DirectPosterior posterior = r.posterior(t.prior());
         long t0 = System.nanoTime();
         float[][] draws = posterior.sample(samples, xo, seed);
         double sampleSeconds = (System.nanoTime() - t0) * 1e-9;

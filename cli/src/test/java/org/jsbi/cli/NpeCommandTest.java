@@ -1,0 +1,45 @@
+package org.jsbi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.jsbi.cli.PyloricCommandTest.Run;
+import org.junit.jupiter.api.Test;
+
+/** {@code jsbi npe}: the sequential option's checks, and a small two-round run on two_moons. */
+class NpeCommandTest {
+
+    @Test
+    void roundsOutsideOneToTheBudgetAreRefusedWithAMessage() {
+        for (String rounds : new String[] {"0", "2001"}) {
+            Run r = PyloricCommandTest.jsbi("npe", "--simulations", "2000", "--rounds", rounds);
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("--rounds must be between 1 and --simulations (2000), got " + rounds),
+                    r.toString());
+        }
+    }
+
+    /** Two rounds of 500 simulations: the second is drawn from the truncated prior, and the run ends with C2ST. */
+    @Test
+    void twoRoundsOnTwoMoonsReportEachRoundAndScoreThePosterior() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Run r;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            r = PyloricCommandTest.jsbi("npe", "--task", "two_moons", "--simulations", "1000", "--rounds", "2",
+                    "--samples", "2000", "--max-epochs", "30");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, r.code(), r + "\n" + out);
+        assertTrue(out.contains("round 0: 500 simulations from the prior"), out);
+        assertTrue(out.contains("round 1: 500 simulations from the prior truncated to log q >="), out);
+        assertTrue(out.contains("on 1,000 rows"), out);
+        assertTrue(out.contains("C2ST against the reference posterior"), out);
+    }
+}
