@@ -128,6 +128,6 @@ public final class PyloricSequentialReport {
             if (l.startsWith("| **PPC: all 18 features defined, factorised posterior**")) fact = l.split("\\|")[2].strip();
             if (l.startsWith("| training set")) rows = l.split("\\|")[2].strip();
         }
-        return "training rows " + rows + "; posterior " + post + ", factorised " + fact;
+        return ("training rows " + rows + "; posterior " + post + ", factorised " + fact).replace("**", "");
     }
 }
