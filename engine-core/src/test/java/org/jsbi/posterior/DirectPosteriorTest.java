@@ -10,9 +10,7 @@ import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
-import org.jsbi.random.CounterRandom;
-import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
+import org.jsbi.testing.NoisyIdentity;
 import org.jsbi.testing.TestSeeds;
 import org.jsbi.train.EstimatorFactory;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,29 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class DirectPosteriorTest {
 
-    static final class GaussianNoise implements Simulator {
-        public String name() {
-            return "gaussian_noise";
-        }
-
-        public int parameterDim() {
-            return 2;
-        }
-
-        public int dataDim() {
-            return 2;
-        }
-
-        public void simulate(ParameterBatch b, long seed, float[] out) {
-            b.check(this);
-            for (int i = 0; i < b.count(); i++) {
-                CounterRandom r = new CounterRandom(seed, b.firstIndex() + i, 0);
-                out[2 * i] = b.get(i, 0) + (float) (0.3 * r.nextGaussian());
-                out[2 * i + 1] = b.get(i, 1) + (float) (0.3 * r.nextGaussian());
-            }
-        }
-    }
-
     static final Prior PRIOR = Priors.boxUniform(2, 0, 1);
     static final long SEED = TestSeeds.seed(20);
     static DirectPosterior posterior;
@@ -55,7 +30,7 @@ class DirectPosteriorTest {
     static void train() {
         NpeResult r = new Npe(NpeConfig.defaults().withEstimator(EstimatorFactory.mdn())
                 .withTraining(NpeConfig.defaults().training().withSeed(SEED)))
-                .run(new GaussianNoise(), PRIOR, 4_000, SEED);
+                .run(new NoisyIdentity(0.3), PRIOR, 4_000, SEED);
         assertEquals(4_000, r.simulationsUsed());
         assertEquals(0, r.excludedNonFinite());
         posterior = r.posterior(PRIOR);

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 import org.jsbi.dist.Prior;
+import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
-import org.jsbi.dist.Priors;
-import org.jsbi.random.CounterRandom;
-import org.jsbi.simulation.ParameterBatch;
-import org.jsbi.simulation.Simulator;
+import org.jsbi.testing.NoisyIdentity;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
@@ -28,29 +26,6 @@ class SequentialNpeTest {
     static final double NOISE = 0.1;
     static final Prior PRIOR = Priors.boxUniform(2, -5, 5);
     static final float[] XO = {1.3f, -2.1f};
-
-    static final class Noisy implements Simulator {
-        public String name() {
-            return "noisy_identity";
-        }
-
-        public int parameterDim() {
-            return 2;
-        }
-
-        public int dataDim() {
-            return 2;
-        }
-
-        public void simulate(ParameterBatch b, long seed, float[] out) {
-            b.check(this);
-            for (int i = 0; i < b.count(); i++) {
-                CounterRandom r = new CounterRandom(seed, b.firstIndex() + i, 0);
-                out[2 * i] = b.get(i, 0) + (float) (NOISE * r.nextGaussian());
-                out[2 * i + 1] = b.get(i, 1) + (float) (NOISE * r.nextGaussian());
-            }
-        }
-    }
 
     /** max over dimensions of |mean − x_o| / 0.1 and of |sd / 0.1 − 1|. */
     static double[] errors(float[][] s) {
@@ -71,9 +46,9 @@ class SequentialNpeTest {
     void truncatedRoundsShrinkOntoTheNarrowPosteriorAndMatchIt() {
         long seed = TestSeeds.seed(31);
         NpeConfig cfg = NpeConfig.defaults().withTraining(NpeConfig.defaults().training().withSeed(seed));
-        SequentialNpe.Result seq = new SequentialNpe(cfg).run(new Noisy(), PRIOR, XO, new int[] {1_000, 1_000, 1_000},
-                seed);
-        NpeResult single = new Npe(cfg).run(new Noisy(), PRIOR, 3_000, seed);
+        SequentialNpe.Result seq = new SequentialNpe(cfg).run(new NoisyIdentity(NOISE), PRIOR, XO,
+                new int[] {1_000, 1_000, 1_000}, seed);
+        NpeResult single = new Npe(cfg).run(new NoisyIdentity(NOISE), PRIOR, 3_000, seed);
 
         double[] es = errors(seq.posterior().sample(5_000, XO, seed));
         double[] e1 = errors(single.posterior(PRIOR).sample(5_000, XO, seed));
@@ -95,7 +70,7 @@ class SequentialNpeTest {
     @Test
     void badInputIsAClearError() {
         SequentialNpe s = new SequentialNpe(NpeConfig.defaults());
-        Noisy sim = new Noisy();
+        NoisyIdentity sim = new NoisyIdentity(NOISE);
         assertThrows(IllegalArgumentException.class, () -> s.run(sim, PRIOR, XO, new int[0], 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> s.run(sim, PRIOR, XO, new int[] {100, 0}, 1));
