@@ -29,7 +29,8 @@ import org.jsbi.train.TrainingListener;
  * }</pre>
  *
  * <p>Round r's simulations use seed {@code seed + r} (their noise streams do not repeat), its training seed
- * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result.
+ * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result. A
+ * round whose pooled training split is smaller than one batch trains with batches of the whole split.
  */
 public final class SequentialNpe {
 
@@ -87,6 +88,16 @@ public final class SequentialNpe {
         this.thresholdSamples = thresholdSamples;
     }
 
+    /**
+     * The configured batch, or the whole training split when an early round has fewer rows than one batch (sbi's
+     * data loader does the same; one-round {@link Npe} refuses such data instead, since there it means a too small
+     * budget).
+     */
+    int batchFor(int rows) {
+        int nVal = (int) Math.max(1, Math.round(rows * config.training().validationFraction()));
+        return Math.max(1, Math.min(config.training().batchSize(), rows - nVal));
+    }
+
     /** Runs {@code simulationsPerRound.length} rounds for observation {@code xo}. */
     public Result run(Simulator simulator, Prior prior, float[] xo, int[] simulationsPerRound, long seed) {
         return run(simulator, prior, xo, simulationsPerRound, seed, SimulationListener.NONE, TrainingListener.NONE);
@@ -128,7 +139,8 @@ public final class SequentialNpe {
             x.addAll(Arrays.asList(data.x()));
             excluded += data.excludedNonFinite();
             SimulationSet pooled = new SimulationSet(theta.toArray(float[][]::new), x.toArray(float[][]::new), excluded);
-            NpeConfig cfg = config.withTraining(config.training().withSeed(config.training().seed() + r));
+            NpeConfig cfg = config.withTraining(config.training().withSeed(config.training().seed() + r)
+                    .withBatchSize(batchFor(pooled.size())));
             trained = new Npe(cfg, backend).train(pooled, trainingListener);
             posterior = trained.posterior(prior, posteriorConfig);
             rounds.add(new Round(r, simulationsPerRound[r], data.excludedNonFinite(), tau, mass, pooled.size(),

@@ -67,6 +67,16 @@ class SequentialNpeTest {
         assertTrue(es[0] < 0.3 && es[1] < 0.2, report.toString());
     }
 
+    /** The benchmark's 1,000-simulation budget in 10 rounds starts with 100 rows: fewer than one batch of 200. */
+    @Test
+    void roundsSmallerThanOneBatchTrainWithTheWholeSplit() {
+        SequentialNpe.Result r = new SequentialNpe(NpeConfig.defaults().withTraining(NpeConfig.defaults().training()
+                .withMaxEpochs(30))).run(new NoisyIdentity(NOISE), PRIOR, XO, new int[] {100, 150}, 3);
+        assertEquals(100, r.rounds().get(0).trainingRows());
+        assertEquals(250, r.rounds().get(1).trainingRows());
+        assertTrue(r.rounds().get(1).regionMass() < 1, "round 1 drew from a truncated prior");
+    }
+
     @Test
     void badInputIsAClearError() {
         SequentialNpe s = new SequentialNpe(NpeConfig.defaults());
