@@ -236,7 +236,7 @@ public final class PyloricInference {
      * @param ppcSeconds      wall time of the predictive simulations
      * @param proposal        the next round's truncated prior ({@value #PROPOSAL_FILE})
      * @param threshold       its log-density threshold τ
-     * @param regionMass      the prior's mass inside it (estimated)
+     * @param regionMass      the prior's mass inside it (estimated; NaN when none of the estimate's draws fell in it)
      * @param summary         the summary as written to {@code summary.md}
      */
     public record Result(List<StoreRows> stores, Path out, int trainingRows, int excluded, TrainingHistory history,
@@ -393,12 +393,20 @@ public final class PyloricInference {
         TruncatedPrior proposal = new TruncatedPrior(posterior, xo,
                 TruncatedPrior.threshold(posterior.logProbUncorrected(samples, xo), TruncatedPrior.DEFAULT_QUANTILE),
                 "next round");
-        TruncatedPrior.MassEstimate region = proposal.massEstimate();
         TruncatedPriorFile.write(proposalFile, proposal, s.out().resolve(MODEL_FILE), TruncatedPrior.DEFAULT_QUANTILE,
                 samples.length);
-        line(log, String.format(Locale.ROOT, "next round's proposal: the prior truncated to log q(θ | x_o) >= %.4g (the"
-                        + " %.0e quantile over the samples) holds %.3g%% of the prior's mass; written to %s",
-                proposal.threshold(), TruncatedPrior.DEFAULT_QUANTILE, 100 * region.mass(), proposalFile));
+        double regionMass;
+        try {
+            regionMass = proposal.massEstimate().mass();
+            line(log, String.format(Locale.ROOT, "next round's proposal: the prior truncated to log q(θ | x_o) >= %.4g"
+                            + " (the %.0e quantile over the samples) holds %.3g%% of the prior's mass; written to %s",
+                    proposal.threshold(), TruncatedPrior.DEFAULT_QUANTILE, 100 * regionMass, proposalFile));
+        } catch (IllegalStateException e) {
+            // Not fatal: the posterior and its check stand; only a next round from this region would be impractical.
+            regionMass = Double.NaN;
+            line(log, "note: the next round's proposal (" + proposalFile + ") is written, but " + e.getMessage()
+                    + ", so drawing from it would take too long; simulate more from the prior instead");
+        }
 
         // ---- posterior predictive check
         float[] std = trained.trained().estimator().xScore().std();
@@ -418,12 +426,12 @@ public final class PyloricInference {
 
         Result partial = new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
                 samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
-                region.mass(), null);
+                regionMass, null);
         String summary = summary(s, partial, xo, samples, prior);
         Files.writeString(s.out().resolve("summary.md"), summary, StandardCharsets.UTF_8);
         return new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
                 samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
-                region.mass(), summary);
+                regionMass, summary);
     }
 
     private static List<SimulationStore> openStores(List<Path> dirs) throws IOException {
@@ -655,11 +663,13 @@ public final class PyloricInference {
         for (StoreRows sr : r.stores()) all.append(" --store ").append(sr.dir());
         b.append(String.format(Locale.ROOT, "%n## Next round (truncated sequential NPE)%n%n`%s` is the prior truncated to"
                         + " this posterior's region log q(θ | x_o) ≥ %.4g (the %.0e quantile of log q over the samples);"
-                        + " it holds about %.3g%% of the prior's mass. Networks drawn from it land where this posterior"
+                        + " it holds %s of the prior's mass. Networks drawn from it land where this posterior"
                         + " puts its mass. Pooled with the stores above, they train the next posterior by plain maximum"
                         + " likelihood (inside the region the proposal is proportional to the prior):%n%n```%n%s%n"
                         + "jsbi pyloric infer%s --store %s --out %s-next%n```%n", PROPOSAL_FILE, r.threshold(),
-                TruncatedPrior.DEFAULT_QUANTILE, 100 * r.regionMass(),
+                TruncatedPrior.DEFAULT_QUANTILE, Double.isNaN(r.regionMass()) ? "too little (none of 2 million prior"
+                        + " draws fell in it, so a round from it would be impractical)"
+                        : String.format(Locale.ROOT, "about %.3g%%", 100 * r.regionMass()),
                 PyloricSimulation.command(next, 25_600, maxSeed + 1, PyloricSimulation.DEFAULT_CHUNK,
                         r.out().resolve(PROPOSAL_FILE)), all, next, r.out()));
         return b.toString();
