@@ -48,9 +48,7 @@ public final class SequentialNpeReport {
         ReferenceTask ref = null;
         for (ReferenceTask rt : ReferenceTask.values()) if (rt.id().equals(task.name())) ref = rt;
         if (ref == null) throw new IllegalArgumentException(task.name() + " has no reference posteriors");
-        if (rounds < 1 || rounds > budget) throw new IllegalArgumentException("ROUNDS must be in 1..BUDGET");
-        int[] perRound = new int[rounds];
-        for (int i = 0; i < rounds; i++) perRound[i] = budget / rounds + (i < budget % rounds ? 1 : 0);
+        int[] perRound = SequentialNpe.evenRounds(budget, rounds);
         ReferenceData data = ReferenceData.locate();
         System.out.printf(Locale.ROOT, "TSNPE-MAF on %s: %,d simulations in %d rounds, observations %d-%d, seed %d;"
                 + " backend %s, %d threads%n", task.name(), budget, rounds, first, last, seed, Backends.current().name(),

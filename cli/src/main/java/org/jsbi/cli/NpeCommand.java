@@ -121,10 +121,8 @@ final class NpeCommand implements Callable<Integer> {
             r = new Npe(cfg).run(t.simulator(), t.prior(), simulations, seed, simLog, trainLog);
             posterior = r.posterior(t.prior());
         } else {
-            int[] perRound = new int[rounds];
-            for (int i = 0; i < rounds; i++) perRound[i] = simulations / rounds + (i < simulations % rounds ? 1 : 0);
-            SequentialNpe.Result seq = new SequentialNpe(cfg).run(t.simulator(), t.prior(), xo, perRound, seed, simLog,
-                    trainLog);
+            SequentialNpe.Result seq = new SequentialNpe(cfg).run(t.simulator(), t.prior(), xo,
+                    SequentialNpe.evenRounds(simulations, rounds), seed, simLog, trainLog);
             for (SequentialNpe.Round rd : seq.rounds()) {
                 System.out.printf(Locale.ROOT, "round %d: %,d simulations from %s, %d epochs on %,d rows%n", rd.round(),
                         rd.simulations(), rd.round() == 0 ? "the prior" : String.format(Locale.ROOT, "the prior truncated"

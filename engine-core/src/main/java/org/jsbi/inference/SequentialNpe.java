@@ -98,6 +98,17 @@ public final class SequentialNpe {
         return Math.max(1, Math.min(config.training().batchSize(), rows - nVal));
     }
 
+    /** {@code budget} simulations split over {@code rounds} rounds as evenly as possible, the earlier rounds taking the
+     *  remainder (as the benchmark split its SNPE budgets). */
+    public static int[] evenRounds(int budget, int rounds) {
+        if (rounds < 1 || rounds > budget) {
+            throw new IllegalArgumentException("rounds must be between 1 and the budget (" + budget + "), got " + rounds);
+        }
+        int[] perRound = new int[rounds];
+        for (int i = 0; i < rounds; i++) perRound[i] = budget / rounds + (i < budget % rounds ? 1 : 0);
+        return perRound;
+    }
+
     /** Runs {@code simulationsPerRound.length} rounds for observation {@code xo}. */
     public Result run(Simulator simulator, Prior prior, float[] xo, int[] simulationsPerRound, long seed) {
         return run(simulator, prior, xo, simulationsPerRound, seed, SimulationListener.NONE, TrainingListener.NONE);

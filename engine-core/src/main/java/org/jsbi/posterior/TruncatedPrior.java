@@ -1,6 +1,8 @@
 package org.jsbi.posterior;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jsbi.dist.Prior;
 import org.jsbi.random.Rng;
 
@@ -152,14 +154,23 @@ public final class TruncatedPrior implements Prior {
                         + " prior's mass; lower the threshold (a smaller quantile) or check that the estimator is the"
                         + " one trained for x_o", kept, proposals, kept / (double) proposals, threshold));
             }
-            float[][] block = posterior.prior().sample(BLOCK, rng);
             proposals += BLOCK;
-            double[] lq = posterior.logProbUncorrected(block, xo);
-            for (int i = 0; i < BLOCK && kept < n; i++) {
-                if (lq[i] >= threshold) out[kept++] = block[i];
+            for (float[] t : nextBlockInRegion(rng)) {
+                if (kept < n) out[kept++] = t;
             }
         }
         return out;
+    }
+
+    /** {@value #BLOCK} base draws from {@code rng}, log q evaluated as one batch; those inside the region, in order. */
+    private List<float[]> nextBlockInRegion(Rng rng) {
+        float[][] block = posterior.prior().sample(BLOCK, rng);
+        double[] lq = posterior.logProbUncorrected(block, xo);
+        List<float[]> in = new ArrayList<>();
+        for (int i = 0; i < BLOCK; i++) {
+            if (lq[i] >= threshold) in.add(block[i]);
+        }
+        return in;
     }
 
     /** log of the base density minus log of the region's mass inside the region, −∞ outside. */
@@ -225,15 +236,12 @@ public final class TruncatedPrior implements Prior {
         double[] sum = new double[d], sumSq = new double[d];
         long accepted = 0, proposals = 0;
         while (accepted < MASS_ACCEPTED && proposals < massMaxProposals) {
-            float[][] block = posterior.prior().sample(BLOCK, rng);
             proposals += BLOCK;
-            double[] lq = posterior.logProbUncorrected(block, xo);
-            for (int i = 0; i < BLOCK; i++) {
-                if (!(lq[i] >= threshold)) continue;
+            for (float[] t : nextBlockInRegion(rng)) {
                 accepted++;
                 for (int k = 0; k < d; k++) {
-                    sum[k] += block[i][k];
-                    sumSq[k] += (double) block[i][k] * block[i][k];
+                    sum[k] += t[k];
+                    sumSq[k] += (double) t[k] * t[k];
                 }
             }
         }

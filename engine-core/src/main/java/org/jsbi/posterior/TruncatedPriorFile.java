@@ -15,6 +15,7 @@ import org.jsbi.flow.MafFile;
 import org.jsbi.io.ModelFile;
 import org.jsbi.io.ModelFiles;
 import org.jsbi.io.Npy;
+import org.jsbi.io.PropertiesText;
 import org.jsbi.mdn.MdnFile;
 
 /**
@@ -52,17 +53,19 @@ public final class TruncatedPriorFile {
         float[] xo = prior.observation();
         StringBuilder obs = new StringBuilder();
         for (int i = 0; i < xo.length; i++) obs.append(i == 0 ? "" : ",").append(Float.toString(xo[i]));
-        String text = "# jsbi truncated prior (TSNPE): the base prior restricted to log q(theta | x_o) >= threshold\n"
-                + "# Simulate the next round from it with: jsbi pyloric simulate --proposal <this file> ...\n"
-                + "format=" + FORMAT_NAME + "\nformatVersion=" + FORMAT_VERSION
-                + "\nestimator=" + estimatorFile.getFileName()
-                + "\nestimatorCrc32=" + crc32(estimatorFile)
-                + "\nthreshold=" + Double.toString(prior.threshold())
-                + "\nquantile=" + Double.toString(quantile)
-                + "\nposteriorSamples=" + posteriorSamples
-                + "\nobservation=" + obs
-                + "\nbasePrior=" + escape(prior.base().describe()) + "\n";
-        Npy.writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+        StringBuilder text = new StringBuilder("# jsbi truncated prior (TSNPE): the base prior restricted to"
+                + " log q(theta | x_o) >= threshold\n# Simulate the next round from it with: jsbi pyloric simulate"
+                + " --proposal <this file> ...\n");
+        PropertiesText.line(text, "format", FORMAT_NAME);
+        PropertiesText.line(text, "formatVersion", Integer.toString(FORMAT_VERSION));
+        PropertiesText.line(text, "estimator", estimatorFile.getFileName().toString());
+        PropertiesText.line(text, "estimatorCrc32", crc32(estimatorFile));
+        PropertiesText.line(text, "threshold", Double.toString(prior.threshold()));
+        PropertiesText.line(text, "quantile", Double.toString(quantile));
+        PropertiesText.line(text, "posteriorSamples", Integer.toString(posteriorSamples));
+        PropertiesText.line(text, "observation", obs.toString());
+        PropertiesText.line(text, "basePrior", prior.base().describe());
+        Npy.writeAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -143,23 +146,5 @@ public final class TruncatedPriorFile {
         String v = p.getProperty(key);
         if (v == null || v.isBlank()) throw new IllegalArgumentException(file + " has no '" + key + "' entry");
         return v.strip();
-    }
-
-    /** Properties escaping for a value (backslashes, line breaks and the like). */
-    private static String escape(String v) {
-        StringBuilder b = new StringBuilder();
-        for (char ch : v.toCharArray()) {
-            switch (ch) {
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (ch > 0x7e) b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    else b.append(ch);
-                }
-            }
-        }
-        return b.toString();
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.jsbi.io.PropertiesText;
 
 /**
  * What a {@link SimulationStore} holds, as recorded in its {@code manifest.properties} when it was created: the
@@ -97,44 +98,20 @@ public record StoreManifest(int formatVersion, String simulator, String revision
     public String toText() {
         StringBuilder s = new StringBuilder();
         s.append("# jsbi simulation store; do not edit (see docs/STORE.md)\n");
-        line(s, "format", SimulationStore.FORMAT_NAME);
-        line(s, "formatVersion", Integer.toString(formatVersion));
-        line(s, "simulator", simulator);
-        if (!revision.isEmpty()) line(s, "simulatorRevision", revision);
-        line(s, "parameterDim", Integer.toString(parameterDim));
-        line(s, "dataDim", Integer.toString(dataDim));
-        line(s, "simulations", Long.toString(simulations));
-        line(s, "chunkSize", Integer.toString(chunkSize));
-        line(s, "seed", Long.toString(seed));
-        line(s, "prior", prior);
-        line(s, "goodRow", goodRow);
-        line(s, "dtype", "<f4");
-        line(s, "created", created);
+        PropertiesText.line(s, "format", SimulationStore.FORMAT_NAME);
+        PropertiesText.line(s, "formatVersion", Integer.toString(formatVersion));
+        PropertiesText.line(s, "simulator", simulator);
+        if (!revision.isEmpty()) PropertiesText.line(s, "simulatorRevision", revision);
+        PropertiesText.line(s, "parameterDim", Integer.toString(parameterDim));
+        PropertiesText.line(s, "dataDim", Integer.toString(dataDim));
+        PropertiesText.line(s, "simulations", Long.toString(simulations));
+        PropertiesText.line(s, "chunkSize", Integer.toString(chunkSize));
+        PropertiesText.line(s, "seed", Long.toString(seed));
+        PropertiesText.line(s, "prior", prior);
+        PropertiesText.line(s, "goodRow", goodRow);
+        PropertiesText.line(s, "dtype", "<f4");
+        PropertiesText.line(s, "created", created);
         return s.toString();
-    }
-
-    private static void line(StringBuilder s, String key, String value) {
-        s.append(key).append('=');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                case '\f' -> s.append("\\f");
-                default -> {
-                    if (c == ' ' && i == 0) {
-                        s.append("\\ ");
-                    } else if (c < 0x20 || c > 0x7e) {
-                        s.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        s.append('\n');
     }
 
     /** Reads the text of a {@code manifest.properties}; {@code source} names it in errors. */
