@@ -12,6 +12,7 @@ import org.jsbi.sim.channel.PaperDataException;
 import org.jsbi.simulation.SimulationStoreException;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.validation.InsufficientSimulationsException;
+import org.jsbi.validation.PyloricCorrelations;
 import org.jsbi.validation.PyloricInference;
 import org.jsbi.validation.PyloricSimulation;
 import org.jsbi.validation.StopOnShutdown;
@@ -25,14 +26,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jsbi pyloric}: the paper's stomatogastric pyloric-network example (models/PAPER.md §5) in two steps, so the
  * hours of simulation survive interruptions: {@code simulate} fills a resumable simulation store, {@code infer}
- * trains NPE on its triphasic networks and checks the posterior for the experimental observation.
+ * trains NPE on its triphasic networks and checks the posterior for the experimental observation, and
+ * {@code correlations} gives the paper's marginal and conditional correlations of that posterior.
  */
 @Command(name = "pyloric", mixinStandardHelpOptions = true,
         description = {"The stomatogastric pyloric network (31 conductances, 18 rhythm features): simulate the prior"
                 + " into a resumable store, then infer the posterior for the experimental observation.",
                 "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
                         + " set), so 100,000 networks give ~900 training rows in 40-60 minutes on 2 free cores."},
-        subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class})
+        subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class, PyloricCommand.Correlations.class})
 final class PyloricCommand implements Runnable {
 
     /** Exit code of a run stopped by Ctrl-C (what shells report for SIGINT). */
@@ -204,6 +206,82 @@ final class PyloricCommand implements Runnable {
                 return 0;
             } catch (SimulationStoreException | InsufficientSimulationsException | PaperDataException
                      | SamplingIncompleteException | IllegalArgumentException e) {
+                return usageError(err, e);
+            } finally {
+                if (threads != null) Parallel.setThreads(threadsBefore);
+            }
+        }
+    }
+
+    @Command(name = "correlations", mixinStandardHelpOptions = true,
+            description = {"The paper's correlation analysis of a posterior written by 'infer': marginal correlations"
+                    + " over its samples, and conditional correlations of parameter pairs (the pair's 2-D posterior"
+                    + " density on a grid over the prior's box, the other 29 parameters fixed at a posterior sample,"
+                    + " averaged over samples).",
+                    "Writes correlations.md, marginal-correlations.npy and conditional-correlations.csv into the"
+                            + " posterior's directory. The paper's 10 pairs at its 500 samples x 50 x 50 grids take"
+                            + " about 12.5 million flow evaluations (a few minutes on 2 cores)."})
+    static final class Correlations implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--posterior", required = true, paramLabel = "DIR", description = "An output directory of"
+                + " 'jsbi pyloric infer' (posterior-maf.jsbi and posterior.npy).")
+        Path posterior;
+
+        @Option(names = "--pairs", paramLabel = "SPEC", description = "'paper' (the 10 pairs of the paper's Fig. 6e),"
+                + " 'all' (465), or a list i:j,... of 0-based indices or parameter names such as LP_A:LP_H"
+                + " (default: ${DEFAULT-VALUE}).")
+        String pairs = "paper";
+
+        @Option(names = "--conditions", paramLabel = "N", description = "Posterior samples to condition on, the first"
+                + " of posterior.npy (default: ${DEFAULT-VALUE}, as the paper).")
+        int conditions = PyloricCorrelations.PAPER_CONDITIONS;
+
+        @Option(names = "--resolution", paramLabel = "R", description = "Grid points per axis (default:"
+                + " ${DEFAULT-VALUE}, as the paper).")
+        int resolution = PyloricCorrelations.PAPER_RESOLUTION;
+
+        @Option(names = "--xo", paramLabel = "CSV", description = "The observation; default: the one the posterior's"
+                + " truncated-prior.properties records, else the paper's.")
+        Path xo;
+
+        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all processors).")
+        Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (conditions < 1) throw new ParameterException(cl, "--conditions must be at least 1, got " + conditions);
+            if (resolution < 2 || resolution > 200) {
+                throw new ParameterException(cl, "--resolution must be 2..200, got " + resolution);
+            }
+            if (threads != null && threads < 1) {
+                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
+            }
+            int[][] pairList;
+            try {
+                pairList = PyloricCorrelations.parsePairs(pairs);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cl, "--pairs: " + e.getMessage());
+            }
+            PrintWriter o = cl.getOut(), err = cl.getErr();
+            int threadsBefore = Parallel.threads();
+            if (threads != null) Parallel.setThreads(threads);
+            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
+                err.println(msg);
+                err.flush();
+            })) {
+                PyloricCorrelations.Result r = PyloricCorrelations.run(new PyloricCorrelations.Settings(posterior, xo,
+                        conditions, pairList, resolution), o);
+                o.println();
+                o.print(r.summary());
+                o.println();
+                o.println("written to " + posterior.toAbsolutePath());
+                o.flush();
+                return r.conditional().complete() ? 0 : EXIT_INTERRUPTED;
+            } catch (PaperDataException | IllegalArgumentException e) {
                 return usageError(err, e);
             } finally {
                 if (threads != null) Parallel.setThreads(threadsBefore);

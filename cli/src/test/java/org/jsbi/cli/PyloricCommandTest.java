@@ -162,4 +162,49 @@ class PyloricCommandTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("the observation file " + xo + " does not exist"), r.toString());
     }
+
+    @Test
+    void correlationsChecksItsOptions() {
+        Path d = tmp.resolve("d");
+        String[][] cases = {
+            {"Missing required option: '--posterior=DIR'", "pyloric", "correlations"},
+            {"--conditions must be at least 1", "pyloric", "correlations", "--posterior", d.toString(),
+                "--conditions", "0"},
+            {"--resolution must be 2..200", "pyloric", "correlations", "--posterior", d.toString(), "--resolution",
+                "1"},
+            {"--pairs: pair '3-6' is not i:j", "pyloric", "correlations", "--posterior", d.toString(), "--pairs", "3-6"},
+            {"'LP_X' is neither a parameter index", "pyloric", "correlations", "--posterior", d.toString(), "--pairs",
+                "LP_X:LP_H"},
+            {"give the directory written by 'jsbi pyloric infer --out DIR'", "pyloric", "correlations",
+                "--posterior", d.toString()},
+        };
+        for (String[] c : cases) {
+            Run r = jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+    }
+
+    @Test
+    void correlationsRunOnAnInferDirectory() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("post"));
+        org.jsbi.dist.BoxUniform prior = PyloricNetwork.prior();
+        float[][] draws = prior.sample(500, new org.jsbi.random.Rng(1));
+        float[][] byDim = new float[31][draws.length];
+        for (int i = 0; i < draws.length; i++) for (int c = 0; c < 31; c++) byDim[c][i] = draws[i][c];
+        float[][] xs = new float[18][2];
+        for (float[] row : xs) row[1] = 1;
+        org.jsbi.flow.Maf maf = new org.jsbi.flow.Maf(org.jsbi.backend.Backends.current(), 31, 18,
+                org.jsbi.estimator.ZScore.fit(byDim), org.jsbi.estimator.ZScore.fit(xs),
+                org.jsbi.flow.MafConfig.defaults().withTransforms(1).withHiddenFeatures(8), new org.jsbi.random.Rng(2));
+        org.jsbi.flow.MafFile.save(maf, dir.resolve("posterior-maf.jsbi"));
+        Npy.write(dir.resolve("posterior.npy"), prior.sample(10, new org.jsbi.random.Rng(3)));
+        Run r = jsbi("pyloric", "correlations", "--posterior", dir.toString(), "--pairs", "3:6,PY_H:syn_LP-PY",
+                "--conditions", "2", "--resolution", "5");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("| 3, 6 | AB/PD_A – AB/PD_H |"), r.toString());
+        assertTrue(r.out().contains("| 22, 29 | PY_H – syn_LP-PY |"), r.toString());
+        assertTrue(Files.exists(dir.resolve("correlations.md")) && Files.exists(dir.resolve("marginal-correlations.npy"))
+                && Files.exists(dir.resolve("conditional-correlations.csv")), r.toString());
+    }
 }

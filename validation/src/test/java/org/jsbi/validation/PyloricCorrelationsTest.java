@@ -1,0 +1,163 @@
+package org.jsbi.validation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.diagnostics.PosteriorCorrelations;
+import org.jsbi.dist.BoxUniform;
+import org.jsbi.estimator.ZScore;
+import org.jsbi.flow.Maf;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.flow.MafFile;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.posterior.TruncatedPriorFile;
+import org.jsbi.random.Rng;
+import org.jsbi.sim.stg.PyloricNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pyloric posterior's correlation analysis on a small untrained flow (any density will do for the plumbing). */
+class PyloricCorrelationsTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final BoxUniform PRIOR = PyloricNetwork.prior();
+
+    /** An infer-style directory: a small MAF z-scored to the prior's box and 40 prior draws as "posterior samples". */
+    private Path posteriorDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Backend be = Backends.current();
+        float[][] prior = PRIOR.sample(2_000, new Rng(5));
+        float[][] byDim = new float[31][prior.length];
+        for (int i = 0; i < prior.length; i++) for (int c = 0; c < 31; c++) byDim[c][i] = prior[i][c];
+        float[][] xs = new float[18][100];
+        Rng r = new Rng(6);
+        for (float[] row : xs) for (int i = 0; i < row.length; i++) row[i] = (float) (10 * r.nextGaussian());
+        Maf maf = new Maf(be, 31, 18, ZScore.fit(byDim), ZScore.fit(xs),
+                MafConfig.defaults().withTransforms(2).withHiddenFeatures(16), new Rng(7));
+        MafFile.save(maf, dir.resolve(PyloricInference.MODEL_FILE));
+        Npy.write(dir.resolve("posterior.npy"), PRIOR.sample(40, new Rng(8)));
+        return dir;
+    }
+
+    private static double[] direct(Path dir, float[] xo, float[][] conditions, int[][] pairs, int res)
+            throws IOException {
+        Maf maf = MafFile.load(dir.resolve(PyloricInference.MODEL_FILE), Backends.current());
+        DirectPosterior post = new DirectPosterior(maf, PRIOR, PosteriorConfig.defaults());
+        PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(
+                t -> post.logProbUncorrected(t, xo), conditions, pairs, PRIOR.low(), PRIOR.high(), res, null);
+        double[] means = new double[pairs.length];
+        for (int p = 0; p < pairs.length; p++) means[p] = cc.mean(p);
+        return means;
+    }
+
+    @Test
+    void writesTheTablesAndTheyAreTheDirectComputation() throws IOException {
+        Path dir = posteriorDir(tmp.resolve("post"));
+        int[][] pairs = PyloricCorrelations.parsePairs("3:6,LP_A:LP_H");
+        StringWriter log = new StringWriter();
+        PyloricCorrelations.Result r = PyloricCorrelations.run(PyloricCorrelations.Settings.defaults(dir)
+                .withConditions(3).withPairs(pairs).withResolution(8), new PrintWriter(log, true));
+        assertTrue(r.conditional().complete());
+        assertEquals(3, r.conditional().conditions());
+        float[][] samples = Npy.readMatrix(dir.resolve("posterior.npy"));
+        double[][] marginal = PosteriorCorrelations.marginal(samples);
+        for (int i = 0; i < 31; i++) assertArrayEquals(marginal[i], r.marginal()[i], 0);
+        float[] xo = PyloricInference.readObservation(PyloricInference.experimentalObservation());
+        double[] expected = direct(dir, xo, java.util.Arrays.copyOf(samples, 3), pairs, 8);
+        for (int p = 0; p < 2; p++) {
+            assertEquals(expected[p], r.conditional().mean(p), 0, "pair " + p);
+            assertEquals(3, r.conditional().count(p));
+        }
+        List<String> csv = Files.readAllLines(dir.resolve(PyloricCorrelations.CONDITIONAL_FILE),
+                StandardCharsets.UTF_8);
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(1).startsWith("3,6,AB/PD_A,AB/PD_H,"), csv.get(1));
+        assertTrue(csv.get(2).startsWith("11,14,LP_A,LP_H,"), csv.get(2));
+        String md = Files.readString(dir.resolve(PyloricCorrelations.SUMMARY_FILE));
+        assertEquals(r.summary(), md);
+        for (String s : new String[] {"| 3, 6 | AB/PD_A – AB/PD_H |", "8 x 8 grid", "first 3 samples",
+            "ḡ_A – ḡ_H: conditionally positive in", "of the 2 neurons computed", "Mean |r| over these 2 pairs"}) {
+            assertTrue(md.contains(s), "summary lacks '" + s + "':\n" + md);
+        }
+        assertTrue(log.toString().contains("2 pairs x 3 posterior samples on 8 x 8 grids"), log.toString());
+        float[][] npy = Npy.readMatrix(dir.resolve(PyloricCorrelations.MARGINAL_FILE));
+        assertEquals(31, npy.length);
+        assertEquals((float) marginal[3][6], npy[3][6], 0);
+    }
+
+    @Test
+    void usesTheObservationItsTruncatedPriorRecordsAndRefusesAnother() throws IOException {
+        Path dir = posteriorDir(tmp.resolve("post"));
+        float[] xo = PyloricInference.readObservation(PyloricInference.experimentalObservation());
+        float[] other = xo.clone();
+        other[0] += 100;
+        Maf maf = MafFile.load(dir.resolve(PyloricInference.MODEL_FILE), Backends.current());
+        DirectPosterior post = new DirectPosterior(maf, PRIOR, PosteriorConfig.defaults());
+        TruncatedPriorFile.write(dir.resolve(PyloricInference.PROPOSAL_FILE),
+                new TruncatedPrior(post, other, -1e30, "test"), dir.resolve(PyloricInference.MODEL_FILE), 1e-4, 40);
+        int[][] pairs = {{3, 6}};
+        PyloricCorrelations.Result r = PyloricCorrelations.run(PyloricCorrelations.Settings.defaults(dir)
+                .withConditions(2).withPairs(pairs).withResolution(6), new PrintWriter(new StringWriter(), true));
+        float[][] samples = Npy.readMatrix(dir.resolve("posterior.npy"));
+        double withRecorded = direct(dir, other, java.util.Arrays.copyOf(samples, 2), pairs, 6)[0];
+        double withPapers = direct(dir, xo, java.util.Arrays.copyOf(samples, 2), pairs, 6)[0];
+        assertEquals(withRecorded, r.conditional().mean(0), 0);
+        assertTrue(withRecorded != withPapers, "the two observations give different densities");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyloricCorrelations.run(
+                PyloricCorrelations.Settings.defaults(dir).withConditions(2).withPairs(pairs).withResolution(6)
+                        .withObservation(PyloricInference.experimentalObservation()),
+                new PrintWriter(new StringWriter(), true)));
+        assertTrue(e.getMessage().contains("leave out --xo"), e.getMessage());
+    }
+
+    @Test
+    void aDirectoryWithoutAPosteriorIsAClearError() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PyloricCorrelations.run(
+                PyloricCorrelations.Settings.defaults(empty), new PrintWriter(new StringWriter(), true)));
+        assertTrue(e.getMessage().contains("give the directory written by 'jsbi pyloric infer --out DIR'"),
+                e.getMessage());
+    }
+
+    @Test
+    void pairsAreParsedFromIndicesNamesOrTheTwoPresets() {
+        assertEquals(10, PyloricCorrelations.parsePairs("paper").length);
+        assertEquals(465, PyloricCorrelations.parsePairs("ALL").length);
+        int[][] p = PyloricCorrelations.parsePairs(" AB/PD_A:AB/PD_H, 14:30 ,py_h:syn_LP-PY");
+        assertArrayEquals(new int[] {3, 6}, p[0]);
+        assertArrayEquals(new int[] {14, 30}, p[1]);
+        assertArrayEquals(new int[] {22, 29}, p[2]);
+        for (String[] c : new String[][] {{"3-6", "is not i:j"}, {"3:31", "neither a parameter index 0..30"},
+            {"LP_H:LP_H", "names one parameter twice"}, {"3:Na", "nor a parameter name"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PyloricCorrelations.parsePairs(c[0]));
+            assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+        }
+        // The paper's pairs name what PAPER.md §5.8 says: A and H within each neuron, then H and synapses.
+        String[] n = PyloricNetwork.PARAMETER_NAMES;
+        for (int k = 0; k < PyloricCorrelations.A_H_PAIRS; k++) {
+            int[] q = PyloricCorrelations.PAPER_PAIRS[k];
+            assertTrue(n[q[0]].endsWith("_A") && n[q[1]].endsWith("_H"), n[q[0]] + " " + n[q[1]]);
+        }
+        for (int k = PyloricCorrelations.A_H_PAIRS; k < 10; k++) {
+            int[] q = PyloricCorrelations.PAPER_PAIRS[k];
+            assertTrue(n[q[0]].endsWith("_H") && n[q[1]].startsWith("syn_"), n[q[0]] + " " + n[q[1]]);
+        }
+    }
+}
