@@ -20,6 +20,7 @@ import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
+import org.jsbi.validation.CalibrationCheck;
 import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
@@ -72,11 +73,29 @@ final class NpeCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the posterior samples to this CSV file.")
     Path out;
 
+    @Option(names = "--sbc", paramLabel = "N", description = "Also run simulation-based calibration of the amortized"
+            + " posterior on N fresh simulations from the prior: rank tests per parameter and the expected coverage of"
+            + " its highest-density regions (default: ${DEFAULT-VALUE}, off).")
+    int sbc = 0;
+
+    @Option(names = "--sbc-samples", paramLabel = "L", description = "Posterior samples per calibration test"
+            + " (default: ${DEFAULT-VALUE}).")
+    int sbcSamples = 1_000;
+
     @Override
     public Integer call() throws IOException {
         if (rounds < 1 || rounds > simulations) {
             throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
                     + simulations + "), got " + rounds);
+        }
+        if (sbc < 0) throw new ParameterException(spec.commandLine(), "--sbc must be >= 0, got " + sbc);
+        if (sbcSamples < 1) {
+            throw new ParameterException(spec.commandLine(), "--sbc-samples must be at least 1, got " + sbcSamples);
+        }
+        if (sbc > 0 && rounds > 1) {
+            throw new ParameterException(spec.commandLine(), "--sbc checks an amortized posterior over the prior's"
+                    + " data; a sequential posterior (--rounds " + rounds + ") is trained for one observation only."
+                    + " Use --rounds 1 with --sbc");
         }
         if (!estimator.equals("maf") && !estimator.equals("mdn")) {
             throw new IllegalArgumentException("--estimator must be maf or mdn, got '" + estimator + "'");
@@ -154,6 +173,13 @@ final class NpeCommand implements Callable<Integer> {
         float[][] predictive = java.util.Arrays.copyOf(draws, Math.min(1_000, draws.length));
         System.out.printf(Locale.ROOT, "posterior predictive: median distance of simulated data to the observation %.4g%n",
                 PredictiveCheck.medianDistance(t.simulator(), predictive, xo, seed + 1));
+        if (sbc > 0) {
+            System.out.printf(Locale.ROOT, "calibration: simulating %,d test pairs from the prior, %,d posterior samples"
+                    + " each ...%n", sbc, sbcSamples);
+            CalibrationCheck.Report cal = CalibrationCheck.run(t.simulator(), t.prior(), posterior, sbc, sbcSamples,
+                    seed, null);
+            System.out.print(cal.text());
+        }
         if (out != null) {
             writeCsv(out, draws);
             System.out.println("posterior samples written to " + out.toAbsolutePath());

@@ -42,4 +42,39 @@ class NpeCommandTest {
         assertTrue(out.contains("on 1,000 rows"), out);
         assertTrue(out.contains("C2ST against the reference posterior"), out);
     }
+
+    @Test
+    void calibrationOptionsAreChecked() {
+        String[][] cases = {
+            {"--sbc must be >= 0, got -1", "npe", "--sbc", "-1"},
+            {"--sbc-samples must be at least 1, got 0", "npe", "--sbc", "10", "--sbc-samples", "0"},
+            {"Use --rounds 1 with --sbc", "npe", "--sbc", "10", "--rounds", "2"},
+        };
+        for (String[] c : cases) {
+            Run r = PyloricCommandTest.jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+    }
+
+    /** A short amortized run with the calibration check: its lines are printed after the C2ST. */
+    @Test
+    void theCalibrationCheckPrintsRanksAndCoverage() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Run r;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            r = PyloricCommandTest.jsbi("npe", "--task", "two_moons", "--simulations", "1000", "--samples", "1000",
+                    "--max-epochs", "20", "--sbc", "40", "--sbc-samples", "100");
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, r.code(), r + "\n" + out);
+        assertTrue(out.contains("simulation-based calibration: 40 test simulations from the prior, 100 posterior"
+                + " samples each"), out);
+        assertTrue(out.contains("KS p-value against uniform: θ1 "), out);
+        assertTrue(out.contains("expected coverage of the highest-density regions: 50% -> "), out);
+    }
 }

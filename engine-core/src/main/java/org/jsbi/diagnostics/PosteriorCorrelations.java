@@ -23,14 +23,6 @@ public final class PosteriorCorrelations {
     private PosteriorCorrelations() {
     }
 
-    /** Called after each batch of grid evaluations with the units (condition × pair) finished so far. */
-    @FunctionalInterface
-    public interface Progress {
-        void update(long done, long total);
-
-        Progress NONE = (done, total) -> { };
-    }
-
     /**
      * Conditional correlations: values[p][c] for pair p and condition c, NaN where the 2-D density was degenerate (no
      * finite log-density on the grid, or all its mass in one grid row or column) or, after an interruption, not
@@ -128,6 +120,7 @@ public final class PosteriorCorrelations {
      * @param low        the box the grid spans, per parameter (the prior's support)
      * @param high       its upper ends
      * @param resolution grid points per axis (the paper: 50)
+     * @param progress   told the (condition, pair) units done after each batch of grid evaluations; may be null
      */
     public static Conditional conditional(LogDensity density, float[][] conditions, int[][] pairs, double[] low,
                                           double[] high, int resolution, Progress progress) {

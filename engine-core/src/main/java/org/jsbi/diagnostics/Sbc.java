@@ -1,0 +1,159 @@
+package org.jsbi.diagnostics;
+
+import java.util.Arrays;
+
+/**
+ * Simulation-based calibration of an amortized posterior (Talts et al. 2018; sbi's {@code run_sbc} and
+ * {@code check_sbc}): for test pairs (θ*, x*) drawn from the prior and the simulator, draw L posterior samples for
+ * each x* and rank θ* among them. A calibrated posterior makes every rank uniform on {0, …, L}, whatever the model;
+ * an overconfident one piles ranks at both ends, a biased one at one end. Two summaries:
+ * <ul>
+ *   <li>per parameter, the rank of θ*_d among the samples' d-th coordinates and a KS test of the ranks against the
+ *       uniform;</li>
+ *   <li>expected coverage of the highest-density regions (Deistler et al. 2022, sbi's {@code reduce_fns =
+ *       posterior.log_prob}): with r the share of the samples whose density exceeds q(θ* | x*), θ* lies inside the
+ *       level-α HDR exactly when r &lt; α, so over the tests the share with r &lt; α should be α. Below α: the
+ *       posterior is overconfident; above: conservative.</li>
+ * </ul>
+ * This is the check for models without a reference posterior (the neuron models); it needs only the simulator.
+ */
+public final class Sbc {
+
+    private Sbc() {
+    }
+
+    /** Draws n posterior samples for each observation in xs: result[i] holds observation i's samples. */
+    @FunctionalInterface
+    public interface Sampler {
+        float[][][] sample(int n, float[][] xs, long seed);
+    }
+
+    /** log q(θ | x) (+ a constant that may depend on x) of each row θ for one observation x. */
+    @FunctionalInterface
+    public interface Density {
+        double[] logDensity(float[][] theta, float[] x);
+    }
+
+    /**
+     * @param ranks    ranks[i][d]: how many of test i's samples have coordinate d below θ*_d (0 … samples)
+     * @param hdrShare hdrShare[i]: the share of test i's samples with a higher density than θ* (empty without a
+     *                 density)
+     * @param samples  L, the posterior samples per test
+     */
+    public record Result(int[][] ranks, double[] hdrShare, int samples) {
+
+        public int tests() {
+            return ranks.length;
+        }
+
+        public int dim() {
+            return ranks.length == 0 ? 0 : ranks[0].length;
+        }
+
+        /** The KS p-value of parameter d's ranks against the uniform (ranks mapped to (rank + ½)/(L + 1)). */
+        public double rankPValue(int d) {
+            double[] u = new double[ranks.length];
+            for (int i = 0; i < ranks.length; i++) u[i] = (ranks[i][d] + 0.5) / (samples + 1.0);
+            return KolmogorovSmirnov.uniformPValue(u);
+        }
+
+        /** The share of tests whose θ* lies in the level HDR (needs a density). */
+        public double expectedCoverage(double level) {
+            if (hdrShare.length == 0) throw new IllegalStateException("expected coverage needs the density; run with one");
+            if (!(level >= 0 && level <= 1)) throw new IllegalArgumentException("level must be in [0, 1], got " + level);
+            int in = 0;
+            for (double r : hdrShare) if (r < level) in++;
+            return in / (double) hdrShare.length;
+        }
+
+        /** max over levels k/100 of |expected coverage − level|: 0 for a calibrated posterior, up to sampling noise. */
+        public double maxCoverageError() {
+            double m = 0;
+            for (int k = 0; k <= 100; k++) m = Math.max(m, Math.abs(expectedCoverage(k / 100.0) - k / 100.0));
+            return m;
+        }
+
+        /** The KS p-value of the HDR shares against the uniform (calibration of the joint posterior). */
+        public double coveragePValue() {
+            if (hdrShare.length == 0) throw new IllegalStateException("the coverage test needs the density");
+            return KolmogorovSmirnov.uniformPValue(hdrShare);
+        }
+    }
+
+    /**
+     * Runs the check on test pairs theta[i], x[i] (from the prior and the simulator, not used in training), in
+     * batches of observations so progress is reported and an interrupt stops after a batch (the result then holds the
+     * tests done; the interrupt stays set).
+     *
+     * @param density null to skip expected coverage
+     */
+    public static Result run(float[][] theta, float[][] x, Sampler sampler, Density density, int samples, long seed,
+                             Progress progress) {
+        if (theta == null || x == null || theta.length != x.length) {
+            throw new IllegalArgumentException("SBC needs one observation per test parameter, got "
+                    + (theta == null ? "null" : theta.length) + " parameters and " + (x == null ? "null" : x.length)
+                    + " observations");
+        }
+        if (theta.length == 0) throw new IllegalArgumentException("SBC needs at least one test pair");
+        if (samples < 1) throw new IllegalArgumentException("SBC needs at least 1 posterior sample per test, got "
+                + samples);
+        if (sampler == null) throw new IllegalArgumentException("SBC needs a posterior sampler");
+        int n = theta.length, d = theta[0].length;
+        for (int i = 0; i < n; i++) {
+            if (theta[i].length != d) {
+                throw new IllegalArgumentException("test parameter " + i + " has " + theta[i].length + " values, test 0"
+                        + " has " + d);
+            }
+            for (float v : theta[i]) {
+                if (!Float.isFinite(v)) throw new IllegalArgumentException("test parameter " + i + " is not finite");
+            }
+            for (float v : x[i]) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("test observation " + i + " is not finite; leave out"
+                            + " simulations with NaN or infinite data");
+                }
+            }
+        }
+        Progress pr = progress == null ? Progress.NONE : progress;
+        int[][] ranks = new int[n][d];
+        double[] hdr = density == null ? new double[0] : new double[n];
+        // Observations per sampler call: about 100,000 samples at a time.
+        int per = Math.max(1, Math.min(n, 100_000 / samples));
+        int done = 0;
+        for (int from = 0; from < n; from += per) {
+            int m = Math.min(per, n - from);
+            float[][] xs = Arrays.copyOfRange(x, from, from + m);
+            float[][][] s = sampler.sample(samples, xs, seed + from);
+            if (s == null || s.length != m) {
+                throw new IllegalStateException("the sampler returned " + (s == null ? "null" : s.length
+                        + " sample sets") + " for " + m + " observations");
+            }
+            for (int k = 0; k < m; k++) {
+                int i = from + k;
+                if (s[k].length != samples) {
+                    throw new IllegalStateException("the sampler returned " + s[k].length + " samples for test " + i
+                            + ", not " + samples);
+                }
+                for (float[] row : s[k]) {
+                    for (int c = 0; c < d; c++) if (row[c] < theta[i][c]) ranks[i][c]++;
+                }
+                if (density != null) {
+                    float[][] rows = Arrays.copyOf(s[k], samples + 1);
+                    rows[samples] = theta[i];
+                    double[] lp = density.logDensity(rows, x[i]);
+                    double ref = lp[samples];
+                    int above = 0;
+                    for (int l = 0; l < samples; l++) if (lp[l] > ref) above++;
+                    hdr[i] = above / (double) samples;
+                }
+            }
+            done += m;
+            pr.update(done, n);
+            if (Thread.currentThread().isInterrupted() && done < n) {
+                return new Result(Arrays.copyOf(ranks, done), density == null ? hdr : Arrays.copyOf(hdr, done),
+                        samples);
+            }
+        }
+        return new Result(ranks, hdr, samples);
+    }
+}
