@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
+import org.jsbi.io.ModelFormatException;
+import org.jsbi.io.NpyFormatException;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.sim.channel.PaperDataException;
@@ -281,7 +283,7 @@ final class PyloricCommand implements Runnable {
                 o.println("written to " + posterior.toAbsolutePath());
                 o.flush();
                 return r.conditional().complete() ? 0 : EXIT_INTERRUPTED;
-            } catch (PaperDataException | IllegalArgumentException e) {
+            } catch (PaperDataException | IllegalArgumentException | ModelFormatException | NpyFormatException e) {
                 return usageError(err, e);
             } finally {
                 if (threads != null) Parallel.setThreads(threadsBefore);

@@ -206,5 +206,17 @@ class PyloricCommandTest {
         assertTrue(r.out().contains("| 22, 29 | PY_H – syn_LP-PY |"), r.toString());
         assertTrue(Files.exists(dir.resolve("correlations.md")) && Files.exists(dir.resolve("marginal-correlations.npy"))
                 && Files.exists(dir.resolve("conditional-correlations.csv")), r.toString());
+
+        // A damaged model file or sample file is a clear error, not a stack trace.
+        byte[] model = Files.readAllBytes(dir.resolve("posterior-maf.jsbi"));
+        Files.write(dir.resolve("posterior-maf.jsbi"), java.util.Arrays.copyOf(model, model.length / 2));
+        r = jsbi("pyloric", "correlations", "--posterior", dir.toString(), "--pairs", "3:6", "--conditions", "2");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().startsWith("jsbi pyloric: ") && r.err().contains("posterior-maf.jsbi"), r.toString());
+        org.jsbi.flow.MafFile.save(maf, dir.resolve("posterior-maf.jsbi"));
+        Files.writeString(dir.resolve("posterior.npy"), "not numpy");
+        r = jsbi("pyloric", "correlations", "--posterior", dir.toString(), "--pairs", "3:6", "--conditions", "2");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().startsWith("jsbi pyloric: ") && r.err().contains("posterior.npy"), r.toString());
     }
 }
