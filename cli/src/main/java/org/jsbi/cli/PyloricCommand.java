@@ -102,10 +102,7 @@ final class PyloricCommand implements Runnable {
             PrintWriter out = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
             if (threads != null) Parallel.setThreads(threads);
-            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
-                err.println(msg);
-                err.flush();
-            })) {
+            try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricSimulation.Result r = PyloricSimulation.run(
                         new PyloricSimulation.Settings(store, n, seed, chunk, proposal), out, progressSeconds,
                         StoreListener.NONE);
@@ -271,10 +268,7 @@ final class PyloricCommand implements Runnable {
             PrintWriter o = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
             if (threads != null) Parallel.setThreads(threads);
-            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
-                err.println(msg);
-                err.flush();
-            })) {
+            try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricCorrelations.Result r = PyloricCorrelations.run(new PyloricCorrelations.Settings(posterior, xo,
                         conditions, pairList, resolution), o);
                 o.println();
@@ -289,6 +283,14 @@ final class PyloricCommand implements Runnable {
                 if (threads != null) Parallel.setThreads(threadsBefore);
             }
         }
+    }
+
+    /** Ctrl-C and SIGTERM interrupt the run on this thread, which finishes its unit of work; the notice goes to err. */
+    private static StopOnShutdown stopOnCtrlC(PrintWriter err) {
+        return StopOnShutdown.install(msg -> {
+            err.println(msg);
+            err.flush();
+        });
     }
 
     private static int usageError(PrintWriter err, Exception e) {

@@ -25,18 +25,8 @@ class NpeCommandTest {
     /** Two rounds of 500 simulations: the second is drawn from the truncated prior, and the run ends with C2ST. */
     @Test
     void twoRoundsOnTwoMoonsReportEachRoundAndScoreThePosterior() {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        Run r;
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            r = PyloricCommandTest.jsbi("npe", "--task", "two_moons", "--simulations", "1000", "--rounds", "2",
-                    "--samples", "2000", "--max-epochs", "30");
-        } finally {
-            System.setOut(old);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, r.code(), r + "\n" + out);
+        String out = succeeds("npe", "--task", "two_moons", "--simulations", "1000", "--rounds", "2", "--samples",
+                "2000", "--max-epochs", "30");
         assertTrue(out.contains("round 0: 500 simulations from the prior"), out);
         assertTrue(out.contains("round 1: 500 simulations from the prior truncated to log q >="), out);
         assertTrue(out.contains("on 1,000 rows"), out);
@@ -60,21 +50,27 @@ class NpeCommandTest {
     /** A short amortized run with the calibration check: its lines are printed after the C2ST. */
     @Test
     void theCalibrationCheckPrintsRanksAndCoverage() {
+        String out = succeeds("npe", "--task", "two_moons", "--simulations", "1000", "--samples", "1000",
+                "--max-epochs", "20", "--sbc", "40", "--sbc-samples", "100");
+        assertTrue(out.contains("simulation-based calibration: 40 test simulations from the prior, 100 posterior"
+                + " samples each"), out);
+        assertTrue(out.contains("KS p-value against uniform: θ1 "), out);
+        assertTrue(out.contains("expected coverage of the highest-density regions: 50% -> "), out);
+    }
+
+    /** Runs jsbi in process, requires exit code 0, and returns what it printed to System.out (npe prints there). */
+    private static String succeeds(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Run r;
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            r = PyloricCommandTest.jsbi("npe", "--task", "two_moons", "--simulations", "1000", "--samples", "1000",
-                    "--max-epochs", "20", "--sbc", "40", "--sbc-samples", "100");
+            r = PyloricCommandTest.jsbi(args);
         } finally {
             System.setOut(old);
         }
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, r.code(), r + "\n" + out);
-        assertTrue(out.contains("simulation-based calibration: 40 test simulations from the prior, 100 posterior"
-                + " samples each"), out);
-        assertTrue(out.contains("KS p-value against uniform: θ1 "), out);
-        assertTrue(out.contains("expected coverage of the highest-density regions: 50% -> "), out);
+        return out;
     }
 }
