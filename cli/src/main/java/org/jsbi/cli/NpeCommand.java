@@ -176,8 +176,15 @@ final class NpeCommand implements Callable<Integer> {
         if (sbc > 0) {
             System.out.printf(Locale.ROOT, "calibration: simulating %,d test pairs from the prior, %,d posterior samples"
                     + " each ...%n", sbc, sbcSamples);
+            long[] last = {System.nanoTime()};
             CalibrationCheck.Report cal = CalibrationCheck.run(t.simulator(), t.prior(), posterior, sbc, sbcSamples,
-                    seed, null);
+                    seed, (done, total) -> {
+                        long now = System.nanoTime();
+                        if (now - last[0] > 10_000_000_000L && done < total) {
+                            last[0] = now;
+                            System.out.printf(Locale.ROOT, "  %,d/%,d tests sampled%n", done, total);
+                        }
+                    });
             System.out.print(cal.text());
         }
         if (out != null) {
