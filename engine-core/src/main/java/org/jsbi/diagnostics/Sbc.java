@@ -22,10 +22,13 @@ public final class Sbc {
     private Sbc() {
     }
 
-    /** Draws n posterior samples for each observation in xs: result[i] holds observation i's samples. */
+    /**
+     * Draws n posterior samples for observation x, or returns null when it cannot (rejection sampling that ran out of
+     * time, say): that test is then skipped and counted, not fatal.
+     */
     @FunctionalInterface
     public interface Sampler {
-        float[][][] sample(int n, float[][] xs, long seed);
+        float[][] sample(int n, float[] x, long seed);
     }
 
     /** log q(θ | x) (+ a constant that may depend on x) of each row θ for one observation x. */
@@ -39,8 +42,9 @@ public final class Sbc {
      * @param hdrShare hdrShare[i]: the share of test i's samples with a higher density than θ* (empty without a
      *                 density)
      * @param samples  L, the posterior samples per test
+     * @param skipped  tests left out because the sampler returned no samples for them
      */
-    public record Result(int[][] ranks, double[] hdrShare, int samples) {
+    public record Result(int[][] ranks, double[] hdrShare, int samples, int skipped) {
 
         public int tests() {
             return ranks.length;
@@ -81,9 +85,9 @@ public final class Sbc {
     }
 
     /**
-     * Runs the check on test pairs theta[i], x[i] (from the prior and the simulator, not used in training), in
-     * batches of observations so progress is reported and an interrupt stops after a batch (the result then holds the
-     * tests done; the interrupt stays set).
+     * Runs the check on test pairs theta[i], x[i] (from the prior and the simulator, not used in training); test i's
+     * samples use seed + i. Progress is reported after every block of about 100,000 samples, and an interrupt stops
+     * after the block (the result then holds the tests done; the interrupt stays set).
      *
      * @param density null to skip expected coverage
      */
@@ -117,43 +121,38 @@ public final class Sbc {
         Progress pr = progress == null ? Progress.NONE : progress;
         int[][] ranks = new int[n][d];
         double[] hdr = density == null ? new double[0] : new double[n];
-        // Observations per sampler call: about 100,000 samples at a time.
+        int used = 0, skipped = 0;
+        // Progress (and the interrupt check) after each block of about 100,000 samples.
         int per = Math.max(1, Math.min(n, 100_000 / samples));
-        int done = 0;
-        for (int from = 0; from < n; from += per) {
-            int m = Math.min(per, n - from);
-            float[][] xs = Arrays.copyOfRange(x, from, from + m);
-            float[][][] s = sampler.sample(samples, xs, seed + from);
-            if (s == null || s.length != m) {
-                throw new IllegalStateException("the sampler returned " + (s == null ? "null" : s.length
-                        + " sample sets") + " for " + m + " observations");
-            }
-            for (int k = 0; k < m; k++) {
-                int i = from + k;
-                if (s[k].length != samples) {
-                    throw new IllegalStateException("the sampler returned " + s[k].length + " samples for test " + i
+        for (int i = 0; i < n; i++) {
+            float[][] s = sampler.sample(samples, x[i], seed + i);
+            if (s == null) {
+                skipped++;
+            } else {
+                if (s.length != samples) {
+                    throw new IllegalStateException("the sampler returned " + s.length + " samples for test " + i
                             + ", not " + samples);
                 }
-                for (float[] row : s[k]) {
-                    for (int c = 0; c < d; c++) if (row[c] < theta[i][c]) ranks[i][c]++;
+                for (float[] row : s) {
+                    for (int c = 0; c < d; c++) if (row[c] < theta[i][c]) ranks[used][c]++;
                 }
                 if (density != null) {
-                    float[][] rows = Arrays.copyOf(s[k], samples + 1);
+                    float[][] rows = Arrays.copyOf(s, samples + 1);
                     rows[samples] = theta[i];
                     double[] lp = density.logDensity(rows, x[i]);
                     double ref = lp[samples];
                     int above = 0;
                     for (int l = 0; l < samples; l++) if (lp[l] > ref) above++;
-                    hdr[i] = above / (double) samples;
+                    hdr[used] = above / (double) samples;
                 }
+                used++;
             }
-            done += m;
-            pr.update(done, n);
-            if (Thread.currentThread().isInterrupted() && done < n) {
-                return new Result(Arrays.copyOf(ranks, done), density == null ? hdr : Arrays.copyOf(hdr, done),
-                        samples);
+            if ((i + 1) % per == 0 || i == n - 1) {
+                pr.update(i + 1, n);
+                if (Thread.currentThread().isInterrupted() && i < n - 1) break;
             }
         }
-        return new Result(ranks, hdr, samples);
+        return new Result(Arrays.copyOf(ranks, used), density == null ? hdr : Arrays.copyOf(hdr, used), samples,
+                skipped);
     }
 }

@@ -29,14 +29,12 @@ class SbcTest {
 
     /** Samples of N(x/2 + shift, scale² / 2). */
     private static Sbc.Sampler sampler(double scale, double shift) {
-        return (n, xs, seed) -> {
+        return (n, x, seed) -> {
             Random r = new Random(seed);
-            float[][][] out = new float[xs.length][n][2];
-            for (int k = 0; k < xs.length; k++) {
-                for (int l = 0; l < n; l++) {
-                    for (int c = 0; c < 2; c++) {
-                        out[k][l][c] = (float) (xs[k][c] / 2 + shift + scale * Math.sqrt(0.5) * r.nextGaussian());
-                    }
+            float[][] out = new float[n][2];
+            for (int l = 0; l < n; l++) {
+                for (int c = 0; c < 2; c++) {
+                    out[l][c] = (float) (x[c] / 2 + shift + scale * Math.sqrt(0.5) * r.nextGaussian());
                 }
             }
             return out;
@@ -110,10 +108,11 @@ class SbcTest {
     void progressIsReportedAndAnInterruptKeepsTheTestsDone() {
         float[][][] p = pairs(3);
         long[] seen = {0};
-        // 100,000 / 200 samples = 500 observations per sampler call: two calls for 1,000 tests.
-        Sbc.Sampler interrupting = (n, xs, seed) -> {
-            Thread.currentThread().interrupt();
-            return sampler(1, 0).sample(n, xs, seed);
+        int[] calls = {0};
+        // Progress after every 100,000 / 200 = 500 tests; the interrupt comes during the first block.
+        Sbc.Sampler interrupting = (n, x, seed) -> {
+            if (++calls[0] == 10) Thread.currentThread().interrupt();
+            return sampler(1, 0).sample(n, x, seed);
         };
         try {
             Sbc.Result r = Sbc.run(p[0], p[1], interrupting, density(1, 0), SAMPLES, 1, (done, total) -> seen[0] = done);
@@ -123,6 +122,20 @@ class SbcTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void testsWithoutSamplesAreSkippedAndCounted() {
+        float[][][] p = pairs(4);
+        Sbc.Sampler everyThird = (n, x, seed) -> seed % 3 == 0 ? null : sampler(1, 0).sample(n, x, seed);
+        Sbc.Result r = Sbc.run(p[0], p[1], everyThird, density(1, 0), 50, 0, null);
+        assertEquals(334, r.skipped());
+        assertEquals(TESTS - 334, r.tests());
+        assertEquals(r.tests(), r.hdrShare().length);
+        // The tests kept are those with samples: the same ranks as running them alone.
+        Sbc.Result one = Sbc.run(new float[][] {p[0][1]}, new float[][] {p[1][1]}, (n, x, s) -> sampler(1, 0)
+                .sample(n, x, 1), density(1, 0), 50, 0, null);
+        assertEquals(one.ranks()[0][0], r.ranks()[0][0]);
     }
 
     @Test
@@ -150,8 +163,8 @@ class SbcTest {
         float[][] bad = p[1].clone();
         bad[4] = new float[] {Float.NaN, 0};
         assertMessage("test observation 4 is not finite", () -> Sbc.run(p[0], bad, s, null, 10, 1, null));
-        assertMessage("returned 1 sample sets", () -> Sbc.run(p[0], p[1], (n, xs, seed) -> new float[1][n][2], null, 10,
-                1, null));
+        assertMessage("returned 1 samples for test 0", () -> Sbc.run(p[0], p[1], (n, x, seed) -> new float[1][2], null,
+                10, 1, null));
         assertMessage("the KS test got NaN", () -> KolmogorovSmirnov.statistic(new double[] {0.1, Double.NaN}));
     }
 

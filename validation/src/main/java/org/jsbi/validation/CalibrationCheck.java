@@ -5,6 +5,7 @@ import org.jsbi.diagnostics.Progress;
 import org.jsbi.diagnostics.Sbc;
 import org.jsbi.dist.Prior;
 import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.Simulator;
@@ -33,9 +34,10 @@ public final class CalibrationCheck {
         public String text() {
             Sbc.Result r = result;
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "simulation-based calibration: %,d test simulations from the prior%s,"
+            b.append(String.format(Locale.ROOT, "simulation-based calibration: %,d test simulations from the prior%s%s,"
                     + " %,d posterior samples each (%.1f s)%n", r.tests(), excluded > 0 ? String.format(Locale.ROOT,
-                    " (%,d left out for non-finite data)", excluded) : "", r.samples(), seconds));
+                    " (%,d left out for non-finite data)", excluded) : "", r.skipped() > 0 ? String.format(Locale.ROOT,
+                    " (%,d left out: posterior sampling ran out of time)", r.skipped()) : "", r.samples(), seconds));
             b.append("  rank of the true parameter among the samples, KS p-value against uniform:");
             int flagged = 0;
             for (int d = 0; d < r.dim(); d++) {
@@ -79,8 +81,19 @@ public final class CalibrationCheck {
         if (test.size() == 0) {
             throw new IllegalArgumentException("all " + tests + " test simulations had non-finite data");
         }
-        Sbc.Result r = Sbc.run(test.theta(), test.x(), posterior::sample, posterior::logProbUncorrected, samples,
+        Sbc.Sampler sampler = (n, x, s) -> {
+            try {
+                return posterior.sample(n, x, s);
+            } catch (SamplingIncompleteException e) {
+                return null;   // skipped and counted: a posterior that leaks out of the prior for this x
+            }
+        };
+        Sbc.Result r = Sbc.run(test.theta(), test.x(), sampler, posterior::logProbUncorrected, samples,
                 seed + SEED_OFFSET + 1, progress);
+        if (r.tests() == 0) {
+            throw new IllegalArgumentException("posterior sampling ran out of time for all " + r.skipped() + " test"
+                    + " observations (the posterior leaks out of the prior); no calibration to report");
+        }
         return new Report(r, test.excludedNonFinite(), (System.nanoTime() - t0) * 1e-9);
     }
 }
