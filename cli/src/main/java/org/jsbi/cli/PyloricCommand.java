@@ -14,6 +14,7 @@ import org.jsbi.sim.channel.PaperDataException;
 import org.jsbi.simulation.SimulationStoreException;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.validation.InsufficientSimulationsException;
+import org.jsbi.validation.PyloricCalibration;
 import org.jsbi.validation.PyloricCorrelations;
 import org.jsbi.validation.PyloricInference;
 import org.jsbi.validation.PyloricSimulation;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
                 + " into a resumable store, then infer the posterior for the experimental observation.",
                 "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
                         + " set), so 100,000 networks give ~900 training rows in 40-60 minutes on 2 free cores."},
-        subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class, PyloricCommand.Correlations.class})
+        subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class, PyloricCommand.Correlations.class,
+            PyloricCommand.Calibration.class})
 final class PyloricCommand implements Runnable {
 
     /** Exit code of a run stopped by Ctrl-C (what shells report for SIGINT). */
@@ -278,6 +280,67 @@ final class PyloricCommand implements Runnable {
                 o.flush();
                 return r.conditional().complete() ? 0 : EXIT_INTERRUPTED;
             } catch (PaperDataException | IllegalArgumentException | ModelFormatException | NpyFormatException e) {
+                return usageError(err, e);
+            } finally {
+                if (threads != null) Parallel.setThreads(threadsBefore);
+            }
+        }
+    }
+
+    @Command(name = "calibration", mixinStandardHelpOptions = true,
+            description = {"Simulation-based calibration of a first-round (amortized) posterior written by 'infer':"
+                    + " rank the true parameters of held-out triphasic networks among posterior samples for their"
+                    + " features, and measure the coverage of the posterior's highest-density regions.",
+                    "The test networks come from prior stores the posterior was not trained on (a store made with"
+                            + " another seed). Writes calibration.md into the posterior's directory."})
+    static final class Calibration implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--posterior", required = true, paramLabel = "DIR", description = "An output directory of"
+                + " 'jsbi pyloric infer' trained on prior stores only.")
+        Path posterior;
+
+        @Option(names = "--store", required = true, paramLabel = "DIR", description = "A prior store made by 'jsbi"
+                + " pyloric simulate' with a seed the posterior did not use; repeat to pool.")
+        List<Path> stores;
+
+        @Option(names = "--tests", paramLabel = "N", description = "Most test networks (default: ${DEFAULT-VALUE}).")
+        int tests = 1_000;
+
+        @Option(names = "--samples", paramLabel = "L", description = "Posterior samples per test (default:"
+                + " ${DEFAULT-VALUE}).")
+        int samples = 1_000;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed of the posterior samples (default:"
+                + " ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: all processors).")
+        Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (tests < 1) throw new ParameterException(cl, "--tests must be at least 1, got " + tests);
+            if (samples < 1) throw new ParameterException(cl, "--samples must be at least 1, got " + samples);
+            if (threads != null && threads < 1) {
+                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
+            }
+            PrintWriter o = cl.getOut(), err = cl.getErr();
+            int threadsBefore = Parallel.threads();
+            if (threads != null) Parallel.setThreads(threads);
+            try (StopOnShutdown stop = stopOnCtrlC(err)) {
+                PyloricCalibration.Result r = PyloricCalibration.run(new PyloricCalibration.Settings(posterior, stores,
+                        tests, samples, seed), o);
+                o.println();
+                o.print(r.summary());
+                o.println();
+                o.println("written to " + posterior.resolve(PyloricCalibration.SUMMARY_FILE).toAbsolutePath());
+                o.flush();
+                return stop.triggered() ? EXIT_INTERRUPTED : 0;
+            } catch (SimulationStoreException | IllegalArgumentException | ModelFormatException e) {
                 return usageError(err, e);
             } finally {
                 if (threads != null) Parallel.setThreads(threadsBefore);

@@ -164,7 +164,7 @@ class PyloricCommandTest {
     }
 
     @Test
-    void correlationsChecksItsOptions() {
+    void correlationsAndCalibrationCheckTheirOptions() {
         Path d = tmp.resolve("d");
         String[][] cases = {
             {"Missing required option: '--posterior=DIR'", "pyloric", "correlations"},
@@ -177,6 +177,13 @@ class PyloricCommandTest {
                 "LP_X:LP_H"},
             {"give the directory written by 'jsbi pyloric infer --out DIR'", "pyloric", "correlations",
                 "--posterior", d.toString()},
+            {"Missing required option: '--store=DIR'", "pyloric", "calibration", "--posterior", d.toString()},
+            {"--tests must be at least 1", "pyloric", "calibration", "--posterior", d.toString(), "--store", "s",
+                "--tests", "0"},
+            {"--samples must be at least 1", "pyloric", "calibration", "--posterior", d.toString(), "--store", "s",
+                "--samples", "0"},
+            {"posterior-maf.jsbi does not exist; give the directory written by 'jsbi pyloric infer --out DIR'",
+                "pyloric", "calibration", "--posterior", d.toString(), "--store", "s"},
         };
         for (String[] c : cases) {
             Run r = jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));

@@ -81,19 +81,30 @@ public final class CalibrationCheck {
         if (test.size() == 0) {
             throw new IllegalArgumentException("all " + tests + " test simulations had non-finite data");
         }
-        Sbc.Sampler sampler = (n, x, s) -> {
+        Report r = check(test.theta(), test.x(), posterior, samples, seed + SEED_OFFSET + 1, progress);
+        return new Report(r.result(), test.excludedNonFinite(), (System.nanoTime() - t0) * 1e-9);
+    }
+
+    /**
+     * SBC of the posterior on given test pairs (θ from the prior, x simulated from it, none used in training): tests
+     * whose sampling runs out of time are skipped and counted.
+     */
+    public static Report check(float[][] theta, float[][] x, DirectPosterior posterior, int samples, long seed,
+                               Progress progress) {
+        long t0 = System.nanoTime();
+        Sbc.Sampler sampler = (n, obs, s) -> {
             try {
-                return posterior.sample(n, x, s);
+                return posterior.sample(n, obs, s);
             } catch (SamplingIncompleteException e) {
                 return null;   // skipped and counted: a posterior that leaks out of the prior for this x
             }
         };
-        Sbc.Result r = Sbc.run(test.theta(), test.x(), sampler, posterior::logProbUncorrected, samples,
-                seed + SEED_OFFSET + 1, progress);
+        Sbc.Result r = Sbc.run(theta, x, sampler, posterior::logProbUncorrected, samples, seed, progress);
         if (r.tests() == 0) {
-            throw new IllegalArgumentException("posterior sampling ran out of time for all " + r.skipped() + " test"
-                    + " observations (the posterior leaks out of the prior); no calibration to report");
+            throw new IllegalArgumentException(r.skipped() > 0 ? "posterior sampling ran out of time for all "
+                    + r.skipped() + " test observations (the posterior leaks out of the prior); no calibration to"
+                    + " report" : "the check was interrupted before its first test");
         }
-        return new Report(r, test.excludedNonFinite(), (System.nanoTime() - t0) * 1e-9);
+        return new Report(r, 0, (System.nanoTime() - t0) * 1e-9);
     }
 }

@@ -15,7 +15,6 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.diagnostics.PosteriorCorrelations;
 import org.jsbi.dist.BoxUniform;
 import org.jsbi.flow.Maf;
-import org.jsbi.flow.MafFile;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
@@ -148,13 +147,9 @@ public final class PyloricCorrelations {
             }
         }
         Backend be = Backends.current();
-        Maf maf = MafFile.load(model, be);
+        Maf maf = PyloricInference.loadFlow(s.posterior(), be);
         BoxUniform prior = PyloricNetwork.prior();
         int d = prior.dim();
-        if (maf.thetaDim() != d || maf.xDim() != PyloricInference.FEATURES) {
-            throw new IllegalArgumentException(model + " maps " + maf.xDim() + " features to " + maf.thetaDim()
-                    + " parameters; a pyloric posterior maps " + PyloricInference.FEATURES + " to " + d);
-        }
         float[] xo = observation(s, be, prior);
         float[][] samples = Npy.readMatrix(samplesFile);
         if (samples.length < 2 || samples[0].length != d) {

@@ -289,6 +289,22 @@ public final class PyloricInference {
         return xo;
     }
 
+    /** The flow of an infer directory, checked to map the 18 features to the 31 parameters. */
+    public static Maf loadFlow(Path posteriorDir, org.jsbi.backend.Backend be) throws IOException {
+        Path model = posteriorDir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(model)) {
+            throw new IllegalArgumentException(model + " does not exist; give the directory written by 'jsbi pyloric"
+                    + " infer --out DIR'");
+        }
+        Maf maf = MafFile.load(model, be);
+        int d = PyloricNetwork.prior().dim();
+        if (maf.thetaDim() != d || maf.xDim() != FEATURES) {
+            throw new IllegalArgumentException(model + " maps " + maf.xDim() + " features to " + maf.thetaDim()
+                    + " parameters; a pyloric posterior maps " + FEATURES + " to " + d);
+        }
+        return maf;
+    }
+
     // ================================================================ the run
 
     /**

@@ -1,0 +1,186 @@
+package org.jsbi.validation;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsbi.backend.Backend;
+import org.jsbi.backend.Backends;
+import org.jsbi.diagnostics.Sbc;
+import org.jsbi.flow.Maf;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.sim.stg.PyloricNetwork;
+import org.jsbi.simulation.SimulationStore;
+import org.jsbi.simulation.SimulationStoreException;
+import org.jsbi.simulation.StoreListener;
+import org.jsbi.simulation.StoreManifest;
+
+/**
+ * Simulation-based calibration ({@link CalibrationCheck}) of an amortized pyloric posterior written by
+ * {@link PyloricInference}: the test pairs are the triphasic networks (all 18 features defined, the training filter)
+ * of prior stores that the posterior was not trained on. Only a posterior trained on prior stores alone is amortized
+ * over the prior's triphasic networks; one trained on truncated rounds is refused, since its proposal covers only the
+ * region around x_o. Writes {@code calibration.md} into the posterior's directory.
+ */
+public final class PyloricCalibration {
+
+    public static final String SUMMARY_FILE = "calibration.md";
+    /** A store line of an infer summary: "- DIR: seed S, ..., prior" or "..., truncated prior". */
+    private static final Pattern STORE_LINE = Pattern.compile("^- (.+): seed (-?\\d+), .*, (truncated prior|prior)$");
+
+    private PyloricCalibration() {
+    }
+
+    /**
+     * @param tests   at most this many test networks (the first triphasic rows of the stores, in order)
+     * @param samples posterior samples per test
+     */
+    public record Settings(Path posterior, List<Path> stores, int tests, int samples, long seed) {
+        public Settings {
+            if (posterior == null) throw new IllegalArgumentException("the posterior directory is required");
+            if (stores == null || stores.isEmpty()) throw new IllegalArgumentException("give at least one test store");
+            if (tests < 1) throw new IllegalArgumentException("tests must be at least 1, got " + tests);
+            if (samples < 1) throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+        }
+    }
+
+    public record Result(CalibrationCheck.Report report, int available, String summary) {
+    }
+
+    public static Result run(Settings s, PrintWriter log) throws IOException {
+        Backend be = Backends.current();
+        Maf maf = PyloricInference.loadFlow(s.posterior(), be);
+        Set<Long> trainingSeeds = trainingSeeds(s.posterior());
+        List<float[]> theta = new ArrayList<>(), x = new ArrayList<>();
+        int available = 0;
+        for (Path dir : s.stores()) {
+            if (!Files.isRegularFile(dir.resolve(SimulationStore.MANIFEST))) {
+                throw new SimulationStoreException("no simulation store at " + dir + "; make one with 'jsbi pyloric"
+                        + " simulate --store " + dir + " --n <networks> --seed <a seed the posterior did not use>'");
+            }
+            SimulationStore st = SimulationStore.open(dir);
+            StoreManifest m = st.manifest();
+            if (!m.prior().equals(PyloricNetwork.prior().describe()) || m.parameterDim() != 31
+                    || m.dataDim() < PyloricInference.FEATURES) {
+                throw new IllegalArgumentException(dir + " is not a pyloric store drawn from the paper's prior (its prior:"
+                        + " " + m.prior() + "); calibration needs test networks from the prior itself");
+            }
+            if (trainingSeeds.contains(m.seed())) {
+                throw new IllegalArgumentException(dir + " was made with seed " + m.seed() + ", a seed of the posterior's"
+                        + " own training stores, so its networks may be training data; simulate a test store with"
+                        + " another seed");
+            }
+            int d = m.dataDim();
+            int[] count = {0};
+            st.stream(c -> {
+                for (int i = 0; i < c.rows(); i++) {
+                    int o = i * d;
+                    boolean finite = true;
+                    for (int j = 0; j < PyloricInference.FEATURES; j++) finite &= Float.isFinite(c.x()[o + j]);
+                    if (!finite) continue;
+                    count[0]++;
+                    if (theta.size() < s.tests()) {
+                        theta.add(c.thetaRow(i));
+                        x.add(java.util.Arrays.copyOfRange(c.x(), o, o + PyloricInference.FEATURES));
+                    }
+                }
+            });
+            available += count[0];
+        }
+        if (theta.isEmpty()) {
+            throw new IllegalArgumentException("the test stores hold no triphasic network with all 18 features; about 1%"
+                    + " of prior networks are, so simulate more");
+        }
+        DirectPosterior posterior = new DirectPosterior(maf, PyloricNetwork.prior(), PosteriorConfig.defaults()
+                .withTimeLimitSeconds(60));
+        log.printf(Locale.ROOT, "calibration: %,d test networks (of %,d triphasic in the test stores), %,d posterior"
+                + " samples each; Ctrl-C stops and reports the tests done%n", theta.size(), available, s.samples());
+        log.flush();
+        long t0 = System.nanoTime();
+        long[] last = {t0};
+        CalibrationCheck.Report r = CalibrationCheck.check(theta.toArray(float[][]::new), x.toArray(float[][]::new),
+                posterior, s.samples(), s.seed(), (done, total) -> {
+                    long now = System.nanoTime();
+                    if (now - last[0] > 10_000_000_000L && done < total) {
+                        last[0] = now;
+                        double rate = done / ((now - t0) * 1e-9);
+                        log.printf(Locale.ROOT, "  %,d/%,d tests (%.1f per second, ETA %s)%n", done, total, rate,
+                                StoreListener.duration((total - done) / rate));
+                        log.flush();
+                    }
+                });
+        String summary = summary(s, r, theta.size(), available);
+        Files.writeString(s.posterior().resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
+        return new Result(r, available, summary);
+    }
+
+    /** Seeds of the posterior's training stores, from its summary.md; refuses a posterior trained on truncated rounds. */
+    static Set<Long> trainingSeeds(Path posterior) throws IOException {
+        Path summary = posterior.resolve("summary.md");
+        if (!Files.isRegularFile(summary)) {
+            throw new IllegalArgumentException(summary + " does not exist; give the directory written by 'jsbi pyloric"
+                    + " infer --out DIR' (its summary names the training stores)");
+        }
+        Set<Long> seeds = new HashSet<>();
+        for (String line : Files.readAllLines(summary, StandardCharsets.UTF_8)) {
+            Matcher m = STORE_LINE.matcher(line.strip());
+            if (!m.matches()) continue;
+            if (m.group(3).equals("truncated prior")) {
+                throw new IllegalArgumentException("this posterior was trained on a sequential round (" + m.group(1)
+                        + " was drawn from a truncated prior), so it is not amortized over the prior's networks;"
+                        + " calibrate the first round's posterior (trained on prior stores only) instead");
+            }
+            seeds.add(Long.parseLong(m.group(2)));
+        }
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException(summary + " names no training stores; give the directory written by"
+                    + " 'jsbi pyloric infer --out DIR'");
+        }
+        return seeds;
+    }
+
+    static String summary(Settings s, CalibrationCheck.Report report, int tests, int available) {
+        Sbc.Result r = report.result();
+        String[] names = PyloricNetwork.PARAMETER_NAMES;
+        StringBuilder b = new StringBuilder("# Calibration of the pyloric posterior\n\n");
+        b.append(String.format(Locale.ROOT, "Posterior: %s. Simulation-based calibration on %,d triphasic test networks"
+                        + " (all 18 features defined) of %s (%,d available), %,d posterior samples each%s, %s.%n%n",
+                s.posterior(), r.tests(), s.stores(), available, r.samples(), r.skipped() > 0
+                        ? String.format(Locale.ROOT, " (%,d tests left out: sampling ran out of time)", r.skipped())
+                        : "", StoreListener.duration(report.seconds())));
+        if (r.tests() < tests - r.skipped()) {
+            b.append(String.format(Locale.ROOT, "**Interrupted** after %,d of %,d tests.%n%n", r.tests() + r.skipped(),
+                    tests));
+        }
+        b.append("Expected coverage of the highest-density regions (calibrated: the level itself):\n\n");
+        b.append("| level | 50% | 80% | 90% | 95% | largest gap | KS p |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        b.append(String.format(Locale.ROOT, "| coverage | %.3f | %.3f | %.3f | %.3f | %.3f | %.3g |%n%n",
+                r.expectedCoverage(0.5), r.expectedCoverage(0.8), r.expectedCoverage(0.9), r.expectedCoverage(0.95),
+                r.maxCoverageError(), r.coveragePValue()));
+        b.append("Rank of each true parameter among its samples, KS p-value against uniform, and the mean rank (0.5:"
+                + " centred; below: the posterior sits above the truth):\n\n");
+        b.append("| parameter | rank KS p | mean rank / L |\n|---|---:|---:|\n");
+        int flagged = 0;
+        for (int d = 0; d < r.dim(); d++) {
+            double p = r.rankPValue(d), mean = 0;
+            for (int[] rk : r.ranks()) mean += rk[d] / (double) r.samples();
+            mean /= r.tests();
+            if (p < CalibrationCheck.FLAG_P) flagged++;
+            b.append(String.format(Locale.ROOT, "| %s | %.3g%s | %.3f |%n", names[d], p,
+                    p < CalibrationCheck.FLAG_P ? " *" : "", mean));
+        }
+        b.append(String.format(Locale.ROOT, "%n%d of %d parameters have rank p < %.2f (*); with %d independent tests"
+                        + " about %.1f would by chance.%n", flagged, r.dim(), CalibrationCheck.FLAG_P, r.dim(),
+                r.dim() * CalibrationCheck.FLAG_P));
+        return b.toString();
+    }
+}
