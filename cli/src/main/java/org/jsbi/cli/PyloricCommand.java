@@ -97,9 +97,7 @@ final class PyloricCommand implements Runnable {
             CommandLine cl = spec.commandLine();
             if (n != null && n < 1) throw new ParameterException(cl, "--n must be at least 1, got " + n);
             if (chunk != null && chunk < 1) throw new ParameterException(cl, "--chunk must be at least 1, got " + chunk);
-            if (threads != null && threads < 1) {
-                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
-            }
+            checkThreads(cl, threads);
             if (!(progressSeconds >= 0)) throw new ParameterException(cl, "--progress-seconds must be >= 0");
             PrintWriter out = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
@@ -186,9 +184,7 @@ final class PyloricCommand implements Runnable {
             if (minTriphasic < 2) {
                 throw new ParameterException(cl, "--min-triphasic must be at least 2, got " + minTriphasic);
             }
-            if (threads != null && threads < 1) {
-                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
-            }
+            checkThreads(cl, threads);
             if (!(timeLimit > 0)) throw new ParameterException(cl, "--time-limit must be > 0 s, got " + timeLimit);
             PrintWriter o = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
@@ -199,11 +195,7 @@ final class PyloricCommand implements Runnable {
                         .withBatchSize(batchSize).withMinTriphasic(minTriphasic)
                         .withPosterior(PosteriorConfig.defaults().withTimeLimitSeconds(timeLimit));
                 PyloricInference.Result r = PyloricInference.run(s, o);
-                o.println();
-                o.print(r.summary());
-                o.println();
-                o.println("written to " + out.toAbsolutePath());
-                o.flush();
+                printSummary(o, r.summary(), out);
                 return 0;
             } catch (SimulationStoreException | InsufficientSimulationsException | PaperDataException
                      | SamplingIncompleteException | IllegalArgumentException e) {
@@ -258,9 +250,7 @@ final class PyloricCommand implements Runnable {
             if (resolution < 2 || resolution > 200) {
                 throw new ParameterException(cl, "--resolution must be 2..200, got " + resolution);
             }
-            if (threads != null && threads < 1) {
-                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
-            }
+            checkThreads(cl, threads);
             int[][] pairList;
             try {
                 pairList = PyloricCorrelations.parsePairs(pairs);
@@ -273,11 +263,7 @@ final class PyloricCommand implements Runnable {
             try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricCorrelations.Result r = PyloricCorrelations.run(new PyloricCorrelations.Settings(posterior, xo,
                         conditions, pairList, resolution), o);
-                o.println();
-                o.print(r.summary());
-                o.println();
-                o.println("written to " + posterior.toAbsolutePath());
-                o.flush();
+                printSummary(o, r.summary(), posterior);
                 return r.conditional().complete() ? 0 : EXIT_INTERRUPTED;
             } catch (PaperDataException | IllegalArgumentException | ModelFormatException | NpyFormatException e) {
                 return usageError(err, e);
@@ -325,20 +311,14 @@ final class PyloricCommand implements Runnable {
             CommandLine cl = spec.commandLine();
             if (tests < 1) throw new ParameterException(cl, "--tests must be at least 1, got " + tests);
             if (samples < 1) throw new ParameterException(cl, "--samples must be at least 1, got " + samples);
-            if (threads != null && threads < 1) {
-                throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
-            }
+            checkThreads(cl, threads);
             PrintWriter o = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
             if (threads != null) Parallel.setThreads(threads);
             try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricCalibration.Result r = PyloricCalibration.run(new PyloricCalibration.Settings(posterior, stores,
                         tests, samples, seed), o);
-                o.println();
-                o.print(r.summary());
-                o.println();
-                o.println("written to " + posterior.resolve(PyloricCalibration.SUMMARY_FILE).toAbsolutePath());
-                o.flush();
+                printSummary(o, r.summary(), posterior.resolve(PyloricCalibration.SUMMARY_FILE));
                 return stop.triggered() ? EXIT_INTERRUPTED : 0;
             } catch (SimulationStoreException | IllegalArgumentException | ModelFormatException e) {
                 return usageError(err, e);
@@ -346,6 +326,21 @@ final class PyloricCommand implements Runnable {
                 if (threads != null) Parallel.setThreads(threadsBefore);
             }
         }
+    }
+
+    private static void checkThreads(CommandLine cl, Integer threads) {
+        if (threads != null && threads < 1) {
+            throw new ParameterException(cl, "--threads must be at least 1, got " + threads);
+        }
+    }
+
+    /** The run's summary after a blank line, and where it was written. */
+    private static void printSummary(PrintWriter o, String summary, Path written) {
+        o.println();
+        o.print(summary);
+        o.println();
+        o.println("written to " + written.toAbsolutePath());
+        o.flush();
     }
 
     /** Ctrl-C and SIGTERM interrupt the run on this thread, which finishes its unit of work; the notice goes to err. */
