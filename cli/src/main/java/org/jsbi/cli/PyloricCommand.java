@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "pyloric", mixinStandardHelpOptions = true,
         description = {"The stomatogastric pyloric network (31 conductances, 18 rhythm features): simulate the prior"
-                + " into a resumable store, then infer the posterior for the experimental observation.",
+                + " into a resumable store, infer the posterior for the experimental observation, then analyse it"
+                + " (conditional correlations; calibration of a first-round posterior).",
                 "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
                         + " set), so 100,000 networks give ~900 training rows in 40-60 minutes on 2 free cores."},
         subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class, PyloricCommand.Correlations.class,

@@ -41,7 +41,8 @@ class PyloricCommandTest {
     void helpNamesBothSteps() {
         Run r = jsbi("pyloric", "--help");
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("simulate") && r.out().contains("infer"), r.toString());
+        assertTrue(r.out().contains("simulate") && r.out().contains("infer") && r.out().contains("correlations")
+                && r.out().contains("calibration"), r.toString());
         assertTrue(r.out().contains("~1% of prior samples"), r.toString());
         Run top = jsbi("--help");
         assertTrue(top.out().contains("pyloric"), top.toString());
