@@ -22,6 +22,7 @@ import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
 import org.jsbi.validation.CalibrationCheck;
 import org.jsbi.validation.PredictiveCheck;
+import org.jsbi.validation.ProgressLines;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
 import picocli.CommandLine.Command;
@@ -176,15 +177,9 @@ final class NpeCommand implements Callable<Integer> {
         if (sbc > 0) {
             System.out.printf(Locale.ROOT, "calibration: simulating %,d test pairs from the prior, %,d posterior samples"
                     + " each ...%n", sbc, sbcSamples);
-            long[] last = {System.nanoTime()};
+            PrintWriter progress = new PrintWriter(System.out, true);
             CalibrationCheck.Report cal = CalibrationCheck.run(t.simulator(), t.prior(), posterior, sbc, sbcSamples,
-                    seed, (done, total) -> {
-                        long now = System.nanoTime();
-                        if (now - last[0] > 10_000_000_000L && done < total) {
-                            last[0] = now;
-                            System.out.printf(Locale.ROOT, "  %,d/%,d tests sampled%n", done, total);
-                        }
-                    });
+                    seed, ProgressLines.every10Seconds(progress, "tests sampled"));
             System.out.print(cal.text());
         }
         if (out != null) {

@@ -28,10 +28,10 @@ public final class KolmogorovSmirnov {
     /**
      * The p-value of D for a sample of n: the asymptotic Kolmogorov distribution with Stephens' small-sample
      * correction, λ = (√n + 0.12 + 0.11/√n)·D, p = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²λ²) (Press et al., Numerical Recipes
-     * §14.3; good to a few per cent of p for n ≥ 5).
+     * §14.3; good to a few per cent of p for n ≥ 5). For two samples of n1 and n2, n is n1·n2/(n1 + n2).
      */
-    public static double pValue(double d, int n) {
-        if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
+    public static double pValue(double d, double n) {
+        if (!(n >= 1)) throw new IllegalArgumentException("n must be >= 1, got " + n);
         double sn = Math.sqrt(n);
         double lambda = (sn + 0.12 + 0.11 / sn) * d;
         if (lambda < 1e-3) return 1.0;

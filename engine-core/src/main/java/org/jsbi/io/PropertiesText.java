@@ -3,7 +3,8 @@ package org.jsbi.io;
 /**
  * Writes {@code key=value} lines that {@link java.util.Properties#load} reads back exactly, in an order the caller
  * chooses ({@code Properties.store} orders by hash and adds a date), so jsbi's small text files (store manifests,
- * truncated priors) read in a fixed order. Non-ASCII characters become {@code \\uXXXX}, so the files are ASCII.
+ * truncated priors) read in a fixed order. Control and non-ASCII characters become Unicode escapes (a backslash, 'u' and four hex digits), so the files are
+ * ASCII.
  */
 public final class PropertiesText {
 

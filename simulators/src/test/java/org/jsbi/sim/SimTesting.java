@@ -3,6 +3,7 @@ package org.jsbi.sim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.jsbi.diagnostics.KolmogorovSmirnov;
 import org.junit.jupiter.api.Assumptions;
 
 /** Helpers shared by the simulator tests (HH, channel, GLM, Gabor): the test seed, row-major batches, the KS test. */
@@ -48,10 +49,6 @@ public final class SimTesting {
     }
 
     /**
-     * Two-sample Kolmogorov–Smirnov test: the p-value of D by the asymptotic Kolmogorov distribution with the
-     * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction.
-     */
-    /**
      * CRC32 of the values' bits (Float.floatToIntBits, so every NaN counts as the canonical one), little-endian: the
      * simulators' revision pins.
      */
@@ -63,6 +60,10 @@ public final class SimTesting {
         return crc.getValue();
     }
 
+    /**
+     * Two-sample Kolmogorov–Smirnov test: the p-value of D by the asymptotic Kolmogorov distribution with the
+     * effective size n1·n2/(n1 + n2) and Stephens' small-sample correction ({@link KolmogorovSmirnov#pValue}).
+     */
     public static double ksPValue(float[] a, float[] b) {
         // A NaN would stall the merge below (NaN == t is never true): fail with the reason instead of hanging.
         for (float[] s : new float[][] {a, b}) {
@@ -82,14 +83,6 @@ public final class SimTesting {
             d = Math.max(d, Math.abs((double) i / x.length - (double) j / y.length));
         }
         double ne = (double) x.length * y.length / (x.length + y.length);
-        double lambda = (Math.sqrt(ne) + 0.12 + 0.11 / Math.sqrt(ne)) * d;
-        if (lambda < 1e-3) return 1.0;
-        double sum = 0;
-        for (int k = 1; k <= 100; k++) {
-            double term = Math.exp(-2.0 * k * k * lambda * lambda);
-            sum += (k % 2 == 1 ? 1 : -1) * term;
-            if (term < 1e-12) break;
-        }
-        return Math.max(0, Math.min(1, 2 * sum));
+        return KolmogorovSmirnov.pValue(d, ne);
     }
 }

@@ -105,19 +105,8 @@ public final class PyloricCalibration {
         log.printf(Locale.ROOT, "calibration: %,d test networks (of %,d triphasic in the test stores), %,d posterior"
                 + " samples each; Ctrl-C stops and reports the tests done%n", theta.size(), available, s.samples());
         log.flush();
-        long t0 = System.nanoTime();
-        long[] last = {t0};
         CalibrationCheck.Report r = CalibrationCheck.check(theta.toArray(float[][]::new), x.toArray(float[][]::new),
-                posterior, s.samples(), s.seed(), (done, total) -> {
-                    long now = System.nanoTime();
-                    if (now - last[0] > 10_000_000_000L && done < total) {
-                        last[0] = now;
-                        double rate = done / ((now - t0) * 1e-9);
-                        log.printf(Locale.ROOT, "  %,d/%,d tests (%.1f per second, ETA %s)%n", done, total, rate,
-                                StoreListener.duration((total - done) / rate));
-                        log.flush();
-                    }
-                });
+                posterior, s.samples(), s.seed(), ProgressLines.every10Seconds(log, "tests"));
         String summary = summary(s, r, theta.size(), available);
         Files.writeString(s.posterior().resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
         return new Result(r, available, summary);

@@ -169,19 +169,9 @@ public final class PyloricCorrelations {
                         + " is done", s.pairs().length, nc, s.resolution(), s.resolution(),
                 units * s.resolution() * s.resolution(), be.name(), Parallel.threads()));
         long t0 = System.nanoTime();
-        long[] last = {t0};
         PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(
                 theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(samples, nc), s.pairs(),
-                prior.low(), prior.high(), s.resolution(), (done, total) -> {
-                    long now = System.nanoTime();
-                    if (now - last[0] > 10_000_000_000L && done < total) {
-                        last[0] = now;
-                        double rate = done / ((now - t0) * 1e-9);
-                        line(log, String.format(Locale.ROOT, "  %,d/%,d pair grids (%.1f%%), %.1f per second, ETA %s",
-                                done, total, 100.0 * done / total, rate,
-                                StoreListener.duration((total - done) / rate)));
-                    }
-                });
+                prior.low(), prior.high(), s.resolution(), ProgressLines.every10Seconds(log, "pair grids"));
         double seconds = (System.nanoTime() - t0) * 1e-9;
         if (!cc.complete()) {
             line(log, String.format(Locale.ROOT, "interrupted after %,d of %,d conditions; writing what was computed",
