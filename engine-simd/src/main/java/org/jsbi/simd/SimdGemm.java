@@ -2,6 +2,7 @@ package org.jsbi.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.backend.Parallel;
 
@@ -32,7 +33,7 @@ final class SimdGemm {
 
     private static final ThreadLocal<float[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[MC * KC], new float[MR * NR],
-                    new float[2 * MR * L + 2 * MR]});
+                    new float[10 * L]});
 
     private SimdGemm() {
     }
@@ -79,8 +80,8 @@ final class SimdGemm {
      * C = alpha op(A) B + beta C for k ≤ KC and m ≤ MC, B not transposed: the shapes of a layer's forward pass and
      * input gradient at training batch sizes (W of 50 x 50, B of 50 x 200). op(A) is packed once (it is small: the
      * transpose, alpha and the MADE mask are applied there); B is read in place, row p of a tile being 2 vectors of
-     * contiguous columns, so B needs no packing; full tiles are written straight to C when beta is 0 or 1. The last
-     * n mod NR columns go through the packed path.
+     * contiguous columns, so B needs no packing; full tiles are written straight to C when beta is 0 or 1. A last
+     * strip of one vector is read in place too, and the last n mod L columns from a zero-padded copy.
      */
     private static void direct(int m, int n, int k, float alpha, Operand a, float[] b, int bOff, int ldb, float beta,
                                float[] c, int cOff, int ldc) {
@@ -122,7 +123,21 @@ final class SimdGemm {
             }
             nHalf = nFull + L;
         }
-        if (nHalf < n) block(0, m, nHalf, n, k, alpha, a, b, bOff, ldb, false, beta, c, cOff, ldc);
+        if (nHalf < n) {
+            // The last n mod L columns (8 at n = 200 with 16 lanes): copied, zero-padded, into one vector per row of B
+            // (the pack buffer is free on this path) and run as a one-vector strip, rather than through the packed
+            // path, which would pack op(A) again and pad them to NR. The same sums in the same order per element.
+            int nt = n - nHalf;
+            float[] bt = bufs[0];
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * ldb + nHalf, bt, p * L, nt);
+                java.util.Arrays.fill(bt, p * L + nt, (p + 1) * L, 0f);
+            }
+            for (int ir = 0; ir < m; ir += MR) {
+                halfStore(k, ap, ir * k, bt, 0, L, tile, 0, NR);
+                merge(tile, c, cOff + ir * ldc + nHalf, ldc, Math.min(MR, m - ir), nt, beta);
+            }
+        }
     }
 
     /** As {@link #kernelStore} for a strip of one vector of columns. */
@@ -215,30 +230,35 @@ final class SimdGemm {
     /**
      * C = alpha A Bᵀ + beta C with A (m x k) and B (n x k) both row-major: every C[i][j] is a dot product of two
      * contiguous rows, so in the batch-major layout the weight gradient dW = dY·Xᵀ reduces along the batch without
-     * transposing anything. A 4 x 2 block of dot products runs in 8 vector accumulators over k; each accumulator's
-     * lanes are then summed in lane order (deterministic, as {@link SimdMath#laneSum}), the k mod L tail in scalar
-     * code after them.
+     * transposing anything. A 4 x 2 block of dot products runs in 8 vector accumulators over k, the k mod L tail as one
+     * more vector from zero-padded copies of the rows' tails; the 8 accumulators are then reduced together by a tree
+     * of vector adds ({@link #treeSums}). Every operation is a lanewise IEEE operation in a fixed order, so the sums
+     * are the same whether C2 compiled the code or not (unlike {@code reduceLanes}, whose order is unspecified).
      */
     private static void dotProducts(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
                                     int ldb, float beta, float[] c, int cOff, int ldc) {
         float[] acc = BUFFERS.get()[3];
         int kv = k - k % L;
+        float[] ta = null, tb = null;
+        if (kv < k) {
+            ta = tails(TAIL_A, m, k, kv, a, aOff, lda);
+            tb = tails(TAIL_B, n, k, kv, b, bOff, ldb);
+        }
         for (int i = 0; i < m; i += MR) {
             int mr = Math.min(MR, m - i);
+            // Rows past the edge repeat the last row; their sums are computed and dropped.
+            int r1 = i + Math.min(1, mr - 1), r2 = i + Math.min(2, mr - 1), r3 = i + mr - 1;
             for (int j = 0; j < n; j += 2) {
-                int nr = Math.min(2, n - j);
-                // Rows past the edge repeat the last row; their sums are computed and dropped.
-                int a0 = aOff + i * lda, a1 = aOff + (i + Math.min(1, mr - 1)) * lda;
-                int a2 = aOff + (i + Math.min(2, mr - 1)) * lda, a3 = aOff + (i + mr - 1) * lda;
-                int b0 = bOff + j * ldb, b1 = bOff + (j + nr - 1) * ldb;
-                dotTile(kv, a, a0, a1, a2, a3, b, b0, b1, acc);
-                laneSums(acc);
+                int nr = Math.min(2, n - j), j1 = j + nr - 1;
+                dotTile(kv, a, aOff + i * lda, aOff + r1 * lda, aOff + r2 * lda, aOff + r3 * lda, b, bOff + j * ldb,
+                        bOff + j1 * ldb, acc);
+                if (ta != null) {
+                    tailStep(ta, i * L, r1 * L, r2 * L, r3 * L, tb, j * L, j1 * L, acc);
+                }
+                treeSums(acc);
                 for (int r = 0; r < mr; r++) {
-                    int ar = aOff + (i + r) * lda;
                     for (int q = 0; q < nr; q++) {
-                        int br = bOff + (j + q) * ldb;
-                        float s = acc[2 * MR * L + r * 2 + q];
-                        for (int p = kv; p < k; p++) s = Math.fma(a[ar + p], b[br + p], s);
+                        float s = acc[8 * L + SUM_LANE[r * 2 + q]];
                         int ci = cOff + (i + r) * ldc + j + q;
                         c[ci] = beta == 0f ? alpha * s : Math.fma(beta, c[ci], alpha * s);
                     }
@@ -247,31 +267,20 @@ final class SimdGemm {
         }
     }
 
-    /**
-     * acc[8L + t] = ((0 + acc[tL]) + acc[tL + 1]) + ... + acc[tL + L − 1] for the 8 accumulators of a tile: each sum in
-     * lane order, as before, but the 8 chains interleaved. One sum at a time was a chain of dependent adds (L adds at
-     * the add latency each) and took as long as the tile's FMA loop at k = 200 (profile of the weight gradients).
-     */
-    private static void laneSums(float[] acc) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        for (int l = 0; l < L; l++) {
-            s0 += acc[l];
-            s1 += acc[L + l];
-            s2 += acc[2 * L + l];
-            s3 += acc[3 * L + l];
-            s4 += acc[4 * L + l];
-            s5 += acc[5 * L + l];
-            s6 += acc[6 * L + l];
-            s7 += acc[7 * L + l];
+    private static final ThreadLocal<float[][]> TAIL_A = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final ThreadLocal<float[][]> TAIL_B = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** Row r's elements kv..k−1 at [r L, r L + k − kv), zeros after them: one zero-padded vector per row. */
+    private static float[] tails(ThreadLocal<float[][]> holder, int rows, int k, int kv, float[] x, int off, int ld) {
+        float[][] h = holder.get();
+        if (h[0].length < rows * L) h[0] = new float[rows * L];
+        float[] t = h[0];
+        int kt = k - kv;
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, off + r * ld + kv, t, r * L, kt);
+            java.util.Arrays.fill(t, r * L + kt, (r + 1) * L, 0f);
         }
-        acc[8 * L + 0] = s0;
-        acc[8 * L + 1] = s1;
-        acc[8 * L + 2] = s2;
-        acc[8 * L + 3] = s3;
-        acc[8 * L + 4] = s4;
-        acc[8 * L + 5] = s5;
-        acc[8 * L + 6] = s6;
-        acc[8 * L + 7] = s7;
+        return t;
     }
 
     /** acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q. */
@@ -303,6 +312,103 @@ final class SimdGemm {
         c21.intoArray(acc, 5 * L);
         c30.intoArray(acc, 6 * L);
         c31.intoArray(acc, 7 * L);
+    }
+
+    /** The k mod L tail as one more FMA into the 8 accumulators in acc, from the zero-padded tail rows. */
+    private static void tailStep(float[] ta, int a0, int a1, int a2, int a3, float[] tb, int b0, int b1, float[] acc) {
+        FloatVector x0 = FloatVector.fromArray(S, tb, b0);
+        FloatVector x1 = FloatVector.fromArray(S, tb, b1);
+        FloatVector y = FloatVector.fromArray(S, ta, a0);
+        y.fma(x0, FloatVector.fromArray(S, acc, 0)).intoArray(acc, 0);
+        y.fma(x1, FloatVector.fromArray(S, acc, L)).intoArray(acc, L);
+        y = FloatVector.fromArray(S, ta, a1);
+        y.fma(x0, FloatVector.fromArray(S, acc, 2 * L)).intoArray(acc, 2 * L);
+        y.fma(x1, FloatVector.fromArray(S, acc, 3 * L)).intoArray(acc, 3 * L);
+        y = FloatVector.fromArray(S, ta, a2);
+        y.fma(x0, FloatVector.fromArray(S, acc, 4 * L)).intoArray(acc, 4 * L);
+        y.fma(x1, FloatVector.fromArray(S, acc, 5 * L)).intoArray(acc, 5 * L);
+        y = FloatVector.fromArray(S, ta, a3);
+        y.fma(x0, FloatVector.fromArray(S, acc, 6 * L)).intoArray(acc, 6 * L);
+        y.fma(x1, FloatVector.fromArray(S, acc, 7 * L)).intoArray(acc, 7 * L);
+    }
+
+    // The reduction tree: pair(u, v, h) keeps, in each block of h lanes, u's lanes where the block index is even and
+    // v's where it is odd, each added to its partner h lanes away, so one vector carries half-sums of two. Levels at
+    // h = L/2, L/4, ... fold the 8 accumulators into one vector (two for L = 4); at L = 16 one more self-fold finishes.
+    private static final VectorMask<Float> ODD_8 = VectorMask.fromArray(S, oddBlocks(8), 0),
+            ODD_4 = VectorMask.fromArray(S, oddBlocks(4), 0), ODD_2 = VectorMask.fromArray(S, oddBlocks(2), 0),
+            ODD_1 = VectorMask.fromArray(S, oddBlocks(1), 0);
+    private static final VectorShuffle<Float> SWAP_8 = VectorShuffle.fromArray(S, swap(8), 0),
+            SWAP_4 = VectorShuffle.fromArray(S, swap(4), 0), SWAP_2 = VectorShuffle.fromArray(S, swap(2), 0),
+            SWAP_1 = VectorShuffle.fromArray(S, swap(1), 0);
+
+    /** Where the sum of accumulator t (= r·2 + q) is after {@link #treeSums}: acc[8L + SUM_LANE[t]]. */
+    private static final int[] SUM_LANE = sumLanes();
+
+    /** Lanes whose block of h lanes has an odd index (none where h ≥ L). */
+    private static boolean[] oddBlocks(int h) {
+        boolean[] m = new boolean[L];
+        for (int l = 0; l < L; l++) m[l] = h < L && (l / h) % 2 == 1;
+        return m;
+    }
+
+    /** Lane l takes lane l xor h (the identity where h ≥ L). */
+    private static int[] swap(int h) {
+        int[] idx = new int[L];
+        for (int l = 0; l < L; l++) idx[l] = h < L ? l ^ h : l;
+        return idx;
+    }
+
+    private static FloatVector pair(FloatVector u, FloatVector v, VectorMask<Float> odd, VectorShuffle<Float> swap) {
+        return u.blend(v, odd).add(v.blend(u, odd).rearrange(swap));
+    }
+
+    /**
+     * Folds the 8 accumulators acc[tL, (t+1)L) into their 8 sums at acc[8L + SUM_LANE[t]]. Supports L = 4, 8, 16
+     * (SimdConfig's widths).
+     */
+    private static void treeSums(float[] acc) {
+        VectorMask<Float> m1 = L == 16 ? ODD_8 : L == 8 ? ODD_4 : ODD_2;
+        VectorShuffle<Float> s1 = L == 16 ? SWAP_8 : L == 8 ? SWAP_4 : SWAP_2;
+        VectorMask<Float> m2 = L == 16 ? ODD_4 : L == 8 ? ODD_2 : ODD_1;
+        VectorShuffle<Float> s2 = L == 16 ? SWAP_4 : L == 8 ? SWAP_2 : SWAP_1;
+        FloatVector x0 = pair(FloatVector.fromArray(S, acc, 0), FloatVector.fromArray(S, acc, L), m1, s1);
+        FloatVector x1 = pair(FloatVector.fromArray(S, acc, 2 * L), FloatVector.fromArray(S, acc, 3 * L), m1, s1);
+        FloatVector x2 = pair(FloatVector.fromArray(S, acc, 4 * L), FloatVector.fromArray(S, acc, 5 * L), m1, s1);
+        FloatVector x3 = pair(FloatVector.fromArray(S, acc, 6 * L), FloatVector.fromArray(S, acc, 7 * L), m1, s1);
+        FloatVector y0 = pair(x0, x1, m2, s2);
+        FloatVector y1 = pair(x2, x3, m2, s2);
+        if (L == 4) {
+            y0.intoArray(acc, 8 * L);
+            y1.intoArray(acc, 9 * L);
+            return;
+        }
+        FloatVector z = pair(y0, y1, L == 16 ? ODD_2 : ODD_1, L == 16 ? SWAP_2 : SWAP_1);
+        if (L == 16) z = z.add(z.rearrange(SWAP_1));
+        z.intoArray(acc, 8 * L);
+    }
+
+    /** The lane model of {@link #treeSums}: which accumulator each output lane holds (the first lane per sum). */
+    private static int[] sumLanes() {
+        int[][] v = new int[8][L];
+        for (int t = 0; t < 8; t++) java.util.Arrays.fill(v[t], t);
+        int count = 8, h = L / 2, levels = L == 4 ? 2 : 3;
+        for (int level = 0; level < levels; level++, h /= 2) {
+            for (int p = 0; p < count / 2; p++) {
+                int[] out = new int[L];
+                for (int l = 0; l < L; l++) out[l] = (l / h) % 2 == 1 ? v[2 * p + 1][l] : v[2 * p][l];
+                v[p] = out;
+            }
+            count /= 2;
+        }
+        int[] lane = new int[8];
+        java.util.Arrays.fill(lane, -1);
+        for (int vec = 0; vec < count; vec++) {
+            for (int l = 0; l < L; l++) {
+                if (lane[v[vec][l]] < 0) lane[v[vec][l]] = vec * L + l;
+            }
+        }
+        return lane;
     }
 
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
