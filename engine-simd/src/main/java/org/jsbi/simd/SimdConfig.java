@@ -11,6 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class SimdConfig {
 
+    static {
+        // Before any kernel class that uses the species is compiled: see JitDirectives.
+        JitDirectives.install();
+    }
+
     /** The float species every SIMD kernel uses. */
     public static final VectorSpecies<Float> FLOAT = chooseSpecies();
 

@@ -1,0 +1,77 @@
+package org.jsbi.simd;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Asks HotSpot's C2 always to inline {@link SimdMath}'s vector functions into jsbi's kernels, through a compiler
+ * directive (JEP 165) added at run time with the {@code Compiler.directives_add} diagnostic command.
+ *
+ * <p>Why: a Vector API value stays in registers only while every method it passes through is inlined; across a call
+ * that C2 did not inline it is boxed on the heap, and the kernel runs 3–30× slower. C2 refuses to inline a callee that
+ * it has already compiled on its own into more than InlineSmallCode / 4 bytes of code when the call site is not hot
+ * ("already compiled into a medium method"). {@code SimdMath.exp} compiles to about 1,400 bytes with 512-bit vectors
+ * (AVX-512), so whether a kernel's exp was inlined depended on which compilations happened first: on an AVX-512
+ * machine about one run in four of {@code SimdAllocationTest} found the exp kernel boxed (12 KB per call of 1,021
+ * floats) for good. The JDK's own vector classes avoid this with {@code @ForceInline}, which only the JDK may use;
+ * a directive is the supported way for other code. It matches only compilations of jsbi's own methods and forces
+ * only the inlining of jsbi's functions of vectors (SimdMath's, each a few dozen vector operations, and three small
+ * helpers), so nothing else in the JVM changes.
+ *
+ * <p>Where the platform has no such command (another JVM, or management disabled) nothing happens and the kernels
+ * are as before: right, and fast whenever C2 inlines them anyway. {@code -Djsbi.jit.directives=false} turns it off.
+ */
+final class JitDirectives {
+
+    /**
+     * The directive: compilations of any org.jsbi method inline every method that takes or returns a vector (all of
+     * SimdMath, and three helpers elsewhere). A new such helper belongs in this list.
+     */
+    static final String DIRECTIVE = "[{ match: [\"org/jsbi/*.*\"], inline: [\"+org/jsbi/simd/SimdMath.*\", "
+            + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdBackend.load\", "
+            + "\"+org/jsbi/simd/SimdBackend.store\", \"+org/jsbi/simd/SimdBackend.reduceGrad\"] }]";
+
+    private static volatile String outcome = "not tried";
+
+    private JitDirectives() {
+    }
+
+    /** What {@link #install} did: "added", "off", or why not. */
+    static String outcome() {
+        return outcome;
+    }
+
+    /** Adds the directive once; safe to call from a static initializer (never throws). */
+    static synchronized void install() {
+        if (!outcome.equals("not tried")) return;
+        if ("false".equalsIgnoreCase(System.getProperty("jsbi.jit.directives", "true").trim())) {
+            outcome = "off";
+            return;
+        }
+        Path file = null;
+        try {
+            file = Files.createTempFile("jsbi-jit", ".json");
+            Files.writeString(file, DIRECTIVE);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Object reply = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
+                    new String[] {String[].class.getName()});
+            String text = String.valueOf(reply).trim();
+            outcome = text.contains("1 compiler directives added") ? "added" : "refused: " + text;
+        } catch (Throwable t) {
+            // No diagnostic command on this platform: the kernels work without it.
+            outcome = "unavailable: " + t;
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (Exception ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+}
