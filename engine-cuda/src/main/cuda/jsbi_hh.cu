@@ -194,8 +194,10 @@ __device__ __forceinline__ void hh_rates(float x, float pScale, float invTauMax,
     r[4] = __fmul_rn(A_N, hh_efun_given(zn, en));
     r[5] = __fmul_rn(B_N, ek);
     float eyi = __fmul_rn(__fmul_rn(ek, ek), pScale);
-    float ey = __fdiv_rn(1.0f, eyi);
-    r[6] = __fdiv_rn(1.0f, __fadd_rn(1.0f, __fmul_rn(eyi, eyi)));
+    float e2 = __fadd_rn(1.0f, __fmul_rn(eyi, eyi));
+    float inv = __fdiv_rn(1.0f, __fmul_rn(eyi, e2));
+    float ey = __fmul_rn(e2, inv);
+    r[6] = __fmul_rn(eyi, inv);
     r[7] = __fmul_rn(__fadd_rn(__fmul_rn(3.3f, ey), eyi), invTauMax);
 }
 
@@ -285,11 +287,13 @@ extern "C" __global__ void __launch_bounds__(128) hh_simulate(int count, const f
             hh_rates(__fsub_rn(vn, vT), pScale, invTauMax, r);
             float am = r[0], bm = r[1], ah = r[2], bh = r[3], an = r[4], bn = r[5], pInf = r[6], rp = r[7];
             float sm = __fadd_rn(am, bm);
-            float mInf = __fdiv_rn(am, sm);
             float sh = __fadd_rn(ah, bh);
-            float hInf = __fdiv_rn(ah, sh);
             float sn = __fadd_rn(an, bn);
-            float nInf = __fdiv_rn(an, sn);
+            float shn = __fmul_rn(sh, sn);
+            float inv = __fdiv_rn(1.0f, __fmul_rn(sm, shn));
+            float mInf = __fmul_rn(__fmul_rn(am, shn), inv);
+            float hInf = __fmul_rn(__fmul_rn(ah, __fmul_rn(sm, sn)), inv);
+            float nInf = __fmul_rn(__fmul_rn(an, __fmul_rn(sm, sh)), inv);
             m = __fadd_rn(mInf, __fmul_rn(__fsub_rn(m, mInf), hh_exp(__fmul_rn(sm, negDt))));
             h = __fadd_rn(hInf, __fmul_rn(__fsub_rn(h, hInf), hh_slow_relax(__fmul_rn(sh, negDt))));
             n = __fadd_rn(nInf, __fmul_rn(__fsub_rn(n, nInf), hh_slow_relax(__fmul_rn(sn, negDt))));

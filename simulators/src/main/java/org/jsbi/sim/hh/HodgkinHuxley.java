@@ -50,10 +50,11 @@ public final class HodgkinHuxley implements Simulator {
     /**
      * {@link #revision()}: the numerics' version, which a simulation store records and resumes only with (the CUDA
      * kernel, bit-identical, reports the same). 1: seven rate exps and the degree-7 Taylor exp; 2 (2026-11-26): four
-     * rate exps, the degree-5 minimax exp and the slow gates' series. {@code HodgkinHuxleyTest} pins the output bits;
-     * change this when they change.
+     * rate exps, the degree-5 minimax exp and the slow gates' series; 3 (2026-11-26, later): m∞, h∞, n∞ through one
+     * reciprocal of the product of their rate sums, and 1/eyi with p∞ through another (nine divisions a step to six).
+     * {@code HodgkinHuxleyTest} pins the output bits; change this when they change.
      */
-    public static final String REVISION = "2";
+    public static final String REVISION = "3";
     public static final String[] PARAMETER_NAMES = {
         "gbar_Na", "gbar_K", "g_leak", "gbar_M", "tau_max", "-V_T", "noise_sigma", "-E_leak"};
     public static final String[] FEATURE_NAMES = {

@@ -240,6 +240,6 @@ class HodgkinHuxleyTest {
                         + java.util.Arrays.toString(out));
     }
 
-    private static final String PIN_REVISION = "2";
-    private static final long PIN_CRC = 0x67662d90L;
+    private static final String PIN_REVISION = "3";
+    private static final long PIN_CRC = 0xa98ca0fcL;
 }
