@@ -56,10 +56,11 @@ public final class PyloricNetwork implements Simulator {
      * Stores made before 2026-11-26 record none; their numerics used a degree-7 Taylor exp. 2: the degree-5 minimax
      * exp of {@link org.jsbi.sim.math.Float32Math} (2026-11-26). 3: the Savitzky–Golay filter's interior samples as a
      * symmetric two-chain sum ({@link SavitzkyGolay#applyInterior}; a filtered sample may differ by an ulp, which can
-     * move a spike only where two neighbouring samples tie). {@code PyloricNetworkTest} pins the output bits; change
-     * this when they change.
+     * move a spike only where two neighbouring samples tie). 4 (2026-11-26, later): each gate's −dt/τ as
+     * −dt·u / (c·u + d) instead of −dt / (c + d/u), and KCa's m∞ as one quotient (35 divisions a neuron-step to 21).
+     * {@code PyloricNetworkTest} pins the output bits; change this when they change.
      */
-    public static final String REVISION = "3";
+    public static final String REVISION = "4";
     /** Column of the energies and of the outcome ordinal in an {@link Outputs#EXTRAS} row. */
     public static final int ENERGY_COLUMN = PyloricFeatures.COUNT + PyloricFeatures.EXTRA_COUNT,
             OUTCOME_COLUMN = ENERGY_COLUMN + NEURONS;
