@@ -35,22 +35,45 @@ final class JitDirectives {
             + "\"+org/jsbi/simd/SimdBackend.store\", \"+org/jsbi/simd/SimdBackend.reduceGrad\"] }]";
 
     private static volatile String outcome = "not tried";
+    private static Thread installer;
 
     private JitDirectives() {
     }
 
-    /** What {@link #install} did: "added", "off", or why not. */
+    /** What {@link #install} did: "added", "off", "installing", or why not. */
     static String outcome() {
         return outcome;
     }
 
-    /** Adds the directive once; safe to call from a static initializer (never throws). */
+    /**
+     * Starts adding the directive, once, on a daemon thread: the platform MBean server that carries the command takes
+     * about 0.3 s to start, which a short command should not wait for, and kernels reach C2 only after thousands of
+     * calls, by when it is in place. (Whether a method is inlined never changes a result, only its speed.) Safe to
+     * call from a static initializer (never throws).
+     */
     static synchronized void install() {
         if (!outcome.equals("not tried")) return;
         if ("false".equalsIgnoreCase(System.getProperty("jsbi.jit.directives", "true").trim())) {
             outcome = "off";
             return;
         }
+        outcome = "installing";
+        installer = new Thread(JitDirectives::add, "jsbi-jit-directives");
+        installer.setDaemon(true);
+        installer.start();
+    }
+
+    /** Waits up to {@code millis} for {@link #install}'s thread; returns {@link #outcome}. */
+    static String await(long millis) throws InterruptedException {
+        Thread t;
+        synchronized (JitDirectives.class) {
+            t = installer;
+        }
+        if (t != null) t.join(millis);
+        return outcome;
+    }
+
+    private static void add() {
         Path file = null;
         try {
             file = Files.createTempFile("jsbi-jit", ".json");

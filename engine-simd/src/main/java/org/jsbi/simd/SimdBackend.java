@@ -242,12 +242,12 @@ public final class SimdBackend extends ScalarBackend {
         }
         FloatVector s0 = FloatVector.zero(S), s1 = s0;
         for (int i = 0; i < vec; i += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, src, so + i));
-            s1 = s1.add(FloatVector.fromArray(S, src, so + i + L));
+            s0 = FloatVector.fromArray(S, src, so + i).add(s0);
+            s1 = FloatVector.fromArray(S, src, so + i + L).add(s1);
         }
         // SimdMath.laneSum's order (lanes in turn, in double), through an array: a vector passed to it was boxed.
         float[] lanes = scratch(LANES_ROW, L);
-        s0.add(s1).intoArray(lanes, 0);
+        FloatVector.broadcast(S, 1f).mul(s0).add(s1).intoArray(lanes, 0);
         double s = 0;
         for (int l = 0; l < L; l++) s += lanes[l];
         for (int i = vec; i < n; i++) s += exp ? Math.exp(a[off + i] - shift) : a[off + i];
@@ -274,11 +274,19 @@ public final class SimdBackend extends ScalarBackend {
         return holder[row];
     }
 
+    // Loop-carried vectors and C2: such a vector has only the declared type FloatVector when C2 parses the code after
+    // the loop, so an operation on it (each ends in a virtual call, lanewise or intoArray0) is inlined only where
+    // the type profile is mature and single; a helper compiled early (on-stack replacement) sometimes had neither, and
+    // its vectors were boxed for good (SimdAllocationTest: reduceRows MAX, about one run in five on AVX-512). So the
+    // reductions below make the receiver a value of exact class: the loaded vector inside the loop (a + b = b + a,
+    // max likewise, so the sums are unchanged) and, after it, broadcast(1)·v, which is v bit for bit
+    // (NaN and −0 included), written out at each use rather than as a helper, which would need inlining itself.
+
     private static float max(int n, float[] a, int off) {
         FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
-        for (; i <= n - L; i += L) mv = mv.max(FloatVector.fromArray(S, a, off + i));
-        float mx = mv.reduceLanes(VectorOperators.MAX);
+        for (; i <= n - L; i += L) mv = FloatVector.fromArray(S, a, off + i).max(mv);
+        float mx = FloatVector.broadcast(S, 1f).mul(mv).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) mx = Math.max(mx, a[off + i]);
         return mx;
     }
@@ -320,8 +328,8 @@ public final class SimdBackend extends ScalarBackend {
             case SUM -> {
                 for (int j = j0; j < j1; j += L) {
                     FloatVector s = FloatVector.zero(S);
-                    for (int i = 0; i < rows; i++) s = s.add(FloatVector.fromArray(S, a, aOff + i * lda + j));
-                    s.intoArray(out, outOff + j);
+                    for (int i = 0; i < rows; i++) s = FloatVector.fromArray(S, a, aOff + i * lda + j).add(s);
+                    FloatVector.broadcast(S, 1f).mul(s).intoArray(out, outOff + j);
                 }
             }
             case MAX -> columnMax(rows, a, aOff, lda, out, outOff, j0, j1);
@@ -338,8 +346,8 @@ public final class SimdBackend extends ScalarBackend {
     private static void columnMax(int rows, float[] a, int aOff, int lda, float[] out, int outOff, int j0, int j1) {
         for (int j = j0; j < j1; j += L) {
             FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int i = 0; i < rows; i++) mx = mx.max(FloatVector.fromArray(S, a, aOff + i * lda + j));
-            mx.intoArray(out, outOff + j);
+            for (int i = 0; i < rows; i++) mx = FloatVector.fromArray(S, a, aOff + i * lda + j).max(mx);
+            FloatVector.broadcast(S, 1f).mul(mx).intoArray(out, outOff + j);
         }
     }
 
@@ -351,9 +359,9 @@ public final class SimdBackend extends ScalarBackend {
             FloatVector shift = mx.blend(0f, mx.test(VectorOperators.IS_INFINITE).or(mx.test(VectorOperators.IS_NAN)));
             FloatVector s = FloatVector.zero(S);
             for (int i = 0; i < rows; i++) {
-                s = s.add(SimdMath.exp(FloatVector.fromArray(S, a, aOff + i * lda + j).sub(shift)));
+                s = SimdMath.exp(FloatVector.fromArray(S, a, aOff + i * lda + j).sub(shift)).add(s);
             }
-            s.intoArray(work, w + j - j0);
+            FloatVector.broadcast(S, 1f).mul(s).intoArray(work, w + j - j0);
         }
     }
 
