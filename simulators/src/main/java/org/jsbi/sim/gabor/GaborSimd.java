@@ -66,7 +66,14 @@ final class GaborSimd {
                     if (!GaborKernel.filter(theta, row * dim, h)) continue;
                     ok[g][l] = true;
                     bias[g][l] = theta[row * dim];
-                    for (int p = 0; p < np; p++) hs[g][p * W + l] = (float) h[p];
+                    // Subnormal floats flushed to zero: the envelope's tails underflow float for narrow filters,
+                    // and on Intel cores every FMA with a subnormal input takes a microcode assist (the SIMD
+                    // responses ran 2.5x slower on AVX-512 than on AVX2 per core). A term below 1.2e-38 cannot move
+                    // a response built on a bias of order 1; the scalar reference works in double throughout.
+                    for (int p = 0; p < np; p++) {
+                        float hv = (float) h[p];
+                        hs[g][p * W + l] = Math.abs(hv) < Float.MIN_NORMAL ? 0f : hv;
+                    }
                 }
             }
             for (int tb = 0; tb < Gabor.BINS; tb += TB) {
