@@ -129,10 +129,7 @@ final class SimdGemm {
             // path, which would pack op(A) again and pad them to NR. The same sums in the same order per element.
             int nt = n - nHalf;
             float[] bt = bufs[0];
-            for (int p = 0; p < k; p++) {
-                System.arraycopy(b, bOff + p * ldb + nHalf, bt, p * L, nt);
-                java.util.Arrays.fill(bt, p * L + nt, (p + 1) * L, 0f);
-            }
+            padRows(b, bOff, ldb, k, nHalf, nt, bt);
             for (int ir = 0; ir < m; ir += MR) {
                 halfStore(k, ap, ir * k, bt, 0, L, tile, 0, NR);
                 merge(tile, c, cOff + ir * ldc + nHalf, ldc, Math.min(MR, m - ir), nt, beta);
@@ -274,13 +271,19 @@ final class SimdGemm {
     private static float[] tails(ThreadLocal<float[][]> holder, int rows, int k, int kv, float[] x, int off, int ld) {
         float[][] h = holder.get();
         if (h[0].length < rows * L) h[0] = new float[rows * L];
-        float[] t = h[0];
-        int kt = k - kv;
+        padRows(x, off, ld, rows, kv, k - kv, h[0]);
+        return h[0];
+    }
+
+    /**
+     * dst[r L, r L + width) = x's row r, columns col .. col + width − 1 (row stride ld), and zeros to (r + 1) L: a
+     * band narrower than a vector as one zero-padded vector per row (width &lt; L).
+     */
+    private static void padRows(float[] x, int off, int ld, int rows, int col, int width, float[] dst) {
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, off + r * ld + kv, t, r * L, kt);
-            java.util.Arrays.fill(t, r * L + kt, (r + 1) * L, 0f);
+            System.arraycopy(x, off + r * ld + col, dst, r * L, width);
+            java.util.Arrays.fill(dst, r * L + width, (r + 1) * L, 0f);
         }
-        return t;
     }
 
     /** acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q. */
