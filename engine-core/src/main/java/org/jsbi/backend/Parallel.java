@@ -22,8 +22,24 @@ public final class Parallel {
     /** Set while the calling thread runs its own chunk of a split, so that work nested in it runs inline. */
     private static final ThreadLocal<boolean[]> IN_CHUNK = ThreadLocal.withInitial(() -> new boolean[1]);
     private static volatile ForkJoinPool pool;
+    private static volatile WorkerTeam team;
+    /** How long an idle team thread spins before it parks (-Djsbi.spin.us; 0: the fork-join pool only). */
+    private static final long SPIN_NANOS = spinNanos();
 
     private Parallel() {
+    }
+
+    private static long spinNanos() {
+        String p = System.getProperty("jsbi.spin.us");
+        if (p == null || p.isBlank()) return 1_000_000L;
+        try {
+            long us = Long.parseLong(p.trim());
+            if (us < 0) throw new NumberFormatException();
+            return us * 1000L;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Djsbi.spin.us must be a non-negative integer (microseconds), got '"
+                    + p + "'");
+        }
     }
 
     private static int initialThreads() {
@@ -64,10 +80,29 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n != threads) {
             ForkJoinPool old = pool;
+            WorkerTeam oldTeam = team;
             pool = null;
+            team = null;
             threads = n;
             if (old != null) old.shutdown();
+            if (oldTeam != null) oldTeam.shutdown();
         }
+    }
+
+    private static WorkerTeam team() {
+        WorkerTeam t = team;
+        // Spinning threads only where each has a processor of its own: with more threads than processors a spinning
+        // thread would hold the processor that the thread it waits for needs.
+        if (t == null && SPIN_NANOS > 0 && threads > 1 && threads <= Runtime.getRuntime().availableProcessors()) {
+            synchronized (Parallel.class) {
+                t = team;
+                if (t == null && threads > 1 && threads <= Runtime.getRuntime().availableProcessors()) {
+                    t = new WorkerTeam(threads - 1, SPIN_NANOS);
+                    team = t;
+                }
+            }
+        }
+        return t;
     }
 
     private static ForkJoinPool pool() {
@@ -97,7 +132,13 @@ public final class Parallel {
         int t = threads;
         if (n <= 0) return;
         int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(1, grain)));
-        if (chunks <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+        Thread self = Thread.currentThread();
+        if (chunks <= 1 || self instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+            body.run(0, n);
+            return;
+        }
+        WorkerTeam tm = team();
+        if (tm != null && tm.isMember(self)) {
             body.run(0, n);
             return;
         }
@@ -113,6 +154,7 @@ public final class Parallel {
             bounds[c] = (int) Math.min(n, (b + a - 1) / a * a);
         }
         bounds[chunks] = n;
+        if (tm != null && tm.tryRun(bounds, body, inChunk)) return;
         ForkJoinPool p = pool();
         @SuppressWarnings("unchecked")
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];

@@ -1,0 +1,181 @@
+package org.jsbi.backend;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fixed team of worker threads for {@link Parallel}'s fine-grained splits, which wait for work by spinning for a
+ * short while before they park, and whose caller waits for them the same way.
+ *
+ * <p>Why not only the fork-join pool: a training step on two threads is two halves of about 0.5 ms each, one step
+ * after another with some 50 µs of serial work between them. A parked thread on this kind of virtual machine takes
+ * 60–90 µs to start after an unpark, and a caller parked in {@code join} as long to resume, so the fork-join pool lost
+ * 100–340 µs of every 0.6–0.9 ms step (measured on the 2-vCPU Xeon, docs/ARCHITECTURE.md "Two threads without
+ * parking"). Here a thread that finishes its chunk spins for {@link #spinNanos} before it parks, so the next split
+ * finds it awake; that is what OpenMP runtimes do by default (spin, then sleep). The spin is bounded, so an idle
+ * program costs at most that much CPU per worker after its last split.
+ *
+ * <p>One caller at a time: a split started while another runs returns false from {@link #tryRun}, and Parallel gives
+ * it to the fork-join pool instead. Which thread runs a chunk never changes the chunk's bounds, so results are the same
+ * either way.
+ */
+final class WorkerTeam {
+
+    /** One split: the body, its chunk bounds, and what is left to do. */
+    private static final class Job {
+        Parallel.RangeBody body;
+        int[] bounds;
+        final AtomicInteger remaining = new AtomicInteger();
+        final Throwable[] failures;
+        volatile Thread waiter;
+
+        Job(int workers) {
+            failures = new Throwable[workers + 1];
+        }
+    }
+
+    private final class Worker extends Thread {
+        final int index;
+        /** Incremented by the caller for each job this worker takes part in; the worker runs chunk index + 1. */
+        volatile long posted;
+        long done;
+        volatile boolean parked;
+
+        Worker(int index) {
+            this.index = index;
+            setName("jsbi-team-" + index);
+            setDaemon(true);
+        }
+
+        WorkerTeam team() {
+            return WorkerTeam.this;
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                if (!awaitPost()) continue;
+                done++;
+                Job j = job;
+                try {
+                    int from = j.bounds[index + 1], to = j.bounds[index + 2];
+                    if (from < to) j.body.run(from, to);
+                } catch (Throwable e) {
+                    j.failures[index + 1] = e;
+                }
+                if (j.remaining.decrementAndGet() == 0) {
+                    Thread w = j.waiter;
+                    if (w != null) LockSupport.unpark(w);
+                }
+            }
+        }
+
+        /** Spins, then parks, until a job is posted (true) or the team stops (false). */
+        private boolean awaitPost() {
+            long deadline = System.nanoTime() + spinNanos;
+            while (posted == done) {
+                if (stopped) return false;
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (posted == done && !stopped) LockSupport.park(this);
+                    parked = false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final Worker[] workers;
+    private final Job job;
+    private final long spinNanos;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile boolean stopped;
+
+    /** A team of {@code workers} threads (the caller is one more). */
+    WorkerTeam(int workers, long spinNanos) {
+        this.spinNanos = spinNanos;
+        this.job = new Job(workers);
+        this.workers = new Worker[workers];
+        for (int i = 0; i < workers; i++) {
+            this.workers[i] = new Worker(i);
+            this.workers[i].start();
+        }
+    }
+
+    /** The team's size, the caller included. */
+    int size() {
+        return workers.length + 1;
+    }
+
+    /** Whether the current thread is one of this team's workers (work nested in a chunk then runs inline). */
+    boolean isMember(Thread t) {
+        return t instanceof Worker w && w.team() == this;
+    }
+
+    /**
+     * Runs chunk 0 of {@code bounds} on the calling thread and chunk c on worker c − 1, and returns when all have run,
+     * rethrowing the first chunk's failure (the others as suppressed). False, having run nothing, when another caller
+     * holds the team or the split has more chunks than the team has threads.
+     */
+    boolean tryRun(int[] bounds, Parallel.RangeBody body, boolean[] inChunk) {
+        int chunks = bounds.length - 1;
+        if (chunks > size() || stopped || !busy.compareAndSet(false, true)) return false;
+        try {
+            Job j = job;
+            j.body = body;
+            j.bounds = bounds;
+            j.waiter = null;
+            java.util.Arrays.fill(j.failures, null);
+            j.remaining.set(chunks - 1);
+            for (int c = 1; c < chunks; c++) {
+                Worker w = workers[c - 1];
+                w.posted = w.posted + 1;
+                if (w.parked) LockSupport.unpark(w);
+            }
+            inChunk[0] = true;
+            try {
+                if (bounds[0] < bounds[1]) body.run(bounds[0], bounds[1]);
+            } catch (Throwable e) {
+                j.failures[0] = e;
+            } finally {
+                inChunk[0] = false;
+            }
+            awaitWorkers(j);
+            j.body = null;
+            Throwable failure = null;
+            for (Throwable t : j.failures) {
+                if (t == null) continue;
+                if (failure == null) failure = t; else failure.addSuppressed(t);
+            }
+            if (failure instanceof RuntimeException re) throw re;
+            if (failure instanceof Error er) throw er;
+            if (failure != null) throw new RuntimeException(failure);
+            return true;
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    /** Spins, then parks, until every worker has finished its chunk; an interrupt is kept for the caller to see. */
+    private void awaitWorkers(Job j) {
+        long deadline = System.nanoTime() + spinNanos;
+        while (j.remaining.get() > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        if (j.remaining.get() == 0) return;
+        j.waiter = Thread.currentThread();
+        boolean interrupted = false;
+        while (j.remaining.get() > 0) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) interrupted = true;
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Stops the workers once they finish what they run; the team takes no more work. */
+    void shutdown() {
+        stopped = true;
+        for (Worker w : workers) LockSupport.unpark(w);
+    }
+}

@@ -1,0 +1,151 @@
+package org.jsbi.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Parallel}'s splits, on its worker team and on the fork-join pool it falls back to: every index once, chunks
+ * at the documented bounds, failures and interrupts passed to the caller, nested work inline, concurrent callers.
+ */
+class ParallelTest {
+
+    private int threadsBefore;
+
+    @BeforeEach
+    void remember() {
+        threadsBefore = Parallel.threads();
+    }
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(threadsBefore);
+    }
+
+    /** Runs forRange and checks that every index in [0, n) was visited exactly once, in chunks at chunkBounds. */
+    private static void coverOnce(int n, int grain, int align) {
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        Set<Long> chunks = ConcurrentHashMap.newKeySet();
+        Parallel.forRange(n, grain, align, (from, to) -> {
+            chunks.add(((long) from << 32) | to);
+            for (int i = from; i < to; i++) seen.incrementAndGet(i);
+        });
+        for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "index " + i + " of " + n);
+        int[] b = Parallel.chunkBounds(n, grain, align);
+        for (int c = 0; c + 1 < b.length; c++) {
+            if (b[c] < b[c + 1]) assertTrue(chunks.contains(((long) b[c] << 32) | b[c + 1]), "chunk " + c);
+        }
+    }
+
+    @Test
+    void everyIndexOnceAtEveryThreadCount() throws InterruptedException {
+        for (int t = 1; t <= 4; t++) {
+            Parallel.setThreads(t);
+            for (int rep = 0; rep < 2_000; rep++) coverOnce(1 + rep % 97, 1, rep % 3 == 0 ? 8 : 1);
+            // After a pause the team's threads have parked; the next split must wake them.
+            Thread.sleep(20);
+            coverOnce(1000, 1, 16);
+            coverOnce(3, 1, 1);
+        }
+    }
+
+    @Test
+    void aFailingChunkFailsTheCallAndTheTeamStaysUsable() {
+        Parallel.setThreads(2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(300, 1, 1,
+                (from, to) -> {
+                    if (from > 0) throw new IllegalStateException("chunk at " + from);
+                }));
+        // The fork-join pool rethrows a copy whose message quotes the original.
+        assertTrue(e.getMessage().contains("chunk at 150"), e.getMessage());
+        assertThrows(AssertionError.class, () -> Parallel.forRange(300, 1, 1, (from, to) -> {
+            if (from == 0) throw new AssertionError("caller's chunk");
+        }));
+        coverOnce(300, 1, 1);
+    }
+
+    @Test
+    void workStartedInsideAChunkRunsInlineOnThatThread() {
+        Parallel.setThreads(2);
+        List<String> mismatches = java.util.Collections.synchronizedList(new ArrayList<>());
+        Parallel.forRange(2, 1, 1, (from, to) -> {
+            Thread outer = Thread.currentThread();
+            Parallel.forRange(100, 1, 1, (f, t) -> {
+                if (Thread.currentThread() != outer || f != 0 || t != 100) {
+                    mismatches.add(outer.getName() + " -> " + Thread.currentThread().getName() + " [" + f + ", " + t
+                            + ")");
+                }
+            });
+        });
+        assertTrue(mismatches.isEmpty(), mismatches.toString());
+    }
+
+    @Test
+    void concurrentCallersAllFinishCorrectly() throws InterruptedException {
+        Parallel.setThreads(2);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread[] callers = new Thread[4];
+        for (int c = 0; c < callers.length; c++) {
+            callers[c] = new Thread(() -> {
+                try {
+                    for (int rep = 0; rep < 500; rep++) coverOnce(64 + rep % 50, 1, 1);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+            callers[c].start();
+        }
+        for (Thread t : callers) t.join(60_000);
+        for (Thread t : callers) assertFalse(t.isAlive(), "a caller did not finish");
+        assertTrue(failures.isEmpty(), failures.toString());
+    }
+
+    @Test
+    void anInterruptedCallerWaitsForItsWorkersAndKeepsTheInterrupt() {
+        Parallel.setThreads(2);
+        AtomicIntegerArray done = new AtomicIntegerArray(2);
+        Thread.currentThread().interrupt();
+        try {
+            Parallel.forRange(2, 1, 1, (from, to) -> {
+                if (from == 1) {
+                    long end = System.nanoTime() + 20_000_000L;   // outlasts the caller's spin: it parks
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                }
+                for (int i = from; i < to; i++) done.incrementAndGet(i);
+            });
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, done.get(0));
+        assertEquals(1, done.get(1), "the worker's chunk had finished when forRange returned");
+    }
+
+    @Test
+    void changingTheThreadCountStopsTheOldTeam() throws InterruptedException {
+        Parallel.setThreads(3);
+        coverOnce(100, 1, 1);
+        Parallel.setThreads(1);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (teamThreads() > 0 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+        assertEquals(0, teamThreads(), "team threads left running after setThreads(1)");
+        Thread caller = Thread.currentThread();
+        Parallel.forRange(100, 1, 1, (from, to) -> assertSame(caller, Thread.currentThread()));
+    }
+
+    private static long teamThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("jsbi-team-") && t.isAlive()).count();
+    }
+}
