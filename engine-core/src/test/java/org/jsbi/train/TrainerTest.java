@@ -67,7 +67,7 @@ class TrainerTest {
     }
 
     /**
-     * With two threads a batch of 200 is split in two parts (104 + 96 columns) whose gradients are added: the
+     * With two threads a batch of 200 is split in two parts (112 + 88 columns) whose gradients are added: the
      * weights after a few steps match one thread's up to float rounding, and the same seed and thread count give
      * the same weights.
      */
