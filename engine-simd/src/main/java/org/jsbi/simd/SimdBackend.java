@@ -25,6 +25,8 @@ public final class SimdBackend extends ScalarBackend {
     private static final int L = SimdConfig.LANES;
     /** Elements below which elementwise work stays on one thread. */
     private static final int ELEMENTWISE_GRAIN = 1 << 15;
+    /** Adam's elements per thread at least: a step over a MAF's 16,000 parameters takes about 20 µs on one thread. */
+    private static final int ADAM_GRAIN = 4096;
 
     @Override
     public String name() {
@@ -433,6 +435,33 @@ public final class SimdBackend extends ScalarBackend {
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> adamLoop(from, to, lr, beta1, beta2, eps, c1, c2,
                 p, pOff, g, gOff, m, mOff, v, vOff));
+    }
+
+    /**
+     * All the parameters' Adam steps as one range of elements over the tensors in turn, split over the threads
+     * (the per-tensor default runs each tensor on one thread: a MADE's largest weight has 2,500 elements, far below a
+     * split's worth). Every element gets adamLoop's arithmetic wherever the chunk bounds fall, so the result is the
+     * same as tensor by tensor, on any number of threads.
+     */
+    @Override
+    public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
+                             Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        int t = params.length;
+        long[] start = new long[t + 1];
+        for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
+        if (start[t] > Integer.MAX_VALUE || Parallel.threads() == 1) {
+            for (int i = 0; i < t; i++) adamStep(lengths[i], lr, beta1, beta2, eps, c1, c2, params[i], 0, grads[i], 0,
+                    m[i], 0, v[i], 0);
+            return;
+        }
+        Parallel.forRange((int) start[t], ADAM_GRAIN, L, (from, to) -> {
+            for (int i = 0; i < t && start[i] < to; i++) {
+                if (start[i + 1] <= from) continue;
+                int lo = (int) Math.max(0, from - start[i]), hi = (int) Math.min(lengths[i], to - start[i]);
+                adamLoop(lo, hi, lr, beta1, beta2, eps, c1, c2, array(params[i]), 0, array(grads[i]), 0, array(m[i]),
+                        0, array(v[i]), 0);
+            }
+        });
     }
 
     /** The Adam update over [from, to): constants broadcast once, one static method so C2 compiles it alone. */
