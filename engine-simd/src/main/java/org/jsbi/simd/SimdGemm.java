@@ -24,6 +24,14 @@ final class SimdGemm {
     static final int MC = 24 * MR;
     static final int NC = Math.max(NR, 2048 / NR * NR);
 
+    /**
+     * Whether the last partial vector of a row is read with a masked load rather than from a zero-padded copy. Both
+     * give the same products (masked-off lanes read as zero, as the padding does). AVX-512 has masked loads in
+     * hardware; on AVX2 C2 compiles them to a Java fallback that boxes the loop's vectors, so narrower widths keep
+     * the copies.
+     */
+    static final boolean MASKED_TAILS = S.vectorBitSize() == 512;
+
     /** Below this many multiply-adds a product runs on the calling thread. */
     private static final long PARALLEL_MIN_FMAS = 1L << 20;
 
@@ -128,6 +136,13 @@ final class SimdGemm {
             // (the pack buffer is free on this path) and run as a one-vector strip, rather than through the packed
             // path, which would pack op(A) again and pad them to NR. The same sums in the same order per element.
             int nt = n - nHalf;
+            if (MASKED_TAILS) {
+                for (int ir = 0; ir < m; ir += MR) {
+                    halfStoreMasked(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile, 0, NR);
+                    merge(tile, c, cOff + ir * ldc + nHalf, ldc, Math.min(MR, m - ir), nt, beta);
+                }
+                return;
+            }
             float[] bt = bufs[0];
             padRows(b, bOff, ldb, k, nHalf, nt, bt);
             for (int ir = 0; ir < m; ir += MR) {
@@ -143,6 +158,26 @@ final class SimdGemm {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            aIdx += MR;
+        }
+        c0.intoArray(c, cIdx);
+        c1.intoArray(c, cIdx + ldc);
+        c2.intoArray(c, cIdx + 2 * ldc);
+        c3.intoArray(c, cIdx + 3 * ldc);
+    }
+
+    /** As {@link #halfStore} for the last nt &lt; L columns, read from B with a masked load (lanes past nt are 0). */
+    private static void halfStoreMasked(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
+                                        int cIdx, int ldc) {
+        VectorMask<Float> cols = S.indexInRange(0, nt);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
             bIdx += ldb;
             c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
@@ -237,7 +272,8 @@ final class SimdGemm {
         float[] acc = BUFFERS.get()[3];
         int kv = k - k % L;
         float[] ta = null, tb = null;
-        if (kv < k) {
+        int kTail = MASKED_TAILS ? k - kv : 0;
+        if (kv < k && !MASKED_TAILS) {
             ta = tails(TAIL_A, m, k, kv, a, aOff, lda);
             tb = tails(TAIL_B, n, k, kv, b, bOff, ldb);
         }
@@ -247,8 +283,8 @@ final class SimdGemm {
             int r1 = i + Math.min(1, mr - 1), r2 = i + Math.min(2, mr - 1), r3 = i + mr - 1;
             for (int j = 0; j < n; j += 2) {
                 int nr = Math.min(2, n - j), j1 = j + nr - 1;
-                dotTile(kv, a, aOff + i * lda, aOff + r1 * lda, aOff + r2 * lda, aOff + r3 * lda, b, bOff + j * ldb,
-                        bOff + j1 * ldb, acc);
+                dotTile(kv, kTail, a, aOff + i * lda, aOff + r1 * lda, aOff + r2 * lda, aOff + r3 * lda, b,
+                        bOff + j * ldb, bOff + j1 * ldb, acc);
                 if (ta != null) {
                     tailStep(ta, i * L, r1 * L, r2 * L, r3 * L, tb, j * L, j1 * L, acc);
                 }
@@ -286,9 +322,13 @@ final class SimdGemm {
         }
     }
 
-    /** acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q. */
-    private static void dotTile(int kv, float[] a, int a0, int a1, int a2, int a3, float[] b, int b0, int b1,
-                                float[] acc) {
+    /**
+     * acc[(r*2 + q)*L + l] = lane l of Σ over vectors of the first kv elements of rows a_r and b_q, then, where
+     * kTail &gt; 0 (masked tails), one more FMA of the next kTail elements read with masked loads: the same sums as
+     * {@link #tailStep}'s zero-padded copies, without the copies and the round trip of the accumulators through acc.
+     */
+    private static void dotTile(int kv, int kTail, float[] a, int a0, int a1, int a2, int a3, float[] b, int b0,
+                                int b1, float[] acc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kv; p += L) {
@@ -304,6 +344,23 @@ final class SimdGemm {
             c20 = y.fma(x0, c20);
             c21 = y.fma(x1, c21);
             y = FloatVector.fromArray(S, a, a3 + p);
+            c30 = y.fma(x0, c30);
+            c31 = y.fma(x1, c31);
+        }
+        if (kTail > 0) {
+            VectorMask<Float> t = S.indexInRange(0, kTail);
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + kv, t);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + kv, t);
+            FloatVector y = FloatVector.fromArray(S, a, a0 + kv, t);
+            c00 = y.fma(x0, c00);
+            c01 = y.fma(x1, c01);
+            y = FloatVector.fromArray(S, a, a1 + kv, t);
+            c10 = y.fma(x0, c10);
+            c11 = y.fma(x1, c11);
+            y = FloatVector.fromArray(S, a, a2 + kv, t);
+            c20 = y.fma(x0, c20);
+            c21 = y.fma(x1, c21);
+            y = FloatVector.fromArray(S, a, a3 + kv, t);
             c30 = y.fma(x0, c30);
             c31 = y.fma(x1, c31);
         }
