@@ -198,11 +198,26 @@ public final class Mdn implements ConditionalDensityEstimator {
     private Heads heads(Tape tape, Var xz) {
         Var hdn = xz;
         if (trunk != null) hdn = trunk.forward(tape, xz, config.activation());
-        Var logits = logitsHead.forward(tape, hdn, null, Activation.IDENTITY);
-        Var means = meansHead.forward(tape, hdn, null, Activation.IDENTITY);
-        Var diagA = tape.affine(tape.softplus(diagHead.forward(tape, hdn, null, Activation.IDENTITY)), 1f,
-                config.epsilon());
-        Var upper = upperHead == null ? null : upperHead.forward(tape, hdn, null, Activation.IDENTITY);
+        // The heads as one product of their stacked weights (60 x 50 rows for 2-D θ and 10 components): one GEMM
+        // each way instead of four with edge rows, and one weight-gradient pass. Each head's rows are the same sums
+        // as in its own product; only the input gradient adds the heads' terms in another order.
+        Linear[] hs = upperHead == null ? new Linear[] {logitsHead, meansHead, diagHead}
+                : new Linear[] {logitsHead, meansHead, diagHead, upperHead};
+        Var[] ws = new Var[hs.length], bs = new Var[hs.length];
+        for (int i = 0; i < hs.length; i++) {
+            ws[i] = tape.param(hs[i].weight());
+            bs[i] = tape.param(hs[i].bias());
+        }
+        if (hdn.rows() != logitsHead.in()) {
+            throw new IllegalArgumentException("Mdn heads expect " + logitsHead.in() + " input rows, got "
+                    + hdn.value().shape());
+        }
+        Var all = tape.dense(tape.concatRows(ws), null, hdn, tape.concatRows(bs), null, null);
+        int kd = k * thetaDim;
+        Var logits = tape.sliceRows(all, 0, k);
+        Var means = tape.sliceRows(all, k, kd);
+        Var diagA = tape.affine(tape.softplus(tape.sliceRows(all, k + kd, kd)), 1f, config.epsilon());
+        Var upper = upperHead == null ? null : tape.sliceRows(all, k + 2 * kd, upperHead.out());
         return new Heads(logits, means, diagA, upper);
     }
 
