@@ -5,10 +5,13 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
- * The one place where jsbi runs work on several threads: a dedicated pool sized by {@code -Djsbi.threads} (default:
- * the available processors). Work is split into at most one chunk per thread, at boundaries that depend only on the
- * size, the grain and the thread count, so results are deterministic for a given thread count. Small work, and work
- * started from inside a chunk (on a pool thread or on the caller running its own chunk), runs on the calling thread.
+ * The one place where jsbi runs work on several threads, {@code -Djsbi.threads} of them (default: the available
+ * processors). Work is split into at most one chunk per thread, at boundaries that depend only on the size, the grain
+ * and the thread count, so results are deterministic for a given thread count. Small work, and work started from
+ * inside a chunk (on a worker or on the caller running its own chunk), runs on the calling thread. The caller runs
+ * the first chunk; the others go to a {@link WorkerTeam} whose threads spin briefly before parking (a training step's
+ * halves are too short for the fork-join pool's park and unpark), or to a fork-join pool when another caller holds
+ * the team or there are more threads than processors.
  */
 public final class Parallel {
 
