@@ -161,22 +161,33 @@ public final class Parallel {
         ForkJoinPool p = pool();
         @SuppressWarnings("unchecked")
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        int inline = chunks;   // chunks from here on run on the caller: the pool was shut down by setThreads meanwhile
         for (int c = 1; c < chunks; c++) {
             final int from = bounds[c], to = bounds[c + 1];
-            tasks[c - 1] = p.submit(() -> {
-                if (from < to) body.run(from, to);
-            });
+            try {
+                tasks[c - 1] = p.submit(() -> {
+                    if (from < to) body.run(from, to);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                inline = c;
+                break;
+            }
         }
         Throwable failure = null;
         inChunk[0] = true;
         try {
-            if (bounds[0] < bounds[1]) body.run(bounds[0], bounds[1]);
-        } catch (Throwable e) {
-            failure = e;
+            for (int c = 0; c < chunks; c = c == 0 ? inline : c + 1) {
+                try {
+                    if (bounds[c] < bounds[c + 1]) body.run(bounds[c], bounds[c + 1]);
+                } catch (Throwable e) {
+                    if (failure == null) failure = e; else failure.addSuppressed(e);
+                }
+            }
         } finally {
             inChunk[0] = false;
         }
         for (ForkJoinTask<?> task : tasks) {
+            if (task == null) continue;
             try {
                 task.join();
             } catch (Throwable e) {

@@ -54,8 +54,8 @@ final class WorkerTeam {
 
         @Override
         public void run() {
-            while (!stopped) {
-                if (!awaitPost()) continue;
+            // Leaves only through awaitPost, which knows whether a caller may still post.
+            while (awaitPost()) {
                 done++;
                 Job j = job;
                 try {
@@ -71,11 +71,19 @@ final class WorkerTeam {
             }
         }
 
-        /** Spins, then parks, until a job is posted (true) or the team stops (false). */
+        /**
+         * Spins, then parks, until a job is posted (true) or the team has stopped and no caller holds it (false). A
+         * caller that took the team before it stopped may still post: it re-checks {@code stopped} only after taking
+         * it, so a worker leaves only when no caller holds the team.
+         */
         private boolean awaitPost() {
             long deadline = System.nanoTime() + spinNanos;
             while (posted == done) {
-                if (stopped) return false;
+                if (stopped) {
+                    if (!busy.get() && posted == done) return false;
+                    Thread.onSpinWait();   // a caller holds the team: its post or its release comes within one split
+                    continue;
+                }
                 if (System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 } else {
@@ -123,6 +131,10 @@ final class WorkerTeam {
     boolean tryRun(int[] bounds, Parallel.RangeBody body, boolean[] inChunk) {
         int chunks = bounds.length - 1;
         if (chunks > size() || stopped || !busy.compareAndSet(false, true)) return false;
+        if (stopped) {   // shut down between the check and taking the team: its workers may have left
+            release();
+            return false;
+        }
         try {
             Job j = job;
             j.body = body;
@@ -155,7 +167,14 @@ final class WorkerTeam {
             if (failure != null) throw new RuntimeException(failure);
             return true;
         } finally {
-            busy.set(false);
+            release();
+        }
+    }
+
+    private void release() {
+        busy.set(false);
+        if (stopped) {
+            for (Worker w : workers) LockSupport.unpark(w);
         }
     }
 

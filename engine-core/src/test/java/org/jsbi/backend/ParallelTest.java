@@ -35,6 +35,11 @@ class ParallelTest {
 
     /** Runs forRange and checks that every index in [0, n) was visited exactly once, in chunks at chunkBounds. */
     private static void coverOnce(int n, int grain, int align) {
+        coverOnce(n, grain, align, true);
+    }
+
+    /** As above; the chunk bounds are checked only when the thread count cannot change meanwhile. */
+    private static void coverOnce(int n, int grain, int align, boolean checkBounds) {
         AtomicIntegerArray seen = new AtomicIntegerArray(n);
         Set<Long> chunks = ConcurrentHashMap.newKeySet();
         Parallel.forRange(n, grain, align, (from, to) -> {
@@ -42,6 +47,7 @@ class ParallelTest {
             for (int i = from; i < to; i++) seen.incrementAndGet(i);
         });
         for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "index " + i + " of " + n);
+        if (!checkBounds) return;
         int[] b = Parallel.chunkBounds(n, grain, align);
         for (int c = 0; c + 1 < b.length; c++) {
             if (b[c] < b[c + 1]) assertTrue(chunks.contains(((long) b[c] << 32) | b[c + 1]), "chunk " + c);
@@ -142,6 +148,36 @@ class ParallelTest {
         assertEquals(0, teamThreads(), "team threads left running after setThreads(1)");
         Thread caller = Thread.currentThread();
         Parallel.forRange(100, 1, 1, (from, to) -> assertSame(caller, Thread.currentThread()));
+    }
+
+    @Test
+    void splitsRacingThreadCountChangesNeitherHangNorLoseWork() throws InterruptedException {
+        Parallel.setThreads(2);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread caller = new Thread(() -> {
+            try {
+                for (int rep = 0; rep < 3_000; rep++) coverOnce(64 + rep % 64, 1, 1, false);
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        });
+        caller.start();
+        // Teams shut down while the caller may be between taking one and posting to it.
+        for (int i = 0; caller.isAlive() && i < 20_000; i++) {
+            Parallel.setThreads(1 + i % 2);
+            Thread.onSpinWait();
+        }
+        caller.join(30_000);
+        if (caller.isAlive()) {
+            StringBuilder dump = new StringBuilder("a split hung across a thread-count change; threads:\n");
+            Thread.getAllStackTraces().forEach((t, st) -> {
+                if (!t.getName().startsWith("jsbi") && t != caller) return;
+                dump.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                for (StackTraceElement e : st) dump.append("    ").append(e).append('\n');
+            });
+            org.junit.jupiter.api.Assertions.fail(dump.toString());
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
     }
 
     private static long teamThreads() {
