@@ -70,11 +70,13 @@ public final class PyloricScalar {
             NPAR = 9;
 
     /**
-     * The gating and synaptic exps take V clamped to ±200 mV: far outside any physiological voltage (so no effect on a
-     * simulation that is not blowing up), and it bounds every one of their 27 arguments by 66 in magnitude, so the SIMD
-     * version may skip exp's range clamps there and still give the same bits.
+     * The gating and synaptic exps take V clamped to ±100 mV: outside any physiological voltage of these neurons
+     * (spikes peak near +40 mV, so no effect on a simulation that is not blowing up). It bounds every one of their 27
+     * arguments by 37.5 in magnitude (h_Na's τ, slope 1/3.6), so the SIMD version may skip exp's range clamps there and
+     * still give the same bits, and each gate's x∞ and −dt/τ can share one division without overflow (revision 5;
+     * revisions 1–4 clamped at ±200 mV, bounding the arguments by 66).
      */
-    static final float V_GATE_LIMIT = 200f;
+    static final float V_GATE_LIMIT = 100f;
     static final float NEG_DT = -DT;
     static final float DT_OVER_C = DT / C;
     static final float NEG_DT_OVER_C = -DT / C;
@@ -226,30 +228,58 @@ public final class PyloricScalar {
         nx[o + ECA] = eCa;
         // The gating exps see V clamped to ±V_GATE_LIMIT (see the class comment).
         float vg = Math.min(Math.max(v, -V_GATE_LIMIT), V_GATE_LIMIT);
-        // Each relaxation's exponent −dt/τ with τ = c + d/u (u = 1 + e^…, or a sum of two exps) written as
-        // −dt·u / (c·u + d): one division instead of two (three for h_Na), as the SIMD phase computes it. With V
-        // clamped to ±V_GATE_LIMIT every exp argument is within ±66, so u ≤ e^66 and no product here exceeds ~1e31.
-        float u = denominator(vg, 120f, B_NA_TM);
-        nx[o + M_NA] = relax(mNa, sigma(vg, 25.5f, B_NA_M), (NEG_DT * u) / (2.64f * u + -2.52f));
+        // Each relaxation's exponent −dt/τ with τ = c + d/u (u = 1 + e^…, or a sum of two exps) is written −dt·u /
+        // (c·u + d) = N / D, and shares one division with its gate's x∞ = 1/u∞ (KCa: [Ca] / (([Ca] + 3)·u∞)):
+        // r = 1 / (u∞·D), x∞ = D·r, −dt/τ = (N·u∞)·r. With V clamped to ±V_GATE_LIMIT (100 mV) every exp argument is
+        // within ±37.5, so u ≤ 2e16, D ≤ 5e18 and no product here exceeds 1e35. The SIMD phase computes the same.
+        float ui = denominator(vg, 25.5f, B_NA_M), u = denominator(vg, 120f, B_NA_TM);
+        float d = 2.64f * u + -2.52f, r = 1f / (ui * d);
+        nx[o + M_NA] = relax(mNa, d * r, ((NEG_DT * u) * ui) * r);
+        ui = denominator(vg, 48.9f, B_NA_H);
         float u3 = denominator(vg, 62.9f, -0.1f), u4 = denominator(vg, 34.9f, B_NA_TH2);
-        nx[o + H_NA] = relax(hNa, sigma(vg, 48.9f, B_NA_H), (NEG_DT * (u3 * u4)) / (1.34f * (1.5f * u4 + 1f)));
+        d = 1.34f * (1.5f * u4 + 1f);
+        r = 1f / (ui * d);
+        nx[o + H_NA] = relax(hNa, d * r, ((NEG_DT * (u3 * u4)) * ui) * r);
+        ui = denominator(vg, 27.1f, B_CAT_M);
         u = denominator(vg, 68.1f, B_CAT_TM);
-        nx[o + M_CAT] = relax(mCaT, sigma(vg, 27.1f, B_CAT_M), (NEG_DT * u) / (43.4f * u + -42.6f));
+        d = 43.4f * u + -42.6f;
+        r = 1f / (ui * d);
+        nx[o + M_CAT] = relax(mCaT, d * r, ((NEG_DT * u) * ui) * r);
+        ui = denominator(vg, 32.1f, B_CAT_H);
         u = denominator(vg, 55f, B_CAT_TH);
-        nx[o + H_CAT] = relax(hCaT, sigma(vg, 32.1f, B_CAT_H), (NEG_DT * u) / (210f * u + -179.6f));
+        d = 210f * u + -179.6f;
+        r = 1f / (ui * d);
+        nx[o + H_CAT] = relax(hCaT, d * r, ((NEG_DT * u) * ui) * r);
+        ui = denominator(vg, 33f, B_CAS_M);
         float sum = Float32Math.exp((vg + 27f) * 0.1f) + Float32Math.exp((vg + 70f) * B_CAS_TM2);
-        nx[o + M_CAS] = relax(mCaS, sigma(vg, 33f, B_CAS_M), (NEG_DT * sum) / (2.8f * sum + 14f));
+        d = 2.8f * sum + 14f;
+        r = 1f / (ui * d);
+        nx[o + M_CAS] = relax(mCaS, d * r, ((NEG_DT * sum) * ui) * r);
+        ui = denominator(vg, 60f, B_CAS_H);
         sum = Float32Math.exp((vg + 55f) * B_CAS_TH1) + Float32Math.exp((vg + 65f) * B_CAS_TH2);
-        nx[o + H_CAS] = relax(hCaS, sigma(vg, 60f, B_CAS_H), (NEG_DT * sum) / (120f * sum + 300f));
+        d = 120f * sum + 300f;
+        r = 1f / (ui * d);
+        nx[o + H_CAS] = relax(hCaS, d * r, ((NEG_DT * sum) * ui) * r);
+        ui = denominator(vg, 27.2f, B_A_M);
         u = denominator(vg, 32.9f, B_A_TM);
-        nx[o + M_A] = relax(mA, sigma(vg, 27.2f, B_A_M), (NEG_DT * u) / (23.2f * u + -20.8f));
+        d = 23.2f * u + -20.8f;
+        r = 1f / (ui * d);
+        nx[o + M_A] = relax(mA, d * r, ((NEG_DT * u) * ui) * r);
+        ui = denominator(vg, 56.9f, B_A_H);
         u = denominator(vg, 38.9f, B_A_TH);
-        nx[o + H_A] = relax(hA, sigma(vg, 56.9f, B_A_H), (NEG_DT * u) / (77.2f * u + -58.4f));
+        d = 77.2f * u + -58.4f;
+        r = 1f / (ui * d);
+        nx[o + H_A] = relax(hA, d * r, ((NEG_DT * u) * ui) * r);
+        ui = (ca + 3f) * denominator(vg, 28.3f, B_KCA_M);
         u = denominator(vg, 46f, B_KCA_TM);
-        nx[o + M_KCA] = relax(mKCa, ca / ((ca + 3f) * denominator(vg, 28.3f, B_KCA_M)),
-                (NEG_DT * u) / (180.6f * u + -150.2f));
+        d = 180.6f * u + -150.2f;
+        r = 1f / (ui * d);
+        nx[o + M_KCA] = relax(mKCa, (ca * d) * r, ((NEG_DT * u) * ui) * r);
+        ui = denominator(vg, 12.3f, B_KD_M);
         u = denominator(vg, 28.3f, B_KD_TM);
-        nx[o + M_KD] = relax(mKd, sigma(vg, 12.3f, B_KD_M), (NEG_DT * u) / (14.4f * u + -12.8f));
+        d = 14.4f * u + -12.8f;
+        r = 1f / (ui * d);
+        nx[o + M_KD] = relax(mKd, d * r, ((NEG_DT * u) * ui) * r);
         sum = Float32Math.exp((vg + H_TAU_A1) * -0.086f) + Float32Math.exp((vg + H_TAU_A2) * 0.0701f);
         nx[o + M_H] = relax(mH, sigma(vg, 75f, B_H_M), (NEG_DT * sum) * 0.5f);
     }

@@ -384,48 +384,78 @@ final class PyloricSimd {
             for (int o = 0; o < w.n; o += L) {
                 FloatVector one = FloatVector.broadcast(F, 1f);
                 FloatVector negDt = FloatVector.broadcast(F, NEG_DT);
-                // Each −dt/τ with τ = c + d/u as −dt·u / (c·u + d) (PyloricScalar.neuron, same operations).
+                // Each −dt/τ = N / D (τ = c + d/u as −dt·u / (c·u + d)) shares one division with its x∞ = 1/u∞:
+                // r = 1 / (u∞·D), x∞ = D·r, −dt/τ = (N·u∞)·r (PyloricScalar.neuron, same operations).
                 // Na
-                one.div(FloatVector.fromArray(F, tmp, e + 0 * cap + o).add(1f)).intoArray(tmp, inf + o);
+                FloatVector ui = FloatVector.fromArray(F, tmp, e + 0 * cap + o).add(1f);
                 FloatVector u = FloatVector.fromArray(F, tmp, e + 1 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(2.64f).add(-2.52f)).intoArray(tmp, ra + o);
-                one.div(FloatVector.fromArray(F, tmp, e + 2 * cap + o).add(1f)).intoArray(tmp, inf + cap + o);
+                FloatVector d = u.mul(2.64f).add(-2.52f);
+                FloatVector r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + o);
+                ui = FloatVector.fromArray(F, tmp, e + 2 * cap + o).add(1f);
                 FloatVector u3 = FloatVector.fromArray(F, tmp, e + 3 * cap + o).add(1f);
                 FloatVector u4 = FloatVector.fromArray(F, tmp, e + 4 * cap + o).add(1f);
-                negDt.mul(u3.mul(u4)).div(u4.mul(1.5f).add(1f).mul(1.34f)).intoArray(tmp, ra + cap + o);
+                d = u4.mul(1.5f).add(1f).mul(1.34f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + cap + o);
+                negDt.mul(u3.mul(u4)).mul(ui).mul(r).intoArray(tmp, ra + cap + o);
                 // CaT
-                one.div(FloatVector.fromArray(F, tmp, e + 5 * cap + o).add(1f)).intoArray(tmp, inf + 2 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 5 * cap + o).add(1f);
                 u = FloatVector.fromArray(F, tmp, e + 6 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(43.4f).add(-42.6f)).intoArray(tmp, ra + 2 * cap + o);
-                one.div(FloatVector.fromArray(F, tmp, e + 7 * cap + o).add(1f)).intoArray(tmp, inf + 3 * cap + o);
+                d = u.mul(43.4f).add(-42.6f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 2 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 2 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 7 * cap + o).add(1f);
                 u = FloatVector.fromArray(F, tmp, e + 8 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(210f).add(-179.6f)).intoArray(tmp, ra + 3 * cap + o);
+                d = u.mul(210f).add(-179.6f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 3 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 3 * cap + o);
                 // CaS
-                one.div(FloatVector.fromArray(F, tmp, e + 9 * cap + o).add(1f)).intoArray(tmp, inf + 4 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 9 * cap + o).add(1f);
                 FloatVector sum = FloatVector.fromArray(F, tmp, e + 10 * cap + o)
                         .add(FloatVector.fromArray(F, tmp, e + 11 * cap + o));
-                negDt.mul(sum).div(sum.mul(2.8f).add(14f)).intoArray(tmp, ra + 4 * cap + o);
-                one.div(FloatVector.fromArray(F, tmp, e + 12 * cap + o).add(1f)).intoArray(tmp, inf + 5 * cap + o);
+                d = sum.mul(2.8f).add(14f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 4 * cap + o);
+                negDt.mul(sum).mul(ui).mul(r).intoArray(tmp, ra + 4 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 12 * cap + o).add(1f);
                 sum = FloatVector.fromArray(F, tmp, e + 13 * cap + o)
                         .add(FloatVector.fromArray(F, tmp, e + 14 * cap + o));
-                negDt.mul(sum).div(sum.mul(120f).add(300f)).intoArray(tmp, ra + 5 * cap + o);
+                d = sum.mul(120f).add(300f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 5 * cap + o);
+                negDt.mul(sum).mul(ui).mul(r).intoArray(tmp, ra + 5 * cap + o);
                 // A
-                one.div(FloatVector.fromArray(F, tmp, e + 15 * cap + o).add(1f)).intoArray(tmp, inf + 6 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 15 * cap + o).add(1f);
                 u = FloatVector.fromArray(F, tmp, e + 16 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(23.2f).add(-20.8f)).intoArray(tmp, ra + 6 * cap + o);
-                one.div(FloatVector.fromArray(F, tmp, e + 17 * cap + o).add(1f)).intoArray(tmp, inf + 7 * cap + o);
+                d = u.mul(23.2f).add(-20.8f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 6 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 6 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 17 * cap + o).add(1f);
                 u = FloatVector.fromArray(F, tmp, e + 18 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(77.2f).add(-58.4f)).intoArray(tmp, ra + 7 * cap + o);
+                d = u.mul(77.2f).add(-58.4f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 7 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 7 * cap + o);
                 // KCa, with [Ca] at i − 1 (this phase runs before the membrane phase moves [Ca]).
                 FloatVector ca = FloatVector.fromArray(F, st, (j * NSTATE + CA) * cap + o);
-                ca.div(ca.add(3f).mul(FloatVector.fromArray(F, tmp, e + 19 * cap + o).add(1f)))
-                        .intoArray(tmp, inf + 8 * cap + o);
+                ui = ca.add(3f).mul(FloatVector.fromArray(F, tmp, e + 19 * cap + o).add(1f));
                 u = FloatVector.fromArray(F, tmp, e + 20 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(180.6f).add(-150.2f)).intoArray(tmp, ra + 8 * cap + o);
+                d = u.mul(180.6f).add(-150.2f);
+                r = one.div(ui.mul(d));
+                ca.mul(d).mul(r).intoArray(tmp, inf + 8 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 8 * cap + o);
                 // Kd
-                one.div(FloatVector.fromArray(F, tmp, e + 21 * cap + o).add(1f)).intoArray(tmp, inf + 9 * cap + o);
+                ui = FloatVector.fromArray(F, tmp, e + 21 * cap + o).add(1f);
                 u = FloatVector.fromArray(F, tmp, e + 22 * cap + o).add(1f);
-                negDt.mul(u).div(u.mul(14.4f).add(-12.8f)).intoArray(tmp, ra + 9 * cap + o);
+                d = u.mul(14.4f).add(-12.8f);
+                r = one.div(ui.mul(d));
+                d.mul(r).intoArray(tmp, inf + 9 * cap + o);
+                negDt.mul(u).mul(ui).mul(r).intoArray(tmp, ra + 9 * cap + o);
                 // H
                 one.div(FloatVector.fromArray(F, tmp, e + 23 * cap + o).add(1f)).intoArray(tmp, inf + 10 * cap + o);
                 sum = FloatVector.fromArray(F, tmp, e + 24 * cap + o)

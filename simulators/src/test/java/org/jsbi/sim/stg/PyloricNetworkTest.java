@@ -157,7 +157,8 @@ class PyloricNetworkTest {
                         + java.util.Arrays.toString(out));
     }
 
-    // Revision 3 changed filtered samples by an ulp at most, which moved no event of these two networks.
-    private static final String PIN_REVISION = "4";
-    private static final long PIN_CRC = 0xc6f0aa78L;
+    // Revision 3 changed filtered samples by an ulp at most, which moved no event of these two networks. Revision 5
+    // (shared divisions, gating V clamped at ±100 mV) changes roundings of every step, so the noisy trajectories move.
+    private static final String PIN_REVISION = "5";
+    private static final long PIN_CRC = 0xd218b56eL;
 }
