@@ -171,7 +171,11 @@ final class SimdGemm {
         c3.intoArray(c, cIdx + 3 * ldc);
     }
 
-    /** As {@link #halfStore} for the last nt &lt; L columns, read from B with a masked load (lanes past nt are 0). */
+    /**
+     * As {@link #halfStore} for the last nt &lt; L columns, read from B with a masked load (lanes past nt are 0). Its
+     * own method rather than a mask argument of halfStore, which runs on every width: on AVX2 a masked load in that
+     * loop would be compiled to the boxing fallback ({@link #MASKED_TAILS}).
+     */
     private static void halfStoreMasked(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
                                         int cIdx, int ldc) {
         VectorMask<Float> cols = S.indexInRange(0, nt);
