@@ -92,14 +92,20 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Spinning threads only where each has a processor of its own: with more threads than processors a spinning
+     * thread would hold the processor that the thread it waits for needs.
+     */
+    private static boolean teamFits() {
+        return SPIN_NANOS > 0 && threads > 1 && threads <= Runtime.getRuntime().availableProcessors();
+    }
+
     private static WorkerTeam team() {
         WorkerTeam t = team;
-        // Spinning threads only where each has a processor of its own: with more threads than processors a spinning
-        // thread would hold the processor that the thread it waits for needs.
-        if (t == null && SPIN_NANOS > 0 && threads > 1 && threads <= Runtime.getRuntime().availableProcessors()) {
+        if (t == null && teamFits()) {
             synchronized (Parallel.class) {
                 t = team;
-                if (t == null && threads > 1 && threads <= Runtime.getRuntime().availableProcessors()) {
+                if (t == null && teamFits()) {
                     t = new WorkerTeam(threads - 1, SPIN_NANOS);
                     team = t;
                 }

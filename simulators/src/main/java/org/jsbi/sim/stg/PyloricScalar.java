@@ -148,6 +148,15 @@ public final class PyloricScalar {
         return 1f + Float32Math.exp((v + a) * beta);
     }
 
+    /**
+     * A gate whose x∞ = num/u∞ and −dt/τ = n/d share one division: r = 1/(u∞·d), x∞ = (num·d)·r, −dt/τ = (n·u∞)·r;
+     * then {@link #relax}. num is 1 for every gate but KCa ([Ca]); 1·d is d exactly.
+     */
+    static float relaxShared(float x, float num, float ui, float n, float d) {
+        float r = 1f / (ui * d);
+        return relax(x, (num * d) * r, (n * ui) * r);
+    }
+
     /** x relaxed toward inf over one step: inf + (x − inf)·e^arg, arg = −dt/τ. */
     static float relax(float x, float inf, float arg) {
         return inf + (x - inf) * Float32Math.exp(arg);
@@ -232,54 +241,28 @@ public final class PyloricScalar {
         // (c·u + d) = N / D, and shares one division with its gate's x∞ = 1/u∞ (KCa: [Ca] / (([Ca] + 3)·u∞)):
         // r = 1 / (u∞·D), x∞ = D·r, −dt/τ = (N·u∞)·r. With V clamped to ±V_GATE_LIMIT (100 mV) every exp argument is
         // within ±37.5, so u ≤ 2e16, D ≤ 5e18 and no product here exceeds 1e35. The SIMD phase computes the same.
-        float ui = denominator(vg, 25.5f, B_NA_M), u = denominator(vg, 120f, B_NA_TM);
-        float d = 2.64f * u + -2.52f, r = 1f / (ui * d);
-        nx[o + M_NA] = relax(mNa, d * r, ((NEG_DT * u) * ui) * r);
-        ui = denominator(vg, 48.9f, B_NA_H);
+        float u = denominator(vg, 120f, B_NA_TM);
+        nx[o + M_NA] = relaxShared(mNa, 1f, denominator(vg, 25.5f, B_NA_M), NEG_DT * u, 2.64f * u + -2.52f);
         float u3 = denominator(vg, 62.9f, -0.1f), u4 = denominator(vg, 34.9f, B_NA_TH2);
-        d = 1.34f * (1.5f * u4 + 1f);
-        r = 1f / (ui * d);
-        nx[o + H_NA] = relax(hNa, d * r, ((NEG_DT * (u3 * u4)) * ui) * r);
-        ui = denominator(vg, 27.1f, B_CAT_M);
+        nx[o + H_NA] = relaxShared(hNa, 1f, denominator(vg, 48.9f, B_NA_H), NEG_DT * (u3 * u4),
+                1.34f * (1.5f * u4 + 1f));
         u = denominator(vg, 68.1f, B_CAT_TM);
-        d = 43.4f * u + -42.6f;
-        r = 1f / (ui * d);
-        nx[o + M_CAT] = relax(mCaT, d * r, ((NEG_DT * u) * ui) * r);
-        ui = denominator(vg, 32.1f, B_CAT_H);
+        nx[o + M_CAT] = relaxShared(mCaT, 1f, denominator(vg, 27.1f, B_CAT_M), NEG_DT * u, 43.4f * u + -42.6f);
         u = denominator(vg, 55f, B_CAT_TH);
-        d = 210f * u + -179.6f;
-        r = 1f / (ui * d);
-        nx[o + H_CAT] = relax(hCaT, d * r, ((NEG_DT * u) * ui) * r);
-        ui = denominator(vg, 33f, B_CAS_M);
+        nx[o + H_CAT] = relaxShared(hCaT, 1f, denominator(vg, 32.1f, B_CAT_H), NEG_DT * u, 210f * u + -179.6f);
         float sum = Float32Math.exp((vg + 27f) * 0.1f) + Float32Math.exp((vg + 70f) * B_CAS_TM2);
-        d = 2.8f * sum + 14f;
-        r = 1f / (ui * d);
-        nx[o + M_CAS] = relax(mCaS, d * r, ((NEG_DT * sum) * ui) * r);
-        ui = denominator(vg, 60f, B_CAS_H);
+        nx[o + M_CAS] = relaxShared(mCaS, 1f, denominator(vg, 33f, B_CAS_M), NEG_DT * sum, 2.8f * sum + 14f);
         sum = Float32Math.exp((vg + 55f) * B_CAS_TH1) + Float32Math.exp((vg + 65f) * B_CAS_TH2);
-        d = 120f * sum + 300f;
-        r = 1f / (ui * d);
-        nx[o + H_CAS] = relax(hCaS, d * r, ((NEG_DT * sum) * ui) * r);
-        ui = denominator(vg, 27.2f, B_A_M);
+        nx[o + H_CAS] = relaxShared(hCaS, 1f, denominator(vg, 60f, B_CAS_H), NEG_DT * sum, 120f * sum + 300f);
         u = denominator(vg, 32.9f, B_A_TM);
-        d = 23.2f * u + -20.8f;
-        r = 1f / (ui * d);
-        nx[o + M_A] = relax(mA, d * r, ((NEG_DT * u) * ui) * r);
-        ui = denominator(vg, 56.9f, B_A_H);
+        nx[o + M_A] = relaxShared(mA, 1f, denominator(vg, 27.2f, B_A_M), NEG_DT * u, 23.2f * u + -20.8f);
         u = denominator(vg, 38.9f, B_A_TH);
-        d = 77.2f * u + -58.4f;
-        r = 1f / (ui * d);
-        nx[o + H_A] = relax(hA, d * r, ((NEG_DT * u) * ui) * r);
-        ui = (ca + 3f) * denominator(vg, 28.3f, B_KCA_M);
+        nx[o + H_A] = relaxShared(hA, 1f, denominator(vg, 56.9f, B_A_H), NEG_DT * u, 77.2f * u + -58.4f);
         u = denominator(vg, 46f, B_KCA_TM);
-        d = 180.6f * u + -150.2f;
-        r = 1f / (ui * d);
-        nx[o + M_KCA] = relax(mKCa, (ca * d) * r, ((NEG_DT * u) * ui) * r);
-        ui = denominator(vg, 12.3f, B_KD_M);
+        nx[o + M_KCA] = relaxShared(mKCa, ca, (ca + 3f) * denominator(vg, 28.3f, B_KCA_M), NEG_DT * u,
+                180.6f * u + -150.2f);
         u = denominator(vg, 28.3f, B_KD_TM);
-        d = 14.4f * u + -12.8f;
-        r = 1f / (ui * d);
-        nx[o + M_KD] = relax(mKd, d * r, ((NEG_DT * u) * ui) * r);
+        nx[o + M_KD] = relaxShared(mKd, 1f, denominator(vg, 12.3f, B_KD_M), NEG_DT * u, 14.4f * u + -12.8f);
         sum = Float32Math.exp((vg + H_TAU_A1) * -0.086f) + Float32Math.exp((vg + H_TAU_A2) * 0.0701f);
         nx[o + M_H] = relax(mH, sigma(vg, 75f, B_H_M), (NEG_DT * sum) * 0.5f);
     }
