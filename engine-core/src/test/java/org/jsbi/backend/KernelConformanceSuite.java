@@ -72,7 +72,7 @@ public abstract class KernelConformanceSuite {
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
-                for (float[] ab : new float[][] {{1f, 0f}, {0.7f, 1f}, {-1.3f, 0.5f}}) {
+                for (float[] ab : new float[][] {{1f, 0f}, {1f, 1f}, {0.7f, 1f}, {-1.3f, 0.5f}}) {
                     String name = "gemm m=" + s[0] + " n=" + s[1] + " k=" + s[2] + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : "")
                             + " alpha=" + ab[0] + " beta=" + ab[1];
                     tests.add(DynamicTest.dynamicTest(name, () -> checkGemm(s[0], s[1], s[2], ta, tb, ab[0], ab[1],

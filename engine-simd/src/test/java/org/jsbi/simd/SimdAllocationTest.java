@@ -113,8 +113,10 @@ class SimdAllocationTest {
     @Test
     void matrixProductsOfTrainingShapes() {
         // (m, n, k, transA, transB): a MADE layer's forward (B in place), its input gradient (A transposed), its
-        // weight gradient (the dot-product path), and a product big enough for the packed GotoBLAS path.
-        int[][] shapes = {{50, 200, 50, 0, 0}, {50, 200, 50, 1, 0}, {50, 50, 200, 0, 1}, {100, 300, 300, 0, 0}};
+        // weight gradient (on 512 bits Bᵀ written out, else the dot-product path), a weight gradient over a batch
+        // longer than KC (the dot-product path everywhere), and a product big enough for the packed GotoBLAS path.
+        int[][] shapes = {{50, 200, 50, 0, 0}, {50, 200, 50, 1, 0}, {50, 50, 200, 0, 1}, {50, 50, 300, 0, 1},
+            {100, 300, 300, 0, 0}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             boolean ta = s[3] == 1, tb = s[4] == 1;

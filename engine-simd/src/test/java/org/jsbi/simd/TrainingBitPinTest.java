@@ -38,7 +38,10 @@ import org.junit.jupiter.api.Test;
  * and a zero-padded vector for their k mod L tail (docs/ARCHITECTURE.md, "The dot path on 16 lanes"); the scalar
  * ones did not change. The two-thread hashes (scalar and SIMD) were re-recorded on 2026-11-27 when the trainer's
  * split of a batch of 200 moved from 104 + 96 to 112 + 88 columns (aligned to 16 lanes), which adds the two parts'
- * gradients over other columns; the one-thread hashes did not change.
+ * gradients over other columns; the one-thread hashes did not change. The 16-lane hashes were re-recorded on
+ * 2026-11-27 (session 20) when the weight gradients dY·Xᵀ at k ≤ 256 moved on 512 bits from the dot products to a
+ * small product on Xᵀ written out (each element's k-long sum in one lane, one FMA per p, instead of 16 lane sums
+ * and a tree); the 4- and 8-lane hashes did not change.
  */
 class TrainingBitPinTest {
 
@@ -71,14 +74,14 @@ class TrainingBitPinTest {
         EXPECTED.put("mdn/5/simd4/2", "62649bc64ac39bf0");
         EXPECTED.put("mdn/5/simd8/1", "475a999bea754f15");
         EXPECTED.put("mdn/5/simd8/2", "8f778cd45e9655e0");
-        EXPECTED.put("maf/2/simd16/1", "7225703e633f6860");
-        EXPECTED.put("maf/2/simd16/2", "ec8b23a173cd2509");
-        EXPECTED.put("maf/5/simd16/1", "421be6b29fd9866b");
-        EXPECTED.put("maf/5/simd16/2", "a1c5bb7cce0479ae");
-        EXPECTED.put("mdn/2/simd16/1", "39260aa8e6f0c014");
-        EXPECTED.put("mdn/2/simd16/2", "5e6330edb891ebba");
-        EXPECTED.put("mdn/5/simd16/1", "1dd9cee357013476");
-        EXPECTED.put("mdn/5/simd16/2", "22abf5e4f1752574");
+        EXPECTED.put("maf/2/simd16/1", "2100e0faf3ffe5e3");
+        EXPECTED.put("maf/2/simd16/2", "b4f8e2e09e8c53e7");
+        EXPECTED.put("maf/5/simd16/1", "1c89259a0abec2b4");
+        EXPECTED.put("maf/5/simd16/2", "e81b01929829d98e");
+        EXPECTED.put("mdn/2/simd16/1", "32566b37744f8592");
+        EXPECTED.put("mdn/2/simd16/2", "9f54173b6c9de914");
+        EXPECTED.put("mdn/5/simd16/1", "a890ec179a3e120");
+        EXPECTED.put("mdn/5/simd16/2", "5c2257b591312ac8");
     }
 
     private static TrainingData data(int thetaDim, int xDim, int n) {
