@@ -207,8 +207,57 @@ public final class SimdBackend extends ScalarBackend {
     public void reduceRows(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
         float[] a = array(as), out = array(outs);
         forRows(rows, cols, (r0, r1) -> {
-            for (int i = r0; i < r1; i++) out[outOff + i] = reduceContiguous(op, cols, a, aOff + i * lda);
+            int i = r0;
+            if (op == ReduceOp.SUM) {
+                for (; i + 4 <= r1; i += 4) sum4(cols, a, aOff + i * lda, lda, out, outOff + i);
+            }
+            for (; i < r1; i++) out[outOff + i] = reduceContiguous(op, cols, a, aOff + i * lda);
         });
+    }
+
+    /**
+     * out[o + r] = {@link #sum} of row r = 0..3 (n long, from off + r·lda), each row with exactly sum's operations in
+     * sum's order. One row alone is a chain of 16 + n mod 2L dependent double adds after its vector loop (a bias
+     * gradient's 200 columns: 24 adds, about 100 cycles, against 12 vector adds); four rows interleaved overlap their
+     * chains.
+     */
+    private static void sum4(int n, float[] a, int off, int lda, float[] out, int o) {
+        int vec = n - n % (2 * L);
+        int o1 = off + lda, o2 = o1 + lda, o3 = o2 + lda;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        for (int i = 0; i < vec; i += 2 * L) {
+            a0 = FloatVector.fromArray(S, a, off + i).add(a0);
+            a1 = FloatVector.fromArray(S, a, off + i + L).add(a1);
+            b0 = FloatVector.fromArray(S, a, o1 + i).add(b0);
+            b1 = FloatVector.fromArray(S, a, o1 + i + L).add(b1);
+            c0 = FloatVector.fromArray(S, a, o2 + i).add(c0);
+            c1 = FloatVector.fromArray(S, a, o2 + i + L).add(c1);
+            d0 = FloatVector.fromArray(S, a, o3 + i).add(d0);
+            d1 = FloatVector.fromArray(S, a, o3 + i + L).add(d1);
+        }
+        float[] lanes = scratch(LANES_ROW, 4 * L);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        one.mul(a0).add(a1).intoArray(lanes, 0);
+        one.mul(b0).add(b1).intoArray(lanes, L);
+        one.mul(c0).add(c1).intoArray(lanes, 2 * L);
+        one.mul(d0).add(d1).intoArray(lanes, 3 * L);
+        double sa = 0, sb = 0, sc = 0, sd = 0;
+        for (int l = 0; l < L; l++) {
+            sa += lanes[l];
+            sb += lanes[L + l];
+            sc += lanes[2 * L + l];
+            sd += lanes[3 * L + l];
+        }
+        for (int i = vec; i < n; i++) {
+            sa += a[off + i];
+            sb += a[o1 + i];
+            sc += a[o2 + i];
+            sd += a[o3 + i];
+        }
+        out[o] = (float) sa;
+        out[o + 1] = (float) sb;
+        out[o + 2] = (float) sc;
+        out[o + 3] = (float) sd;
     }
 
     @Override
