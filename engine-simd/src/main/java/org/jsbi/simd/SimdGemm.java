@@ -847,7 +847,7 @@ final class SimdGemm {
         c31.intoArray(tile, 3 * NR + L);
     }
 
-    /** C[0:mr, 0:nr] = tile + beta * C (beta = 0 ignores C, even NaN), masked at the right edge. */
+    /** C[0:mr, 0:nr] = tile + beta * C (beta = 0 ignores C, even NaN); a last partial vector element by element. */
     private static void merge(float[] tile, float[] c, int cIdx, int ldc, int mr, int nr, float beta) {
         for (int r = 0; r < mr; r++) {
             int row = cIdx + r * ldc;
@@ -857,11 +857,12 @@ final class SimdGemm {
                     if (beta != 0f) t = FloatVector.fromArray(S, c, row + j).fma(FloatVector.broadcast(S, beta), t);
                     t.intoArray(c, row + j);
                 } else {
-                    VectorMask<Float> m = S.indexInRange(j, nr);
-                    if (beta != 0f) {
-                        t = FloatVector.fromArray(S, c, row + j, m).fma(FloatVector.broadcast(S, beta), t);
+                    // The last nr mod L columns one by one, with the vector branch's operations (c·beta + t in one
+                    // rounding): a masked store near the end of C takes the Vector API's lane-by-lane bounds check.
+                    for (int q = j; q < nr; q++) {
+                        float tv = tile[r * NR + q];
+                        c[row + q] = beta != 0f ? Math.fma(c[row + q], beta, tv) : tv;
                     }
-                    t.intoArray(c, row + j, m);
                 }
             }
         }
