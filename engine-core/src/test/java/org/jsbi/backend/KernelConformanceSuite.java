@@ -68,6 +68,7 @@ public abstract class KernelConformanceSuite {
         shapes.add(new int[] {100, 1021, 60});   // large enough to split over threads
         shapes.add(new int[] {207, 50, 300});    // k beyond one cache block
         shapes.add(new int[] {50, 52, 10007});   // a weight gradient over a wide batch (split over k on a GPU)
+        shapes.add(new int[] {130, 40, 100});    // A taller than one packed block, below the threading threshold
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {

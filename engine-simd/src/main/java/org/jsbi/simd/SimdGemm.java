@@ -59,8 +59,7 @@ final class SimdGemm {
         }
         long fmas = (long) m * n * k;
         if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
-            if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L
-                    && m <= MC) {
+            if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L) {
                 transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
@@ -123,11 +122,14 @@ final class SimdGemm {
         transpose(b, bOff, ldb, n, k, t, ldt);
         // A's rows at a fixed stride of KC floats, so that the tile addresses all 8 rows from one index register
         // (8 row indices of their own spill on x86's general registers: 117 against 138 GFLOP/s, the tile alone).
-        int mUp = (m + 2 * MR - 1) / (2 * MR) * (2 * MR);
-        for (int i = 0; i < m; i++) System.arraycopy(a, aOff + i * lda, ar, i * KC, k);
-        for (int i = m; i < mUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
-        for (int j = 0; j < n; j += NR) {
-            rowBlocks(m, k, ar, t, j, ldt, Math.min(NR, n - j), beta, c, cOff + j, ldc, tile);
+        // Taller A (an MDN's heads at 10-D: 660 rows) in chunks of MC rows, the buffer's height, on the same Bᵀ.
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int rows = Math.min(MC, m - i0), rowsUp = (rows + 2 * MR - 1) / (2 * MR) * (2 * MR);
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
+            for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
+            for (int j = 0; j < n; j += NR) {
+                rowBlocks(rows, k, ar, t, j, ldt, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc, tile);
+            }
         }
     }
 
