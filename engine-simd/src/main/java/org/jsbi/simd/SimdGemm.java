@@ -768,6 +768,83 @@ final class SimdGemm {
     }
 
     /**
+     * Whether {@link #packPanel} moves its values with vector instructions (512 bits, where C2 compiles the 4-lane
+     * loads and the two-table permutations they need): the scalar loops took 2.0–2.5 µs of a 12 µs 50 x 50 x 200
+     * forward product, 1 ns per element. The products are the same, so the packed panels are the same bits.
+     */
+    static final boolean VECTOR_PACK = S.vectorBitSize() == 512;
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    /** Permutations of {@link #packPanelRows}: two rows interleaved (low and high halves), then pairs of pairs. */
+    private static final FloatVector PAIR_LO = interleave(1, 0), PAIR_HI = interleave(1, L / 2),
+            QUAD_LO = interleave(2, 0), QUAD_HI = interleave(2, L / 2);
+
+    /** Lane l takes element (l / 2g)·g + l mod g + base of the first table (l / g even) or of the second (odd). */
+    private static FloatVector interleave(int g, int base) {
+        float[] idx = new float[L];
+        for (int l = 0; l < L; l++) {
+            int e = (l / (2 * g)) * g + l % g + base;
+            idx[l] = (l / g) % 2 == 0 ? e : L + e;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /** packPanel of a transposed A: the MR = 4 values of one p are contiguous in A, one 4-lane load and store each. */
+    private static void packPanelColumns(float[] src, int s, float[] mask, int ms, int ld, float alpha, int kc,
+                                         float[] ap, int dst) {
+        if (mask == null) {
+            for (int p = 0; p < kc; p++, s += ld, dst += MR) {
+                FloatVector.fromArray(S4, src, s).mul(alpha).intoArray(ap, dst);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, s += ld, ms += ld, dst += MR) {
+                FloatVector.fromArray(S4, src, s).mul(alpha).mul(FloatVector.fromArray(S4, mask, ms))
+                        .intoArray(ap, dst);
+            }
+        }
+    }
+
+    /**
+     * packPanel of an A stored by rows: L values of each of the 4 rows, then a 4 x L to L x 4 transpose by two rounds
+     * of two-table permutations (rows 0 and 1 interleaved, 2 and 3, then the pairs); the last kc mod L by scalars.
+     */
+    private static void packPanelRows(float[] src, int s0, float[] mask, int m0, int ld, float alpha, int kc,
+                                      float[] ap, int dst) {
+        int s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld, m1 = m0 + ld, m2 = m1 + ld, m3 = m2 + ld;
+        int p = 0;
+        for (; p <= kc - L; p += L, dst += MR * L) {
+            FloatVector r0 = FloatVector.fromArray(S, src, s0 + p).mul(alpha);
+            FloatVector r1 = FloatVector.fromArray(S, src, s1 + p).mul(alpha);
+            FloatVector r2 = FloatVector.fromArray(S, src, s2 + p).mul(alpha);
+            FloatVector r3 = FloatVector.fromArray(S, src, s3 + p).mul(alpha);
+            if (mask != null) {
+                r0 = r0.mul(FloatVector.fromArray(S, mask, m0 + p));
+                r1 = r1.mul(FloatVector.fromArray(S, mask, m1 + p));
+                r2 = r2.mul(FloatVector.fromArray(S, mask, m2 + p));
+                r3 = r3.mul(FloatVector.fromArray(S, mask, m3 + p));
+            }
+            FloatVector t0 = PAIR_LO.selectFrom(r0, r1), t1 = PAIR_HI.selectFrom(r0, r1);
+            FloatVector t2 = PAIR_LO.selectFrom(r2, r3), t3 = PAIR_HI.selectFrom(r2, r3);
+            QUAD_LO.selectFrom(t0, t2).intoArray(ap, dst);
+            QUAD_HI.selectFrom(t0, t2).intoArray(ap, dst + L);
+            QUAD_LO.selectFrom(t1, t3).intoArray(ap, dst + 2 * L);
+            QUAD_HI.selectFrom(t1, t3).intoArray(ap, dst + 3 * L);
+        }
+        for (; p < kc; p++, dst += MR) {
+            if (mask == null) {
+                ap[dst] = alpha * src[s0 + p];
+                ap[dst + 1] = alpha * src[s1 + p];
+                ap[dst + 2] = alpha * src[s2 + p];
+                ap[dst + 3] = alpha * src[s3 + p];
+            } else {
+                ap[dst] = alpha * src[s0 + p] * mask[m0 + p];
+                ap[dst + 1] = alpha * src[s1 + p] * mask[m1 + p];
+                ap[dst + 2] = alpha * src[s2 + p] * mask[m2 + p];
+                ap[dst + 3] = alpha * src[s3 + p] * mask[m3 + p];
+            }
+        }
+    }
+
+    /**
      * One full panel of {@link #packA}: rows i0..i0+MR-1 of alpha * op(A) (⊙ mask), written in storage order (p outer,
      * the MR rows inner) so the stores are contiguous; for a transposed A the MR values of one p are contiguous in A
      * too. Every element is the same product as in packA's general loop, alpha * a (* mask).
@@ -775,6 +852,14 @@ final class SimdGemm {
     private static void packPanel(Operand a, float alpha, int i0, int pc, int kc, float[] ap, int dst) {
         float[] src = a.a(), mask = a.mask();
         int ld = a.ld();
+        if (VECTOR_PACK) {
+            if (a.trans()) {
+                packPanelColumns(src, a.off() + pc * ld + i0, mask, a.maskOff() + pc * ld + i0, ld, alpha, kc, ap, dst);
+            } else {
+                packPanelRows(src, a.off() + i0 * ld + pc, mask, a.maskOff() + i0 * ld + pc, ld, alpha, kc, ap, dst);
+            }
+            return;
+        }
         if (a.trans()) {
             int s = a.off() + pc * ld + i0, ms = a.maskOff() + pc * ld + i0;
             if (mask == null) {
