@@ -768,39 +768,28 @@ final class SimdGemm {
     }
 
     /**
-     * Whether {@link #packPanel} moves its values with vector instructions (512 bits, where C2 compiles the 4-lane
-     * loads and the two-table permutations they need): the scalar loops took 2.0–2.5 µs of a 12 µs 50 x 50 x 200
-     * forward product, 1 ns per element. The products are the same, so the packed panels are the same bits.
+     * Whether {@link #packPanel} packs an A stored by rows with vector instructions (512 bits, where C2 compiles the
+     * two-table permutations it needs): the scalar loops took 2.0–2.5 µs of a 12 µs 50 x 50 x 200 forward product,
+     * 1 ns per element. The products are the same, so the packed panels are the same bits. A transposed A keeps the
+     * scalar loop: its 4 values per p would want 4-lane vectors, and a second vector shape in the process pollutes
+     * the type profiles inside the Vector API's shared methods (intoArray's call of length() saw Float128Vector, C2
+     * speculated on it and the 512-bit stores of other kernels fell back to boxing: SimdAllocationTest, session 20).
      */
     static final boolean VECTOR_PACK = S.vectorBitSize() == 512;
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** Permutations of {@link #packPanelRows}: two rows interleaved (low and high halves), then pairs of pairs. */
-    private static final FloatVector PAIR_LO = interleave(1, 0), PAIR_HI = interleave(1, L / 2),
-            QUAD_LO = interleave(2, 0), QUAD_HI = interleave(2, L / 2);
+    private static final FloatVector PAIR_LO = FloatVector.fromArray(S, interleave(1, 0), 0),
+            PAIR_HI = FloatVector.fromArray(S, interleave(1, L / 2), 0),
+            QUAD_LO = FloatVector.fromArray(S, interleave(2, 0), 0),
+            QUAD_HI = FloatVector.fromArray(S, interleave(2, L / 2), 0);
 
     /** Lane l takes element (l / 2g)·g + l mod g + base of the first table (l / g even) or of the second (odd). */
-    private static FloatVector interleave(int g, int base) {
+    private static float[] interleave(int g, int base) {
         float[] idx = new float[L];
         for (int l = 0; l < L; l++) {
             int e = (l / (2 * g)) * g + l % g + base;
             idx[l] = (l / g) % 2 == 0 ? e : L + e;
         }
-        return FloatVector.fromArray(S, idx, 0);
-    }
-
-    /** packPanel of a transposed A: the MR = 4 values of one p are contiguous in A, one 4-lane load and store each. */
-    private static void packPanelColumns(float[] src, int s, float[] mask, int ms, int ld, float alpha, int kc,
-                                         float[] ap, int dst) {
-        if (mask == null) {
-            for (int p = 0; p < kc; p++, s += ld, dst += MR) {
-                FloatVector.fromArray(S4, src, s).mul(alpha).intoArray(ap, dst);
-            }
-        } else {
-            for (int p = 0; p < kc; p++, s += ld, ms += ld, dst += MR) {
-                FloatVector.fromArray(S4, src, s).mul(alpha).mul(FloatVector.fromArray(S4, mask, ms))
-                        .intoArray(ap, dst);
-            }
-        }
+        return idx;
     }
 
     /**
@@ -852,12 +841,8 @@ final class SimdGemm {
     private static void packPanel(Operand a, float alpha, int i0, int pc, int kc, float[] ap, int dst) {
         float[] src = a.a(), mask = a.mask();
         int ld = a.ld();
-        if (VECTOR_PACK) {
-            if (a.trans()) {
-                packPanelColumns(src, a.off() + pc * ld + i0, mask, a.maskOff() + pc * ld + i0, ld, alpha, kc, ap, dst);
-            } else {
-                packPanelRows(src, a.off() + i0 * ld + pc, mask, a.maskOff() + i0 * ld + pc, ld, alpha, kc, ap, dst);
-            }
+        if (VECTOR_PACK && !a.trans()) {
+            packPanelRows(src, a.off() + i0 * ld + pc, mask, a.maskOff() + i0 * ld + pc, ld, alpha, kc, ap, dst);
             return;
         }
         if (a.trans()) {
