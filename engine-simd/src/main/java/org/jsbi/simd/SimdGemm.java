@@ -59,7 +59,9 @@ final class SimdGemm {
         }
         long fmas = (long) m * n * k;
         if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
-            if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L) {
+            // Bᵀ written out is k x n, at most KC x NC floats (2 MB, as the packed path's B buffer).
+            if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L
+                    && n <= NC) {
                 transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
