@@ -77,6 +77,34 @@ public final class Float32Lanes {
         }
     }
 
+    /**
+     * out[to + k·stride + o] = {@link Float32Math#exp}((clamp(v[from + o]) + a[k]) · b[k]) for k &lt; a.length and
+     * o &lt; count, clamp(v) = min(max(v, −limit), limit): several exps of affine functions of one row in one pass, so
+     * that the arguments never go through memory. The caller promises every argument lies in [EXP_LO, EXP_HI], as
+     * for {@link #expInRange}; the operations are those of the separate clamp, add, multiply and exp.
+     */
+    public static void expAffine(float[] v, int from, float limit, float[] a, float[] b, float[] out, int to,
+                                 int stride, int count) {
+        int terms = a.length;
+        for (int o = 0; o < count; o += L) {
+            FloatVector x0 = FloatVector.fromArray(F, v, from + o).max(-limit).min(limit);
+            for (int k = 0; k < terms; k++) {
+                FloatVector x = x0.add(a[k]).mul(b[k]);
+                FloatVector t = x.fma(LOG2E, MAGIC);
+                FloatVector kk = t.sub(MAGIC);
+                FloatVector red = kk.fma(FloatVector.broadcast(F, -LN2_HI), x);
+                red = kk.fma(FloatVector.broadcast(F, -LN2_LO), red);
+                FloatVector p = red.fma(X5, X4);
+                p = p.fma(red, FloatVector.broadcast(F, X3));
+                p = p.fma(red, FloatVector.broadcast(F, X2));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                p = p.fma(red, FloatVector.broadcast(F, 1f));
+                IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+                p.reinterpretAsInts().add(scale).reinterpretAsFloats().intoArray(out, to + k * stride + o);
+            }
+        }
+    }
+
     /** {@link Float32Math#log} of a[from .. from + count) (positive normal floats) into out[to ..]. */
     public static void log(float[] a, int from, float[] out, int to, int count) {
         for (int o = 0; o < count; o += L) {

@@ -165,13 +165,7 @@ final class PyloricSimd {
         new Phase() {
             @Override
             void run(Work w, int i) {
-                arguments(w);
-            }
-        },
-        new Phase() {
-            @Override
-            void run(Work w, int i) {
-                Float32Lanes.expInRange(w.tmp, ARG * w.cap, w.tmp, EXP * w.cap, NEURONS * NARG * w.cap);
+                argumentExps(w);
             }
         },
         new Phase() {
@@ -242,45 +236,14 @@ final class PyloricSimd {
     };
 
     /**
-     * The 27 exp arguments (V + ARG_A[k])·ARG_B[k] of each neuron from V at i − 1 (clamped to ±V_GATE_LIMIT, which
-     * keeps every argument inside exp's range, so the exp pass needs no clamps) into ARG rows.
+     * The 27 exps of (V + ARG_A[k])·ARG_B[k] of each neuron from V at i − 1 (clamped to ±V_GATE_LIMIT) into EXP
+     * rows, in one pass: clamp, add, multiply and exp as before, without the arguments' trip through memory. The clamp
+     * keeps every argument inside exp's range, so the exp needs no range clamps.
      */
-    static void arguments(Work w) {
-        float[] st = w.st, tmp = w.tmp;
-        int cap = w.cap;
+    static void argumentExps(Work w) {
         for (int j = 0; j < NEURONS; j++) {
-            int a = (ARG + j * NARG) * cap;
-            for (int o = 0; o < w.n; o += L) {
-                FloatVector v = FloatVector.fromArray(F, st, (j * NSTATE + V) * cap + o)
-                        .max(-V_GATE_LIMIT).min(V_GATE_LIMIT);
-                v.add(ARG_A[0]).mul(ARG_B[0]).intoArray(tmp, a + 0 * cap + o);
-                v.add(ARG_A[1]).mul(ARG_B[1]).intoArray(tmp, a + 1 * cap + o);
-                v.add(ARG_A[2]).mul(ARG_B[2]).intoArray(tmp, a + 2 * cap + o);
-                v.add(ARG_A[3]).mul(ARG_B[3]).intoArray(tmp, a + 3 * cap + o);
-                v.add(ARG_A[4]).mul(ARG_B[4]).intoArray(tmp, a + 4 * cap + o);
-                v.add(ARG_A[5]).mul(ARG_B[5]).intoArray(tmp, a + 5 * cap + o);
-                v.add(ARG_A[6]).mul(ARG_B[6]).intoArray(tmp, a + 6 * cap + o);
-                v.add(ARG_A[7]).mul(ARG_B[7]).intoArray(tmp, a + 7 * cap + o);
-                v.add(ARG_A[8]).mul(ARG_B[8]).intoArray(tmp, a + 8 * cap + o);
-                v.add(ARG_A[9]).mul(ARG_B[9]).intoArray(tmp, a + 9 * cap + o);
-                v.add(ARG_A[10]).mul(ARG_B[10]).intoArray(tmp, a + 10 * cap + o);
-                v.add(ARG_A[11]).mul(ARG_B[11]).intoArray(tmp, a + 11 * cap + o);
-                v.add(ARG_A[12]).mul(ARG_B[12]).intoArray(tmp, a + 12 * cap + o);
-                v.add(ARG_A[13]).mul(ARG_B[13]).intoArray(tmp, a + 13 * cap + o);
-                v.add(ARG_A[14]).mul(ARG_B[14]).intoArray(tmp, a + 14 * cap + o);
-                v.add(ARG_A[15]).mul(ARG_B[15]).intoArray(tmp, a + 15 * cap + o);
-                v.add(ARG_A[16]).mul(ARG_B[16]).intoArray(tmp, a + 16 * cap + o);
-                v.add(ARG_A[17]).mul(ARG_B[17]).intoArray(tmp, a + 17 * cap + o);
-                v.add(ARG_A[18]).mul(ARG_B[18]).intoArray(tmp, a + 18 * cap + o);
-                v.add(ARG_A[19]).mul(ARG_B[19]).intoArray(tmp, a + 19 * cap + o);
-                v.add(ARG_A[20]).mul(ARG_B[20]).intoArray(tmp, a + 20 * cap + o);
-                v.add(ARG_A[21]).mul(ARG_B[21]).intoArray(tmp, a + 21 * cap + o);
-                v.add(ARG_A[22]).mul(ARG_B[22]).intoArray(tmp, a + 22 * cap + o);
-                v.add(ARG_A[23]).mul(ARG_B[23]).intoArray(tmp, a + 23 * cap + o);
-                v.add(ARG_A[24]).mul(ARG_B[24]).intoArray(tmp, a + 24 * cap + o);
-                v.add(ARG_A[25]).mul(ARG_B[25]).intoArray(tmp, a + 25 * cap + o);
-                v.add(ARG_A[26]).mul(ARG_B[26]).intoArray(tmp, a + 26 * cap + o);
-            }
+            Float32Lanes.expAffine(w.st, (j * NSTATE + V) * w.cap, V_GATE_LIMIT, ARG_A, ARG_B, w.tmp,
+                    (EXP + j * NARG) * w.cap, w.cap, w.n);
         }
     }
 
