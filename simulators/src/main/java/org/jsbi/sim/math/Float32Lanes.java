@@ -105,33 +105,6 @@ public final class Float32Lanes {
         }
     }
 
-    /**
-     * x[xOff + i] = inf[infOff + i] + (x[xOff + i] − inf[infOff + i]) · {@link Float32Math#exp}(arg[argOff + i]) for
-     * i &lt; count: the exponential-Euler relaxation of a state toward inf, the exp (with its range clamps, as
-     * {@link #exp}) computed in the same pass rather than stored and read back.
-     */
-    public static void relaxExp(float[] x, int xOff, float[] inf, int infOff, float[] arg, int argOff, int count) {
-        for (int o = 0; o < count; o += L) {
-            FloatVector a = FloatVector.fromArray(F, arg, argOff + o);
-            a = a.blend(EXP_HI, a.compare(VectorOperators.GT, EXP_HI));
-            a = a.blend(EXP_LO, a.compare(VectorOperators.LT, EXP_LO));
-            FloatVector t = a.fma(LOG2E, MAGIC);
-            FloatVector k = t.sub(MAGIC);
-            FloatVector red = k.fma(FloatVector.broadcast(F, -LN2_HI), a);
-            red = k.fma(FloatVector.broadcast(F, -LN2_LO), red);
-            FloatVector p = red.fma(X5, X4);
-            p = p.fma(red, FloatVector.broadcast(F, X3));
-            p = p.fma(red, FloatVector.broadcast(F, X2));
-            p = p.fma(red, FloatVector.broadcast(F, 1f));
-            p = p.fma(red, FloatVector.broadcast(F, 1f));
-            IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-            FloatVector e = p.reinterpretAsInts().add(scale).reinterpretAsFloats();
-            FloatVector q = FloatVector.fromArray(F, x, xOff + o);
-            FloatVector in = FloatVector.fromArray(F, inf, infOff + o);
-            in.add(q.sub(in).mul(e)).intoArray(x, xOff + o);
-        }
-    }
-
     /** {@link Float32Math#log} of a[from .. from + count) (positive normal floats) into out[to ..]. */
     public static void log(float[] a, int from, float[] out, int to, int count) {
         for (int o = 0; o < count; o += L) {

@@ -18,10 +18,8 @@ import org.jsbi.sim.math.Float32Lanes;
  * <p>It is built as {@code HodgkinHuxleySimd} is, for the same reason (C2 boxes a vector that crosses a call it did not
  * inline, and declines to inline into big compilations): no method takes or returns a vector; a step is a list of
  * {@link Phase}s called through one megamorphic call site, each looping over all vectors of the chunk and passing
- * values to the next through rows of {@link Work} arrays. Of the 39 exps per neuron and step, the 27 gating ones are
- * computed straight from V ({@link Float32Lanes#expAffine}), the 11 gates' relaxation exps inside the relaxation's
- * pass ({@link Float32Lanes#relaxExp}) and the voltage's in a pass of its own. The phases do not branch on the step
- * or the data: the energy window is a 0/1 factor.
+ * values to the next through rows of {@link Work} arrays; the 39 exps per neuron and step run in two passes of one exp
+ * loop over rows of arguments. The phases do not branch on the step or the data: the energy window is a 0/1 factor.
  */
 final class PyloricSimd {
 
@@ -46,8 +44,8 @@ final class PyloricSimd {
     // Rows of `par`: NPAR per neuron (PyloricScalar's slots), then the 7 synaptic conductances.
     static final int PAR_GSYN = NEURONS * NPAR, NPARS = PAR_GSYN + SYNAPSES;
     // Rows of `tmp`.
-    // EXP rows hold the gating exps; RARG rows the relaxation arguments, of which the voltage's (row 11 per neuron)
-    // becomes its exp in place (REXP), while the gates' are read as arguments by relax.
+    // ARG and EXP are the same rows, and RARG and REXP: each exp pass turns its arguments into their exps in place (a
+    // smaller working set; the chunk's rows do not fit in L1).
     static final int ARG = 0, EXP = ARG, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
             REXP = RARG, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
             DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, SINF = EBLOCK + NEURONS,
@@ -199,11 +197,7 @@ final class PyloricSimd {
         new Phase() {
             @Override
             void run(Work w, int i) {
-                // The voltage's relaxation exp; the gates' are computed inside relax's pass.
-                for (int j = 0; j < NEURONS; j++) {
-                    int row = (RARG + j * NREL + GATES) * w.cap;
-                    Float32Lanes.exp(w.tmp, row, w.tmp, row, w.n);
-                }
+                Float32Lanes.exp(w.tmp, RARG * w.cap, w.tmp, REXP * w.cap, NEURONS * NREL * w.cap);
             }
         },
         new Phase() {
@@ -461,10 +455,7 @@ final class PyloricSimd {
         }
     }
 
-    /**
-     * Gates x' = x∞ + (x − x∞)·e, their exps e computed in the same pass from the RARG rows
-     * ({@link Float32Lanes#relaxExp}), and V' (the gSum = 0 case as the scalar) from its exp in REXP row 11.
-     */
+    /** Gates x' = x∞ + (x − x∞)·e and V' (the gSum = 0 case as the scalar), from the relaxation exps. */
     static void relax(Work w) {
         float[] tmp = w.tmp, st = w.st;
         int cap = w.cap;
@@ -473,7 +464,11 @@ final class PyloricSimd {
             // The 11 gate rows of a neuron are consecutive in st, INF and REXP alike: one flat pass over them (a long
             // loop streams better than 11 rows per vector of lanes; the same operations per element).
             int g0 = x + M_NA * cap, span = (GATES - 1) * cap + w.n;
-            Float32Lanes.relaxExp(st, g0, tmp, inf, tmp, re, span);
+            for (int o = 0; o < span; o += L) {
+                FloatVector q = FloatVector.fromArray(F, st, g0 + o);
+                FloatVector in = FloatVector.fromArray(F, tmp, inf + o);
+                in.add(q.sub(in).mul(FloatVector.fromArray(F, tmp, re + o))).intoArray(st, g0 + o);
+            }
             for (int o = 0; o < w.n; o += L) {
                 FloatVector v = FloatVector.fromArray(F, st, x + V * cap + o);
                 FloatVector vInf = FloatVector.fromArray(F, tmp, (VINF + j) * cap + o);
