@@ -18,8 +18,9 @@ import org.jsbi.sim.math.Float32Lanes;
  * <p>It is built as {@code HodgkinHuxleySimd} is, for the same reason (C2 boxes a vector that crosses a call it did not
  * inline, and declines to inline into big compilations): no method takes or returns a vector; a step is a list of
  * {@link Phase}s called through one megamorphic call site, each looping over all vectors of the chunk and passing
- * values to the next through rows of {@link Work} arrays; the 39 exps per neuron and step run in two passes of one exp
- * loop over rows of arguments. The phases do not branch on the step or the data: the energy window is a 0/1 factor.
+ * values to the next through rows of {@link Work} arrays. Of the 39 exps per neuron and step, the 27 gating ones are
+ * computed straight from V ({@link Float32Lanes#expAffine}), the 12 relaxation ones in a pass of one exp loop over
+ * rows of arguments. The phases do not branch on the step or the data: the energy window is a 0/1 factor.
  */
 final class PyloricSimd {
 
@@ -44,9 +45,9 @@ final class PyloricSimd {
     // Rows of `par`: NPAR per neuron (PyloricScalar's slots), then the 7 synaptic conductances.
     static final int PAR_GSYN = NEURONS * NPAR, NPARS = PAR_GSYN + SYNAPSES;
     // Rows of `tmp`.
-    // ARG and EXP are the same rows, and RARG and REXP: each exp pass turns its arguments into their exps in place (a
-    // smaller working set; the chunk's rows do not fit in L1).
-    static final int ARG = 0, EXP = ARG, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
+    // RARG and REXP are the same rows: the relaxation exp pass turns its arguments into their exps in place (a smaller
+    // working set; the chunk's rows do not fit in L1).
+    static final int EXP = 0, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
             REXP = RARG, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
             DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, SINF = EBLOCK + NEURONS,
             NTMP = SINF + NEURONS;
