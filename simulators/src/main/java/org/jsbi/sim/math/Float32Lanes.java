@@ -78,22 +78,21 @@ public final class Float32Lanes {
     }
 
     /**
-     * out[to + k·stride + o] = {@link Float32Math#exp}((clamp(v[from + o]) + a[k]) · b[k]) for k &lt; a.length and
+     * out[to + k·stride + o] = {@link Float32Math#expAffine}(clamp(v[from + o]), b[k], c[k]) for k &lt; b.length and
      * o &lt; count, clamp(v) = min(max(v, −limit), limit): several exps of affine functions of one row in one pass, so
-     * that the arguments never go through memory. The caller promises every argument lies in [EXP_LO, EXP_HI], as
-     * for {@link #expInRange}; the operations are those of the separate clamp, add, multiply and exp.
+     * that the arguments never go through memory. The caller promises every argument lies within ±87, as
+     * {@link Float32Math#expAffine} requires.
      */
-    public static void expAffine(float[] v, int from, float limit, float[] a, float[] b, float[] out, int to,
+    public static void expAffine(float[] v, int from, float limit, float[] b, float[] c, float[] out, int to,
                                  int stride, int count) {
-        int terms = a.length;
+        int terms = b.length;
         for (int o = 0; o < count; o += L) {
             FloatVector x0 = FloatVector.fromArray(F, v, from + o).max(-limit).min(limit);
             for (int k = 0; k < terms; k++) {
-                FloatVector x = x0.add(a[k]).mul(b[k]);
+                FloatVector x = x0.fma(b[k], c[k]);
                 FloatVector t = x.fma(LOG2E, MAGIC);
                 FloatVector kk = t.sub(MAGIC);
-                FloatVector red = kk.fma(FloatVector.broadcast(F, -LN2_HI), x);
-                red = kk.fma(FloatVector.broadcast(F, -LN2_LO), red);
+                FloatVector red = kk.fma(FloatVector.broadcast(F, -LN2), x);
                 FloatVector p = red.fma(X5, X4);
                 p = p.fma(red, FloatVector.broadcast(F, X3));
                 p = p.fma(red, FloatVector.broadcast(F, X2));

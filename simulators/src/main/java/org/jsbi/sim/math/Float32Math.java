@@ -45,6 +45,27 @@ public final class Float32Math {
     public static final float X2 = 0.4999922513961792f, X3 = 0.16667112708091736f, X4 = 0.04189087823033333f,
             X5 = 0.008312893100082874f;
 
+    /**
+     * e^(v·b + c) for an exp of an affine function of v (the pyloric network's gating exps: v the clamped voltage, b the
+     * slope, c = a·b for (v + a)·b), when the caller knows |v·b + c| ≤ 87, so that no range clamp is needed. Two
+     * operations fewer than {@link #exp} of a formed argument: the argument is one fused multiply-add, and the
+     * reduction r = x − n·ln2 one fused multiply-add with the float nearest ln2 ({@link #LN2}), whose error of 1.9e-9
+     * times |n| ≤ 55 stays below float resolution. Measured against the double exp over every float argument: at most
+     * 3.6 ulp for |x| ≤ 37.5 (the pyloric bound) and 5.5 ulp for |x| ≤ 87, against 2.2 ulp for {@link #exp}.
+     */
+    public static float expAffine(float v, float b, float c) {
+        float x = Math.fma(v, b, c);
+        float t = Math.fma(x, LOG2E, MAGIC);
+        float n = t - MAGIC;
+        float r = Math.fma(n, -LN2, x);
+        float p = Math.fma(X5, r, X4);
+        p = Math.fma(p, r, X3);
+        p = Math.fma(p, r, X2);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
+    }
+
     /** e^x in float. */
     public static float exp(float x) {
         x = x > EXP_HI ? EXP_HI : x;

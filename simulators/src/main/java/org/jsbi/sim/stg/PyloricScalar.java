@@ -31,8 +31,9 @@ import org.jsbi.sim.math.Float32Math;
  * V' = gSum == 0 ? V + drive * (DT / C)  :  vInf + (V - vInf) * exp(gSum * (-DT / C))   with vInf = drive / gSum
  * </pre>
  * (the code sums the same terms, one conductance at a time; the grouping is jsbi's). The gates move from V and [Ca] at
- * i − 1 (V clamped to ±{@link #V_GATE_LIMIT} in these exps), with σ(a, β) = 1 / (1 + exp((V + a) * β)) where β is the float of 1/b for the table's (a, b) (every exp
- * argument of a step has this form (V + a)·β, with the constants of {@link #ARG_A}, {@link #ARG_B}):
+ * i − 1 (V clamped to ±{@link #V_GATE_LIMIT} in these exps), with σ(a, β) = 1 / (1 + exp((V + a) * β)) where β is the
+ * float of 1/b for the table's (a, b); every gating exp of a step has this form, with the constants of {@link #ARG_A}
+ * and {@link #ARG_B}, and is computed as {@link Float32Math#expAffine}(V, β, a·β) (revision 6, {@link #gatingExp}):
  * <pre>
  * Na   m∞ = σ(25.5, 1/-5.29)   τm = 2.64 + (-2.52)*σ(120, 1/-25)   h∞ = σ(48.9, 1/5.18)
  *      τh = (1.34 / (1 + exp((V + 62.9) * -0.1))) * (1.5 + 1 / (1 + exp((V + 34.9) * (1/3.6))))
@@ -102,6 +103,13 @@ public final class PyloricScalar {
         B_CAS_M, 0.1f, B_CAS_TM2, B_CAS_H, B_CAS_TH1, B_CAS_TH2, B_A_M, B_A_TM, B_A_H, B_A_TH, B_KCA_M, B_KCA_TM,
         B_KD_M, B_KD_TM, B_H_M, -0.086f, 0.0701f, SYN_B};
 
+    /** ARG_A[k]·ARG_B[k] as float products: the exp arguments are computed as fma(V, β, a·β) (revision 6). */
+    static final float[] ARG_C = new float[ARG_A.length];
+
+    static {
+        for (int k = 0; k < ARG_A.length; k++) ARG_C[k] = ARG_A[k] * ARG_B[k];
+    }
+
     private static float inv(double b) {
         return (float) (1.0 / b);
     }
@@ -139,13 +147,17 @@ public final class PyloricScalar {
         java.util.Arrays.fill(st.energy, 0);
     }
 
-    static float sigma(float v, float a, float beta) {
-        return 1f / (1f + Float32Math.exp((v + a) * beta));
+    /**
+     * e^((v + a)·beta), computed as {@link Float32Math#expAffine}(v, beta, a·beta) (a·beta a float product, as
+     * {@link #ARG_C}); v is the clamped voltage.
+     */
+    static float gatingExp(float v, float a, float beta) {
+        return Float32Math.expAffine(v, beta, a * beta);
     }
 
-    /** 1 + e^((v + a)·beta): the denominator of {@link #sigma}. */
+    /** 1 + e^((v + a)·beta): the denominator of a steady state 1 / (1 + e^…). */
     static float denominator(float v, float a, float beta) {
-        return 1f + Float32Math.exp((v + a) * beta);
+        return 1f + gatingExp(v, a, beta);
     }
 
     /**
@@ -180,7 +192,7 @@ public final class PyloricScalar {
         float[] x = st.x;
         for (int p = 0; p < NEURONS; p++) {
             float vg = Math.min(Math.max(x[p * NSTATE + V], -V_GATE_LIMIT), V_GATE_LIMIT);
-            st.sInf[p] = 1f / (1f + Float32Math.exp((vg + SYN_A) * SYN_B));
+            st.sInf[p] = 1f / (1f + gatingExp(vg, SYN_A, SYN_B));
         }
         for (int k = 0; k < SYNAPSES; k++) {
             float sInf = st.sInf[SYN_PRE[k]];
@@ -250,9 +262,9 @@ public final class PyloricScalar {
         nx[o + M_CAT] = relaxShared(mCaT, 1f, denominator(vg, 27.1f, B_CAT_M), NEG_DT * u, 43.4f * u + -42.6f);
         u = denominator(vg, 55f, B_CAT_TH);
         nx[o + H_CAT] = relaxShared(hCaT, 1f, denominator(vg, 32.1f, B_CAT_H), NEG_DT * u, 210f * u + -179.6f);
-        float sum = Float32Math.exp((vg + 27f) * 0.1f) + Float32Math.exp((vg + 70f) * B_CAS_TM2);
+        float sum = gatingExp(vg, 27f, 0.1f) + gatingExp(vg, 70f, B_CAS_TM2);
         nx[o + M_CAS] = relaxShared(mCaS, 1f, denominator(vg, 33f, B_CAS_M), NEG_DT * sum, 2.8f * sum + 14f);
-        sum = Float32Math.exp((vg + 55f) * B_CAS_TH1) + Float32Math.exp((vg + 65f) * B_CAS_TH2);
+        sum = gatingExp(vg, 55f, B_CAS_TH1) + gatingExp(vg, 65f, B_CAS_TH2);
         nx[o + H_CAS] = relaxShared(hCaS, 1f, denominator(vg, 60f, B_CAS_H), NEG_DT * sum, 120f * sum + 300f);
         u = denominator(vg, 32.9f, B_A_TM);
         nx[o + M_A] = relaxShared(mA, 1f, denominator(vg, 27.2f, B_A_M), NEG_DT * u, 23.2f * u + -20.8f);
@@ -263,8 +275,8 @@ public final class PyloricScalar {
                 180.6f * u + -150.2f);
         u = denominator(vg, 28.3f, B_KD_TM);
         nx[o + M_KD] = relaxShared(mKd, 1f, denominator(vg, 12.3f, B_KD_M), NEG_DT * u, 14.4f * u + -12.8f);
-        sum = Float32Math.exp((vg + H_TAU_A1) * -0.086f) + Float32Math.exp((vg + H_TAU_A2) * 0.0701f);
-        nx[o + M_H] = relax(mH, sigma(vg, 75f, B_H_M), (NEG_DT * sum) * 0.5f);
+        sum = gatingExp(vg, H_TAU_A1, -0.086f) + gatingExp(vg, H_TAU_A2, 0.0701f);
+        nx[o + M_H] = relax(mH, 1f / denominator(vg, 75f, B_H_M), (NEG_DT * sum) * 0.5f);
     }
 
     /** Σ over the synapses into neuron j of g·s·(V − E_s)², in synapse order. */

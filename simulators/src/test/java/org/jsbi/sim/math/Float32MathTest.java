@@ -47,6 +47,45 @@ class Float32MathTest {
         }
     }
 
+    /**
+     * expAffine(v, b, c) = e^(v·b + c) within its stated 3.6 ulp for arguments within ±37.5 (the pyloric gating bound;
+     * every 1,021st float of that range as v with b = 1, c = 0, and shifted and scaled arguments), and the lane-wise
+     * pass gives the scalar bits, its clamp included.
+     */
+    @Test
+    void expAffineIsWithinItsStatedUlpsAndLaneWiseHasTheScalarBits() {
+        double worst = 0;
+        float at = 0;
+        for (int[] r : new int[][] {{0x80000000, Float.floatToIntBits(-37.5f)}, {0, Float.floatToIntBits(37.5f)}}) {
+            for (long bits = r[0] & 0xFFFFFFFFL; bits <= (r[1] & 0xFFFFFFFFL); bits += STRIDE) {
+                float x = Float.intBitsToFloat((int) bits);
+                double err = Math.abs(Float32Math.expAffine(x, 1f, 0f) - Math.exp(x)) / Math.ulp((float) Math.exp(x));
+                if (err > worst) {
+                    worst = err;
+                    at = x;
+                }
+            }
+        }
+        assertTrue(worst <= 3.6, "expAffine: " + worst + " ulp at " + at);
+        float[] b = {-0.2f, 0.0701f, (float) (1 / 3.6), -0.3f}, c = {-7f, -1.87f, 9.694445f, 0.5f};
+        int n = 4096;
+        float[] v = new float[n], out = new float[b.length * n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextDouble() * 260 - 130);
+        Float32Lanes.expAffine(v, 0, 100f, b, c, out, 0, n, n);
+        for (int k = 0; k < b.length; k++) {
+            for (int i = 0; i < n; i++) {
+                float vc = Math.min(Math.max(v[i], -100f), 100f);
+                float expected = Float32Math.expAffine(vc, b[k], c[k]);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[k * n + i]),
+                        "term " + k + " at v = " + v[i]);
+                double x = Math.fma(vc, b[k], c[k]); // the argument's own float rounding is not exp's error
+                assertTrue(Math.abs(expected - Math.exp(x)) <= 3.6 * Math.ulp((float) Math.exp(x)),
+                        "term " + k + " at v = " + v[i]);
+            }
+        }
+    }
+
     @Test
     void efunVariantsAgreeWithTheQuotient() {
         for (float z = -30f; z <= 30f; z += 0.013f) {
