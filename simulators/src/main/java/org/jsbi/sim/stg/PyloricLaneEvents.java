@@ -23,24 +23,24 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
 
     private static final int W = SavitzkyGolay.WINDOW;
 
-    private final int cap;
-    /** ring[((j · W) + slot) · cap + lane]. */
+    /** Lanes per row: {@link PyloricSimd#CAP}, a constant for the same reason. */
+    private static final int CAP = PyloricSimd.CAP;
+    /** ring[((j · W) + slot) · CAP + lane]. */
     private final float[] ring;
-    /** Row offsets (slot · cap) of the current window's 21 samples, oldest first. */
+    /** Row offsets (slot · CAP) of the current window's 21 samples, oldest first. */
     private final int[] window = new int[W];
     /** before, at, inRun (0/1) per neuron: rows 3j, 3j + 1, 3j + 2. */
     private final float[] det;
-    /** events[j · cap + lane]. */
+    /** events[j · CAP + lane]. */
     final NeuronEvents[] events;
     private int count;
     /** Filtered samples emitted so far (the same for every lane). */
     private int emitted;
 
-    PyloricLaneEvents(int cap) {
-        this.cap = cap;
-        ring = new float[NEURONS * W * cap];
-        det = new float[NEURONS * 3 * cap];
-        events = new NeuronEvents[NEURONS * cap];
+    PyloricLaneEvents() {
+        ring = new float[NEURONS * W * CAP];
+        det = new float[NEURONS * 3 * CAP];
+        events = new NeuronEvents[NEURONS * CAP];
         for (int i = 0; i < events.length; i++) events[i] = new NeuronEvents();
     }
 
@@ -50,9 +50,9 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         emitted = 0;
         for (NeuronEvents e : events) e.reset();
         for (int j = 0; j < NEURONS; j++) {
-            java.util.Arrays.fill(det, 3 * j * cap, (3 * j + 1) * cap, Float.NaN);
-            java.util.Arrays.fill(det, (3 * j + 1) * cap, (3 * j + 2) * cap, Float.POSITIVE_INFINITY);
-            java.util.Arrays.fill(det, (3 * j + 2) * cap, (3 * j + 3) * cap, 0f);
+            java.util.Arrays.fill(det, 3 * j * CAP, (3 * j + 1) * CAP, Float.NaN);
+            java.util.Arrays.fill(det, (3 * j + 1) * CAP, (3 * j + 2) * CAP, Float.POSITIVE_INFINITY);
+            java.util.Arrays.fill(det, (3 * j + 2) * CAP, (3 * j + 3) * CAP, 0f);
         }
     }
 
@@ -67,8 +67,8 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private void push(PyloricSimd.Work w) {
         int slot = count % W;
         for (int j = 0; j < NEURONS; j++) {
-            int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * w.cap;
-            System.arraycopy(w.st, src, ring, (j * W + slot) * cap, w.n);
+            int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * CAP;
+            System.arraycopy(w.st, src, ring, (j * W + slot) * CAP, w.n);
         }
         count++;
         if (count < W) return;
@@ -84,7 +84,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
         int first = count % W;
         for (int i = 0; i < SavitzkyGolay.HALF; i++) emit(SavitzkyGolay.TAIL[i], first, n);
         for (int j = 0; j < NEURONS; j++) {
-            for (int l = 0; l < n; l++) events[j * cap + l].finish(emitted);
+            for (int l = 0; l < n; l++) events[j * CAP + l].finish(emitted);
         }
     }
 
@@ -96,10 +96,10 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private void emit(float[] wt, int first, int n) {
         int q = emitted;
         int[] win = window;
-        for (int t = 0; t < W; t++) win[t] = (first + t) % W * cap;
+        for (int t = 0; t < W; t++) win[t] = (first + t) % W * CAP;
         for (int j = 0; j < NEURONS; j++) {
-            int r0 = j * W * cap;
-            int b = 3 * j * cap, a = (3 * j + 1) * cap, in = (3 * j + 2) * cap;
+            int r0 = j * W * CAP;
+            int b = 3 * j * CAP, a = (3 * j + 1) * CAP, in = (3 * j + 2) * CAP;
             for (int o = 0; o < n; o += PyloricSimd.L) {
                 FloatVector f;
                 if (wt == SavitzkyGolay.INTERIOR) {
@@ -138,7 +138,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
                     for (int l = 0; l < PyloricSimd.L; l++) {
                         long bit = 1L << l;
                         if (((sp | ch | bd) & bit) == 0) continue;
-                        NeuronEvents ev = events[j * cap + o + l];
+                        NeuronEvents ev = events[j * CAP + o + l];
                         if ((bd & bit) != 0) ev.markDiverged();
                         if ((sp & bit) != 0) ev.addSpike(q - 1);
                         if ((ch & bit) != 0) {

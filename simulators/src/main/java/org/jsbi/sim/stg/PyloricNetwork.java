@@ -267,9 +267,8 @@ public final class PyloricNetwork implements Simulator {
     }
 
     private void runSimd(float[] theta, int from, int to, long firstIndex, long seed, float[] out) {
-        int groups = Math.max(1, Math.min(PyloricSimd.GROUPS, (to - from + PyloricSimd.L - 1) / PyloricSimd.L));
-        PyloricSimd.Work w = new PyloricSimd.Work(groups);
-        PyloricLaneEvents lanes = new PyloricLaneEvents(w.cap);
+        PyloricSimd.Work w = new PyloricSimd.Work();
+        PyloricLaneEvents lanes = new PyloricLaneEvents();
         double[] energy = outputs == Outputs.EXTRAS ? new double[NEURONS * w.cap] : null;
         NeuronEvents[] three = new NeuronEvents[NEURONS];
         PyloricFeatures pf = new PyloricFeatures();

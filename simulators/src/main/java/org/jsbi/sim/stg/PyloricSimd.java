@@ -34,6 +34,13 @@ final class PyloricSimd {
      * on AVX-512 made chunks of 128.
      */
     static final int GROUPS = Integer.getInteger("jsbi.stg.groups", Math.max(1, 32 / Float32Lanes.L));
+    /**
+     * Lanes of every chunk's rows, a constant (not a field of {@link Work}): each row offset is then a constant
+     * multiple of it, C2 merges the bounds checks of a phase's loads from one array into one pair ("smearing" checks
+     * of the same index plus constants), and the phases' loops, 2 vectors long, keep few checks. A batch smaller than
+     * a chunk uses the first lanes of each row.
+     */
+    static final int CAP = GROUPS * L;
     static final int BLOCK = PyloricNoise.BLOCK;
     /** The synapses into each neuron, in synapse order (−1: none). */
     private static final int[] IN_A = {4, 0, 2}, IN_B = {-1, 1, 3}, IN_C = {-1, 6, 5};
@@ -61,7 +68,7 @@ final class PyloricSimd {
         void sample(Work w, int k);
     }
 
-    /** Per-thread scratch for a chunk of up to `cap` networks. */
+    /** Per-thread scratch for a chunk of up to {@link #CAP} networks. */
     static final class Work {
         final int cap;
         int n;
@@ -75,8 +82,8 @@ final class PyloricSimd {
         final double[] energySum;
         final PyloricScalar.State init = new PyloricScalar.State();
 
-        Work(int groups) {
-            cap = groups * L;
+        Work() {
+            cap = CAP;
             par = new float[NPARS * cap];
             st = new float[NST * cap];
             tmp = new float[NTMP * cap];
@@ -89,7 +96,7 @@ final class PyloricSimd {
     }
 
     /**
-     * Simulates rows [c, c + rows) of theta (31 values per row) in one chunk of w (rows ≤ w.cap); row i has
+     * Simulates rows [c, c + rows) of theta (31 values per row) in one chunk of w (rows ≤ CAP); row i has
      * simulation index firstIndex + i. Every sample goes to sink; the window energies, when energyOut is not null, to
      * energyOut[(i − c) · 3 + j].
      */
@@ -114,7 +121,7 @@ final class PyloricSimd {
         if (energyOut != null) {
             for (int l = 0; l < rows; l++) {
                 for (int j = 0; j < NEURONS; j++) {
-                    energyOut[l * NEURONS + j] = w.energySum[j * w.cap + l] * DT / (1000.0 * AREA);
+                    energyOut[l * NEURONS + j] = w.energySum[j * CAP + l] * DT / (1000.0 * AREA);
                 }
             }
         }
@@ -122,7 +129,7 @@ final class PyloricSimd {
 
     /** Parameters and initial state per lane (PyloricScalar.init); padding lanes repeat their vector's first row. */
     private static void setUp(Work w, float[] theta, int c, int rows, long firstIndex, boolean noise) {
-        int cap = w.cap;
+        int cap = CAP;
         PyloricScalar.State s = w.init;
         for (int l = 0; l < w.n; l++) {
             int row = c + (l < rows ? l : l / L * L);
@@ -143,7 +150,7 @@ final class PyloricSimd {
     }
 
     private static void flushEnergy(Work w) {
-        int cap = w.cap;
+        int cap = CAP;
         for (int j = 0; j < NEURONS; j++) {
             for (int l = 0; l < w.n; l++) {
                 w.energySum[j * cap + l] += w.tmp[(EBLOCK + j) * cap + l];
@@ -173,7 +180,7 @@ final class PyloricSimd {
             @Override
             void run(Work w, int i) {
                 for (int j = 0; j < NEURONS; j++) {
-                    Float32Lanes.log(w.st, (j * NSTATE + CA) * w.cap, w.tmp, (LOGCA + j) * w.cap, w.n);
+                    Float32Lanes.log(w.st, (j * NSTATE + CA) * CAP, w.tmp, (LOGCA + j) * CAP, w.n);
                 }
             }
         },
@@ -202,7 +209,7 @@ final class PyloricSimd {
                 // shortest, is 0.0117 ms at the +100 mV clamp), and V's gSum·(−dt/C) ≥ −22 for every θ in the prior's
                 // support (the simulator refuses others): gSum ≤ 0.55 mS (all conductances at their bounds, every
                 // gate open), dt/C = 0.025 / 0.6283e-3.
-                Float32Lanes.expInRange(w.tmp, RARG * w.cap, w.tmp, REXP * w.cap, NEURONS * NREL * w.cap);
+                Float32Lanes.expInRange(w.tmp, RARG * CAP, w.tmp, REXP * CAP, NEURONS * NREL * CAP);
             }
         },
         new Phase() {
@@ -221,7 +228,7 @@ final class PyloricSimd {
                 for (int j = 0; j < NEURONS; j++) {
                     for (int o = 0; o < w.n; o += L) {
                         Float32Lanes.philoxBlocks(w.seed, w.idxLo, w.idxHi, o, j, b0, BLOCK / 4, w.words,
-                                (j * w.cap + o) * BLOCK);
+                                (j * CAP + o) * BLOCK);
                     }
                 }
             }
@@ -229,13 +236,13 @@ final class PyloricSimd {
         new Phase() {
             @Override
             void run(Work w, int b0) {
-                Float32Lanes.radius(w.words, w.xi, NEURONS * w.cap * BLOCK);
+                Float32Lanes.radius(w.words, w.xi, NEURONS * CAP * BLOCK);
             }
         },
         new Phase() {
             @Override
             void run(Work w, int b0) {
-                Float32Lanes.angle(w.words, w.xi, NEURONS * w.cap * BLOCK);
+                Float32Lanes.angle(w.words, w.xi, NEURONS * CAP * BLOCK);
             }
         },
     };
@@ -248,8 +255,8 @@ final class PyloricSimd {
      */
     static void argumentExps(Work w) {
         for (int j = 0; j < NEURONS; j++) {
-            Float32Lanes.expAffine(w.st, (j * NSTATE + V) * w.cap, V_GATE_LIMIT, ARG_B, ARG_C, w.tmp,
-                    (EXP + j * NARG) * w.cap, w.cap, w.n);
+            Float32Lanes.expAffine(w.st, (j * NSTATE + V) * CAP, V_GATE_LIMIT, ARG_B, ARG_C, w.tmp,
+                    (EXP + j * NARG) * CAP, CAP, w.n);
         }
     }
 
@@ -259,7 +266,7 @@ final class PyloricSimd {
      */
     static void membrane(Work w, int i) {
         float[] st = w.st, par = w.par, tmp = w.tmp, xi = w.xi;
-        int cap = w.cap, q = (i - w.first) * L;
+        int cap = CAP, q = (i - w.first) * L;
         boolean energy = w.energy;
         float factor = w.energyFactor;
         for (int j = 0; j < NEURONS; j++) {
@@ -347,7 +354,7 @@ final class PyloricSimd {
      */
     static void gateRates(Work w) {
         float[] tmp = w.tmp, st = w.st;
-        int cap = w.cap;
+        int cap = CAP;
         for (int j = 0; j < NEURONS; j++) {
             int e = (EXP + j * NARG) * cap, inf = (INF + j * GATES) * cap, ra = (RARG + j * NREL) * cap;
             for (int o = 0; o < w.n; o += L) {
@@ -439,7 +446,7 @@ final class PyloricSimd {
     /** The synapses from the presynaptic V at i − 1 (its exp is argument 26 of the presynaptic neuron). */
     static void synapses(Work w) {
         float[] tmp = w.tmp, st = w.st;
-        int cap = w.cap;
+        int cap = CAP;
         // s̄ per presynaptic neuron into SINF rows, then one simple loop per synapse (flat loops: the nested form with
         // its skip test spent as long as the rest of this phase in an unhoisted bounds check).
         for (int p = 0; p < NEURONS; p++) {
@@ -464,7 +471,7 @@ final class PyloricSimd {
     /** Gates x' = x∞ + (x − x∞)·e and V' (the gSum = 0 case as the scalar), from the relaxation exps. */
     static void relax(Work w) {
         float[] tmp = w.tmp, st = w.st;
-        int cap = w.cap;
+        int cap = CAP;
         for (int j = 0; j < NEURONS; j++) {
             int x = j * NSTATE * cap, inf = (INF + j * GATES) * cap, re = (REXP + j * NREL) * cap;
             // The 11 gate rows of a neuron are consecutive in st, INF and REXP alike: one flat pass over them (a long
