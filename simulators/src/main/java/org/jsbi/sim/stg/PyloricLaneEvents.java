@@ -27,8 +27,6 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private static final int CAP = PyloricSimd.CAP;
     /** ring[((j · W) + slot) · CAP + lane]. */
     private final float[] ring;
-    /** Row offsets (slot · CAP) of the current window's 21 samples, oldest first. */
-    private final int[] window = new int[W];
     /** before, at, inRun (0/1) per neuron: rows 3j, 3j + 1, 3j + 2. */
     private final float[] det;
     /** events[j · CAP + lane]. */
@@ -38,7 +36,7 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private int emitted;
 
     PyloricLaneEvents() {
-        ring = new float[NEURONS * W * CAP];
+        ring = new float[NEURONS * 2 * W * CAP];
         det = new float[NEURONS * 3 * CAP];
         events = new NeuronEvents[NEURONS * CAP];
         for (int i = 0; i < events.length; i++) events[i] = new NeuronEvents();
@@ -67,8 +65,12 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
     private void push(PyloricSimd.Work w) {
         int slot = count % W;
         for (int j = 0; j < NEURONS; j++) {
-            int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * CAP;
-            System.arraycopy(w.st, src, ring, (j * W + slot) * CAP, w.n);
+            int src = (j * PyloricScalar.NSTATE + PyloricScalar.V) * CAP, dst = (j * 2 * W + slot) * CAP;
+            for (int o = 0; o < w.n; o += PyloricSimd.L) {
+                FloatVector v = FloatVector.fromArray(PyloricSimd.F, w.st, src + o);
+                v.intoArray(ring, dst + o);
+                v.intoArray(ring, dst + W * CAP + o);
+            }
         }
         count++;
         if (count < W) return;
@@ -95,31 +97,29 @@ final class PyloricLaneEvents implements PyloricSimd.LaneSink {
      */
     private void emit(float[] wt, int first, int n) {
         int q = emitted;
-        int[] win = window;
-        for (int t = 0; t < W; t++) win[t] = (first + t) % W * CAP;
         for (int j = 0; j < NEURONS; j++) {
-            int r0 = j * W * CAP;
+            int r0 = (j * 2 * W + first) * CAP;
             int b = 3 * j * CAP, a = (3 * j + 1) * CAP, in = (3 * j + 2) * CAP;
             for (int o = 0; o < n; o += PyloricSimd.L) {
                 FloatVector f;
                 if (wt == SavitzkyGolay.INTERIOR) {
                     float[] c = wt;
-                    FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[SavitzkyGolay.HALF] + o)
+                    FloatVector s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + SavitzkyGolay.HALF * CAP + o)
                             .mul(c[SavitzkyGolay.HALF]);
                     FloatVector s1 = FloatVector.zero(PyloricSimd.F);
                     for (int t = 0; t < SavitzkyGolay.HALF; t += 2) {
-                        s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t] + o)
-                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[W - 1 - t] + o))
+                        s0 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * CAP + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 1 - t) * CAP + o))
                                 .fma(FloatVector.broadcast(PyloricSimd.F, c[t]), s0);
-                        s1 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t + 1] + o)
-                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[W - 2 - t] + o))
+                        s1 = FloatVector.fromArray(PyloricSimd.F, ring, r0 + (t + 1) * CAP + o)
+                                .add(FloatVector.fromArray(PyloricSimd.F, ring, r0 + (W - 2 - t) * CAP + o))
                                 .fma(FloatVector.broadcast(PyloricSimd.F, c[t + 1]), s1);
                     }
                     f = s0.add(s1);
                 } else {
                     f = FloatVector.zero(PyloricSimd.F);
                     for (int t = 0; t < W; t++) {
-                        f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + win[t] + o)
+                        f = FloatVector.fromArray(PyloricSimd.F, ring, r0 + t * CAP + o)
                                 .fma(FloatVector.broadcast(PyloricSimd.F, wt[t]), f);
                     }
                 }
