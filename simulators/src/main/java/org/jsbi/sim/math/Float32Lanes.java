@@ -104,6 +104,17 @@ public final class Float32Lanes {
         }
     }
 
+    /** {@link Float32Math#expSmall} of a[from .. from + count) (each within ±1/32) into out[to ..]. */
+    public static void expSmall(float[] a, int from, float[] out, int to, int count) {
+        for (int o = 0; o < count; o += L) {
+            FloatVector z = FloatVector.fromArray(F, a, from + o);
+            FloatVector p = z.fma(T4, T3);
+            p = p.fma(z, FloatVector.broadcast(F, 0.5f));
+            p = p.fma(z, FloatVector.broadcast(F, 1f));
+            p.fma(z, FloatVector.broadcast(F, 1f)).intoArray(out, to + o);
+        }
+    }
+
     /** {@link Float32Math#log} of a[from .. from + count) (positive normal floats) into out[to ..]. */
     public static void log(float[] a, int from, float[] out, int to, int count) {
         for (int o = 0; o < count; o += L) {

@@ -61,7 +61,9 @@ public final class PyloricNetwork implements Simulator {
      * 5 (2026-11-27): each gate's x∞ and −dt/τ share one division (r = 1 / (u∞·D), x∞ = D·r, −dt/τ = N·u∞·r; 21
      * divisions to 11), with the gating exps' V clamped to ±100 mV instead of ±200 so that no product overflows.
      * 6 (2026-11-27, later): the 27 gating exps as {@link org.jsbi.sim.math.Float32Math#expAffine}(V, β, a·β), the
-     * argument one fused multiply-add and the reduction one (at most 3.6 ulp against 2.2), two operations fewer each.
+     * argument one fused multiply-add and the reduction one (at most 3.6 ulp against 2.2), two operations fewer each;
+     * the relaxation exps of the eight slow gates (τ ≥ 0.8 ms, so −dt/τ ∈ [−1/32, 0]) as
+     * {@link org.jsbi.sim.math.Float32Math#expSmall}, a degree-4 Taylor polynomial (within 1 ulp).
      * {@code PyloricNetworkTest} pins the output bits; change this when they change.
      */
     public static final String REVISION = "6";

@@ -174,6 +174,20 @@ public final class PyloricScalar {
         return inf + (x - inf) * Float32Math.exp(arg);
     }
 
+    /**
+     * {@link #relax} for a slow gate (CaT, CaS, A, KCa, Kd: τ ≥ 0.8 ms for every V, so −dt/τ ∈ [−1/32, 0]) with
+     * {@link Float32Math#expSmall} (revision 6).
+     */
+    static float relaxSlow(float x, float inf, float arg) {
+        return inf + (x - inf) * Float32Math.expSmall(arg);
+    }
+
+    /** {@link #relaxShared} for a slow gate ({@link #relaxSlow}). */
+    static float relaxSharedSlow(float x, float num, float ui, float n, float d) {
+        float r = 1f / (ui * d);
+        return relaxSlow(x, (num * d) * r, (n * ui) * r);
+    }
+
     /** Step i: the state of sample i from sample i − 1; xi holds the three neurons' normals (already × 0 if off). */
     static void step(State st, float xi0, float xi1, float xi2, boolean energy) {
         float g0 = st.gSyn[0] * st.s[0], g1 = st.gSyn[1] * st.s[1], g2 = st.gSyn[2] * st.s[2],
@@ -259,22 +273,22 @@ public final class PyloricScalar {
         nx[o + H_NA] = relaxShared(hNa, 1f, denominator(vg, 48.9f, B_NA_H), NEG_DT * (u3 * u4),
                 1.34f * (1.5f * u4 + 1f));
         u = denominator(vg, 68.1f, B_CAT_TM);
-        nx[o + M_CAT] = relaxShared(mCaT, 1f, denominator(vg, 27.1f, B_CAT_M), NEG_DT * u, 43.4f * u + -42.6f);
+        nx[o + M_CAT] = relaxSharedSlow(mCaT, 1f, denominator(vg, 27.1f, B_CAT_M), NEG_DT * u, 43.4f * u + -42.6f);
         u = denominator(vg, 55f, B_CAT_TH);
-        nx[o + H_CAT] = relaxShared(hCaT, 1f, denominator(vg, 32.1f, B_CAT_H), NEG_DT * u, 210f * u + -179.6f);
+        nx[o + H_CAT] = relaxSharedSlow(hCaT, 1f, denominator(vg, 32.1f, B_CAT_H), NEG_DT * u, 210f * u + -179.6f);
         float sum = gatingExp(vg, 27f, 0.1f) + gatingExp(vg, 70f, B_CAS_TM2);
-        nx[o + M_CAS] = relaxShared(mCaS, 1f, denominator(vg, 33f, B_CAS_M), NEG_DT * sum, 2.8f * sum + 14f);
+        nx[o + M_CAS] = relaxSharedSlow(mCaS, 1f, denominator(vg, 33f, B_CAS_M), NEG_DT * sum, 2.8f * sum + 14f);
         sum = gatingExp(vg, 55f, B_CAS_TH1) + gatingExp(vg, 65f, B_CAS_TH2);
-        nx[o + H_CAS] = relaxShared(hCaS, 1f, denominator(vg, 60f, B_CAS_H), NEG_DT * sum, 120f * sum + 300f);
+        nx[o + H_CAS] = relaxSharedSlow(hCaS, 1f, denominator(vg, 60f, B_CAS_H), NEG_DT * sum, 120f * sum + 300f);
         u = denominator(vg, 32.9f, B_A_TM);
-        nx[o + M_A] = relaxShared(mA, 1f, denominator(vg, 27.2f, B_A_M), NEG_DT * u, 23.2f * u + -20.8f);
+        nx[o + M_A] = relaxSharedSlow(mA, 1f, denominator(vg, 27.2f, B_A_M), NEG_DT * u, 23.2f * u + -20.8f);
         u = denominator(vg, 38.9f, B_A_TH);
-        nx[o + H_A] = relaxShared(hA, 1f, denominator(vg, 56.9f, B_A_H), NEG_DT * u, 77.2f * u + -58.4f);
+        nx[o + H_A] = relaxSharedSlow(hA, 1f, denominator(vg, 56.9f, B_A_H), NEG_DT * u, 77.2f * u + -58.4f);
         u = denominator(vg, 46f, B_KCA_TM);
-        nx[o + M_KCA] = relaxShared(mKCa, ca, (ca + 3f) * denominator(vg, 28.3f, B_KCA_M), NEG_DT * u,
+        nx[o + M_KCA] = relaxSharedSlow(mKCa, ca, (ca + 3f) * denominator(vg, 28.3f, B_KCA_M), NEG_DT * u,
                 180.6f * u + -150.2f);
         u = denominator(vg, 28.3f, B_KD_TM);
-        nx[o + M_KD] = relaxShared(mKd, 1f, denominator(vg, 12.3f, B_KD_M), NEG_DT * u, 14.4f * u + -12.8f);
+        nx[o + M_KD] = relaxSharedSlow(mKd, 1f, denominator(vg, 12.3f, B_KD_M), NEG_DT * u, 14.4f * u + -12.8f);
         sum = gatingExp(vg, H_TAU_A1, -0.086f) + gatingExp(vg, H_TAU_A2, 0.0701f);
         nx[o + M_H] = relax(mH, 1f / denominator(vg, 75f, B_H_M), (NEG_DT * sum) * 0.5f);
     }

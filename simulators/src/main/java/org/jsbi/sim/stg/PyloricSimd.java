@@ -209,7 +209,14 @@ final class PyloricSimd {
                 // shortest, is 0.0117 ms at the +100 mV clamp), and V's gSum·(−dt/C) ≥ −22 for every θ in the prior's
                 // support (the simulator refuses others): gSum ≤ 0.55 mS (all conductances at their bounds, every
                 // gate open), dt/C = 0.025 / 0.6283e-3.
-                Float32Lanes.expInRange(w.tmp, RARG * CAP, w.tmp, REXP * CAP, NEURONS * NREL * CAP);
+                // The slow gates (rows M_CAT .. M_KD of each neuron, 8 consecutive) have −dt/τ in [−1/32, 0] for
+                // every V (τ ≥ 0.8 ms): their exps need no range reduction (Float32Math.expSmall, 4 operations).
+                for (int j = 0; j < NEURONS; j++) {
+                    int r = (RARG + j * NREL) * CAP;
+                    Float32Lanes.expInRange(w.tmp, r, w.tmp, r, 2 * CAP);
+                    Float32Lanes.expSmall(w.tmp, r + 2 * CAP, w.tmp, r + 2 * CAP, 8 * CAP);
+                    Float32Lanes.expInRange(w.tmp, r + 10 * CAP, w.tmp, r + 10 * CAP, 2 * CAP);
+                }
             }
         },
         new Phase() {

@@ -86,6 +86,33 @@ class Float32MathTest {
         }
     }
 
+    /** expSmall is within 1 ulp of the double exp on every float of [−1/32, 1/32], and the lanes give its bits. */
+    @Test
+    void expSmallIsWithinOneUlpOnItsRangeAndLaneWiseHasTheScalarBits() {
+        double worst = 0;
+        float at = 0;
+        for (int[] r : new int[][] {{0x80000000, Float.floatToIntBits(-1f / 32)}, {0, Float.floatToIntBits(1f / 32)}}) {
+            for (long bits = r[0] & 0xFFFFFFFFL; bits <= (r[1] & 0xFFFFFFFFL); bits += 7) {
+                float z = Float.intBitsToFloat((int) bits);
+                double err = Math.abs(Float32Math.expSmall(z) - Math.exp(z)) / Math.ulp((float) Math.exp(z));
+                if (err > worst) {
+                    worst = err;
+                    at = z;
+                }
+            }
+        }
+        assertTrue(worst <= 1.0, "expSmall: " + worst + " ulp at " + at);
+        int n = 4096;
+        float[] z = new float[n], out = new float[n];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(13);
+        for (int i = 0; i < n; i++) z[i] = (float) (rnd.nextDouble() - 0.5) / 16;
+        Float32Lanes.expSmall(z, 0, out, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(Float32Math.expSmall(z[i])), Float.floatToRawIntBits(out[i]),
+                    "at " + z[i]);
+        }
+    }
+
     @Test
     void efunVariantsAgreeWithTheQuotient() {
         for (float z = -30f; z <= 30f; z += 0.013f) {
