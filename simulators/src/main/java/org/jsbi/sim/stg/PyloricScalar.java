@@ -48,8 +48,9 @@ import org.jsbi.sim.math.Float32Math;
  * </pre>
  * and the synapses from the presynaptic V at i − 1 (forward Euler, the code's clamp when dt &gt; τ):
  * <pre>
- * sInf_p = 1 / (1 + exp((V_p + 35) * -0.2))     τ_k = k₋_k * (1 - sInf_p)     (one per presynaptic neuron p and k₋)
- * s' = DT &gt; τ_k ? sInf_p : s + (sInf_p - s) * (DT / τ_k)
+ * e_p = exp((V_p + 35) * -0.2)   r_p = 1 / ((1 + e_p) * e_p)   sInf_p = e_p * r_p  [= 1 / (1 + e_p)]
+ * w_p = ((1 + e_p) * (1 + e_p)) * r_p  [= 1 / (1 - sInf_p)]       (one division per presynaptic neuron p)
+ * τ_k = k₋_k * (1 - sInf_p)      s' = DT &gt; τ_k ? sInf_p : s + (sInf_p - s) * ((DT / k₋_k) * w_p)
  * </pre>
  * The code's steps are the same, in double (models/PAPER.md §5.2–5.3).
  *
@@ -103,6 +104,13 @@ public final class PyloricScalar {
         B_CAS_M, 0.1f, B_CAS_TM2, B_CAS_H, B_CAS_TH1, B_CAS_TH2, B_A_M, B_A_TM, B_A_H, B_A_TH, B_KCA_M, B_KCA_TM,
         B_KD_M, B_KD_TM, B_H_M, -0.086f, 0.0701f, SYN_B};
 
+    /** DT / k₋ per synapse (float quotients), the factor of each synapse's 1 / (1 − sInf) (revision 6). */
+    static final float[] SYN_DT_OVER_KMINUS = new float[SYN_KMINUS.length];
+
+    static {
+        for (int k = 0; k < SYN_KMINUS.length; k++) SYN_DT_OVER_KMINUS[k] = DT / SYN_KMINUS[k];
+    }
+
     /** ARG_A[k]·ARG_B[k] as float products: the exp arguments are computed as fma(V, β, a·β) (revision 6). */
     static final float[] ARG_C = new float[ARG_A.length];
 
@@ -123,7 +131,8 @@ public final class PyloricScalar {
         final float[] energyBlock = new float[NEURONS];
         final double[] energy = new double[NEURONS];
         // Scratch of one step.
-        final float[] synG = new float[NEURONS], synI = new float[NEURONS], sInf = new float[NEURONS];
+        final float[] synG = new float[NEURONS], synI = new float[NEURONS], sInf = new float[NEURONS],
+                sRate = new float[NEURONS];
         final float[] next = new float[NEURONS * NSTATE];
     }
 
@@ -206,13 +215,18 @@ public final class PyloricScalar {
         float[] x = st.x;
         for (int p = 0; p < NEURONS; p++) {
             float vg = Math.min(Math.max(x[p * NSTATE + V], -V_GATE_LIMIT), V_GATE_LIMIT);
-            st.sInf[p] = 1f / (1f + gatingExp(vg, SYN_A, SYN_B));
+            // DT / τ_k = (DT / k₋_k) / (1 − sInf_p), and sInf_p and 1 / (1 − sInf_p) = (1 + e)/e share one division
+            // (revision 6; 10 divisions a step to 3). e ∈ [e^−27, e^13] at the ±100 mV clamp: no product overflows.
+            float e = gatingExp(vg, SYN_A, SYN_B), u = 1f + e;
+            float r = 1f / (u * e);
+            st.sInf[p] = e * r;
+            st.sRate[p] = (u * u) * r;
         }
         for (int k = 0; k < SYNAPSES; k++) {
-            float sInf = st.sInf[SYN_PRE[k]];
+            float sInf = st.sInf[SYN_PRE[k]], rate = SYN_DT_OVER_KMINUS[k] * st.sRate[SYN_PRE[k]];
             float tau = SYN_KMINUS[k] * (1f - sInf);
             float s = st.s[k];
-            st.s[k] = DT > tau ? sInf : s + (sInf - s) * (DT / tau);
+            st.s[k] = DT > tau ? sInf : s + (sInf - s) * rate;
         }
         System.arraycopy(st.next, 0, st.x, 0, NEURONS * NSTATE);
     }

@@ -57,7 +57,7 @@ final class PyloricSimd {
     static final int EXP = 0, LOGCA = EXP + NEURONS * NARG, RARG = LOGCA + NEURONS,
             REXP = RARG, INF = REXP + NEURONS * NREL, VINF = INF + NEURONS * GATES,
             DRIVE = VINF + NEURONS, GSUM = DRIVE + NEURONS, EBLOCK = GSUM + NEURONS, SINF = EBLOCK + NEURONS,
-            NTMP = SINF + NEURONS;
+            SRATE = SINF + NEURONS, NTMP = SRATE + NEURONS;
 
     private PyloricSimd() {
     }
@@ -454,23 +454,29 @@ final class PyloricSimd {
     static void synapses(Work w) {
         float[] tmp = w.tmp, st = w.st;
         int cap = CAP;
-        // s̄ per presynaptic neuron into SINF rows, then one simple loop per synapse (flat loops: the nested form with
-        // its skip test spent as long as the rest of this phase in an unhoisted bounds check).
+        // sInf and 1 / (1 − sInf) per presynaptic neuron into SINF and SRATE rows, from one division (PyloricScalar's
+        // step), then one simple loop per synapse (flat loops: the nested form with its skip test spent as long as the
+        // rest of this phase in an unhoisted bounds check).
         for (int p = 0; p < NEURONS; p++) {
-            int e = (EXP + p * NARG + 26) * cap, out = (SINF + p) * cap;
+            int e = (EXP + p * NARG + 26) * cap, out = (SINF + p) * cap, rate = (SRATE + p) * cap;
             for (int o = 0; o < w.n; o += L) {
-                FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, tmp, e + o).add(1f)).intoArray(tmp, out + o);
+                FloatVector ex = FloatVector.fromArray(F, tmp, e + o);
+                FloatVector u = ex.add(1f);
+                FloatVector r = FloatVector.broadcast(F, 1f).div(u.mul(ex));
+                ex.mul(r).intoArray(tmp, out + o);
+                u.mul(u).mul(r).intoArray(tmp, rate + o);
             }
         }
         for (int k = 0; k < SYNAPSES; k++) {
-            int in = (SINF + SYN_PRE[k]) * cap, si = (ST_S + k) * cap;
-            float kMinus = SYN_KMINUS[k];
+            int in = (SINF + SYN_PRE[k]) * cap, ri = (SRATE + SYN_PRE[k]) * cap, si = (ST_S + k) * cap;
+            float kMinus = SYN_KMINUS[k], dtk = SYN_DT_OVER_KMINUS[k];
             for (int o = 0; o < w.n; o += L) {
                 FloatVector sInf = FloatVector.fromArray(F, tmp, in + o);
                 FloatVector tau = FloatVector.broadcast(F, 1f).sub(sInf).mul(kMinus);
                 FloatVector s = FloatVector.fromArray(F, st, si + o);
                 VectorMask<Float> clamp = tau.compare(VectorOperators.LT, DT);
-                s.add(sInf.sub(s).mul(FloatVector.broadcast(F, DT).div(tau))).blend(sInf, clamp).intoArray(st, si + o);
+                FloatVector rate = FloatVector.fromArray(F, tmp, ri + o).mul(dtk);
+                s.add(sInf.sub(s).mul(rate)).blend(sInf, clamp).intoArray(st, si + o);
             }
         }
     }
