@@ -63,7 +63,8 @@ public final class PyloricNetwork implements Simulator {
      * 6 (2026-11-27, later): the 27 gating exps as {@link org.jsbi.sim.math.Float32Math#expAffine}(V, β, a·β), the
      * argument one fused multiply-add and the reduction one (at most 3.6 ulp against 2.2), two operations fewer each;
      * the relaxation exps of the eight slow gates (τ ≥ 0.8 ms, so −dt/τ ∈ [−1/32, 0]) as
-     * {@link org.jsbi.sim.math.Float32Math#expSmall}, a degree-4 Taylor polynomial (within 1 ulp).
+     * {@link org.jsbi.sim.math.Float32Math#expSmall}, a degree-4 Taylor polynomial (within 1 ulp); each presynaptic
+     * neuron's s̄ and 1/(1 − s̄) from one division (10 divisions a step to 3).
      * {@code PyloricNetworkTest} pins the output bits; change this when they change.
      */
     public static final String REVISION = "6";
