@@ -7,17 +7,19 @@ import org.jsbi.sim.stg.PyloricNetwork.Implementation;
 import org.jsbi.simulation.ParameterBatch;
 
 /**
- * Wall time per simulated 11-s pyloric network (dt = 0.025 ms, noise on, the 18 online features), scalar and SIMD, 1
- * and 2 threads, on prior draws: per network (wall), per network per core (wall × threads) and per network per
+ * Wall time per simulated 11-s pyloric network (dt = 0.025 ms, noise on, the 18 online features), scalar and SIMD, on
+ * 1 and 2 threads or the thread counts given, on prior draws: per network (wall), per network per core (wall × threads) and per network per
  * CPU-second of the process, with the load average before and after (the machine is shared). Each cell runs its batch
  * repeatedly for at least {@code seconds} (default 20) after an untimed warm-up; the SIMD batch is 64 networks per
- * thread (one chunk of 8 vectors), the scalar one 2 per thread. Then the projection of the paper's
- * 18.5-million-simulation study on this machine from the best 2-thread figure, and the reference C++ simulator's
+ * thread (two chunks of 32), the scalar one 2 per thread. Then the projection of the paper's
+ * 18.5-million-simulation study on this machine from the SIMD figure at the most threads, and the reference C++ simulator's
  * ~2 s per 10 s simulated per core (the pyloric package's README) for comparison.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.PyloricThroughputReport [seconds]
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.PyloricThroughputReport \
+ *     [seconds [threads,threads,...|all]]
  * </pre>
+ * e.g. {@code 15 1,16} on a 16-core workstation ({@code all}: 1, 2, 4, … up to the processors).
  */
 public final class PyloricThroughputReport {
 
@@ -27,7 +29,16 @@ public final class PyloricThroughputReport {
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20.0;
         java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        int maxRows = 2 * 64;
+        int[] threadCounts;
+        try {
+            threadCounts = threadCounts(args.length > 1 ? args[1] : "1,2", os.getAvailableProcessors());
+        } catch (IllegalArgumentException e) {
+            System.err.println("PyloricThroughputReport: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int maxThreads = java.util.Arrays.stream(threadCounts).max().getAsInt();
+        int maxRows = maxThreads * 64;
         float[][] rows = PyloricNetwork.prior().sample(maxRows, new Rng(1));
         float[] theta = new float[maxRows * 31];
         for (int i = 0; i < maxRows; i++) System.arraycopy(rows[i], 0, theta, i * 31, 31);
@@ -36,10 +47,10 @@ public final class PyloricThroughputReport {
         System.out.println("| implementation | threads | batch | ms per network | ms per network per core "
                 + "| CPU ms per network | networks/s | seconds timed |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-        double best2 = Double.NaN;
+        double bestMost = Double.NaN;
         for (Implementation impl : Implementation.values()) {
             PyloricNetwork sim = PyloricNetwork.withDefaults().withImplementation(impl);
-            for (int threads : new int[] {1, 2}) {
+            for (int threads : threadCounts) {
                 Parallel.setThreads(threads);
                 int n = impl == Implementation.SIMD ? 64 * threads : 2 * threads;
                 ParameterBatch batch = new ParameterBatch(theta, n, 31, 0);
@@ -58,14 +69,39 @@ public final class PyloricThroughputReport {
                 double msPer = el * 1e3 / sims;
                 System.out.printf("| %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", impl, threads, n, msPer,
                         msPer * threads, cpu > 0 ? cpu * 1e3 / sims : Double.NaN, sims / el, el);
-                if (threads == 2 && impl == Implementation.SIMD) best2 = msPer;
+                if (threads == maxThreads && impl == Implementation.SIMD) bestMost = msPer;
             }
         }
         System.out.printf("load average %.2f%n", os.getSystemLoadAverage());
-        double study = 18.5e6 * best2 / 1e3;
-        System.out.printf("projected 18.5-million-network study on this machine (SIMD, 2 threads): %.0f s = %.1f days;"
-                + " reference C++ simulator at ~2.2 s per 11-s network per core: %.0f core-days%n", study,
+        double study = 18.5e6 * bestMost / 1e3;
+        System.out.printf("projected 18.5-million-network study on this machine (SIMD, %d threads): %.0f s = %.1f days;"
+                + " reference C++ simulator at ~2.2 s per 11-s network per core: %.0f core-days%n", maxThreads, study,
                 study / 86400, 18.5e6 * 2.2 / 86400);
+    }
+
+    /** "1,2,8" or "all" (1, 2, 4, … and the processor count) as thread counts; a clear error for anything else. */
+    static int[] threadCounts(String spec, int processors) {
+        if (spec.equals("all")) {
+            java.util.TreeSet<Integer> t = new java.util.TreeSet<>();
+            for (int k = 1; k < processors; k *= 2) t.add(k);
+            t.add(processors);
+            return t.stream().mapToInt(Integer::intValue).toArray();
+        }
+        String[] parts = spec.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("thread counts must be a comma-separated list of positive integers "
+                        + "or 'all', got '" + spec + "'");
+            }
+            if (out[i] < 1) {
+                throw new IllegalArgumentException("thread counts must be positive, got " + out[i] + " in '" + spec
+                        + "'");
+            }
+        }
+        return out;
     }
 
     /** CPU time of this process, all threads (-1 where the platform does not tell). */
