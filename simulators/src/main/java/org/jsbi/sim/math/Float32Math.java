@@ -57,13 +57,7 @@ public final class Float32Math {
         float x = Math.fma(v, b, c);
         float t = Math.fma(x, LOG2E, MAGIC);
         float n = t - MAGIC;
-        float r = Math.fma(n, -LN2, x);
-        float p = Math.fma(X5, r, X4);
-        p = Math.fma(p, r, X3);
-        p = Math.fma(p, r, X2);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
+        return scaledPolynomial(Math.fma(n, -LN2, x), t);
     }
 
     /** Taylor coefficients 1/6 and 1/24 of {@link #expSmall}. */
@@ -89,7 +83,11 @@ public final class Float32Math {
         float t = Math.fma(x, LOG2E, MAGIC);
         float n = t - MAGIC;
         float r = Math.fma(n, -LN2_HI, x);
-        r = Math.fma(n, -LN2_LO, r);
+        return scaledPolynomial(Math.fma(n, -LN2_LO, r), t);
+    }
+
+    /** e^r·2^n of a reduced argument r, with t = x·log2(e) + MAGIC (whose raw bits hold n). */
+    private static float scaledPolynomial(float r, float t) {
         float p = Math.fma(X5, r, X4);
         p = Math.fma(p, r, X3);
         p = Math.fma(p, r, X2);

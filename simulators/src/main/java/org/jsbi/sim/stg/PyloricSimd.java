@@ -19,8 +19,10 @@ import org.jsbi.sim.math.Float32Lanes;
  * inline, and declines to inline into big compilations): no method takes or returns a vector; a step is a list of
  * {@link Phase}s called through one megamorphic call site, each looping over all vectors of the chunk and passing
  * values to the next through rows of {@link Work} arrays. Of the 39 exps per neuron and step, the 27 gating ones are
- * computed straight from V ({@link Float32Lanes#expAffine}), the 12 relaxation ones in a pass of one exp loop over
- * rows of arguments. The phases do not branch on the step or the data: the energy window is a 0/1 factor.
+ * computed straight from V ({@link Float32Lanes#expAffine}), the 12 relaxation ones in a pass over rows of arguments
+ * (the eight slow gates' by {@link Float32Lanes#expSmall}). Row offsets are multiples of the constant {@link #CAP}, so
+ * that C2 merges the bounds checks of each array's loads. The phases do not branch on the step or the data: the
+ * energy window is a 0/1 factor.
  */
 final class PyloricSimd {
 
