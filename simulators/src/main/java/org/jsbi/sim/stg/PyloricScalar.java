@@ -45,6 +45,7 @@ import org.jsbi.sim.math.Float32Math;
  * Kd   m∞ = σ(12.3, 1/-11.8)   τm = 14.4 + (-12.8)*σ(28.3, 1/-19.2)
  * H    m∞ = σ(75, 1/5.5)       τm = 2 / (exp((V + 14.59/0.086) * -0.086) + exp((V + -1.87/0.0701) * 0.0701))
  * x' = x∞ + (x - x∞) * exp(-DT / τx)                               (exponential Euler, 11 gates)
+ * exp here is Float32Math.exp for Na and H, and Float32Math.expSmall (|−DT/τ| ≤ 1/32) for the eight slow gates
  * </pre>
  * and the synapses from the presynaptic V at i − 1 (forward Euler, the code's clamp when dt &gt; τ):
  * <pre>
