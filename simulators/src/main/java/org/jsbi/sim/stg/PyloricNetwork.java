@@ -272,15 +272,15 @@ public final class PyloricNetwork implements Simulator {
     private void runSimd(float[] theta, int from, int to, long firstIndex, long seed, float[] out) {
         PyloricSimd.Work w = new PyloricSimd.Work();
         PyloricLaneEvents lanes = new PyloricLaneEvents();
-        double[] energy = outputs == Outputs.EXTRAS ? new double[NEURONS * w.cap] : null;
+        double[] energy = outputs == Outputs.EXTRAS ? new double[NEURONS * PyloricSimd.CAP] : null;
         NeuronEvents[] three = new NeuronEvents[NEURONS];
         PyloricFeatures pf = new PyloricFeatures();
-        for (int c = from; c < to; c += w.cap) {
-            int rows = Math.min(w.cap, to - c);
+        for (int c = from; c < to; c += PyloricSimd.CAP) {
+            int rows = Math.min(PyloricSimd.CAP, to - c);
             lanes.reset();
             PyloricSimd.simulateChunk(w, theta, c, rows, firstIndex, seed, noise, lanes, energy);
             for (int l = 0; l < rows; l++) {
-                for (int j = 0; j < NEURONS; j++) three[j] = lanes.events[j * w.cap + l];
+                for (int j = 0; j < NEURONS; j++) three[j] = lanes.events[j * PyloricSimd.CAP + l];
                 writeRow(pf, three, energy, l * NEURONS, out, c + l);
             }
         }

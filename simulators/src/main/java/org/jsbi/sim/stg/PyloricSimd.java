@@ -72,7 +72,6 @@ final class PyloricSimd {
 
     /** Per-thread scratch for a chunk of up to {@link #CAP} networks. */
     static final class Work {
-        final int cap;
         int n;
         int first;
         long seed;
@@ -85,15 +84,14 @@ final class PyloricSimd {
         final PyloricScalar.State init = new PyloricScalar.State();
 
         Work() {
-            cap = CAP;
-            par = new float[NPARS * cap];
-            st = new float[NST * cap];
-            tmp = new float[NTMP * cap];
-            xi = new float[NEURONS * BLOCK * cap];
-            words = new int[NEURONS * BLOCK * cap];
-            idxLo = new int[cap];
-            idxHi = new int[cap];
-            energySum = new double[NEURONS * cap];
+            par = new float[NPARS * CAP];
+            st = new float[NST * CAP];
+            tmp = new float[NTMP * CAP];
+            xi = new float[NEURONS * BLOCK * CAP];
+            words = new int[NEURONS * BLOCK * CAP];
+            idxLo = new int[CAP];
+            idxHi = new int[CAP];
+            energySum = new double[NEURONS * CAP];
         }
     }
 
