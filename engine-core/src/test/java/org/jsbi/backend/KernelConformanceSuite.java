@@ -69,6 +69,8 @@ public abstract class KernelConformanceSuite {
         shapes.add(new int[] {207, 50, 300});    // k beyond one cache block
         shapes.add(new int[] {50, 52, 10007});   // a weight gradient over a wide batch (split over k on a GPU)
         shapes.add(new int[] {130, 40, 100});    // A taller than one packed block, below the threading threshold
+        for (int k = 1; k <= 4; k++) shapes.add(new int[] {4 * k + 5, 16 * k + 17, k});   // k ≤ 4, row by row
+        shapes.add(new int[] {50, 207, 2});      // a layer fed by 2-D θ or x
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -81,7 +83,8 @@ public abstract class KernelConformanceSuite {
                 }
             }
         }
-        for (int[] s : new int[][] {{50, 207, 13}, {13, 1021, 50}, {1, 1, 1}, {0, 5, 3}, {100, 4103, 60}}) {
+        for (int[] s : new int[][] {{50, 207, 13}, {13, 1021, 50}, {1, 1, 1}, {0, 5, 3}, {100, 4103, 60},
+                {50, 200, 2}, {50, 207, 4}}) {
             for (boolean tw : new boolean[] {false, true}) {
                 String name = "maskedGemm m=" + s[0] + " n=" + s[1] + " k=" + s[2] + (tw ? " Wᵀ" : "");
                 tests.add(DynamicTest.dynamicTest(name, () -> checkGemm(s[0], s[1], s[2], tw, false, 1f, 0.5f, true,

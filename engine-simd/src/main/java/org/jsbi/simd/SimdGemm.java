@@ -59,9 +59,16 @@ final class SimdGemm {
         }
         long fmas = (long) m * n * k;
         if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
-            // Bᵀ written out is k x n, at most KC x NC floats (2 MB, as the packed path's B buffer).
+            if (!transB && k <= SHORT_K && n >= L
+                    && (long) ((m + MR - 1) / MR) * MR * k <= (long) MC * KC) {
+                shortK(m, n, k, alpha, a, b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
+            // Bᵀ written out is k x n, at most KC x NC floats (2 MB, as the packed path's B buffer). Fewer than 8
+            // rows (a MADE's output layer at 2-D: 4) would leave the 8-row tile half empty behind the transpose's
+            // fixed cost; the dot products are faster there.
             if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L
-                    && n <= NC) {
+                    && n <= NC && m >= 2 * MR) {
                 transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
@@ -343,6 +350,90 @@ final class SimdGemm {
                 halfStore(k, ap, ir * k, bt, 0, L, tile, 0, NR);
                 merge(tile, c, cOff + ir * ldc + nHalf, ldc, Math.min(MR, m - ir), nt, beta);
             }
+        }
+    }
+
+    /**
+     * Products this short in k or shorter run row by row in {@link #shortK}: a layer fed by 2-D θ or x (k = 2) and
+     * the input gradient of a 2-D MADE's output layer (k = 4). On the register tile their loop over k is too short to
+     * pay for the tile's setup and stores: 5 µs for 50 x 200 x 2, a quarter of a 50 x 200 x 50 product.
+     */
+    static final int SHORT_K = 4;
+
+    /**
+     * C = alpha op(A)·B + beta C for k ≤ {@link #SHORT_K}: op(A) packed as everywhere (alpha and the mask applied),
+     * then each row of C in one pass along n, its k broadcasts hoisted. Every element gets the tile's operations in
+     * the tile's order (a sum from zero, one FMA per p in order, then c·beta + sum in one rounding), so the bits are
+     * those of {@link #direct}.
+     */
+    private static void shortK(int m, int n, int k, float alpha, Operand a, float[] b, int bOff, int ldb, float beta,
+                               float[] c, int cOff, int ldc) {
+        float[] ap = BUFFERS.get()[1];
+        packA(a, alpha, 0, m, 0, k, ap);
+        int nFull = n - n % L;
+        int b1 = bOff + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int i = 0; i < m; i++) {
+            int ai = (i - i % MR) * k + i % MR, row = cOff + i * ldc;
+            float a0 = ap[ai], a1 = k > 1 ? ap[ai + MR] : 0f, a2 = k > 2 ? ap[ai + 2 * MR] : 0f,
+                    a3 = k > 3 ? ap[ai + 3 * MR] : 0f;
+            switch (k) {
+                case 1 -> shortRow1(nFull, a0, b, bOff, beta, c, row);
+                case 2 -> shortRow2(nFull, a0, a1, b, bOff, b1, beta, c, row);
+                case 3 -> shortRow3(nFull, a0, a1, a2, b, bOff, b1, b2, beta, c, row);
+                default -> shortRow4(nFull, a0, a1, a2, a3, b, bOff, b1, b2, b3, beta, c, row);
+            }
+            for (int j = nFull; j < n; j++) {
+                float s = Math.fma(a0, b[bOff + j], 0f);
+                if (k > 1) s = Math.fma(a1, b[b1 + j], s);
+                if (k > 2) s = Math.fma(a2, b[b2 + j], s);
+                if (k > 3) s = Math.fma(a3, b[b3 + j], s);
+                c[row + j] = beta != 0f ? Math.fma(c[row + j], beta, s) : s;
+            }
+        }
+    }
+
+    /** The sum's last step: store it, or c·beta + sum in one rounding (as {@link #merge}; c + sum at beta = 1). */
+    private static void shortStore(FloatVector s, float beta, float[] c, int idx) {
+        if (beta != 0f) s = FloatVector.fromArray(S, c, idx).fma(FloatVector.broadcast(S, beta), s);
+        s.intoArray(c, idx);
+    }
+
+    private static void shortRow1(int nFull, float a0, float[] b, int r0, float beta, float[] c, int row) {
+        FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0);
+        for (int j = 0; j < nFull; j += L) {
+            shortStore(v0.fma(FloatVector.fromArray(S, b, r0 + j), z), beta, c, row + j);
+        }
+    }
+
+    private static void shortRow2(int nFull, float a0, float a1, float[] b, int r0, int r1, float beta, float[] c,
+                                  int row) {
+        FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0), v1 = FloatVector.broadcast(S, a1);
+        for (int j = 0; j < nFull; j += L) {
+            FloatVector s = v0.fma(FloatVector.fromArray(S, b, r0 + j), z);
+            shortStore(v1.fma(FloatVector.fromArray(S, b, r1 + j), s), beta, c, row + j);
+        }
+    }
+
+    private static void shortRow3(int nFull, float a0, float a1, float a2, float[] b, int r0, int r1, int r2,
+                                  float beta, float[] c, int row) {
+        FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0), v1 = FloatVector.broadcast(S, a1),
+                v2 = FloatVector.broadcast(S, a2);
+        for (int j = 0; j < nFull; j += L) {
+            FloatVector s = v0.fma(FloatVector.fromArray(S, b, r0 + j), z);
+            s = v1.fma(FloatVector.fromArray(S, b, r1 + j), s);
+            shortStore(v2.fma(FloatVector.fromArray(S, b, r2 + j), s), beta, c, row + j);
+        }
+    }
+
+    private static void shortRow4(int nFull, float a0, float a1, float a2, float a3, float[] b, int r0, int r1,
+                                  int r2, int r3, float beta, float[] c, int row) {
+        FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0), v1 = FloatVector.broadcast(S, a1),
+                v2 = FloatVector.broadcast(S, a2), v3 = FloatVector.broadcast(S, a3);
+        for (int j = 0; j < nFull; j += L) {
+            FloatVector s = v0.fma(FloatVector.fromArray(S, b, r0 + j), z);
+            s = v1.fma(FloatVector.fromArray(S, b, r1 + j), s);
+            s = v2.fma(FloatVector.fromArray(S, b, r2 + j), s);
+            shortStore(v3.fma(FloatVector.fromArray(S, b, r3 + j), s), beta, c, row + j);
         }
     }
 
