@@ -175,12 +175,25 @@ final class Gradients {
                 be.axpy(size, 1f, dpre.storage(), 0, addend.grad.storage(), 0);
             }
         }
-        if (b.requiresGrad) {
+        if (b.requiresGrad && w.requiresGrad) {
+            // Both in one call, so that a backend can sum the bias gradient inside the weight gradient's product.
+            Tensor r = tape.values(m, 1);
+            if (v.mask == null) {
+                be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 1f,
+                        tape.gradOf(w).storage(), 0, r.storage(), 0);
+            } else {
+                Tensor t = tape.values(m, k);
+                be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 0f, t.storage(), 0,
+                        r.storage(), 0);
+                be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
+                be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
+            }
+            be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
+        } else if (b.requiresGrad) {
             Tensor r = tape.values(m, 1);
             be.reduceRows(ReduceOp.SUM, m, n, dpre.storage(), 0, n, r.storage(), 0);
             be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
-        }
-        if (w.requiresGrad) {
+        } else if (w.requiresGrad) {
             if (v.mask == null) {
                 be.gemm(false, true, m, k, n, 1f, dpre.storage(), 0, n, x.value.storage(), 0, n,
                         1f, tape.gradOf(w).storage(), 0, k);

@@ -1,6 +1,7 @@
 package org.jsbi.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -92,6 +93,56 @@ public abstract class KernelConformanceSuite {
             }
         }
         return tests;
+    }
+
+    /** Weight and bias gradients of a dense layer in one call, on the shapes that take each path of each backend. */
+    @TestFactory
+    List<DynamicTest> denseParameterGradients() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int l = lanes();
+        // m x k layer over n columns: a MADE block, widths on and off the SIMD tile's strips, few rows, k < lanes.
+        int[][] shapes = {{50, 50, 200}, {50, 64, 200}, {4, 50, 200}, {50, 2, 200}, {100, 100, 112}, {9, l + 1, 13},
+                {130, 40, 100}, {50, 50, 300}, {1, 1, 1}};
+        for (int[] s : shapes) {
+            for (float beta : new float[] {0f, 1f}) {
+                String name = "denseParameterGradients m=" + s[0] + " k=" + s[1] + " n=" + s[2] + " beta=" + beta;
+                tests.add(DynamicTest.dynamicTest(name, () -> checkDenseParameterGradients(s[0], s[1], s[2], beta,
+                        name)));
+            }
+        }
+        return tests;
+    }
+
+    private void checkDenseParameterGradients(int m, int k, int n, float beta, String name) {
+        SplittableRandom r = rng(m * 7919 + k * 31 + n + 17);
+        float[] dy = Arrays2.uniform(r, m * n, -1, 1), x = Arrays2.uniform(r, k * n, -1, 1);
+        float[] dw = Arrays2.uniform(r, m * k, -1, 1);
+        float[][] expected = parameterGradients(ref, m, k, n, beta, dy, x, dw);
+        float[][] actual = parameterGradients(candidate(), m, k, n, beta, dy, x, dw);
+        for (int i = 0; i < m; i++) {
+            double mag = 0;
+            for (int p = 0; p < n; p++) mag += Math.abs(dy[i * n + p]);
+            double tol = 2 * (n + 2) * U * mag + 1e-30;
+            assertTrue(Math.abs(expected[1][i] - actual[1][i]) <= tol,
+                    ctx(name) + ": db[" + i + "] = " + actual[1][i] + ", reference " + expected[1][i]);
+            for (int j = 0; j < k; j++) {
+                double mw = beta == 0f ? 0 : Math.abs(dw[i * k + j]);
+                for (int p = 0; p < n; p++) mw += Math.abs(dy[i * n + p] * x[j * n + p]);
+                double tw = 2 * (n + 2) * U * mw + 1e-30;
+                float e = expected[0][i * k + j], g = actual[0][i * k + j];
+                if (!(Math.abs(e - g) <= tw)) {
+                    fail(ctx(name) + ": dW[" + i + "][" + j + "] = " + g + ", reference " + e + ", tolerance " + tw);
+                }
+            }
+        }
+    }
+
+    private static float[][] parameterGradients(Backend be, int m, int k, int n, float beta, float[] dy, float[] x,
+                                                float[] dw) {
+        Storage dys = Arrays2.store(be, dy), xs = Arrays2.store(be, x), dws = Arrays2.store(be, dw);
+        Storage dbs = Arrays2.store(be, new float[m]);
+        be.denseParameterGradients(m, k, n, dys, 0, xs, 0, beta, dws, 0, dbs, 0);
+        return new float[][] {Arrays2.fetch(be, dws), Arrays2.fetch(be, dbs)};
     }
 
     private void checkGemm(int m, int n, int k, boolean ta, boolean tb, float alpha, float beta, boolean masked,

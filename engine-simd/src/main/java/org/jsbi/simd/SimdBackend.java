@@ -73,6 +73,15 @@ public final class SimdBackend extends ScalarBackend {
                 array(b), bOff, ldb, false, beta, array(c), cOff, ldc);
     }
 
+    @Override
+    public void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
+                                        Storage dw, int dwOff, Storage db, int dbOff) {
+        if (!SimdGemm.gemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, beta, array(dw), dwOff, k,
+                array(db), dbOff)) {
+            super.denseParameterGradients(m, k, n, dy, dyOff, x, xOff, beta, dw, dwOff, db, dbOff);
+        }
+    }
+
     // ---- elementwise --------------------------------------------------------------------------------------------
 
     @Override

@@ -69,7 +69,7 @@ final class SimdGemm {
             // fixed cost; the dot products are faster there.
             if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L
                     && n <= NC && m >= 2 * MR) {
-                transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc);
+                transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc, null, 0);
                 return;
             }
             if (transB && !a.trans() && a.mask() == null && (long) m * n <= DOT_MAX_C && k <= DOT_MAX_K) {
@@ -113,7 +113,7 @@ final class SimdGemm {
      * which at k = 200 on 16 lanes cost as much as the multiply-adds.
      */
     private static void transposedB(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float beta, float[] c, int cOff, int ldc) {
+                                    float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
         int ldt = (n + NR - 1) / NR * NR;
@@ -121,6 +121,9 @@ final class SimdGemm {
         if (th[0].length < k * ldt) th[0] = new float[k * ldt];
         float[] t = th[0];
         transpose(b, bOff, ldb, n, k, t, ldt);
+        if (rowSums != null) {
+            for (int p = 0; p < k; p++) t[p * ldt + n] = 1f;   // column n of Bᵀ: ones, so C's column n sums A's rows
+        }
         // A's rows at a fixed stride of KC floats, so that the tile addresses all 8 rows from one index register
         // (8 row indices of their own spill on x86's general registers: 117 against 138 GFLOP/s, the tile alone).
         // Taller A (an MDN's heads at 10-D: 660 rows) in chunks of MC rows, the buffer's height, on the same Bᵀ.
@@ -129,7 +132,9 @@ final class SimdGemm {
             for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
             for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
             for (int j = 0; j < n; j += NR) {
-                rowBlocks(rows, k, ar, t, j, ldt, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc, tile);
+                int sums = rowSums != null && n - j < NR ? n - j : -1;   // the strip that holds column n
+                rowBlocks(rows, k, ar, t, j, ldt, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc, tile,
+                        sums, rowSums, rsOff + i0);
             }
         }
     }
@@ -139,7 +144,7 @@ final class SimdGemm {
      * NR columns of B, 8 rows at a time. Whole tiles with beta 0 or 1 go to C directly, the rest through the tile.
      */
     private static void rowBlocks(int m, int k, float[] ar, float[] b, int bIdx, int ldb, int nr, float beta,
-                                  float[] c, int cIdx, int ldc, float[] tile) {
+                                  float[] c, int cIdx, int ldc, float[] tile, int sumCol, float[] rowSums, int rsIdx) {
         for (int i = 0; i < m; i += 2 * MR, cIdx += 2 * MR * ldc) {
             int mr = Math.min(2 * MR, m - i);
             if (mr == 2 * MR && nr == NR && beta == 0f) {
@@ -149,8 +154,30 @@ final class SimdGemm {
             } else {
                 kernel8Store(k, ar, i * KC, b, bIdx, ldb, tile, 0, NR);
                 merge(tile, c, cIdx, ldc, mr, nr, beta);
+                // sumCol < NR = nr's bound, so this strip always comes through the tile.
+                if (sumCol >= 0) {
+                    for (int r = 0; r < mr; r++) rowSums[rsIdx + i + r] = tile[r * NR + sumCol];
+                }
             }
         }
+    }
+
+    /**
+     * C = A·Bᵀ + beta C as {@link #gemm} with transB (A m x k, B n x k, alpha 1) and, in the same product, the row
+     * sums of A into rowSums[rsOff..rsOff+m): the weight and bias gradients of a dense layer, dY·Xᵀ and dY·1, where
+     * the bias gradient was a pass of its own over dY (2.4 µs of 50 x 200, a tenth of the product). Bᵀ written out
+     * gets a column of ones in its zero padding past column n, so the sums cost nothing in the tile; each is then a
+     * float sum in the order of p, one rounding per term, as every element of the product. Returns false, touching
+     * nothing, where the product does not take that path (n a multiple of NR has no padding to use).
+     */
+    static boolean gemmWithRowSums(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
+        if (!TRANSPOSED_B || m < 2 * MR || k < 1 || k > KC || n < L || n > NC || n % NR == 0
+                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
+            return false;
+        }
+        transposedB(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowSums, rsOff);
+        return true;
     }
 
     /** t[p * ldt + j] = b[bOff + j * ldb + p] for j < n, p < k, and zeros in columns n..ldt of t. */
