@@ -114,9 +114,11 @@ class SimdAllocationTest {
     void matrixProductsOfTrainingShapes() {
         // (m, n, k, transA, transB): a MADE layer's forward (B in place), its input gradient (A transposed), its
         // weight gradient (on 512 bits Bᵀ written out, else the dot-product path), a weight gradient over a batch
-        // longer than KC (the dot-product path everywhere), and a product big enough for the packed GotoBLAS path.
+        // longer than KC (the dot-product path everywhere), a product big enough for the packed GotoBLAS path, the
+        // short-k products of a 2-D MADE (its first layer, k = 2; its output layer's input gradient, k = 4) and that
+        // output layer's weight gradient (4 rows).
         int[][] shapes = {{50, 200, 50, 0, 0}, {50, 200, 50, 1, 0}, {50, 50, 200, 0, 1}, {50, 50, 300, 0, 1},
-            {100, 300, 300, 0, 0}};
+            {100, 300, 300, 0, 0}, {50, 200, 2, 0, 0}, {50, 200, 4, 1, 0}, {4, 50, 200, 0, 1}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             boolean ta = s[3] == 1, tb = s[4] == 1;
@@ -125,5 +127,10 @@ class SimdAllocationTest {
             assertAllocationFree("gemm " + m + "x" + n + "x" + k + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : ""),
                     () -> be.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n));
         }
+        // A MADE block's weight and bias gradients in one product (on 512 bits a column of ones in Xᵀ).
+        Storage dy = data(50 * 200, -1f, 1f, 21), x = data(50 * 200, -1f, 1f, 22), dw = data(2500, 0f, 0f, 23),
+                db = data(50, 0f, 0f, 24);
+        assertAllocationFree("denseParameterGradients 50x50x200",
+                () -> be.denseParameterGradients(50, 50, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
     }
 }
