@@ -28,11 +28,12 @@ final class JitDirectives {
 
     /**
      * The directive: compilations of any org.jsbi method inline every method that takes or returns a vector (all of
-     * SimdMath, and three helpers elsewhere). A new such helper belongs in this list.
+     * SimdMath, and five helpers elsewhere). A new such helper belongs in this list.
      */
     static final String DIRECTIVE = "[{ match: [\"org/jsbi/*.*\"], inline: [\"+org/jsbi/simd/SimdMath.*\", "
-            + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdBackend.load\", "
-            + "\"+org/jsbi/simd/SimdBackend.store\", \"+org/jsbi/simd/SimdBackend.reduceGrad\"] }]";
+            + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
+            + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
+            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\"] }]";
 
     private static volatile String outcome = "not tried";
     private static Thread installer;
