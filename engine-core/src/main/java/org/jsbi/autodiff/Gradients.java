@@ -175,35 +175,24 @@ final class Gradients {
                 be.axpy(size, 1f, dpre.storage(), 0, addend.grad.storage(), 0);
             }
         }
-        if (b.requiresGrad && w.requiresGrad) {
-            // Both in one call, so that a backend can sum the bias gradient inside the weight gradient's product.
-            Tensor r = tape.values(m, 1);
+        // The weight and bias gradients in one call where both are wanted, so that a backend can sum the bias
+        // gradient inside the weight gradient's product.
+        Tensor r = b.requiresGrad ? tape.values(m, 1) : null;
+        if (w.requiresGrad) {
+            Storage rs = r == null ? null : r.storage();
             if (v.mask == null) {
                 be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 1f,
-                        tape.gradOf(w).storage(), 0, r.storage(), 0);
+                        tape.gradOf(w).storage(), 0, rs, 0);
             } else {
                 Tensor t = tape.values(m, k);
-                be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 0f, t.storage(), 0,
-                        r.storage(), 0);
+                be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 0f, t.storage(), 0, rs, 0);
                 be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
                 be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
             }
-            be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
-        } else if (b.requiresGrad) {
-            Tensor r = tape.values(m, 1);
+        } else if (r != null) {
             be.reduceRows(ReduceOp.SUM, m, n, dpre.storage(), 0, n, r.storage(), 0);
-            be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
-        } else if (w.requiresGrad) {
-            if (v.mask == null) {
-                be.gemm(false, true, m, k, n, 1f, dpre.storage(), 0, n, x.value.storage(), 0, n,
-                        1f, tape.gradOf(w).storage(), 0, k);
-            } else {
-                Tensor t = tape.values(m, k);
-                be.gemm(false, true, m, k, n, 1f, dpre.storage(), 0, n, x.value.storage(), 0, n, 0f, t.storage(), 0, k);
-                be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
-                be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
-            }
         }
+        if (r != null) be.axpy(m, 1f, r.storage(), 0, tape.gradOf(b).storage(), 0);
         if (x.requiresGrad) {
             boolean first = x.grad == null;
             Tensor gx = first ? tape.freshGrad(x) : x.grad;

@@ -66,14 +66,14 @@ public interface Backend {
 
     /**
      * The parameter gradients of a dense layer y = W x + b with W m x k and x k x n (n columns, a batch): dW = dY·Xᵀ
-     * + beta dW (dY m x n, X k x n, dW m x k, all dense) and db = the row sums of dY (m values, stored, not added).
-     * The default is {@link #gemm} then {@link #reduceRows}; a backend may compute the row sums inside the product,
-     * in the product's order of summation.
+     * + beta dW (dY m x n, X k x n, dW m x k, all dense) and db = the row sums of dY (m values, stored, not added;
+     * db null: no bias). The default is {@link #gemm} then {@link #reduceRows}; a backend may compute the row sums
+     * inside the product, in the product's order of summation.
      */
     default void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
                                          Storage dw, int dwOff, Storage db, int dbOff) {
         gemm(false, true, m, k, n, 1f, dy, dyOff, n, x, xOff, n, beta, dw, dwOff, k);
-        reduceRows(ReduceOp.SUM, m, n, dy, dyOff, n, db, dbOff);
+        if (db != null) reduceRows(ReduceOp.SUM, m, n, dy, dyOff, n, db, dbOff);
     }
 
     // ---- elementwise over n contiguous floats -------------------------------------------------------------------

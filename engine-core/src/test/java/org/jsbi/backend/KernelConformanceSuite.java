@@ -119,6 +119,14 @@ public abstract class KernelConformanceSuite {
         float[] dw = Arrays2.uniform(r, m * k, -1, 1);
         float[][] expected = parameterGradients(ref, m, k, n, beta, dy, x, dw);
         float[][] actual = parameterGradients(candidate(), m, k, n, beta, dy, x, dw);
+        // Without a bias (db null) the weight gradient is the same, bit for bit.
+        Storage dws = Arrays2.store(candidate(), dw);
+        candidate().denseParameterGradients(m, k, n, Arrays2.store(candidate(), dy), 0, Arrays2.store(candidate(), x),
+                0, beta, dws, 0, null, 0);
+        float[] noBias = Arrays2.fetch(candidate(), dws);
+        for (int i = 0; i < m * k; i++) {
+            assertEquals(actual[0][i], noBias[i], ctx(name) + ": dW[" + i + "] without a bias gradient");
+        }
         for (int i = 0; i < m; i++) {
             double mag = 0;
             for (int p = 0; p < n; p++) mag += Math.abs(dy[i * n + p]);

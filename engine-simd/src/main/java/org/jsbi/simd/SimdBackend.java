@@ -76,8 +76,8 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
                                         Storage dw, int dwOff, Storage db, int dbOff) {
-        if (!SimdGemm.gemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, beta, array(dw), dwOff, k,
-                array(db), dbOff)) {
+        if (db == null || !SimdGemm.gemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, beta, array(dw),
+                dwOff, k, array(db), dbOff)) {
             super.denseParameterGradients(m, k, n, dy, dyOff, x, xOff, beta, dw, dwOff, db, dbOff);
         }
     }

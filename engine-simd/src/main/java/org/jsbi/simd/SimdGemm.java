@@ -64,11 +64,7 @@ final class SimdGemm {
                 shortK(m, n, k, alpha, a, b, bOff, ldb, beta, c, cOff, ldc);
                 return;
             }
-            // Bᵀ written out is k x n, at most KC x NC floats (2 MB, as the packed path's B buffer). Fewer than 8
-            // rows (a MADE's output layer at 2-D: 4) would leave the 8-row tile half empty behind the transpose's
-            // fixed cost; the dot products are faster there.
-            if (TRANSPOSED_B && transB && !a.trans() && a.mask() == null && alpha == 1f && k <= KC && n >= L
-                    && n <= NC && m >= 2 * MR) {
+            if (transB && !a.trans() && a.mask() == null && alpha == 1f && transposedBFits(m, n, k)) {
                 transposedB(m, n, k, a.a(), a.off(), a.ld(), b, bOff, ldb, beta, c, cOff, ldc, null, 0);
                 return;
             }
@@ -102,6 +98,15 @@ final class SimdGemm {
      */
     static final boolean TRANSPOSED_B = S.vectorBitSize() == 512
             && Boolean.parseBoolean(System.getProperty("jsbi.gemm.transposedB", "true"));
+
+    /**
+     * Whether an m x n product over k takes {@link #transposedB}: Bᵀ written out is k x n, at most KC x NC floats (2
+     * MB, as the packed path's B buffer). Fewer than 8 rows (a MADE's output layer at 2-D: 4) would leave the 8-row
+     * tile half empty behind the transpose's fixed cost; the dot products are faster there.
+     */
+    private static boolean transposedBFits(int m, int n, int k) {
+        return TRANSPOSED_B && k <= KC && n >= L && n <= NC && m >= 2 * MR;
+    }
 
     private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
     private static final ThreadLocal<int[][]> GATHER = ThreadLocal.withInitial(() -> new int[][] {new int[L]});
@@ -172,7 +177,7 @@ final class SimdGemm {
      */
     static boolean gemmWithRowSums(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
-        if (!TRANSPOSED_B || m < 2 * MR || k < 1 || k > KC || n < L || n > NC || n % NR == 0
+        if (k < 1 || n % NR == 0 || !transposedBFits(m, n, k)
                 || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
             return false;
         }
