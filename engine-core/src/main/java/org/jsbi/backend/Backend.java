@@ -171,6 +171,19 @@ public interface Backend {
         return s;
     }
 
+    /**
+     * dst_t += parts[1][t], then += parts[2][t] and so on for every tensor t (as {@link #axpy} with alpha = 1, part
+     * by part), and returns {@link #sumOfSquares} of the sums: a data-parallel step's gradient reduction and its
+     * global norm in one call, so that a backend can do both in one pass on all its threads. {@code parts[0]} is not
+     * read (it is dst itself in the trainer's bookkeeping) and may be null; the parts are left as they were.
+     */
+    default double addManyAndSumSquares(Storage[] dst, Storage[][] parts, int[] lengths) {
+        for (int p = 1; p < parts.length; p++) {
+            for (int t = 0; t < dst.length; t++) axpy(lengths[t], 1f, parts[p][t], 0, dst[t], 0);
+        }
+        return sumOfSquares(dst, lengths);
+    }
+
     /** x_t = alpha * x_t (as {@link #affine} with beta = 0) for every tensor t. */
     default void scaleMany(float alpha, Storage[] xs, int[] lengths) {
         for (int t = 0; t < xs.length; t++) affine(lengths[t], alpha, 0f, xs[t], 0, xs[t], 0);
@@ -187,6 +200,17 @@ public interface Backend {
         for (int t = 0; t < params.length; t++) {
             adamStep(lengths[t], lr, beta1, beta2, eps, c1, c2, params[t], 0, grads[t], 0, m[t], 0, v[t], 0);
         }
+    }
+
+    /**
+     * {@link #adamStepMany} on the gradients scaled by {@code gradScale} (gradient clipping's factor) as
+     * {@link #scaleMany} would scale them, leaving the gradients themselves unscaled where a backend fuses the two;
+     * a scale of exactly 1 scales nothing. The default scales the gradients in place first.
+     */
+    default void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
+                              Storage[] params, Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        if (gradScale != 1f) scaleMany(gradScale, grads, lengths);
+        adamStepMany(lr, beta1, beta2, eps, c1, c2, params, grads, m, v, lengths);
     }
 
     // ---- optimizer ----------------------------------------------------------------------------------------------

@@ -36,6 +36,15 @@ public final class Adam {
 
     /** Applies one update from the parameters' current gradients. */
     public void step() {
+        step(1f);
+    }
+
+    /**
+     * Applies one update from the parameters' gradients times {@code gradScale}, scaled as
+     * {@link org.jsbi.backend.Backend#scaleMany} would (the same bits as clipping first); the gradients themselves
+     * may be left unscaled. A scale of 1 is {@link #step()}.
+     */
+    public void step(float gradScale) {
         step++;
         float c1 = (float) (1.0 - Math.pow(config.beta1(), step));
         float c2 = (float) (1.0 - Math.pow(config.beta2(), step));
@@ -48,7 +57,7 @@ public final class Adam {
             ms[i] = m[i].storage();
             vs[i] = v[i].storage();
         }
-        backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2,
+        backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2, gradScale,
                 ps, gs, ms, vs, lengths());
     }
 

@@ -26,9 +26,20 @@ public final class GradientClipping {
             n[i] = params.get(i).size();
         }
         Backend be = params.get(0).grad().backend();
-        double norm = Math.sqrt(be.sumOfSquares(gs, n));
-        double coef = maxNorm / (norm + 1e-6);
-        if (coef < 1.0) be.scaleMany((float) coef, gs, n);
-        return norm;
+        double sumOfSquares = be.sumOfSquares(gs, n);
+        float scale = scale(sumOfSquares, maxNorm);
+        if (scale != 1f) be.scaleMany(scale, gs, n);
+        return Math.sqrt(sumOfSquares);
+    }
+
+    /**
+     * The factor {@link #clipNorm} scales the gradients by, from their squared global norm: maxNorm / (norm + 1e-6)
+     * when that is below 1, else exactly 1. For callers that fold the scaling into the optimizer's step
+     * ({@link Adam#step(float)}).
+     */
+    public static float scale(double sumOfSquares, double maxNorm) {
+        if (!(maxNorm > 0)) throw new IllegalArgumentException("max gradient norm must be > 0, got " + maxNorm);
+        double coef = maxNorm / (Math.sqrt(sumOfSquares) + 1e-6);
+        return coef < 1.0 ? (float) coef : 1f;
     }
 }

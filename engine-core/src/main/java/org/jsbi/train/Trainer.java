@@ -17,6 +17,7 @@ import org.jsbi.optim.Adam;
 import org.jsbi.optim.AdamConfig;
 import org.jsbi.optim.GradientClipping;
 import org.jsbi.random.Rng;
+import org.jsbi.tensor.Storage;
 import org.jsbi.tensor.Tensor;
 
 /**
@@ -59,6 +60,11 @@ public final class Trainer {
         private final List<Map<Parameter, Tensor>> grads = new ArrayList<>();
         private final double[] losses;
         private final TapeArena[] arenas;
+        /** The parameters' gradients, each part's (index 0 unused: part 0 writes the parameters'), and sizes. */
+        private final Storage[] paramGrads;
+        private final Storage[][] partGrads;
+        private final int[] lengths;
+        private double sumOfSquares;
 
         SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, int[] bounds, Tensor thetaAll,
                   Tensor xAll, int nTrain, int thetaDim, int xDim) {
@@ -88,24 +94,37 @@ public final class Trainer {
                 grads.add(g);
                 arenas[c] = new TapeArena(be);
             }
+            paramGrads = new Storage[params.size()];
+            partGrads = new Storage[parts][];
+            lengths = new int[params.size()];
+            for (int i = 0; i < paramGrads.length; i++) {
+                paramGrads[i] = params.get(i).grad().storage();
+                lengths[i] = params.get(i).size();
+            }
+            for (int c = 1; c < parts; c++) {
+                partGrads[c] = new Storage[params.size()];
+                for (int i = 0; i < paramGrads.length; i++) partGrads[c][i] = grads.get(c).get(params.get(i)).storage();
+            }
         }
 
-        /** Forward and backward on columns shuffled[from, from + b); returns the batch loss. Gradients are zeroed. */
+        /**
+         * Forward and backward on columns shuffled[from, from + b), the parts' gradients added into the parameters'
+         * (which must be zero on entry); returns the batch loss. The squared global norm of the summed gradients is
+         * then {@link #sumOfSquares()}, computed in the same pass over them.
+         */
         double run(int[] shuffled, int from) {
             Parallel.forRange(bounds.length - 1, 1, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) part(c, shuffled, from);
             });
             double loss = 0;
-            for (int c = 0; c < losses.length; c++) {
-                loss += losses[c];
-                if (c > 0) {
-                    for (Parameter p : params) {
-                        Tensor g = grads.get(c).get(p);
-                        be.axpy(p.size(), 1f, g.storage(), 0, p.grad().storage(), 0);
-                    }
-                }
-            }
+            for (double l : losses) loss += l;
+            sumOfSquares = be.addManyAndSumSquares(paramGrads, partGrads, lengths);
             return loss;
+        }
+
+        /** The squared global norm of the last step's gradients. */
+        double sumOfSquares() {
+            return sumOfSquares;
         }
 
         private void part(int c, int[] shuffled, int from) {
@@ -153,6 +172,12 @@ public final class Trainer {
         Tensor thetaB = Tensor.zeros(be, data.thetaDim(), b), xB = Tensor.zeros(be, data.xDim(), b);
 
         List<Parameter> params = est.parameters();
+        Storage[] gradStores = new Storage[params.size()];
+        int[] gradLengths = new int[params.size()];
+        for (int i = 0; i < gradStores.length; i++) {
+            gradStores[i] = params.get(i).grad().storage();
+            gradLengths[i] = params.get(i).size();
+        }
         Adam adam = new Adam(params, AdamConfig.defaults().withLearningRate(cfg.learningRate()));
         List<Tensor> best = snapshot(params);
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -179,6 +204,7 @@ public final class Trainer {
                     reason = TrainingHistory.StopReason.INTERRUPTED;
                     break epochs;
                 }
+                double sumOfSquares;
                 if (step == null) {
                     int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
                     be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
@@ -188,12 +214,14 @@ public final class Trainer {
                     Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
                     tape.backward(loss);
                     sum += loss.item();
+                    sumOfSquares = cfg.clipMaxNorm() > 0 ? be.sumOfSquares(gradStores, gradLengths) : 0;
                 } else {
                     adam.zeroGrad();
                     sum += step.run(shuffled, k * b);
+                    sumOfSquares = step.sumOfSquares();
                 }
-                if (cfg.clipMaxNorm() > 0) GradientClipping.clipNorm(params, cfg.clipMaxNorm());
-                adam.step();
+                // Clipping folded into Adam's step: the same bits as GradientClipping.clipNorm and then step().
+                adam.step(cfg.clipMaxNorm() > 0 ? GradientClipping.scale(sumOfSquares, cfg.clipMaxNorm()) : 1f);
             }
             double trainLoss = sum / batches;
             double valLoss = validationLoss(be, est, thetaV, xV, valChunk, valArenas);

@@ -547,6 +547,51 @@ public abstract class KernelConformanceSuite {
                 assertClose(e[0], Arrays2.fetch(candidate(), ps[t]), 8, "adamStepMany param, tensor " + t);
             }
         }));
+        tests.add(DynamicTest.dynamicTest("addManyAndSumSquares is axpy and sumOfSquares, bit for bit", () -> {
+            // Three parts (the first unused, as in the trainer's bookkeeping), on this backend's own kernels.
+            int k = sizes.length;
+            float[][] d = new float[k][], p1 = new float[k][], p2 = new float[k][];
+            for (int t = 0; t < k; t++) {
+                d[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+                p1[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+                p2[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+            }
+            Storage[] expected = stores(d), got = stores(d), s1 = stores(p1), s2 = stores(p2);
+            for (Storage[] part : new Storage[][] {s1, s2}) {
+                for (int t = 0; t < k; t++) candidate().axpy(sizes[t], 1f, part[t], 0, expected[t], 0);
+            }
+            double e = candidate().sumOfSquares(expected, sizes);
+            double g = candidate().addManyAndSumSquares(got, new Storage[][] {null, s1, s2}, sizes);
+            assertEquals(e, g, 0.0, ctx("addManyAndSumSquares: sum of squares"));
+            for (int t = 0; t < k; t++) {
+                assertClose(Arrays2.fetch(candidate(), expected[t]), Arrays2.fetch(candidate(), got[t]), 0,
+                        "addManyAndSumSquares tensor " + t);
+                assertClose(p1[t], Arrays2.fetch(candidate(), s1[t]), 0, "addManyAndSumSquares left part 1, tensor " + t);
+            }
+        }));
+        tests.add(DynamicTest.dynamicTest("adamStepMany with a gradient scale is scaleMany and then the step", () -> {
+            int k = sizes.length;
+            float[][] p = new float[k][], g = new float[k][], m = new float[k][], v = new float[k][];
+            for (int t = 0; t < k; t++) {
+                p[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+                g[t] = Arrays2.uniform(r, sizes[t], -1, 1);
+                m[t] = Arrays2.uniform(r, sizes[t], -0.1, 0.1);
+                v[t] = Arrays2.uniform(r, sizes[t], 0, 0.01);
+            }
+            for (float scale : new float[] {0.3117f, 1f}) {
+                Storage[] pe = stores(p), ge = stores(g), me = stores(m), ve = stores(v);
+                Storage[] pg = stores(p), gg = stores(g), mg = stores(m), vg = stores(v);
+                if (scale != 1f) candidate().scaleMany(scale, ge, sizes);
+                candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, pe, ge, me, ve, sizes);
+                candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, scale, pg, gg, mg, vg, sizes);
+                for (int t = 0; t < k; t++) {
+                    String what = "scale " + scale + ", tensor " + t;
+                    assertClose(Arrays2.fetch(candidate(), pe[t]), Arrays2.fetch(candidate(), pg[t]), 0, "param, " + what);
+                    assertClose(Arrays2.fetch(candidate(), me[t]), Arrays2.fetch(candidate(), mg[t]), 0, "m, " + what);
+                    assertClose(Arrays2.fetch(candidate(), ve[t]), Arrays2.fetch(candidate(), vg[t]), 0, "v, " + what);
+                }
+            }
+        }));
         return tests;
     }
 

@@ -498,7 +498,7 @@ public final class SimdBackend extends ScalarBackend {
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> adamLoop(from, to, lr, beta1, beta2, eps, c1, c2,
-                p, pOff, g, gOff, m, mOff, v, vOff));
+                1f, p, pOff, g, gOff, m, mOff, v, vOff));
     }
 
     /**
@@ -510,27 +510,108 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
                              Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        adamStepMany(lr, beta1, beta2, eps, c1, c2, 1f, params, grads, m, v, lengths);
+    }
+
+    /**
+     * As above with clipping's scale applied to each gradient as it is read (g · s + 0, scaleMany's operation, so the
+     * same bits as scaling first), which saves clipping its own pass over the gradients. The gradients are not
+     * written.
+     */
+    @Override
+    public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
+                             Storage[] params, Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
         int t = params.length;
         long[] start = new long[t + 1];
         for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
         if (start[t] > Integer.MAX_VALUE || Parallel.threads() == 1) {
-            for (int i = 0; i < t; i++) adamStep(lengths[i], lr, beta1, beta2, eps, c1, c2, params[i], 0, grads[i], 0,
-                    m[i], 0, v[i], 0);
+            for (int i = 0; i < t; i++) {
+                adamLoop(0, lengths[i], lr, beta1, beta2, eps, c1, c2, gradScale, array(params[i]), 0,
+                        array(grads[i]), 0, array(m[i]), 0, array(v[i]), 0);
+            }
             return;
         }
         Parallel.forRange((int) start[t], ADAM_GRAIN, L, (from, to) -> {
             for (int i = 0; i < t && start[i] < to; i++) {
                 if (start[i + 1] <= from) continue;
                 int lo = (int) Math.max(0, from - start[i]), hi = (int) Math.min(lengths[i], to - start[i]);
-                adamLoop(lo, hi, lr, beta1, beta2, eps, c1, c2, array(params[i]), 0, array(grads[i]), 0, array(m[i]),
-                        0, array(v[i]), 0);
+                adamLoop(lo, hi, lr, beta1, beta2, eps, c1, c2, gradScale, array(params[i]), 0, array(grads[i]), 0,
+                        array(m[i]), 0, array(v[i]), 0);
             }
         });
     }
 
+    /**
+     * The gradient reduction of a batch split over threads, with the squared norm for clipping. Each tensor is one
+     * unit of work: its parts added in part order and its sum of squares as {@link #dot} computes it (the same
+     * accumulators in the same order), on whichever thread; the tensors' sums are then added in tensor order. So the
+     * result is bit for bit the axpy calls and {@link #sumOfSquares} that it replaces, on any number of threads,
+     * and the gradients are read once instead of twice and by both threads instead of one.
+     */
+    @Override
+    public double addManyAndSumSquares(Storage[] dst, Storage[][] parts, int[] lengths) {
+        int t = dst.length;
+        long[] start = new long[t + 1];
+        for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
+        double[] squares = new double[t];
+        float[][][] src = new float[t][parts.length - 1][];
+        for (int i = 0; i < t; i++) {
+            for (int p = 1; p < parts.length; p++) src[i][p - 1] = array(parts[p][i]);
+        }
+        // A tensor goes to the chunk in which its first element falls.
+        Parallel.RangeBody body = (from, to) -> {
+            for (int i = 0; i < t; i++) {
+                if (start[i] >= from && start[i] < to) squares[i] = addAndSumSquares(array(dst[i]), src[i], lengths[i]);
+            }
+        };
+        if (start[t] > Integer.MAX_VALUE) {
+            body.run(0, Integer.MAX_VALUE);
+        } else {
+            Parallel.forRange((int) start[t], ADAM_GRAIN, 1, body);
+        }
+        double s = 0;
+        for (double q : squares) s += q;
+        return s;
+    }
+
+    /** d += each of parts in turn, then Σ d² with {@link #dot}'s four accumulators, in one pass over d. */
+    private static double addAndSumSquares(float[] d, float[][] parts, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i <= n - 4 * L; i += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, d, i), a1 = FloatVector.fromArray(S, d, i + L);
+            FloatVector a2 = FloatVector.fromArray(S, d, i + 2 * L), a3 = FloatVector.fromArray(S, d, i + 3 * L);
+            for (float[] p : parts) {
+                a0 = a0.add(FloatVector.fromArray(S, p, i));
+                a1 = a1.add(FloatVector.fromArray(S, p, i + L));
+                a2 = a2.add(FloatVector.fromArray(S, p, i + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, p, i + 3 * L));
+            }
+            a0.intoArray(d, i);
+            a1.intoArray(d, i + L);
+            a2.intoArray(d, i + 2 * L);
+            a3.intoArray(d, i + 3 * L);
+            s0 = a0.fma(a0, s0);
+            s1 = a1.fma(a1, s1);
+            s2 = a2.fma(a2, s2);
+            s3 = a3.fma(a3, s3);
+        }
+        double s = SimdMath.laneSum(s0.add(s1).add(s2.add(s3)));
+        for (; i < n; i++) {
+            float a = d[i];
+            for (float[] p : parts) a += p[i];
+            d[i] = a;
+            s += (double) a * a;
+        }
+        return s;
+    }
+
     /** The Adam update over [from, to): constants broadcast once, one static method so C2 compiles it alone. */
     private static void adamLoop(int from, int to, float lr, float beta1, float beta2, float eps, float c1, float c2,
-                                 float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff) {
+                                 float gradScale, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff,
+                                 float[] v, int vOff) {
+        boolean scaled = gradScale != 1f;
+        FloatVector vs = FloatVector.broadcast(S, gradScale), zero = FloatVector.zero(S);
         FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
         FloatVector ob1 = FloatVector.broadcast(S, 1f - beta1), ob2 = FloatVector.broadcast(S, 1f - beta2);
         FloatVector vc1 = FloatVector.broadcast(S, c1), vc2 = FloatVector.broadcast(S, c2);
@@ -538,6 +619,7 @@ public final class SimdBackend extends ScalarBackend {
         int i = from;
         for (; i <= to - L; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            if (scaled) gv = gv.fma(vs, zero);
             FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gv.mul(ob1));
             FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(gv).mul(ob2));
             mv.intoArray(m, mOff + i);
@@ -549,7 +631,7 @@ public final class SimdBackend extends ScalarBackend {
         // are not compiled to SIMD instructions on AVX2, and the fallback boxed the whole loop's vectors.
         float ob1s = 1f - beta1, ob2s = 1f - beta2;
         for (; i < to; i++) {
-            float gi = g[gOff + i];
+            float gi = scaled ? gradScale * g[gOff + i] + 0f : g[gOff + i];
             float mi = m[mOff + i] * beta1 + gi * ob1s;
             float vi = v[vOff + i] * beta2 + gi * gi * ob2s;
             m[mOff + i] = mi;

@@ -92,6 +92,14 @@ class SimdAllocationTest {
             Storage p = data(n, -1f, 1f, 8), g = data(n, -1f, 1f, 9), m = data(n, 0f, 0f, 10), v = data(n, 0f, 0f, 11);
             assertAllocationFree("adam, n = " + n,
                     () -> be.adamStep(n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, p, 0, g, 0, m, 0, v, 0));
+            // The multi-tensor kernels of a training step: their bookkeeping arrays are per call, not per element.
+            Storage[] ps = {p}, gs = {g}, ms = {m}, vs = {v};
+            int[] len = {n};
+            assertAllocationFree("adam with a gradient scale, n = " + n,
+                    () -> be.adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, 0.5f, ps, gs, ms, vs, len));
+            Storage[][] parts = {null, {a}};
+            Storage[] dst = {c};
+            assertAllocationFree("addManyAndSumSquares, n = " + n, () -> be.addManyAndSumSquares(dst, parts, len));
         }
     }
 
