@@ -186,8 +186,7 @@ public final class Trainer {
         TrainingHistory.StopReason reason = TrainingHistory.StopReason.MAX_EPOCHS;
         Rng order = rng.split();
         int batches = nTrain / b;
-        int[] bounds = be.splitsWorkOverHostThreads()
-                ? Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN) : new int[] {0, b};
+        int[] bounds = batchSplit(be, b);
         TapeArena arena = new TapeArena(be);   // the step's tensors, reused every step (the graph is the same)
         int valChunk = validationChunk(nVal, b, be.splitsWorkOverHostThreads() ? Parallel.threads() : 1);
         TapeArena[] valArenas = new TapeArena[(nVal + valChunk - 1) / valChunk];   // one per chunk, kept every epoch
@@ -250,7 +249,23 @@ public final class Trainer {
                 (System.nanoTime() - start) / 1e9));
     }
 
-    /** Mean NLL over the validation split, in chunks of the batch size, without recording. */
+    /** The column ranges a batch of b is split into, one per thread: [bounds[c], bounds[c + 1]). */
+    private static int[] batchSplit(Backend be, int b) {
+        return be.splitsWorkOverHostThreads() ? Parallel.chunkBounds(b, MIN_COLUMNS_PER_THREAD, SPLIT_ALIGN)
+                : new int[] {0, b};
+    }
+
+    /**
+     * How many threads a training step with this backend and batch size runs on (at the current
+     * {@link Parallel#threads()}): 1 where the backend does not split work over host threads or where the batch is
+     * too small to give each thread {@value #MIN_COLUMNS_PER_THREAD} columns (a batch of 50 on two threads), for
+     * reports that say what the training used.
+     */
+    public static int threadsUsed(Backend be, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        return batchSplit(be, batchSize).length - 1;
+    }
+
     /**
      * Validation columns per chunk: the batch size on one thread; on more, the pairs split evenly over the threads
      * (in multiples of {@link #SPLIT_ALIGN}), since chunks of a batch each left threads unevenly loaded (1,000 pairs

@@ -96,6 +96,23 @@ class TrainerTest {
     }
 
     @Test
+    void threadsUsedSaysWhenABatchIsTooSmallToSplit() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            assertEquals(2, Trainer.threadsUsed(be, 200), "a batch of 200 splits 112 + 88");
+            assertEquals(2, Trainer.threadsUsed(be, 2 * Trainer.MIN_COLUMNS_PER_THREAD));
+            assertEquals(1, Trainer.threadsUsed(be, 2 * Trainer.MIN_COLUMNS_PER_THREAD - 1));
+            assertEquals(1, Trainer.threadsUsed(be, 50), "the pyloric example's batch of 50 runs on one thread");
+            Parallel.setThreads(1);
+            assertEquals(1, Trainer.threadsUsed(be, 200));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.threadsUsed(be, 0));
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void stopsAfterPatienceRunsOut() {
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withStopAfterEpochs(2).withMaxEpochs(500)
                 .withLearningRate(1e-2f).withSeed(seed);

@@ -39,6 +39,7 @@ import org.jsbi.simulation.Simulator;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.simulation.StoreManifest;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.Trainer;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingHistory;
 
@@ -359,9 +360,9 @@ public final class PyloricInference {
         // ---- training
         Files.createDirectories(s.out());
         line(log, String.format(Locale.ROOT, "training NPE: MAF %d x %d hidden layers of %d %s units, batch %d, at most"
-                        + " %d epochs; backend %s, %d threads", s.maf().transforms(), s.maf().blocks() + 1,
+                        + " %d epochs; backend %s, %s", s.maf().transforms(), s.maf().blocks() + 1,
                 s.maf().hiddenFeatures(), s.maf().activation().name().toLowerCase(Locale.ROOT), s.batchSize(),
-                s.maxEpochs(), Backends.current().name(), Parallel.threads()));
+                s.maxEpochs(), Backends.current().name(), trainingThreads(s.batchSize())));
         NpeConfig cfg = NpeConfig.defaults().withEstimator(EstimatorFactory.maf(s.maf()))
                 .withTraining(TrainingConfig.defaults().withSeed(s.seed()).withMaxEpochs(s.maxEpochs())
                         .withBatchSize(s.batchSize()));
@@ -620,8 +621,9 @@ public final class PyloricInference {
                         + " ≤ 1,000 epochs, batch 50 |%n", h.epochs(), h.bestEpoch(),
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), s.batchSize(),
                 h.bestValidationLoss()));
-        b.append(String.format(Locale.ROOT, "| training time | %s (%s, %d threads) | not reported |%n",
-                StoreListener.duration(r.trainingSeconds()), Backends.current().name(), Parallel.threads()));
+        b.append(String.format(Locale.ROOT, "| training time | %s (%s, %s) | not reported |%n",
+                StoreListener.duration(r.trainingSeconds()), Backends.current().name(),
+                trainingThreads(s.batchSize())));
         b.append(String.format(Locale.ROOT, "| posterior samples | %,d in %.1f s%s | 2,520,000 |%n", r.samples(),
                 r.samplingSeconds(), r.samplingNote() == null ? "" : " (stopped early, see below)"));
         b.append(String.format(Locale.ROOT, "| acceptance (flow mass inside the prior) | %.2f%% | not reported |%n",
@@ -700,5 +702,16 @@ public final class PyloricInference {
 
     private static void line(PrintWriter out, String s) {
         PyloricSimulation.line(out, s);
+    }
+
+    /**
+     * The threads a training step used, said plainly where it is fewer than the process has: a batch is split over
+     * threads only when each gets enough columns (Trainer.threadsUsed), and the paper's batch of 50 does not.
+     */
+    static String trainingThreads(int batchSize) {
+        int used = Trainer.threadsUsed(Backends.current(), batchSize), all = Parallel.threads();
+        if (used == all) return used == 1 ? "1 thread" : used + " threads";
+        return String.format(Locale.ROOT, "training on %d of %d threads: a batch of %d is too small to split", used,
+                all, batchSize);
     }
 }

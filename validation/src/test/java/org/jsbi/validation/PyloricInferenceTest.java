@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.jsbi.backend.Backends;
 import org.jsbi.flow.MafConfig;
+import org.jsbi.backend.Parallel;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.TruncatedPrior;
@@ -88,6 +89,10 @@ class PyloricInferenceTest {
             assertTrue(summary.contains(s), "summary lacks '" + s + "':\n" + summary);
         }
         assertTrue(log.toString().contains("training set: " + triphasic + " triphasic networks"), log.toString());
+        // The threads the training ran on, not the process's: a batch of 50 is not split.
+        String threads = PyloricInference.trainingThreads(50);
+        assertTrue(summary.contains(threads) && log.toString().contains(threads), "training threads: " + threads);
+        if (Parallel.threads() > 1) assertTrue(threads.startsWith("training on 1 of "), threads);
     }
 
     @Test
