@@ -1,8 +1,10 @@
 package org.jsbi.autodiff;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.BinaryOp;
 import org.jsbi.backend.ReduceOp;
@@ -115,6 +117,7 @@ public final class Tape {
         if (recording) {
             Tensor g = gradients == null ? null : gradients.get(p);
             v.grad = g != null ? g : p.grad();
+            v.parameter = true;
         }
         return v;
     }
@@ -467,8 +470,26 @@ public final class Tape {
         backward(output, Tensor.of(backend, 1, 1, 1f));
     }
 
+    /**
+     * As {@link #backward(Var)}, telling {@code gradientDone} each parameter gradient tensor (a {@link #param}'s:
+     * {@link Parameter#grad()} or its tensor in this tape's gradient map) as soon as no later rule of this pass adds to
+     * it, on this thread, once per tensor: a data-parallel step's other threads can then start adding it up while this
+     * pass goes on. Tensors of parameters that get no gradient are not told.
+     */
+    public void backward(Var output, Consumer<Tensor> gradientDone) {
+        if (output.value.size() != 1) {
+            throw new IllegalArgumentException("backward(output) needs a 1 x 1 output, got " + output.value.shape()
+                    + "; reduce it to a scalar or pass a seed gradient");
+        }
+        backward(output, Tensor.of(backend, 1, 1, 1f), gradientDone);
+    }
+
     /** Backward from output with the given seed gradient (same shape as output). */
     public void backward(Var output, Tensor seed) {
+        backward(output, seed, null);
+    }
+
+    private void backward(Var output, Tensor seed, Consumer<Tensor> gradientDone) {
         if (!recording) throw new IllegalStateException("this tape does not record (noGrad); use Tape.recording");
         if (!seed.sameShape(output.value)) {
             throw new IllegalArgumentException("seed " + seed.shape() + " must match output " + output.value.shape());
@@ -477,10 +498,34 @@ public final class Tape {
         gradOf(output);
         backend.axpy(seed.size(), 1f, seed.storage(), 0, output.grad.storage(), 0);
         int last = nodes.indexOf(output);
+        // For gradientDone: the parameter gradient tensors whose last contribution comes from node i's rule (in this
+        // backward order, the first node in creation order that reads a parameter with that tensor).
+        List<List<Tensor>> doneAfter = gradientDone == null ? null : parameterGradientsDone(last);
         for (int i = last; i >= 0; i--) {
             Var v = nodes.get(i);
             if (v.op != Op.LEAF && v.grad != null) Gradients.apply(this, v);
+            if (doneAfter != null && doneAfter.get(i) != null) {
+                for (Tensor t : doneAfter.get(i)) gradientDone.accept(t);
+            }
         }
+    }
+
+    private List<List<Tensor>> parameterGradientsDone(int last) {
+        Map<Tensor, Integer> firstReader = new IdentityHashMap<>();
+        for (int i = 0; i <= last; i++) {
+            Var v = nodes.get(i);
+            if (v.inputs == null) continue;
+            for (Var in : v.inputs) {
+                if (in.parameter && in.grad != null) firstReader.putIfAbsent(in.grad, i);
+            }
+        }
+        List<List<Tensor>> doneAfter = new ArrayList<>(java.util.Collections.nCopies(last + 1, (List<Tensor>) null));
+        for (Map.Entry<Tensor, Integer> e : firstReader.entrySet()) {
+            int i = e.getValue();
+            if (doneAfter.get(i) == null) doneAfter.set(i, new ArrayList<>(2));
+            doneAfter.get(i).add(e.getKey());
+        }
+        return doneAfter;
     }
 
     // ---- internals ------------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ public final class Var {
     final Var[] inputs;
     final boolean requiresGrad;
     Tensor grad;
+    /** A {@link Tape#param} leaf: its grad is a parameter's gradient tensor. */
+    boolean parameter;
 
     // Operation arguments; which ones are set depends on op.
     UnaryOp unary;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
 import org.jsbi.autodiff.TapeArena;
@@ -65,6 +66,24 @@ public final class Trainer {
         private final Storage[][] partGrads;
         private final int[] lengths;
         private double sumOfSquares;
+        /**
+         * The overlapped reduction: the last part's thread, once its own pass is done, adds each parameter's parts
+         * into part 0's gradient as soon as part 0's backward pass has finished that gradient (gradientDone), while
+         * part 0 goes on with the layers below. Each tensor gets the same call as in the whole reduction, and the
+         * tensors' squares are added in tensor order afterwards, so the bits are those of one
+         * addManyAndSumSquares call after both parts.
+         */
+        private final Map<Tensor, Integer> gradIndex = new IdentityHashMap<>();
+        /** Per parameter, the step whose part-0 gradient is final; the step part 0 last finished (or failed). */
+        private final AtomicLongArray ready;
+        private volatile long partZeroDone;
+        /** The step whose part 1 has finished its own pass; per parameter, the step whose reduction is taken. */
+        private volatile long partOneDone;
+        private final AtomicLongArray claimed;
+        private long generation;
+        private final double[] squares;
+        private final Storage[][] oneDst;
+        private final Storage[][][] oneParts;
 
         SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, int[] bounds, Tensor thetaAll,
                   Tensor xAll, int nTrain, int thetaDim, int xDim) {
@@ -105,6 +124,17 @@ public final class Trainer {
                 partGrads[c] = new Storage[params.size()];
                 for (int i = 0; i < paramGrads.length; i++) partGrads[c][i] = grads.get(c).get(params.get(i)).storage();
             }
+            for (int i = 0; i < paramGrads.length; i++) gradIndex.putIfAbsent(params.get(i).grad(), i);
+            ready = new AtomicLongArray(params.size());
+            claimed = new AtomicLongArray(params.size());
+            squares = new double[params.size()];
+            oneDst = new Storage[params.size()][];
+            oneParts = new Storage[params.size()][][];
+            for (int i = 0; i < paramGrads.length; i++) {
+                oneDst[i] = new Storage[] {paramGrads[i]};
+                oneParts[i] = new Storage[parts][];
+                for (int c = 1; c < parts; c++) oneParts[i][c] = new Storage[] {partGrads[c][i]};
+            }
         }
 
         /**
@@ -113,13 +143,66 @@ public final class Trainer {
          * then {@link #sumOfSquares()}, computed in the same pass over them.
          */
         double run(int[] shuffled, int from) {
+            long gen = ++generation;
+            int last = bounds.length - 2;
+            boolean[] reduced = {false};
             Parallel.forRange(bounds.length - 1, 1, 1, (c0, c1) -> {
-                for (int c = c0; c < c1; c++) part(c, shuffled, from);
+                for (int c = c0; c < c1; c++) {
+                    if (c == 0) {
+                        try {
+                            part(0, shuffled, from, gen);
+                        } finally {
+                            partZeroDone = gen;
+                        }
+                        // Part 0's thread helps from the first tensor up, if part 1 has already finished its pass
+                        // (never waiting for it: part 1 may be queued to run on this very thread).
+                        if (last == 1 && partOneDone == gen) {
+                            for (int i = 0; i < paramGrads.length && claimed.getAndSet(i, gen) != gen; i++) {
+                                reduceOne(i);
+                            }
+                        }
+                    } else {
+                        part(c, shuffled, from, gen);
+                    }
+                    // Two parts: the second adds itself in as part 0 finishes each gradient. With more, the middle
+                    // parts would have to be waited for too; they are added after all parts, in one call.
+                    if (c == 1 && last == 1) {
+                        partOneDone = gen;
+                        reduceAsPartZeroFinishes(gen);
+                        reduced[0] = true;
+                    }
+                }
             });
             double loss = 0;
             for (double l : losses) loss += l;
-            sumOfSquares = be.addManyAndSumSquares(paramGrads, partGrads, lengths);
+            if (reduced[0]) {
+                double sq = 0;
+                for (double q : squares) sq += q;
+                sumOfSquares = sq;
+            } else {
+                sumOfSquares = be.addManyAndSumSquares(paramGrads, partGrads, lengths);
+            }
             return loss;
+        }
+
+        /**
+         * Adds the parts into part 0's gradients tensor by tensor, from the last parameter down (about the order in
+         * which part 0's backward pass finishes them), each when part 0 has finished it or has ended, until it meets
+         * a tensor that part 0's thread, working up from the first once its pass is done, has taken.
+         */
+        private void reduceAsPartZeroFinishes(long gen) {
+            for (int i = paramGrads.length - 1; i >= 0; i--) {
+                for (int spins = 0; ready.get(i) != gen && partZeroDone != gen; spins++) {
+                    if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
+                }
+                if (claimed.getAndSet(i, gen) == gen) return;
+                reduceOne(i);
+            }
+        }
+
+        /** Tensor i of the reduction, with the same call per tensor as the whole reduction makes. */
+        private void reduceOne(int i) {
+            squares[i] = be.addManyAndSumSquares(oneDst[i], oneParts[i], new int[] {lengths[i]});
         }
 
         /** The squared global norm of the last step's gradients. */
@@ -127,7 +210,7 @@ public final class Trainer {
             return sumOfSquares;
         }
 
-        private void part(int c, int[] shuffled, int from) {
+        private void part(int c, int[] shuffled, int from, long gen) {
             int[] idx = Arrays.copyOfRange(shuffled, from + bounds[c], from + bounds[c + 1]);
             int w = idx.length;
             be.gatherColumns(idx, thetaDim, thetaAll.storage(), 0, nTrain, thetaParts[c].storage(), 0, w);
@@ -137,7 +220,14 @@ public final class Trainer {
             Tape tape = Tape.recording(be, c == 0 ? null : g, arenas[c]);
             Var lp = est.logProb(tape, tape.constant(thetaParts[c]), tape.constant(xParts[c]));
             Var loss = tape.scale(tape.sum(lp), -1f / b);
-            tape.backward(loss);
+            if (c == 0) {
+                tape.backward(loss, t -> {
+                    Integer i = gradIndex.get(t);
+                    if (i != null) ready.set(i, gen);
+                });
+            } else {
+                tape.backward(loss);
+            }
             losses[c] = loss.item();
         }
     }

@@ -96,6 +96,26 @@ class TrainerTest {
     }
 
     @Test
+    void splitStepGivesTheSameWeightsWhenItsPartsRunOneAfterTheOther() {
+        // Inside a chunk of another split, the step's parts run on one thread, part 0 first: the second part then
+        // reduces every gradient itself (part 0's thread must not wait for it). Same bits as the parallel run.
+        int before = Parallel.threads();
+        TrainingConfig cfg = TrainingConfig.defaults().withMaxEpochs(2).withSeed(seed);
+        TrainingData data = linear(1000, seed);
+        try {
+            Parallel.setThreads(2);
+            float[] parallel = weights(Trainer.train(be, SMALL_MAF, data, cfg, TrainingListener.NONE));
+            float[][] nested = new float[1][];
+            Parallel.forRange(2, 1, 1, (c0, c1) -> {
+                if (c0 == 0) nested[0] = weights(Trainer.train(be, SMALL_MAF, data, cfg, TrainingListener.NONE));
+            });
+            assertArrayEquals(parallel, nested[0], "parts in turn on one thread" + TestSeeds.replay(seed));
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void threadsUsedSaysWhenABatchIsTooSmallToSplit() {
         int before = Parallel.threads();
         try {
