@@ -205,12 +205,16 @@ public interface Backend {
     /**
      * {@link #adamStepMany} on the gradients scaled by {@code gradScale} (gradient clipping's factor) as
      * {@link #scaleMany} would scale them, leaving the gradients themselves unscaled where a backend fuses the two;
-     * a scale of exactly 1 scales nothing. The default scales the gradients in place first.
+     * a scale of exactly 1 scales nothing. With {@code zeroGrads} the gradients are zero afterwards, ready for the
+     * next step's accumulation ({@link #zeroMany}), which a backend can do in the same pass. The default scales the
+     * gradients in place first and zeroes them after.
      */
     default void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
-                              Storage[] params, Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+                              boolean zeroGrads, Storage[] params, Storage[] grads, Storage[] m, Storage[] v,
+                              int[] lengths) {
         if (gradScale != 1f) scaleMany(gradScale, grads, lengths);
         adamStepMany(lr, beta1, beta2, eps, c1, c2, params, grads, m, v, lengths);
+        if (zeroGrads) zeroMany(grads, lengths);
     }
 
     // ---- optimizer ----------------------------------------------------------------------------------------------

@@ -45,6 +45,18 @@ public final class Adam {
      * may be left unscaled. A scale of 1 is {@link #step()}.
      */
     public void step(float gradScale) {
+        step(gradScale, false);
+    }
+
+    /**
+     * {@link #step(float)}, leaving every gradient zero (as {@link #zeroGrad()} would) in the same pass over them: for
+     * training loops whose next step accumulates into zeroed gradients.
+     */
+    public void stepAndZeroGrad(float gradScale) {
+        step(gradScale, true);
+    }
+
+    private void step(float gradScale, boolean zeroGrads) {
         step++;
         float c1 = (float) (1.0 - Math.pow(config.beta1(), step));
         float c2 = (float) (1.0 - Math.pow(config.beta2(), step));
@@ -58,7 +70,7 @@ public final class Adam {
             vs[i] = v[i].storage();
         }
         backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2, gradScale,
-                ps, gs, ms, vs, lengths());
+                zeroGrads, ps, gs, ms, vs, lengths());
     }
 
     public void zeroGrad() {

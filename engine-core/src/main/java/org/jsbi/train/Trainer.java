@@ -283,6 +283,7 @@ public final class Trainer {
         for (int c = 0; c < valArenas.length; c++) valArenas[c] = new TapeArena(be);
         SplitStep step = bounds.length > 2
                 ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
+        adam.zeroGrad();   // once: each step's Adam update leaves them zero for the next
         epochs:
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
@@ -298,19 +299,19 @@ public final class Trainer {
                     int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
                     be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
                     be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
-                    adam.zeroGrad();
                     Tape tape = Tape.recording(be, null, arena);
                     Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
                     tape.backward(loss);
                     sum += loss.item();
                     sumOfSquares = cfg.clipMaxNorm() > 0 ? be.sumOfSquares(gradStores, gradLengths) : 0;
                 } else {
-                    adam.zeroGrad();
                     sum += step.run(shuffled, k * b);
                     sumOfSquares = step.sumOfSquares();
                 }
-                // Clipping folded into Adam's step: the same bits as GradientClipping.clipNorm and then step().
-                adam.step(cfg.clipMaxNorm() > 0 ? GradientClipping.scale(sumOfSquares, cfg.clipMaxNorm()) : 1f);
+                // Clipping folded into Adam's step (the same bits as GradientClipping.clipNorm and then step()), which
+                // also leaves the gradients zero for the next step, in the same pass.
+                adam.stepAndZeroGrad(cfg.clipMaxNorm() > 0
+                        ? GradientClipping.scale(sumOfSquares, cfg.clipMaxNorm()) : 1f);
             }
             double trainLoss = sum / batches;
             double valLoss = validationLoss(be, est, thetaV, xV, valChunk, valArenas);

@@ -569,7 +569,7 @@ public abstract class KernelConformanceSuite {
                 assertClose(p1[t], Arrays2.fetch(candidate(), s1[t]), 0, "addManyAndSumSquares left part 1, tensor " + t);
             }
         }));
-        tests.add(DynamicTest.dynamicTest("adamStepMany with a gradient scale is scaleMany and then the step", () -> {
+        tests.add(DynamicTest.dynamicTest("adamStepMany with a gradient scale (and zeroing) is scaleMany, the step and zeroMany", () -> {
             int k = sizes.length;
             float[][] p = new float[k][], g = new float[k][], m = new float[k][], v = new float[k][];
             for (int t = 0; t < k; t++) {
@@ -579,13 +579,18 @@ public abstract class KernelConformanceSuite {
                 v[t] = Arrays2.uniform(r, sizes[t], 0, 0.01);
             }
             for (float scale : new float[] {0.3117f, 1f}) {
+                boolean zero = scale == 1f;   // both flags tried, on the two scales
                 Storage[] pe = stores(p), ge = stores(g), me = stores(m), ve = stores(v);
                 Storage[] pg = stores(p), gg = stores(g), mg = stores(m), vg = stores(v);
                 if (scale != 1f) candidate().scaleMany(scale, ge, sizes);
                 candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, pe, ge, me, ve, sizes);
-                candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, scale, pg, gg, mg, vg, sizes);
+                candidate().adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f, scale, zero, pg, gg, mg, vg,
+                        sizes);
                 for (int t = 0; t < k; t++) {
                     String what = "scale " + scale + ", tensor " + t;
+                    if (zero) {
+                        assertClose(new float[sizes[t]], Arrays2.fetch(candidate(), gg[t]), 0, "zeroed grads, " + what);
+                    }
                     assertClose(Arrays2.fetch(candidate(), pe[t]), Arrays2.fetch(candidate(), pg[t]), 0, "param, " + what);
                     assertClose(Arrays2.fetch(candidate(), me[t]), Arrays2.fetch(candidate(), mg[t]), 0, "m, " + what);
                     assertClose(Arrays2.fetch(candidate(), ve[t]), Arrays2.fetch(candidate(), vg[t]), 0, "v, " + what);

@@ -498,7 +498,7 @@ public final class SimdBackend extends ScalarBackend {
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> adamLoop(from, to, lr, beta1, beta2, eps, c1, c2,
-                1f, p, pOff, g, gOff, m, mOff, v, vOff));
+                1f, false, p, pOff, g, gOff, m, mOff, v, vOff));
     }
 
     /**
@@ -510,23 +510,24 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
                              Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
-        adamStepMany(lr, beta1, beta2, eps, c1, c2, 1f, params, grads, m, v, lengths);
+        adamStepMany(lr, beta1, beta2, eps, c1, c2, 1f, false, params, grads, m, v, lengths);
     }
 
     /**
      * As above with clipping's scale applied to each gradient as it is read (g · s + 0, scaleMany's operation, so the
-     * same bits as scaling first), which saves clipping its own pass over the gradients. The gradients are not
-     * written.
+     * same bits as scaling first), which saves clipping its own pass over the gradients, and with zeroGrads a zero
+     * stored over each gradient once read, which saves the next step's zeroing pass (a serial pass on two threads).
      */
     @Override
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
-                             Storage[] params, Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+                             boolean zeroGrads, Storage[] params, Storage[] grads, Storage[] m, Storage[] v,
+                             int[] lengths) {
         int t = params.length;
         long[] start = new long[t + 1];
         for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
         if (start[t] > Integer.MAX_VALUE || Parallel.threads() == 1) {
             for (int i = 0; i < t; i++) {
-                adamLoop(0, lengths[i], lr, beta1, beta2, eps, c1, c2, gradScale, array(params[i]), 0,
+                adamLoop(0, lengths[i], lr, beta1, beta2, eps, c1, c2, gradScale, zeroGrads, array(params[i]), 0,
                         array(grads[i]), 0, array(m[i]), 0, array(v[i]), 0);
             }
             return;
@@ -535,8 +536,8 @@ public final class SimdBackend extends ScalarBackend {
             for (int i = 0; i < t && start[i] < to; i++) {
                 if (start[i + 1] <= from) continue;
                 int lo = (int) Math.max(0, from - start[i]), hi = (int) Math.min(lengths[i], to - start[i]);
-                adamLoop(lo, hi, lr, beta1, beta2, eps, c1, c2, gradScale, array(params[i]), 0, array(grads[i]), 0,
-                        array(m[i]), 0, array(v[i]), 0);
+                adamLoop(lo, hi, lr, beta1, beta2, eps, c1, c2, gradScale, zeroGrads, array(params[i]), 0,
+                        array(grads[i]), 0, array(m[i]), 0, array(v[i]), 0);
             }
         });
     }
@@ -608,8 +609,8 @@ public final class SimdBackend extends ScalarBackend {
 
     /** The Adam update over [from, to): constants broadcast once, one static method so C2 compiles it alone. */
     private static void adamLoop(int from, int to, float lr, float beta1, float beta2, float eps, float c1, float c2,
-                                 float gradScale, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff,
-                                 float[] v, int vOff) {
+                                 float gradScale, boolean zeroGrads, float[] p, int pOff, float[] g, int gOff,
+                                 float[] m, int mOff, float[] v, int vOff) {
         boolean scaled = gradScale != 1f;
         FloatVector vs = FloatVector.broadcast(S, gradScale), zero = FloatVector.zero(S);
         FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
@@ -619,6 +620,7 @@ public final class SimdBackend extends ScalarBackend {
         int i = from;
         for (; i <= to - L; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            if (zeroGrads) zero.intoArray(g, gOff + i);
             if (scaled) gv = gv.fma(vs, zero);
             FloatVector mv = FloatVector.fromArray(S, m, mOff + i).mul(b1).add(gv.mul(ob1));
             FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(gv).mul(ob2));
@@ -632,6 +634,7 @@ public final class SimdBackend extends ScalarBackend {
         float ob1s = 1f - beta1, ob2s = 1f - beta2;
         for (; i < to; i++) {
             float gi = scaled ? gradScale * g[gOff + i] + 0f : g[gOff + i];
+            if (zeroGrads) g[gOff + i] = 0f;
             float mi = m[mOff + i] * beta1 + gi * ob1s;
             float vi = v[vOff + i] * beta2 + gi * gi * ob2s;
             m[mOff + i] = mi;

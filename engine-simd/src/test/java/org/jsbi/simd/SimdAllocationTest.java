@@ -96,7 +96,9 @@ class SimdAllocationTest {
             Storage[] ps = {p}, gs = {g}, ms = {m}, vs = {v};
             int[] len = {n};
             assertAllocationFree("adam with a gradient scale, n = " + n,
-                    () -> be.adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, 0.5f, ps, gs, ms, vs, len));
+                    () -> be.adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, 0.5f, false, ps, gs, ms, vs, len));
+            assertAllocationFree("adam zeroing its gradients, n = " + n,
+                    () -> be.adamStepMany(1e-3f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f, 1f, true, ps, gs, ms, vs, len));
             Storage[][] parts = {null, {a}};
             Storage[] dst = {c};
             assertAllocationFree("addManyAndSumSquares, n = " + n, () -> be.addManyAndSumSquares(dst, parts, len));
