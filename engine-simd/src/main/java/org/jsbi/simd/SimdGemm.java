@@ -152,6 +152,16 @@ final class SimdGemm {
                                   float[] c, int cIdx, int ldc, float[] tile, int sumCol, float[] rowSums, int rsIdx) {
         for (int i = 0; i < m; i += 2 * MR, cIdx += 2 * MR * ldc) {
             int mr = Math.min(2 * MR, m - i);
+            if (mr <= MR) {
+                // The last 1-4 rows (50 = 6 x 8 + 2) on a 4-row tile: half the multiply-adds of an 8-row one, still
+                // 8 accumulators (full speed); rows past m read the zero rows that follow A in ar.
+                kernel4Store(k, ar, i * KC, b, bIdx, ldb, tile, 0, NR);
+                merge(tile, c, cIdx, ldc, mr, nr, beta);
+                if (sumCol >= 0) {
+                    for (int r = 0; r < mr; r++) rowSums[rsIdx + i + r] = tile[r * NR + sumCol];
+                }
+                continue;
+            }
             if (mr == 2 * MR && nr == NR && beta == 0f) {
                 kernel8Store(k, ar, i * KC, b, bIdx, ldb, c, cIdx, ldc);
             } else if (mr == 2 * MR && nr == NR && beta == 1f) {
@@ -260,6 +270,39 @@ final class SimdGemm {
         c61.intoArray(c, cIdx + L);
         c70.intoArray(c, cIdx += ldc);
         c71.intoArray(c, cIdx + L);
+    }
+
+    /** The upper half of {@link #kernel8Store}: 4 rows of A at stride KC, the same sums per element. */
+    private static void kernel4Store(int kc, float[] a, int lo, float[] b, int bIdx, int ldb,
+                                     float[] c, int cIdx, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int q = lo + p;
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            bIdx += ldb;
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[q + KC]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[q + 2 * KC]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[q + 3 * KC]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c10.intoArray(c, cIdx += ldc);
+        c11.intoArray(c, cIdx + L);
+        c20.intoArray(c, cIdx += ldc);
+        c21.intoArray(c, cIdx + L);
+        c30.intoArray(c, cIdx += ldc);
+        c31.intoArray(c, cIdx + L);
     }
 
     /** As {@link #kernel8Store}, adding the product to C (beta = 1). */
