@@ -127,7 +127,9 @@ final class SimdGemm {
         float[] t = th[0];
         transpose(b, bOff, ldb, n, k, t, ldt);
         if (rowSums != null) {
-            for (int p = 0; p < k; p++) t[p * ldt + n] = 1f;   // column n of Bᵀ: ones, so C's column n sums A's rows
+            // Column n of Bᵀ: ones, so C's column n sums A's rows.
+            int at = n / NR * k * NR + n % NR;
+            for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
         }
         // A's rows at a fixed stride of KC floats, so that the tile addresses all 8 rows from one index register
         // (8 row indices of their own spill on x86's general registers: 117 against 138 GFLOP/s, the tile alone).
@@ -138,24 +140,25 @@ final class SimdGemm {
             for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
             for (int j = 0; j < n; j += NR) {
                 int sums = rowSums != null && n - j < NR ? n - j : -1;   // the strip that holds column n
-                rowBlocks(rows, k, ar, t, j, ldt, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc, tile,
-                        sums, rowSums, rsOff + i0);
+                rowBlocks(rows, k, ar, t, j / NR * k * NR, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc,
+                        tile, sums, rowSums, rsOff + i0);
             }
         }
     }
 
     /**
      * C[0:m, 0:nr] (from cIdx) = or += the product of A's rows (at ar[i·KC], zero rows past m to a multiple of 8) and
-     * NR columns of B, 8 rows at a time. Whole tiles with beta 0 or 1 go to C directly, the rest through the tile.
+     * the strip of NR columns of Bᵀ at b[bIdx] (row p at bIdx + p·NR), 8 rows at a time. Whole tiles with beta 0 or
+     * 1 go to C directly, the rest through the tile.
      */
-    private static void rowBlocks(int m, int k, float[] ar, float[] b, int bIdx, int ldb, int nr, float beta,
+    private static void rowBlocks(int m, int k, float[] ar, float[] b, int bIdx, int nr, float beta,
                                   float[] c, int cIdx, int ldc, float[] tile, int sumCol, float[] rowSums, int rsIdx) {
         for (int i = 0; i < m; i += 2 * MR, cIdx += 2 * MR * ldc) {
             int mr = Math.min(2 * MR, m - i);
             if (mr <= MR) {
                 // The last 1-4 rows (50 = 6 x 8 + 2) on a 4-row tile: half the multiply-adds of an 8-row one, still
                 // 8 accumulators (full speed); rows past m read the zero rows that follow A in ar.
-                kernel4Store(k, ar, i * KC, b, bIdx, ldb, tile, 0, NR);
+                kernel4Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
                 merge(tile, c, cIdx, ldc, mr, nr, beta);
                 if (sumCol >= 0) {
                     for (int r = 0; r < mr; r++) rowSums[rsIdx + i + r] = tile[r * NR + sumCol];
@@ -163,11 +166,11 @@ final class SimdGemm {
                 continue;
             }
             if (mr == 2 * MR && nr == NR && beta == 0f) {
-                kernel8Store(k, ar, i * KC, b, bIdx, ldb, c, cIdx, ldc);
+                kernel8Store(k, ar, i * KC, b, bIdx, c, cIdx, ldc);
             } else if (mr == 2 * MR && nr == NR && beta == 1f) {
-                kernel8Add(k, ar, i * KC, b, bIdx, ldb, c, cIdx, ldc);
+                kernel8Add(k, ar, i * KC, b, bIdx, c, cIdx, ldc);
             } else {
-                kernel8Store(k, ar, i * KC, b, bIdx, ldb, tile, 0, NR);
+                kernel8Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
                 merge(tile, c, cIdx, ldc, mr, nr, beta);
                 // sumCol < NR = nr's bound, so this strip always comes through the tile.
                 if (sumCol >= 0) {
@@ -195,7 +198,13 @@ final class SimdGemm {
         return true;
     }
 
-    /** t[p * ldt + j] = b[bOff + j * ldb + p] for j < n, p < k, and zeros in columns n..ldt of t. */
+    /**
+     * Bᵀ written out by strips of NR columns: element (p, j) of Bᵀ, b[bOff + j·ldb + p], at
+     * t[(j / NR)·k·NR + p·NR + j mod NR], for j &lt; n and p &lt; k, and zeros in columns n..ldt. Within a strip row p
+     * is at a constant stride NR from row p − 1, so the tile's loads are at base + p·NR and C2 drops their bounds
+     * checks (at a stride of ldt, a variable, each load kept its check: 50 x 50 x 200 in 17.4 µs with them and 15.5
+     * with the Vector API's checks turned off).
+     */
     private static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t, int ldt) {
         int[] idx = GATHER.get()[0];
         if (idx[1] != ldb) {
@@ -203,32 +212,34 @@ final class SimdGemm {
         }
         int nv = n - n % L;
         for (int j = 0; j < nv; j += L) {
-            int src = bOff + j * ldb;
-            for (int p = 0; p < k; p++) FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(t, p * ldt + j);
+            int src = bOff + j * ldb, base = j / NR * k * NR + j % NR;
+            for (int p = 0; p < k; p++) FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(t, base + p * NR);
         }
         FloatVector zero = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            int row = p * ldt;
-            for (int j = nv; j < ldt; j += L) zero.intoArray(t, row + j);
-            for (int j = nv; j < n; j++) t[row + j] = b[bOff + j * ldb + p];
+        for (int j = nv; j < ldt; j += L) {
+            int base = j / NR * k * NR + j % NR;
+            for (int p = 0; p < k; p++) zero.intoArray(t, base + p * NR);
+        }
+        for (int j = nv; j < n; j++) {
+            int base = j / NR * k * NR + j % NR;
+            for (int p = 0; p < k; p++) t[base + p * NR] = b[bOff + j * ldb + p];
         }
     }
 
     /**
-     * The 8-row tile: C[0:8, 0:NR] = Σ_p a[lo + r·KC + p] · B's row p (NR wide, stride ldb), accumulators from +0 and
-     * one FMA per p, as in {@link #kernelStore}. Alone at m = 48, n = 192, k = 48 it ran at 138 GFLOP/s against 131
+     * The 8-row tile: C[0:8, 0:NR] = Σ_p a[lo + r·KC + p] · B's row p (NR wide, at bIdx + p·NR: a strip of
+     * {@link #transpose}), accumulators from +0 and one FMA per p, as in {@link #kernelStore}. Alone at m = 48, n = 192, k = 48 it ran at 138 GFLOP/s against 131
      * for the 4-row tile (FMA peak 170–178). Store and add stay two methods, as kernelStore and kernelAdd, so that
      * each stays small for C2.
      */
-    private static void kernel8Store(int kc, float[] a, int lo, float[] b, int bIdx, int ldb,
+    private static void kernel8Store(int kc, float[] a, int lo, float[] b, int bIdx,
                                      float[] c, int cIdx, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
             int q = lo + p;
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            bIdx += ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -273,15 +284,14 @@ final class SimdGemm {
     }
 
     /** The upper half of {@link #kernel8Store}: 4 rows of A at stride KC, the same sums per element. */
-    private static void kernel4Store(int kc, float[] a, int lo, float[] b, int bIdx, int ldb,
+    private static void kernel4Store(int kc, float[] a, int lo, float[] b, int bIdx,
                                      float[] c, int cIdx, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                 c31 = c00;
         for (int p = 0; p < kc; p++) {
             int q = lo + p;
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            bIdx += ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -306,15 +316,14 @@ final class SimdGemm {
     }
 
     /** As {@link #kernel8Store}, adding the product to C (beta = 1). */
-    private static void kernel8Add(int kc, float[] a, int lo, float[] b, int bIdx, int ldb,
+    private static void kernel8Add(int kc, float[] a, int lo, float[] b, int bIdx,
                                    float[] c, int cIdx, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
             int q = lo + p;
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
-            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
-            bIdx += ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx + p * NR);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + p * NR + L);
             FloatVector x = FloatVector.broadcast(S, a[q]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
