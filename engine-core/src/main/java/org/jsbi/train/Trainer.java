@@ -67,11 +67,11 @@ public final class Trainer {
         private final int[] lengths;
         private double sumOfSquares;
         /**
-         * The overlapped reduction: the last part's thread, once its own pass is done, adds each parameter's parts
-         * into part 0's gradient as soon as part 0's backward pass has finished that gradient (gradientDone), while
-         * part 0 goes on with the layers below. Each tensor gets the same call as in the whole reduction, and the
-         * tensors' squares are added in tensor order afterwards, so the bits are those of one
-         * addManyAndSumSquares call after both parts.
+         * The overlapped reduction (two parts): part 1's thread, once its own pass is done, adds part 1's gradient of
+         * each parameter into part 0's as soon as part 0's backward pass has finished that gradient (gradientDone),
+         * while part 0 goes on with the layers below; part 0's thread takes the remaining tensors from the other end
+         * when it is done. Each tensor gets the same call as in the whole reduction, and the tensors' squares are
+         * added in tensor order afterwards, so the bits are those of one addManyAndSumSquares call after both parts.
          */
         private final Map<Tensor, Integer> gradIndex = new IdentityHashMap<>();
         /** Per parameter, the step whose part-0 gradient is final; the step part 0 last finished (or failed). */
