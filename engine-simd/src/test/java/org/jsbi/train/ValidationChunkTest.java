@@ -1,6 +1,7 @@
 package org.jsbi.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jsbi.autodiff.TapeArena;
 import org.jsbi.backend.Backend;
@@ -61,6 +62,21 @@ class ValidationChunkTest {
             }
         } finally {
             Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void chunksAreEvenOverThreadsAndAtMostTheCap() {
+        assertEquals(200, Trainer.validationChunk(1000, 200, 1), "one thread: the batch size");
+        assertEquals(200, Trainer.validationChunk(150, 200, 2), "fewer pairs than a batch: the batch size");
+        assertEquals(256, Trainer.validationChunk(1000, 200, 2), "1,000 pairs on two threads: 4 chunks, 2 each");
+        assertEquals(160, Trainer.validationChunk(300, 200, 2), "a share under the cap: one chunk per thread");
+        for (int n : new int[] {201, 999, 1000, 5000, 20_000}) {
+            for (int threads : new int[] {2, 3, 16}) {
+                int chunk = Trainer.validationChunk(n, 200, threads);
+                assertTrue(chunk <= Trainer.VALIDATION_CHUNK_MAX + Trainer.SPLIT_ALIGN - 1 && chunk % 16 == 0,
+                        n + " pairs on " + threads + " threads: chunk " + chunk);
+            }
         }
     }
 
