@@ -27,6 +27,8 @@ public final class Tape {
     private final Map<Parameter, Tensor> gradients;
     /** Where tensors come from; null: each is allocated. */
     private final TapeArena arena;
+    /** Told of each parameter before its value is read (see {@link #beforeParameter}); null: nobody. */
+    private Consumer<Parameter> beforeParameter;
 
     private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients, TapeArena arena) {
         this.backend = backend;
@@ -82,6 +84,15 @@ public final class Tape {
         return backend;
     }
 
+    /**
+     * Has {@code hook} told of each parameter when {@link #param} is called for it, before its value is read: a
+     * data-parallel trainer that updates the parameters on several threads waits there for the one being read.
+     */
+    public Tape beforeParameter(Consumer<Parameter> hook) {
+        this.beforeParameter = hook;
+        return this;
+    }
+
     public boolean isRecording() {
         return recording;
     }
@@ -113,6 +124,7 @@ public final class Tape {
     /** A parameter: its gradient accumulates into {@link Parameter#grad()}. */
     public Var param(Parameter p) {
         checkBackend(p.value());
+        if (beforeParameter != null) beforeParameter.accept(p);
         Var v = new Var(p.value(), Op.LEAF, new Var[0], recording);
         if (recording) {
             Tensor g = gradients == null ? null : gradients.get(p);

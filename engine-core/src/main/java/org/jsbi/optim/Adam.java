@@ -14,6 +14,8 @@ public final class Adam {
     private final Tensor[] m;
     private final Tensor[] v;
     private long step;
+    /** The bias corrections of the current step, 1 − β₁ᵗ and 1 − β₂ᵗ (set by {@link #beginStep}). */
+    private float c1, c2;
 
     public Adam(List<Parameter> params, AdamConfig config) {
         this.params = List.copyOf(params);
@@ -57,20 +59,43 @@ public final class Adam {
     }
 
     private void step(float gradScale, boolean zeroGrads) {
+        beginStep();
+        applyStep(gradScale, zeroGrads, 0, params.size());
+    }
+
+    /**
+     * Starts a step in parts: advances the step count, which fixes the bias corrections that the following
+     * {@link #applyStep} calls use. Every parameter must then get exactly one applyStep before the next beginStep,
+     * in any order and on any threads: for a data-parallel trainer that updates the parameters each thread needs first.
+     */
+    public void beginStep() {
         step++;
-        float c1 = (float) (1.0 - Math.pow(config.beta1(), step));
-        float c2 = (float) (1.0 - Math.pow(config.beta2(), step));
-        if (params.isEmpty()) return;
-        int n = params.size();
+        c1 = (float) (1.0 - Math.pow(config.beta1(), step));
+        c2 = (float) (1.0 - Math.pow(config.beta2(), step));
+    }
+
+    /**
+     * The update of the step begun by {@link #beginStep} for parameters [from, to) of the list, from their gradients
+     * times {@code gradScale}, zeroing those gradients if asked. Each element gets the arithmetic of {@link #step()}.
+     */
+    public void applyStep(float gradScale, boolean zeroGrads, int from, int to) {
+        if (from < 0 || to > params.size() || from > to) {
+            throw new IllegalArgumentException("parameters [" + from + ", " + to + ") of " + params.size());
+        }
+        if (from == to) return;
+        int n = to - from;
         Storage[] ps = new Storage[n], gs = new Storage[n], ms = new Storage[n], vs = new Storage[n];
+        int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
-            ps[i] = params.get(i).value().storage();
-            gs[i] = params.get(i).grad().storage();
-            ms[i] = m[i].storage();
-            vs[i] = v[i].storage();
+            Parameter p = params.get(from + i);
+            ps[i] = p.value().storage();
+            gs[i] = p.grad().storage();
+            ms[i] = m[from + i].storage();
+            vs[i] = v[from + i].storage();
+            lengths[i] = p.size();
         }
         backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2, gradScale,
-                zeroGrads, ps, gs, ms, vs, lengths());
+                zeroGrads, ps, gs, ms, vs, lengths);
     }
 
     public void zeroGrad() {

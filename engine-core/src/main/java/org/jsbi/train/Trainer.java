@@ -39,6 +39,8 @@ public final class Trainer {
      * scalar remainders) brings level with the other (104 + 96 left the first part 20% behind).
      */
     static final int SPLIT_ALIGN = 16;
+    /** Ranges of the optimizer step deferred into the next split step: about a MAF transform's parameters each. */
+    static final int UPDATE_RANGES = 5;
 
     private Trainer() {
     }
@@ -50,7 +52,7 @@ public final class Trainer {
      * the batch mean (−Σ log q / b), so the parts' gradients add up to the gradient of the mean. The split points
      * depend only on the batch size and the thread count, so the same seed and thread count give the same weights.
      */
-    private static final class SplitStep {
+    static final class SplitStep {
         private final Backend be;
         private final ConditionalDensityEstimator est;
         private final List<Parameter> params;
@@ -84,10 +86,26 @@ public final class Trainer {
         private final double[] squares;
         private final Storage[][] oneDst;
         private final Storage[][][] oneParts;
+        /**
+         * The optimizer step deferred into the next step's parallel region: the parameters in ranges of about equal
+         * size (a MAF's transforms, in the order its forward pass reads them), the first updated by part 0's thread
+         * and the rest by part 1's, each range claimed by one thread; a thread that reads a parameter whose range is
+         * not done yet (Tape.beforeParameter) updates it itself if nobody has claimed it, else waits for its claimant.
+         * Every element gets the same Adam arithmetic, so the bits are those of updating all parameters between the
+         * steps, which is what {@link #flush} does before anything else reads them.
+         */
+        private final Adam adam;
+        private final Map<Parameter, Integer> paramIndex = new IdentityHashMap<>();
+        private final int[] rangeBounds;
+        private final int[] rangeOf;
+        private final AtomicLongArray rangeClaimed, rangeDone;
+        private boolean updatePending;
+        private float pendingScale;
 
-        SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, int[] bounds, Tensor thetaAll,
-                  Tensor xAll, int nTrain, int thetaDim, int xDim) {
+        SplitStep(Backend be, ConditionalDensityEstimator est, List<Parameter> params, Adam adam, int[] bounds,
+                  Tensor thetaAll, Tensor xAll, int nTrain, int thetaDim, int xDim) {
             this.be = be;
+            this.adam = adam;
             this.est = est;
             this.params = params;
             this.bounds = bounds;
@@ -135,6 +153,60 @@ public final class Trainer {
                 oneParts[i] = new Storage[parts][];
                 for (int c = 1; c < parts; c++) oneParts[i][c] = new Storage[] {partGrads[c][i]};
             }
+            for (int i = 0; i < paramGrads.length; i++) paramIndex.putIfAbsent(params.get(i), i);
+            rangeBounds = updateRanges(lengths, UPDATE_RANGES);
+            rangeOf = new int[params.size()];
+            for (int r = 0; r + 1 < rangeBounds.length; r++) {
+                for (int i = rangeBounds[r]; i < rangeBounds[r + 1]; i++) rangeOf[i] = r;
+            }
+            rangeClaimed = new AtomicLongArray(rangeBounds.length - 1);
+            rangeDone = new AtomicLongArray(rangeBounds.length - 1);
+        }
+
+        /** Parameter index bounds of up to {@code ranges} runs of consecutive parameters of about equal total size. */
+        static int[] updateRanges(int[] lengths, int ranges) {
+            long total = 0;
+            for (int l : lengths) total += l;
+            List<Integer> b = new ArrayList<>();
+            b.add(0);
+            long acc = 0;
+            for (int i = 0; i < lengths.length; i++) {
+                acc += lengths[i];
+                if (i + 1 < lengths.length && acc * ranges >= total * b.size()) b.add(i + 1);
+            }
+            b.add(lengths.length);
+            int[] out = new int[b.size()];
+            for (int i = 0; i < out.length; i++) out[i] = b.get(i);
+            return out;
+        }
+
+        /** The optimizer step with this gradient scale is to be applied before the next step reads the parameters. */
+        void deferUpdate(float gradScale) {
+            updatePending = true;
+            pendingScale = gradScale;
+        }
+
+        /** Applies a deferred optimizer step now, on all threads. */
+        void flush() {
+            if (!updatePending) return;
+            updatePending = false;
+            adam.beginStep();
+            adam.applyStep(pendingScale, true, 0, params.size());
+        }
+
+        /** Range r of the deferred update, by this thread if nobody has claimed it, else once its claimant is done. */
+        private void updateRange(int r, long gen, float scale) {
+            if (rangeClaimed.getAndSet(r, gen) != gen) {
+                try {
+                    adam.applyStep(scale, true, rangeBounds[r], rangeBounds[r + 1]);
+                } finally {
+                    rangeDone.set(r, gen);
+                }
+            } else {
+                for (int spins = 0; rangeDone.get(r) != gen; spins++) {
+                    if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
+                }
+            }
         }
 
         /**
@@ -146,11 +218,29 @@ public final class Trainer {
             long gen = ++generation;
             int last = bounds.length - 2;
             boolean[] reduced = {false};
+            boolean update = updatePending;
+            float scale = pendingScale;
+            updatePending = false;
+            if (update) adam.beginStep();
+            java.util.function.Consumer<Parameter> beforeRead = !update ? null : p -> {
+                Integer i = paramIndex.get(p);
+                if (i != null && rangeDone.get(rangeOf[i]) != gen) updateRange(rangeOf[i], gen, scale);
+            };
+            int ranges = rangeBounds.length - 1;
             Parallel.forRange(bounds.length - 1, 1, 1, (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
+                    if (update) {
+                        // Part 0's thread the first range (its forward pass reads it first), part 1's the others
+                        // in order; what a thread reads before its range is done it waits for or does itself.
+                        if (c == 0) {
+                            updateRange(0, gen, scale);
+                        } else if (c == 1) {
+                            for (int r = 1; r < ranges; r++) updateRange(r, gen, scale);
+                        }
+                    }
                     if (c == 0) {
                         try {
-                            part(0, shuffled, from, gen);
+                            part(0, shuffled, from, gen, beforeRead);
                         } finally {
                             partZeroDone = gen;
                         }
@@ -162,7 +252,7 @@ public final class Trainer {
                             }
                         }
                     } else {
-                        part(c, shuffled, from, gen);
+                        part(c, shuffled, from, gen, beforeRead);
                     }
                     // Two parts: the second adds itself in as part 0 finishes each gradient. With more, the middle
                     // parts would have to be waited for too; they are added after all parts, in one call.
@@ -210,14 +300,15 @@ public final class Trainer {
             return sumOfSquares;
         }
 
-        private void part(int c, int[] shuffled, int from, long gen) {
+        private void part(int c, int[] shuffled, int from, long gen,
+                          java.util.function.Consumer<Parameter> beforeRead) {
             int[] idx = Arrays.copyOfRange(shuffled, from + bounds[c], from + bounds[c + 1]);
             int w = idx.length;
             be.gatherColumns(idx, thetaDim, thetaAll.storage(), 0, nTrain, thetaParts[c].storage(), 0, w);
             be.gatherColumns(idx, xDim, xAll.storage(), 0, nTrain, xParts[c].storage(), 0, w);
             Map<Parameter, Tensor> g = grads.get(c);
             for (Tensor t : g.values()) t.zero();
-            Tape tape = Tape.recording(be, c == 0 ? null : g, arenas[c]);
+            Tape tape = Tape.recording(be, c == 0 ? null : g, arenas[c]).beforeParameter(beforeRead);
             Var lp = est.logProb(tape, tape.constant(thetaParts[c]), tape.constant(xParts[c]));
             Var loss = tape.scale(tape.sum(lp), -1f / b);
             if (c == 0) {
@@ -282,7 +373,8 @@ public final class Trainer {
         TapeArena[] valArenas = new TapeArena[(nVal + valChunk - 1) / valChunk];   // one per chunk, kept every epoch
         for (int c = 0; c < valArenas.length; c++) valArenas[c] = new TapeArena(be);
         SplitStep step = bounds.length > 2
-                ? new SplitStep(be, est, params, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim()) : null;
+                ? new SplitStep(be, est, params, adam, bounds, thetaAll, xAll, nTrain, data.thetaDim(), data.xDim())
+                : null;
         adam.zeroGrad();   // once: each step's Adam update leaves them zero for the next
         epochs:
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
@@ -291,28 +383,31 @@ public final class Trainer {
             double sum = 0;
             for (int k = 0; k < batches; k++) {
                 if (Thread.currentThread().isInterrupted()) {
+                    if (step != null) step.flush();
                     reason = TrainingHistory.StopReason.INTERRUPTED;
                     break epochs;
                 }
-                double sumOfSquares;
-                if (step == null) {
-                    int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
-                    be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
-                    be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
-                    Tape tape = Tape.recording(be, null, arena);
-                    Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
-                    tape.backward(loss);
-                    sum += loss.item();
-                    sumOfSquares = cfg.clipMaxNorm() > 0 ? be.sumOfSquares(gradStores, gradLengths) : 0;
-                } else {
+                if (step != null) {
+                    // The optimizer step is applied inside the next step's parallel region (or by flush).
                     sum += step.run(shuffled, k * b);
-                    sumOfSquares = step.sumOfSquares();
+                    step.deferUpdate(cfg.clipMaxNorm() > 0
+                            ? GradientClipping.scale(step.sumOfSquares(), cfg.clipMaxNorm()) : 1f);
+                    continue;
                 }
+                int[] idx = Arrays.copyOfRange(shuffled, k * b, (k + 1) * b);
+                be.gatherColumns(idx, data.thetaDim(), thetaAll.storage(), 0, nTrain, thetaB.storage(), 0, b);
+                be.gatherColumns(idx, data.xDim(), xAll.storage(), 0, nTrain, xB.storage(), 0, b);
+                Tape tape = Tape.recording(be, null, arena);
+                Var loss = tape.neg(tape.mean(est.logProb(tape, tape.constant(thetaB), tape.constant(xB))));
+                tape.backward(loss);
+                sum += loss.item();
+                double sumOfSquares = cfg.clipMaxNorm() > 0 ? be.sumOfSquares(gradStores, gradLengths) : 0;
                 // Clipping folded into Adam's step (the same bits as GradientClipping.clipNorm and then step()), which
                 // also leaves the gradients zero for the next step, in the same pass.
                 adam.stepAndZeroGrad(cfg.clipMaxNorm() > 0
                         ? GradientClipping.scale(sumOfSquares, cfg.clipMaxNorm()) : 1f);
             }
+            if (step != null) step.flush();
             double trainLoss = sum / batches;
             double valLoss = validationLoss(be, est, thetaV, xV, valChunk, valArenas);
             trainLosses.add(trainLoss);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.backend.Backend;
@@ -113,6 +114,36 @@ class TrainerTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    @Test
+    void interruptionOnTwoThreadsAppliesTheDeferredUpdateAndStops() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            AtomicInteger epochs = new AtomicInteger();
+            TrainingConfig cfg = TrainingConfig.defaults().withMaxEpochs(1000).withSeed(seed);
+            TrainedEstimator te = Trainer.train(be, SMALL_MAF, linear(1000, seed), cfg,
+                    (e, t, v, best, since, sec) -> {
+                        if (epochs.incrementAndGet() == 2) Thread.currentThread().interrupt();
+                    });
+            assertTrue(Thread.interrupted(), "the interrupt flag stays set for the caller");
+            assertEquals(TrainingHistory.StopReason.INTERRUPTED, te.history().stopReason());
+            assertEquals(2, te.history().epochs());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void updateRangesCoverTheParametersInOrderAndEvenly() {
+        int[] lengths = {100, 50, 2500, 50, 2500, 50, 200, 4, 100, 50, 2500, 50, 2500, 50, 200, 4};
+        int[] r = Trainer.SplitStep.updateRanges(lengths, 5);
+        assertEquals(0, r[0]);
+        assertEquals(lengths.length, r[r.length - 1]);
+        for (int i = 1; i < r.length; i++) assertTrue(r[i] > r[i - 1], "ranges are not empty: " + Arrays.toString(r));
+        assertTrue(r.length - 1 <= 5, Arrays.toString(r));
+        assertArrayEquals(new int[] {0, 1}, Trainer.SplitStep.updateRanges(new int[] {7}, 5));
     }
 
     @Test
