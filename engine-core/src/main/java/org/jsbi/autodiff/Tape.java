@@ -475,11 +475,7 @@ public final class Tape {
      * (a loss); use {@link #backward(Var, Tensor)} to seed another shape.
      */
     public void backward(Var output) {
-        if (output.value.size() != 1) {
-            throw new IllegalArgumentException("backward(output) needs a 1 x 1 output, got " + output.value.shape()
-                    + "; reduce it to a scalar or pass a seed gradient");
-        }
-        backward(output, Tensor.of(backend, 1, 1, 1f));
+        backward(output, (Consumer<Tensor>) null);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
 import org.jsbi.autodiff.TapeArena;
@@ -86,6 +87,7 @@ public final class Trainer {
         private final double[] squares;
         private final Storage[][] oneDst;
         private final Storage[][][] oneParts;
+        private final int[][] oneLength;
         /**
          * The optimizer step deferred into the next step's parallel region: the parameters in ranges of about equal
          * size (a MAF's transforms, in the order its forward pass reads them), the first updated by part 0's thread
@@ -148,8 +150,10 @@ public final class Trainer {
             squares = new double[params.size()];
             oneDst = new Storage[params.size()][];
             oneParts = new Storage[params.size()][][];
+            oneLength = new int[params.size()][];
             for (int i = 0; i < paramGrads.length; i++) {
                 oneDst[i] = new Storage[] {paramGrads[i]};
+                oneLength[i] = new int[] {lengths[i]};
                 oneParts[i] = new Storage[parts][];
                 for (int c = 1; c < parts; c++) oneParts[i][c] = new Storage[] {partGrads[c][i]};
             }
@@ -203,9 +207,7 @@ public final class Trainer {
                     rangeDone.set(r, gen);
                 }
             } else {
-                for (int spins = 0; rangeDone.get(r) != gen; spins++) {
-                    if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
-                }
+                for (int spins = 0; rangeDone.get(r) != gen; spins++) pause(spins);
             }
         }
 
@@ -222,7 +224,7 @@ public final class Trainer {
             float scale = pendingScale;
             updatePending = false;
             if (update) adam.beginStep();
-            java.util.function.Consumer<Parameter> beforeRead = !update ? null : p -> {
+            Consumer<Parameter> beforeRead = !update ? null : p -> {
                 Integer i = paramIndex.get(p);
                 if (i != null && rangeDone.get(rangeOf[i]) != gen) updateRange(rangeOf[i], gen, scale);
             };
@@ -282,9 +284,7 @@ public final class Trainer {
          */
         private void reduceAsPartZeroFinishes(long gen) {
             for (int i = paramGrads.length - 1; i >= 0; i--) {
-                for (int spins = 0; ready.get(i) != gen && partZeroDone != gen; spins++) {
-                    if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
-                }
+                for (int spins = 0; ready.get(i) != gen && partZeroDone != gen; spins++) pause(spins);
                 if (claimed.getAndSet(i, gen) == gen) return;
                 reduceOne(i);
             }
@@ -292,7 +292,12 @@ public final class Trainer {
 
         /** Tensor i of the reduction, with the same call per tensor as the whole reduction makes. */
         private void reduceOne(int i) {
-            squares[i] = be.addManyAndSumSquares(oneDst[i], oneParts[i], new int[] {lengths[i]});
+            squares[i] = be.addManyAndSumSquares(oneDst[i], oneParts[i], oneLength[i]);
+        }
+
+        /** One wait of a loop for another thread's progress: spin first, then yield the processor. */
+        private static void pause(int spins) {
+            if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
         }
 
         /** The squared global norm of the last step's gradients. */
@@ -301,7 +306,7 @@ public final class Trainer {
         }
 
         private void part(int c, int[] shuffled, int from, long gen,
-                          java.util.function.Consumer<Parameter> beforeRead) {
+                          Consumer<Parameter> beforeRead) {
             int[] idx = Arrays.copyOfRange(shuffled, from + bounds[c], from + bounds[c + 1]);
             int w = idx.length;
             be.gatherColumns(idx, thetaDim, thetaAll.storage(), 0, nTrain, thetaParts[c].storage(), 0, w);

@@ -155,22 +155,18 @@ final class SimdGemm {
                                   float[] c, int cIdx, int ldc, float[] tile, int sumCol, float[] rowSums, int rsIdx) {
         for (int i = 0; i < m; i += 2 * MR, cIdx += 2 * MR * ldc) {
             int mr = Math.min(2 * MR, m - i);
-            if (mr <= MR) {
-                // The last 1-4 rows (50 = 6 x 8 + 2) on a 4-row tile: half the multiply-adds of an 8-row one, still
-                // 8 accumulators (full speed); rows past m read the zero rows that follow A in ar.
-                kernel4Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
-                merge(tile, c, cIdx, ldc, mr, nr, beta);
-                if (sumCol >= 0) {
-                    for (int r = 0; r < mr; r++) rowSums[rsIdx + i + r] = tile[r * NR + sumCol];
-                }
-                continue;
-            }
             if (mr == 2 * MR && nr == NR && beta == 0f) {
                 kernel8Store(k, ar, i * KC, b, bIdx, c, cIdx, ldc);
             } else if (mr == 2 * MR && nr == NR && beta == 1f) {
                 kernel8Add(k, ar, i * KC, b, bIdx, c, cIdx, ldc);
             } else {
-                kernel8Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
+                // The last 1-4 rows (50 = 6 x 8 + 2) on a 4-row tile: half the multiply-adds of an 8-row one, still 8
+                // accumulators (full speed); rows past m read the zero rows that follow A in ar.
+                if (mr <= MR) {
+                    kernel4Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
+                } else {
+                    kernel8Store(k, ar, i * KC, b, bIdx, tile, 0, NR);
+                }
                 merge(tile, c, cIdx, ldc, mr, nr, beta);
                 // sumCol < NR = nr's bound, so this strip always comes through the tile.
                 if (sumCol >= 0) {
@@ -228,12 +224,12 @@ final class SimdGemm {
 
     /**
      * The 8-row tile: C[0:8, 0:NR] = Σ_p a[lo + r·KC + p] · B's row p (NR wide, at bIdx + p·NR: a strip of
-     * {@link #transpose}), accumulators from +0 and one FMA per p, as in {@link #kernelStore}. Alone at m = 48, n = 192, k = 48 it ran at 138 GFLOP/s against 131
-     * for the 4-row tile (FMA peak 170–178). Store and add stay two methods, as kernelStore and kernelAdd, so that
+     * {@link #transpose}), accumulators from +0 and one FMA per p, as in {@link #kernelStore}. Alone at m = 48,
+     * n = 192, k = 48 it ran at 138 GFLOP/s against 131 for the 4-row tile (FMA peak 170–178). Store and add stay two methods, as kernelStore and kernelAdd, so that
      * each stays small for C2.
      */
-    private static void kernel8Store(int kc, float[] a, int lo, float[] b, int bIdx,
-                                     float[] c, int cIdx, int ldc) {
+    private static void kernel8Store(int kc, float[] a, int lo, float[] b, int bIdx, float[] c, int cIdx,
+                                     int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
                 c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int p = 0; p < kc; p++) {
