@@ -60,6 +60,26 @@ final class SimdMath {
         };
     }
 
+    /**
+     * x.max(lo).min(hi), bit for bit, for bounds lo &lt; 0 &lt; hi: NaN passes through (no comparison holds for it)
+     * and a zero keeps its sign (it is strictly inside). As two compares and two blends, not MAX and MIN: those follow
+     * Math.max's rules for NaN and signed zeros, which x86's vmaxps does not, so C2 emits a sequence of several
+     * instructions for each. In tanh that sequence was the bottleneck: 10,000 floats in 3.6 µs against 3.3 with this
+     * clamp (and 2.0 for its division alone).
+     */
+    static FloatVector clamp(FloatVector x, float lo, float hi) {
+        FloatVector y = x.blend(lo, x.compare(VectorOperators.LT, lo));
+        return y.blend(hi, y.compare(VectorOperators.GT, hi));
+    }
+
+    /**
+     * x.max(0f), bit for bit (NaN stays NaN, −0 becomes +0, as Math.max), as one compare and one blend: see
+     * {@link #clamp} for why not MAX.
+     */
+    static FloatVector relu(FloatVector x) {
+        return x.blend(0f, x.compare(VectorOperators.LE, 0f));
+    }
+
     // ---- exp ------------------------------------------------------------------------------------------------------
 
     /**
@@ -72,7 +92,7 @@ final class SimdMath {
      */
     static FloatVector exp(FloatVector x) {
         // Beyond these bounds exp is +inf or 0 in float; clamping keeps n small enough for two-step scaling.
-        FloatVector xc = x.max(-110f).min(100f);
+        FloatVector xc = clamp(x, -110f, 100f);
         FloatVector t = xc.fma(xc.broadcast(LOG2E), xc.broadcast(ROUND_MAGIC));
         FloatVector nn = t.sub(ROUND_MAGIC).neg();
         FloatVector r = nn.fma(xc.broadcast(LN2_HI), xc).add(nn.mul(LN2_LO));
@@ -149,7 +169,7 @@ final class SimdMath {
 
     /** tanh as a rational function: 10 FMAs, two multiplies and a division; odd, so tanh(-0) = -0; NaN stays NaN. */
     static FloatVector tanh(FloatVector x) {
-        FloatVector xc = x.max(-TANH_CLAMP).min(TANH_CLAMP);
+        FloatVector xc = clamp(x, -TANH_CLAMP, TANH_CLAMP);
         FloatVector t = xc.mul(xc);
         FloatVector p = t.fma(TP6, TP5);
         p = p.fma(t, t.broadcast(TP4));
@@ -186,6 +206,7 @@ final class SimdMath {
         FloatVector q = e.fma(LQ3, LQ2);
         q = q.fma(e, e.broadcast(LQ1));
         q = q.fma(e, e.broadcast(1f));
+        // x.max(0f), not relu(x): with one more mask in this body C2 boxed the kernel's vectors (SimdAllocationTest).
         return x.max(0f).add(e.mul(p).div(q));
     }
 }

@@ -349,7 +349,7 @@ final class UnaryKernels {
 
     private static final class Relu implements Loop {
         public void run(float[] x, int xOff, float[] y, int yOff, int from, int to) {
-            for (int i = from; i < to; i += L) store(load(x, xOff + i, to - i).max(0f), y, yOff + i, to - i);
+            for (int i = from; i < to; i += L) store(SimdMath.relu(load(x, xOff + i, to - i)), y, yOff + i, to - i);
         }
     }
 
