@@ -169,7 +169,12 @@ final class Gradients {
                     dpre.storage(), 0);
         }
         if (addend != null && addend.requiresGrad) {
-            if (addend.grad == null) {
+            if (addend.grad == null && addend != x) {
+                // The addend's gradient is dpre itself, shared rather than copied: nothing reads or writes it as this
+                // node's gradient after this rule (the tape goes in reverse order), and this rule only reads it
+                // (unless the addend is also x, whose gradient this rule adds to: then a copy).
+                addend.grad = dpre;
+            } else if (addend.grad == null) {
                 be.copy2d(1, size, dpre.storage(), 0, size, tape.freshGrad(addend).storage(), 0, size);
             } else {
                 be.axpy(size, 1f, dpre.storage(), 0, addend.grad.storage(), 0);

@@ -184,8 +184,11 @@ public final class Tape {
      * of TANH, SIGMOID, RELU or null (the identity). Values are bit-identical to the same layer built from
      * {@link #maskedMatmul} or {@link #matmul}, {@link #broadcastColumn}, {@link #add} and {@link #unary}, and so are
      * the gradients; what the fusion saves is the intermediate tensors and their gradients (four of each per hidden
-     * layer), so a MAF step's working set shrinks and its gradients need no zeroing. After {@link #backward}, the
-     * node's {@link Var#grad()} holds the gradient with respect to its pre-activation (computed in place).
+     * layer), so a MAF step's working set shrinks and its gradients need no zeroing. The node's {@link Var#grad()}
+     * becomes the gradient with respect to its pre-activation (computed in place), and an addend with no gradient of
+     * its own yet takes that same tensor as its gradient rather than a copy; the addend's own rule may then change it
+     * in place. So after {@link #backward} a fused node's or an addend's {@code grad()} is scratch; parameters' and
+     * inputs' gradients are what a backward pass delivers.
      *
      * @param w weights, out x in
      * @param x inputs, in x batch

@@ -20,15 +20,25 @@ public final class MaskedLinear implements Module {
     private final Parameter weight;
     private final Parameter bias;
     private final Tensor mask;
+    /**
+     * The mask where it hides something, null where it is all ones (a MADE's hidden-to-hidden blocks when every hidden
+     * unit has the same degree, as at D = 2): then the layer runs as an unmasked one, which gives the same bits
+     * (w · 1 = w) without reading the mask in each product or masking each weight gradient (a product into scratch,
+     * a multiply and an add, against one product into the gradient).
+     */
+    private final Tensor effectiveMask;
 
     public MaskedLinear(Backend backend, String name, Tensor mask, Rng rng) {
         this.out = mask.rows();
         this.in = mask.cols();
         if (in < 1 || out < 1) throw new IllegalArgumentException("MaskedLinear needs a mask of at least 1 x 1");
+        boolean allOnes = true;
         for (float f : mask.toArray()) {
             if (f != 0f && f != 1f) throw new IllegalArgumentException("mask values must be 0 or 1, found " + f);
+            allOnes &= f == 1f;
         }
         this.mask = mask.to(backend);
+        this.effectiveMask = allOnes ? null : this.mask;
         this.weight = new Parameter(name + ".weight", Tensor.zeros(backend, out, in));
         this.bias = new Parameter(name + ".bias", Tensor.zeros(backend, out, 1));
         Init.kaimingUniform(weight.value(), in, rng);
@@ -39,7 +49,9 @@ public final class MaskedLinear implements Module {
         if (x.rows() != in) {
             throw new IllegalArgumentException("MaskedLinear expects " + in + " input rows, got " + x.value().shape());
         }
-        return tape.broadcastColumn(BinaryOp.ADD, tape.maskedMatmul(tape.param(weight), mask, x), tape.param(bias));
+        Var w = tape.param(weight);
+        return tape.broadcastColumn(BinaryOp.ADD,
+                effectiveMask == null ? tape.matmul(w, x) : tape.maskedMatmul(w, effectiveMask, x), tape.param(bias));
     }
 
     /**
@@ -47,7 +59,7 @@ public final class MaskedLinear implements Module {
      * else the separate operations, which give the same values.
      */
     public Var forward(Tape tape, Var x, Var addend, Activation f) {
-        return Layers.forward(tape, "MaskedLinear", in, weight, mask, bias, x, addend, f);
+        return Layers.forward(tape, "MaskedLinear", in, weight, effectiveMask, bias, x, addend, f);
     }
 
     public Tensor mask() {
