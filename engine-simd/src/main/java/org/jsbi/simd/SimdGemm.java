@@ -392,8 +392,11 @@ final class SimdGemm {
                         panel83Add(k, ap, ir * k, b, bOff + j0, ldb, c, cIdx, ldc);
                     }
                 }
-                if (ir < m) {
-                    // The last m mod 8 rows as on the narrower strips: the same sums per element.
+                if (m - ir == 2) {
+                    // 50 = 6 x 8 + 2: the last two rows in place, on their own 2 x 3 tile.
+                    pair3(k, ap, ir * k, b, bOff + j0, ldb, beta == 1f, c, cOff + ir * ldc + j0, ldc);
+                } else if (ir < m) {
+                    // Other remainders as on the narrower strips: the same sums per element.
                     stripRows(ir, m, k, ap, b, bOff + j0, ldb, beta, c, cOff + j0, ldc, tile);
                     oneVectorRows(ir, m, k, ap, b, bOff + j0 + NR, ldb, beta, c, cOff + j0 + NR, ldc, tile);
                 }
@@ -802,6 +805,46 @@ final class SimdGemm {
         c70.intoArray(c, cIdx);
         c71.intoArray(c, cIdx + L);
         c72.intoArray(c, cIdx + 2 * L);
+    }
+
+    /**
+     * Rows 0 and 1 of the 4-row panel at aIdx over three vectors of B's columns, stored (or added, beta = 1) in place:
+     * the remainder of 50 rows on the 8 x 3 tile's strips. Six accumulators wait on the FMA latency, but that is
+     * cheaper than the 4-row tiles it replaces (2 vectors plus 1, half of their rows padding, through the tile and
+     * merge). The same sums per element as every tile.
+     */
+    private static void pair3(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, boolean add, float[] c,
+                              int cIdx, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx);
+            FloatVector b1 = FloatVector.fromArray(S, b, bIdx + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bIdx + 2 * L);
+            bIdx += ldb;
+            FloatVector x = FloatVector.broadcast(S, ap[aIdx]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, ap[aIdx + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            aIdx += MR;
+        }
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cIdx));
+            c01 = c01.add(FloatVector.fromArray(S, c, cIdx + L));
+            c02 = c02.add(FloatVector.fromArray(S, c, cIdx + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(S, c, cIdx + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L));
+            c12 = c12.add(FloatVector.fromArray(S, c, cIdx + ldc + 2 * L));
+        }
+        c00.intoArray(c, cIdx);
+        c01.intoArray(c, cIdx + L);
+        c02.intoArray(c, cIdx + 2 * L);
+        c10.intoArray(c, cIdx + ldc);
+        c11.intoArray(c, cIdx + ldc + L);
+        c12.intoArray(c, cIdx + ldc + 2 * L);
     }
 
     /** As {@link #panel83Store}, adding the product to C (beta = 1), as {@link #panel8Add}. */
