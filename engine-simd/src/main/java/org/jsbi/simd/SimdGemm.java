@@ -1385,6 +1385,13 @@ final class SimdGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int dst = ir * kc;
+            if (VECTOR_PACK && a.trans() && ir + L <= mc) {
+                // L rows of op(A) (4 panels) at once: each is one vector of a row of A.
+                int s = a.off() + pc * a.ld() + ic + ir;
+                packPanelsTransposed(src, s, mask, s - a.off() + a.maskOff(), ld, alpha, kc, ap, dst);
+                ir += L - MR;
+                continue;
+            }
             if (mr == MR) {
                 packPanel(a, alpha, ic + ir, pc, kc, ap, dst);
                 continue;
@@ -1469,6 +1476,49 @@ final class SimdGemm {
                 ap[dst + 1] = alpha * src[s1 + p] * mask[m1 + p];
                 ap[dst + 2] = alpha * src[s2 + p] * mask[m2 + p];
                 ap[dst + 3] = alpha * src[s3 + p] * mask[m3 + p];
+            }
+        }
+    }
+
+    /** Permutations of {@link #packPanelsTransposed}: groups of 4 lanes of two vectors interleaved, then of 8. */
+    private static final FloatVector QUADS_LO = FloatVector.fromArray(S, interleave(4, 0), 0),
+            QUADS_HI = FloatVector.fromArray(S, interleave(4, L / 2), 0),
+            OCTS_LO = FloatVector.fromArray(S, interleave(8, 0), 0),
+            OCTS_HI = FloatVector.fromArray(S, interleave(8, L / 2), 0);
+
+    /**
+     * Four panels of a transposed A (rows i..i+15 of op(A) = 16 consecutive values of each row of A, 512 bits only):
+     * the rows p..p+3 of A as 4 vectors, whose lanes 4q..4q+3 belong to panel q, then a transpose of their 4 x 4
+     * blocks of 4 lanes by two rounds of two-table permutations, so that panel q's 16 values of p..p+3 are one
+     * contiguous store. The scalar loop it replaces moved 4 floats per p per panel (1.2 µs for a 50 x 50 input
+     * gradient's A). Each value is alpha · a (· mask) as there; the last kc mod 4 values of p by that loop.
+     */
+    private static void packPanelsTransposed(float[] src, int s, float[] mask, int ms, int ld, float alpha, int kc,
+                                             float[] ap, int dst) {
+        int p = 0;
+        for (; p <= kc - 4; p += 4, s += 4 * ld, ms += 4 * ld) {
+            FloatVector v0 = FloatVector.fromArray(S, src, s).mul(alpha);
+            FloatVector v1 = FloatVector.fromArray(S, src, s + ld).mul(alpha);
+            FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * ld).mul(alpha);
+            FloatVector v3 = FloatVector.fromArray(S, src, s + 3 * ld).mul(alpha);
+            if (mask != null) {
+                v0 = v0.mul(FloatVector.fromArray(S, mask, ms));
+                v1 = v1.mul(FloatVector.fromArray(S, mask, ms + ld));
+                v2 = v2.mul(FloatVector.fromArray(S, mask, ms + 2 * ld));
+                v3 = v3.mul(FloatVector.fromArray(S, mask, ms + 3 * ld));
+            }
+            FloatVector t0 = QUADS_LO.selectFrom(v0, v1), t1 = QUADS_HI.selectFrom(v0, v1);
+            FloatVector t2 = QUADS_LO.selectFrom(v2, v3), t3 = QUADS_HI.selectFrom(v2, v3);
+            int d = dst + MR * p;
+            OCTS_LO.selectFrom(t0, t2).intoArray(ap, d);
+            OCTS_HI.selectFrom(t0, t2).intoArray(ap, d + MR * kc);
+            OCTS_LO.selectFrom(t1, t3).intoArray(ap, d + 2 * MR * kc);
+            OCTS_HI.selectFrom(t1, t3).intoArray(ap, d + 3 * MR * kc);
+        }
+        for (; p < kc; p++, s += ld, ms += ld) {
+            for (int q = 0; q < L; q++) {
+                float v = alpha * src[s + q];
+                ap[dst + (q / MR) * MR * kc + MR * p + q % MR] = mask == null ? v : v * mask[ms + q];
             }
         }
     }
