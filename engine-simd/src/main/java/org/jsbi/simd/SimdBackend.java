@@ -178,6 +178,12 @@ public final class SimdBackend extends ScalarBackend {
                 for (; j <= cols - L; j += L) {
                     SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
                 }
+                if (SimdGemm.MASKED_TAILS && j < cols) {
+                    // 512 bits: the tail as one masked vector (8 of a batch of 200 per row; the scalar loop, with
+                    // op's switch per element, took a fifth of the call).
+                    store(SimdMath.binary(op, load(a, ar + j, cols - j), vi), c, cr + j, cols - j);
+                    continue;
+                }
                 // The tail in scalar code: the same IEEE operation per element, and no masked load, which AVX2
                 // does not intrinsify (each allocated, once per row: SimdAllocationTest).
                 for (float vs0 = v[vOff + i]; j < cols; j++) c[cr + j] = op.apply(a[ar + j], vs0);
