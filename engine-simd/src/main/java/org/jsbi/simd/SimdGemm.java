@@ -440,8 +440,14 @@ final class SimdGemm {
                 int ir = 0;
                 if (PANEL8) {
                     for (; ir + 2 * MR <= m; ir += 2 * MR) {
-                        half8StoreMasked(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile);
-                        merge(tile, c, cOff + ir * ldc + nHalf, ldc, 2 * MR, nt, beta);
+                        if (beta == 0f) {
+                            half8MaskedStore(k, ap, ir * k, b, bOff + nHalf, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
+                        } else if (beta == 1f) {
+                            half8MaskedAdd(k, ap, ir * k, b, bOff + nHalf, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
+                        } else {
+                            half8StoreMasked(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile);
+                            merge(tile, c, cOff + ir * ldc + nHalf, ldc, 2 * MR, nt, beta);
+                        }
                     }
                 }
                 for (; ir < m; ir += MR) {
@@ -988,6 +994,69 @@ final class SimdGemm {
         c5.intoArray(tile, 5 * NR);
         c6.intoArray(tile, 6 * NR);
         c7.intoArray(tile, 7 * NR);
+    }
+
+    /**
+     * As {@link #half8StoreMasked}, storing the 8 rows straight into C with masked stores rather than through the tile
+     * and merge's scalar loop (64 elements a tile).
+     */
+    private static void half8MaskedStore(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
+                                         int cIdx, int ldc) {
+        VectorMask<Float> cols = S.indexInRange(0, nt);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int hi = aIdx + MR * kc;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[hi]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[hi + 1]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[hi + 2]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[hi + 3]).fma(b0, c7);
+            aIdx += MR;
+            hi += MR;
+        }
+        c0.intoArray(c, cIdx, cols);
+        c1.intoArray(c, cIdx += ldc, cols);
+        c2.intoArray(c, cIdx += ldc, cols);
+        c3.intoArray(c, cIdx += ldc, cols);
+        c4.intoArray(c, cIdx += ldc, cols);
+        c5.intoArray(c, cIdx += ldc, cols);
+        c6.intoArray(c, cIdx += ldc, cols);
+        c7.intoArray(c, cIdx += ldc, cols);
+    }
+
+    /** As {@link #half8MaskedStore}, adding the product to C (beta = 1: c + sum, merge's c·1 + t). */
+    private static void half8MaskedAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
+                                       int cIdx, int ldc) {
+        VectorMask<Float> cols = S.indexInRange(0, nt);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        int hi = aIdx + MR * kc;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
+            bIdx += ldb;
+            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[hi]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[hi + 1]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[hi + 2]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[hi + 3]).fma(b0, c7);
+            aIdx += MR;
+            hi += MR;
+        }
+        c0.add(FloatVector.fromArray(S, c, cIdx, cols)).intoArray(c, cIdx, cols);
+        c1.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c2.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c3.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c4.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c5.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c6.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
+        c7.add(FloatVector.fromArray(S, c, cIdx += ldc, cols)).intoArray(c, cIdx, cols);
     }
 
     /** As {@link #kernelStore} for a strip of one vector of columns. */
