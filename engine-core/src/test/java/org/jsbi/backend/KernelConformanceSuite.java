@@ -313,11 +313,21 @@ public abstract class KernelConformanceSuite {
     @TestFactory
     List<DynamicTest> broadcasts() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (int[] s : matrixShapes()) {
+        List<int[]> shapes = new ArrayList<>();
+        for (int[] s : matrixShapes()) shapes.add(new int[] {s[0], s[1], 0});
+        // Contiguous rows too (lda = ldc = cols), as a layer's bias add has them: a training batch of 200, its
+        // two-thread part of 88 and 8 columns, an odd number of rows among them (SIMD backends may take such rows
+        // in pairs).
+        for (int[] s : new int[][] {{5, 200}, {50, 200}, {6, 88}, {3, 8}, {13, 21}}) {
+            shapes.add(new int[] {s[0], s[1], 1});
+        }
+        for (int[] s : shapes) {
             int rows = s[0], cols = s[1];
-            tests.add(DynamicTest.dynamicTest("broadcast " + rows + "x" + cols, () -> {
+            boolean contiguous = s[2] == 1;
+            String name = "broadcast " + rows + "x" + cols + (contiguous ? " contiguous" : "");
+            tests.add(DynamicTest.dynamicTest(name, () -> {
                 SplittableRandom r = rng(rows * 10007 + cols);
-                int lda = cols + 1, ldc = cols + 2;
+                int lda = contiguous ? cols : cols + 1, ldc = contiguous ? cols : cols + 2;
                 float[] a = Arrays2.uniform(r, rows * lda + 1, -2, 2);
                 float[] vc = Arrays2.uniform(r, rows + 1, 0.5, 2), vr = Arrays2.uniform(r, cols + 1, 0.5, 2);
                 for (BinaryOp op : BinaryOp.values()) {

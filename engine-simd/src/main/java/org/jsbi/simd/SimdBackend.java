@@ -25,6 +25,8 @@ public final class SimdBackend extends ScalarBackend {
     private static final int L = SimdConfig.LANES;
     /** Elements below which elementwise work stays on one thread. */
     private static final int ELEMENTWISE_GRAIN = 1 << 15;
+    /** Lanes L/2 .. L-1: in broadcastColumn's row pairs, the second row's half of the middle vector. */
+    private static final VectorMask<Float> UPPER_HALF = S.indexInRange(0, L / 2).not();
     /** Adam's elements per thread at least: a step over a MAF's 16,000 parameters takes about 20 µs on one thread. */
     private static final int ADAM_GRAIN = 4096;
 
@@ -170,8 +172,29 @@ public final class SimdBackend extends ScalarBackend {
     public void broadcastColumn(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
                                 Storage vs, int vOff, Storage cs, int cOff, int ldc) {
         float[] a = array(as), v = array(vs), c = array(cs);
+        boolean pairs = SimdGemm.MASKED_TAILS && cols % L == L / 2 && lda == cols && ldc == cols;
         forRows(rows, cols, (r0, r1) -> {
-            for (int i = r0; i < r1; i++) {
+            int i = r0;
+            if (pairs) {
+                // Rows of half a vector past a whole number (200 = 12.5 x 16; the half-batches 88 and the validation's
+                // 232 too) two at a time: two rows are a whole number of vectors, the middle one half each row's.
+                int half = cols / L;
+                for (; i + 1 < r1; i += 2) {
+                    FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
+                    FloatVector vn = FloatVector.broadcast(S, v[vOff + i + 1]);
+                    int ar = aOff + i * cols, cr = cOff + i * cols;
+                    for (int q = 0; q < half; q++, ar += L, cr += L) {
+                        SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi).intoArray(c, cr);
+                    }
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi.blend(vn, UPPER_HALF)).intoArray(c, cr);
+                    ar += L;
+                    cr += L;
+                    for (int q = 0; q < half; q++, ar += L, cr += L) {
+                        SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vn).intoArray(c, cr);
+                    }
+                }
+            }
+            for (; i < r1; i++) {
                 FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
                 int ar = aOff + i * lda, cr = cOff + i * ldc;
                 int j = 0;

@@ -114,6 +114,9 @@ class SimdAllocationTest {
                 c, 0, cols));
         assertAllocationFree("broadcastRow", () -> be.broadcastRow(BinaryOp.MUL, rows, cols, a, 0, cols, row, 0, c, 0,
                 cols));
+        // A layer's bias add on a batch of 200: rows of 12.5 vectors, which the SIMD backend takes in pairs.
+        assertAllocationFree("broadcastColumn 55 x 200", () -> be.broadcastColumn(BinaryOp.ADD, rows, 200, a, 0, 200,
+                col, 0, c, 0, 200));
         for (ReduceOp op : ReduceOp.values()) {
             assertAllocationFree("reduceRows " + op, () -> be.reduceRows(op, rows, cols, a, 0, cols, outR, 0));
             assertAllocationFree("reduceColumns " + op, () -> be.reduceColumns(op, rows, cols, a, 0, cols, outC, 0));
