@@ -447,7 +447,7 @@ final class SimdGemm {
                         } else if (beta == 1f) {
                             half8MaskedAdd(k, ap, ir * k, b, bOff + nHalf, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
                         } else {
-                            half8StoreMasked(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile);
+                            half8MaskedStore(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile, 0, NR);
                             merge(tile, c, cOff + ir * ldc + nHalf, ldc, 2 * MR, nt, beta);
                         }
                     }
@@ -607,7 +607,7 @@ final class SimdGemm {
 
     /**
      * Whether {@link #direct} runs 8 rows at a time ({@link #panel8Store}, {@link #half8Store},
-     * {@link #half8StoreMasked}) where 8 rows remain: 512 bits only, where 16 accumulators fit the 32 vector registers.
+     * {@link #half8MaskedStore}) where 8 rows remain: 512 bits only, where 16 accumulators fit the 32 vector registers.
      * A one-vector strip on the 4-row tile has 4 accumulators, fewer than an FMA's latency times its two pipes (8),
      * so it ran at half speed: the last 16 columns of a 112-column half-batch, and the masked last 8 of a batch of 200
      * (50 x 200 x 50: 11.4 µs against 9.7 at 192 columns, for 4% more columns). Each element's sum is the same.
@@ -966,41 +966,9 @@ final class SimdGemm {
     }
 
     /**
-     * As {@link #half8Store} for the last nt &lt; L columns, read with a masked load (lanes past nt are 0), into the
-     * tile's 8 rows (stride NR) for {@link #merge}; as {@link #halfStoreMasked}.
-     */
-    private static void half8StoreMasked(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt,
-                                         float[] tile) {
-        VectorMask<Float> cols = S.indexInRange(0, nt);
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        int hi = aIdx + MR * kc;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
-            bIdx += ldb;
-            c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[aIdx + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[aIdx + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[hi]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[hi + 1]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[hi + 2]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[hi + 3]).fma(b0, c7);
-            aIdx += MR;
-            hi += MR;
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-        c4.intoArray(tile, 4 * NR);
-        c5.intoArray(tile, 5 * NR);
-        c6.intoArray(tile, 6 * NR);
-        c7.intoArray(tile, 7 * NR);
-    }
-
-    /**
-     * As {@link #half8StoreMasked}, storing the 8 rows straight into C with masked stores rather than through the tile
-     * and merge's scalar loop (64 elements a tile).
+     * As {@link #half8Store} for the last nt &lt; L columns, read and written with masks (lanes past nt read as 0 and
+     * are not stored), straight into C rather than through the tile and merge's scalar loop (64 elements a tile);
+     * for a general beta, into the tile (ldc = NR) for {@link #merge}.
      */
     private static void half8MaskedStore(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
                                          int cIdx, int ldc) {
