@@ -22,7 +22,7 @@ public final class Tape {
 
     private final Backend backend;
     private final boolean recording;
-    private final List<Var> nodes = new ArrayList<>();
+    private final List<Var> nodes;
     /** Where parameters' gradients go instead of {@link Parameter#grad()}; null: their own accumulators. */
     private final Map<Parameter, Tensor> gradients;
     /** Where tensors come from; null: each is allocated. */
@@ -35,6 +35,7 @@ public final class Tape {
         this.recording = recording;
         this.gradients = gradients;
         this.arena = arena;
+        this.nodes = arena != null && recording ? arena.nodes() : new ArrayList<>();
         if (arena != null) {
             if (arena.backend() != backend) {
                 throw new IllegalArgumentException("arena of backend " + arena.backend().name() + " for a tape on "

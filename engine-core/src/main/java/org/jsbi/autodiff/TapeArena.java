@@ -23,6 +23,11 @@ public final class TapeArena {
     /** Per pooled tensor: handed out zeroed in the last pass (zeroKind), and zeroed already for this pass (zeroed). */
     private boolean[] zeroKind = new boolean[16], zeroed = new boolean[16];
     private int next;
+    /**
+     * The node list of the tape that rewound this arena last, cleared and handed to the next: a step records the same
+     * ~150 nodes every time, and a fresh list grew to them through eight copies per step.
+     */
+    private final List<Var> nodes = new ArrayList<>();
 
     public TapeArena(Backend backend) {
         this.backend = backend;
@@ -35,6 +40,12 @@ public final class TapeArena {
     /** Tensors held (for tests and logs). */
     public int size() {
         return pool.size();
+    }
+
+    /** The (cleared) node list for a tape that has just rewound this arena. */
+    List<Var> nodes() {
+        nodes.clear();
+        return nodes;
     }
 
     void rewind() {
