@@ -9,6 +9,7 @@ import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
+import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
 
@@ -22,8 +23,10 @@ import org.jsbi.validation.ReferenceTask;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.AnalyticPosteriorReport \
- *     FIRST LAST K
+ *     FIRST LAST K [STOP-AFTER-EPOCHS [LEARNING-RATE]]
  * </pre>
+ * The optional arguments replace the training defaults (20 epochs without improvement, 5e-4), to see whether the
+ * errors come from stopping early or from the step size.
  */
 public final class AnalyticPosteriorReport {
 
@@ -33,12 +36,18 @@ public final class AnalyticPosteriorReport {
     }
 
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: AnalyticPosteriorReport FIRST-SEED LAST-SEED MODELS-PER-SET");
+        if (args.length < 3 || args.length > 5) {
+            System.err.println("usage: AnalyticPosteriorReport FIRST-SEED LAST-SEED MODELS-PER-SET "
+                    + "[STOP-AFTER-EPOCHS [LEARNING-RATE]]");
             System.exit(2);
         }
         int first = Integer.parseInt(args[0]), last = Integer.parseInt(args[1]), k = Integer.parseInt(args[2]);
         if (first > last || k < 1) throw new IllegalArgumentException("need FIRST <= LAST and K >= 1");
+        TrainingConfig base = NpeConfig.defaults().training();
+        if (args.length > 3) base = base.withStopAfterEpochs(Integer.parseInt(args[3]));
+        if (args.length > 4) base = base.withLearningRate(Float.parseFloat(args[4]));
+        System.out.printf(Locale.ROOT, "training: stop after %d epochs without improvement, learning rate %g%n",
+                base.stopAfterEpochs(), base.learningRate());
         BenchmarkTask task = BenchmarkTasks.byName("gaussian_linear");
         float[] xo = ReferenceData.locate().observation(ReferenceTask.GAUSSIAN_LINEAR, 1);
         int d = xo.length;
@@ -51,7 +60,7 @@ public final class AnalyticPosteriorReport {
             double[][][] covs = new double[k][][];
             for (int m = 0; m < k; m++) {
                 long seed = ds * 1000L + m;
-                NpeConfig cfg = NpeConfig.defaults().withTraining(NpeConfig.defaults().training().withSeed(seed));
+                NpeConfig cfg = NpeConfig.defaults().withTraining(base.withSeed(seed));
                 NpeResult r = new Npe(cfg).train(data);
                 float[][] s = r.posterior(task.prior()).sample(20_000, xo, seed);
                 means[m] = mean(s);
