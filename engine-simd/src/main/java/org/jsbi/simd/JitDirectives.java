@@ -21,19 +21,33 @@ import javax.management.ObjectName;
  * only the inlining of jsbi's functions of vectors (SimdMath's, each a few dozen vector operations, and three small
  * helpers), so nothing else in the JVM changes.
  *
+ * <p>The same directive keeps C1 off {@link SimdGemm}'s methods, so that they go from the interpreter straight to C2.
+ * C1 does not compile the Vector API to vector instructions, and on the unrolled tiles it can fail: its OSR compile of
+ * {@code half8MaskedAdd} (8 accumulators, masked loads) stopped with "out of virtual registers in LIR generator", and
+ * the method then stayed in its tier-2 code, with every vector boxed, for the rest of the run. That took a
+ * gaussian_linear training (the input gradient of each 10-D MADE, 10 x 200 x 50 added into a gradient) from about
+ * 37 to 41 ms an epoch, and a 50 x 200 x 50 masked product with beta = 1 from 8 to 91 µs alone.
+ *
  * <p>Where the platform has no such command (another JVM, or management disabled) nothing happens and the kernels
  * are as before: right, and fast whenever C2 inlines them anyway. {@code -Djsbi.jit.directives=false} turns it off.
  */
 final class JitDirectives {
 
-    /**
-     * The directive: compilations of any org.jsbi method inline every method that takes or returns a vector (all of
-     * SimdMath, and five helpers elsewhere). A new such helper belongs in this list.
-     */
-    static final String DIRECTIVE = "[{ match: [\"org/jsbi/*.*\"], inline: [\"+org/jsbi/simd/SimdMath.*\", "
+    /** Every method that takes or returns a vector (all of SimdMath, and five helpers elsewhere); a new one goes here. */
+    private static final String INLINE = "inline: [\"+org/jsbi/simd/SimdMath.*\", "
             + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
             + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
-            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\"] }]";
+            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\"]";
+
+    /**
+     * The directive: compilations of any org.jsbi method inline {@link #INLINE}'s methods, and SimdGemm's methods are
+     * not compiled by C1 (the first block that matches a method applies, so SimdGemm's block repeats the inlining).
+     */
+    static final String DIRECTIVE = "[{ match: [\"org/jsbi/simd/SimdGemm.*\"], c1: { Exclude: true }, " + INLINE
+            + " }, { match: [\"org/jsbi/*.*\"], " + INLINE + " }]";
+
+    /** What the diagnostic command answers when it has added {@link #DIRECTIVE}'s blocks. */
+    private static final String ADDED = "2 compiler directives added";
 
     private static volatile String outcome = "not tried";
     private static Thread installer;
@@ -64,6 +78,28 @@ final class JitDirectives {
         installer.start();
     }
 
+    private static volatile boolean settled;
+
+    /**
+     * Called by SimdGemm's entry points: the first call waits (at most {@link #FIRST_USE_WAIT_MS}) for
+     * {@link #install} to finish, so that no SimdGemm method runs, and none is compiled by C1, before the directive
+     * keeps C1 off them; a method C1 compiled before it arrived kept that code (a run whose first products started
+     * within the 0.2 s the install takes ran them 80 times slower). Jobs reach their first product later than that
+     * (data, simulations), so they rarely wait; after the first call this is one volatile read.
+     */
+    static void beforeFirstProduct() {
+        if (settled) return;
+        try {
+            await(FIRST_USE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // the caller's interrupt stays set; the product runs anyway
+        }
+        settled = true;
+    }
+
+    /** The longest {@link #beforeFirstProduct} waits; the install takes about 0.2 s here. */
+    static final long FIRST_USE_WAIT_MS = 5_000;
+
     /** Waits up to {@code millis} for {@link #install}'s thread; returns {@link #outcome}. */
     static String await(long millis) throws InterruptedException {
         Thread t;
@@ -84,7 +120,7 @@ final class JitDirectives {
                     "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
                     new String[] {String[].class.getName()});
             String text = String.valueOf(reply).trim();
-            outcome = text.contains("1 compiler directives added") ? "added" : "refused: " + text;
+            outcome = text.contains(ADDED) ? "added" : "refused: " + text;
         } catch (Throwable t) {
             // No diagnostic command on this platform: the kernels work without it.
             outcome = "unavailable: " + t;

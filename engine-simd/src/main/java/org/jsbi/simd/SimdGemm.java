@@ -52,6 +52,7 @@ final class SimdGemm {
 
     static void gemm(int m, int n, int k, float alpha, Operand a, float[] b, int bOff, int ldb, boolean transB,
                      float beta, float[] c, int cOff, int ldc) {
+        JitDirectives.beforeFirstProduct();
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleC(m, n, beta, c, cOff, ldc);
@@ -186,6 +187,7 @@ final class SimdGemm {
      */
     static boolean gemmWithRowSums(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
+        JitDirectives.beforeFirstProduct();
         if (k < 1 || n % NR == 0 || !transposedBFits(m, n, k)
                 || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
             return false;

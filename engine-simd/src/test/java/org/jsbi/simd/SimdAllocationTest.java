@@ -140,6 +140,18 @@ class SimdAllocationTest {
             assertAllocationFree("gemm " + m + "x" + n + "x" + k + (ta ? " Aᵀ" : "") + (tb ? " Bᵀ" : ""),
                     () -> be.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n));
         }
+        // Masked products added into a gradient (beta = 1), as a 10-D MADE's input gradient (10 x 200 x 50, its first
+        // layer's mask transposed) and a masked block's: C1 once stopped compiling the masked 8-column tail that adds
+        // into C, half8MaskedAdd, and left it boxed for good (JitDirectives keeps C1 off SimdGemm).
+        for (int[] s : new int[][] {{10, 200, 50}, {50, 200, 50}}) {
+            int m = s[0], n = s[1], k = s[2];
+            Storage w = data(k * m, -1f, 1f, 25), b = data(k * n, -1f, 1f, 26), c = data(m * n, 0f, 0f, 27);
+            float[] bits = new float[k * m];
+            for (int i = 0; i < bits.length; i++) bits[i] = (i * 7) % 3 == 0 ? 0f : 1f;
+            Storage mask = new HostStorage(bits);
+            assertAllocationFree("maskedGemm Wᵀ " + m + "x" + n + "x" + k + ", beta 1",
+                    () -> be.maskedGemm(true, m, n, k, w, 0, mask, 0, m, b, 0, n, 1f, c, 0, n));
+        }
         // A MADE block's weight and bias gradients in one product (on 512 bits a column of ones in Xᵀ).
         Storage dy = data(50 * 200, -1f, 1f, 21), x = data(50 * 200, -1f, 1f, 22), dw = data(2500, 0f, 0f, 23),
                 db = data(50, 0f, 0f, 24);

@@ -1,0 +1,41 @@
+package org.jsbi.simd;
+
+import java.util.Random;
+import org.jsbi.backend.Parallel;
+import org.jsbi.tensor.HostStorage;
+import org.jsbi.tensor.Storage;
+import org.jsbi.testing.AllocationProbe;
+
+/**
+ * Run in a fresh JVM by {@link FreshJvmCompilationTest}: from the JVM's start, nothing but a masked product with W
+ * transposed added into C (beta = 1), 50 x 200 x 50, the shape whose masked 8-column tail ({@code half8MaskedAdd})
+ * C1 once failed to compile, leaving it boxed for the rest of the run. Prints the bytes allocated per call once the
+ * JIT has settled and exits with 1 where that is more than a boxed-free call allocates.
+ */
+public final class FreshJvmMaskedAddProbe {
+
+    static final long BUDGET = 1024;
+
+    private FreshJvmMaskedAddProbe() {
+    }
+
+    public static void main(String[] args) {
+        Parallel.setThreads(1);
+        SimdBackend be = new SimdBackend();
+        int m = 50, n = 200, k = 50;
+        Random r = new Random(1);
+        float[] w = new float[k * m], mask = new float[k * m], b = new float[k * n];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextFloat() - 0.5f;
+            mask[i] = r.nextBoolean() ? 1f : 0f;
+        }
+        for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+        Storage ws = new HostStorage(w), ms = new HostStorage(mask), bs = new HostStorage(b);
+        Storage cs = new HostStorage(new float[m * n]);
+        AllocationProbe.Result res = AllocationProbe.settle(
+                () -> be.maskedGemm(true, m, n, k, ws, 0, ms, 0, m, bs, 0, n, 1f, cs, 0, n), 1, 200, 100, BUDGET, 20);
+        System.out.println("bytes per call " + res.bytesPerUnit() + " after " + res.rounds() + " rounds ("
+                + String.format("%.1f", res.seconds()) + " s); directive " + JitDirectives.outcome());
+        System.exit(res.bytesPerUnit() <= BUDGET ? 0 : 1);
+    }
+}
