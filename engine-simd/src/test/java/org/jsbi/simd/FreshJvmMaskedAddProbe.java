@@ -14,8 +14,6 @@ import org.jsbi.testing.AllocationProbe;
  */
 public final class FreshJvmMaskedAddProbe {
 
-    static final long BUDGET = 1024;
-
     private FreshJvmMaskedAddProbe() {
     }
 
@@ -24,18 +22,15 @@ public final class FreshJvmMaskedAddProbe {
         SimdBackend be = new SimdBackend();
         int m = 50, n = 200, k = 50;
         Random r = new Random(1);
-        float[] w = new float[k * m], mask = new float[k * m], b = new float[k * n];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = r.nextFloat() - 0.5f;
-            mask[i] = r.nextBoolean() ? 1f : 0f;
-        }
-        for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
-        Storage ws = new HostStorage(w), ms = new HostStorage(mask), bs = new HostStorage(b);
-        Storage cs = new HostStorage(new float[m * n]);
+        float[] mask = new float[k * m];
+        for (int i = 0; i < mask.length; i++) mask[i] = r.nextBoolean() ? 1f : 0f;
+        Storage ws = SimdAllocationTest.data(k * m, -0.5f, 0.5f, 1), ms = new HostStorage(mask);
+        Storage bs = SimdAllocationTest.data(k * n, -0.5f, 0.5f, 2), cs = SimdAllocationTest.data(m * n, 0f, 0f, 3);
+        long budget = SimdAllocationTest.BUDGET;
         AllocationProbe.Result res = AllocationProbe.settle(
-                () -> be.maskedGemm(true, m, n, k, ws, 0, ms, 0, m, bs, 0, n, 1f, cs, 0, n), 1, 200, 100, BUDGET, 20);
+                () -> be.maskedGemm(true, m, n, k, ws, 0, ms, 0, m, bs, 0, n, 1f, cs, 0, n), 1, 200, 100, budget, 20);
         System.out.println("bytes per call " + res.bytesPerUnit() + " after " + res.rounds() + " rounds ("
                 + String.format("%.1f", res.seconds()) + " s); directive " + JitDirectives.outcome());
-        System.exit(res.bytesPerUnit() <= BUDGET ? 0 : 1);
+        System.exit(res.bytesPerUnit() <= budget ? 0 : 1);
     }
 }

@@ -57,7 +57,7 @@ class SimdAllocationTest {
         }
     }
 
-    private static Storage data(int n, float lo, float hi, long seed) {
+    static Storage data(int n, float lo, float hi, long seed) {
         Random r = new Random(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * r.nextFloat();
