@@ -72,6 +72,7 @@ public abstract class KernelConformanceSuite {
         shapes.add(new int[] {130, 40, 100});    // A taller than one packed block, below the threading threshold
         for (int k = 1; k <= 4; k++) shapes.add(new int[] {4 * k + 5, 16 * k + 17, k});   // k ≤ 4, row by row
         shapes.add(new int[] {50, 207, 2});      // a layer fed by 2-D θ or x
+        shapes.add(new int[] {50, 10, 200});     // the weight gradient of a layer fed by 10-D θ or x
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -100,9 +101,10 @@ public abstract class KernelConformanceSuite {
     List<DynamicTest> denseParameterGradients() {
         List<DynamicTest> tests = new ArrayList<>();
         int l = lanes();
-        // m x k layer over n columns: a MADE block, widths on and off the SIMD tile's strips, few rows, k < lanes.
+        // m x k layer over n columns: a MADE block, widths on and off the SIMD tile's strips, few rows, k < lanes
+        // (2; and from 8 on, where 512-bit SIMD takes a one-vector tile: 10, a whole tile of 8 rows, lanes - 1).
         int[][] shapes = {{50, 50, 200}, {50, 64, 200}, {4, 50, 200}, {50, 2, 200}, {100, 100, 112}, {9, l + 1, 13},
-                {130, 40, 100}, {50, 50, 300}, {1, 1, 1}};
+                {130, 40, 100}, {50, 50, 300}, {1, 1, 1}, {50, 10, 200}, {13, 8, 112}, {8, Math.max(l - 1, 1), 13}};
         for (int[] s : shapes) {
             for (float beta : new float[] {0f, 1f}) {
                 String name = "denseParameterGradients m=" + s[0] + " k=" + s[1] + " n=" + s[2] + " beta=" + beta;

@@ -157,5 +157,8 @@ class SimdAllocationTest {
                 db = data(50, 0f, 0f, 24);
         assertAllocationFree("denseParameterGradients 50x50x200",
                 () -> be.denseParameterGradients(50, 50, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
+        // A layer fed by 10-D θ or x: fewer inputs than lanes (on 512 bits the one-vector tile on Xᵀ).
+        assertAllocationFree("denseParameterGradients 50x10x200",
+                () -> be.denseParameterGradients(50, 10, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
     }
 }
