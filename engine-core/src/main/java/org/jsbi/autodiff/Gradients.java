@@ -90,6 +90,22 @@ final class Gradients {
                             a.cols());
                 }
             }
+            case AFFINE_FLOW -> affineFlow(tape, be, v, dy, v.auxGrad);
+            case AFFINE_FLOW_LOG_DET -> {
+                // The transform's node is older, and every node that reads its output is younger than this one, so its
+                // gradient is complete: hand this one to its rule, or where its output got none (it is not used), run
+                // the rule here with the log-determinant's alone. Then pass it on to the previous log-determinant as
+                // add's rule would.
+                Var flow = in[0];
+                if (flow.grad != null) {
+                    flow.auxGrad = dy;
+                } else {
+                    affineFlow(tape, be, flow, null, dy);
+                }
+                if (in.length > 1 && in[1].requiresGrad) {
+                    be.axpy(dy.size(), 1f, dy.storage(), 0, tape.gradOf(in[1]).storage(), 0);
+                }
+            }
             case GATHER_COLUMNS -> {
                 Var a = in[0];
                 if (a.requiresGrad) {
@@ -98,6 +114,22 @@ final class Gradients {
                 }
             }
         }
+    }
+
+    /**
+     * {@link Tape#affineFlow}'s transform: the gradients of its parameters and input from its output's (dy; null: the
+     * output is not used, and as in the unfused graph u then gets nothing from it) and its log-determinant's (dLogDet;
+     * null: not used).
+     */
+    private static void affineFlow(Tape tape, Backend be, Var v, Tensor dy, Tensor dLogDet) {
+        Var params = v.inputs[0], u = v.inputs[1];
+        Tensor dp = params.requiresGrad ? tape.gradOf(params) : null;
+        Tensor du = u.requiresGrad && dy != null ? tape.gradOf(u) : null;
+        if (dp == null && du == null) return;
+        Tensor dOut = dy != null ? dy : tape.zeros(u.rows(), u.cols());
+        be.affineFlowBackward(u.rows(), u.cols(), v.ints, params.value.storage(), 0, u.value.storage(), 0,
+                v.aux.storage(), 0, dOut.storage(), 0, dLogDet == null ? null : dLogDet.storage(), 0,
+                dp == null ? null : dp.storage(), 0, du == null ? null : du.storage(), 0);
     }
 
     /** dst block += src block, row by row. */

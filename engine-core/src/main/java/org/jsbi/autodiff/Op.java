@@ -43,5 +43,16 @@ public enum Op {
     /** Row r of the output is row ints[r] of the input. */
     GATHER_ROWS,
     /** Column c of the output is column ints[c] of the input. */
-    GATHER_COLUMNS
+    GATHER_COLUMNS,
+    /**
+     * A MAF's affine transform in one node, where the backend fuses it: inputs {params (2d x n), u (d x n)}; row r
+     * of the output is row ints[r] of softplus(params[0, d)) + alpha) ⊙ u + params[d, 2d). aux holds the scales.
+     */
+    AFFINE_FLOW,
+    /**
+     * The log-determinant that goes with an {@link #AFFINE_FLOW} node: inputs {that node} or {that node, the
+     * previous log-determinant}; the previous one plus the column sums of log(scale). Its gradient reaches the
+     * transform's parameters through the transform node's rule (auxGrad).
+     */
+    AFFINE_FLOW_LOG_DET
 }

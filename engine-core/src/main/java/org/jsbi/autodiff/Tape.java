@@ -472,6 +472,60 @@ public final class Tape {
         return v;
     }
 
+    // ---- fused composites -----------------------------------------------------------------------------------------
+
+    /**
+     * A masked autoregressive flow's affine transform in two nodes, where the backend fuses it
+     * ({@link Backend#fusesAffineFlow}): with s = params' rows [0, d) and t = rows [d, 2d), scale = softplus(s) +
+     * floor and v = scale ⊙ u + t; returns {out, logDet} with out's row r = v's row perm[r] and logDet = logDetIn +
+     * Σ_i log(scale_i) per column (logDetIn null: the sum alone). The same values and gradients, bit for bit, as
+     * {@code gatherRows(add(mul(affine(softplus(sliceRows(params, 0, d)), 1, floor), u), sliceRows(params, d, d)),
+     * perm)} and {@code add(logDetIn, reduceColumns(SUM, log(scale)))} on that backend.
+     *
+     * @param perm a permutation of 0..d-1
+     */
+    public Var[] affineFlow(Var params, Var u, float floor, int[] perm, Var logDetIn) {
+        if (!backend.fusesAffineFlow()) {
+            throw new IllegalStateException("backend " + backend.name() + " does not fuse the affine flow transform;"
+                    + " build it from the primitives");
+        }
+        int d = u.rows(), n = u.cols();
+        if (params.rows() != 2 * d || params.cols() != n) {
+            throw new IllegalArgumentException("affineFlow: parameters " + params.value.shape() + " must be "
+                    + (2 * d) + " x " + n + " for inputs " + u.value.shape());
+        }
+        if (logDetIn != null && (logDetIn.rows() != 1 || logDetIn.cols() != n)) {
+            throw new IllegalArgumentException("affineFlow: log-determinant " + logDetIn.value.shape() + " must be 1 x "
+                    + n);
+        }
+        checkPermutation("affineFlow", perm, d);
+        Tensor scale = values(d, n), out = values(d, n), logDet = values(1, n);
+        backend.affineFlowForward(d, n, floor, perm, params.value.storage(), 0, u.value.storage(), 0,
+                logDetIn == null ? null : logDetIn.value.storage(), 0, scale.storage(), 0, out.storage(), 0,
+                logDet.storage(), 0);
+        Var v = node(out, Op.AFFINE_FLOW, params, u);
+        v.ints = perm.clone();
+        v.aux = scale;
+        Var ld = logDetIn == null ? node(logDet, Op.AFFINE_FLOW_LOG_DET, v)
+                : node(logDet, Op.AFFINE_FLOW_LOG_DET, v, logDetIn);
+        return new Var[] {v, ld};
+    }
+
+    private static void checkPermutation(String what, int[] perm, int d) {
+        if (perm.length != d) {
+            throw new IllegalArgumentException(what + ": a permutation of " + d + " rows needs " + d + " entries, got "
+                    + perm.length);
+        }
+        long[] seen = new long[(d + 63) / 64];
+        for (int i : perm) {
+            if (i < 0 || i >= d || (seen[i >> 6] & (1L << i)) != 0) {
+                throw new IllegalArgumentException(what + ": " + java.util.Arrays.toString(perm)
+                        + " is not a permutation of 0.." + (d - 1));
+            }
+            seen[i >> 6] |= 1L << i;
+        }
+    }
+
     // ---- backward -------------------------------------------------------------------------------------------------
 
     /**

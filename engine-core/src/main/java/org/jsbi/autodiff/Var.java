@@ -27,6 +27,10 @@ public final class Var {
     float alpha;
     float beta;
     Tensor mask;
+    /** A value the backward rule needs besides inputs and output ({@link Op#AFFINE_FLOW}: the scales). */
+    Tensor aux;
+    /** A gradient a later node hands this node's rule ({@link Op#AFFINE_FLOW}: the log-determinant's). */
+    Tensor auxGrad;
 
     Var(Tensor value, Op op, Var[] inputs, boolean requiresGrad) {
         this.value = value;

@@ -76,6 +76,40 @@ public interface Backend {
         if (db != null) reduceRows(ReduceOp.SUM, m, n, dy, dyOff, n, db, dbOff);
     }
 
+    /**
+     * Whether this backend runs a masked autoregressive flow's affine transform as one operation
+     * ({@link #affineFlowForward}, {@link #affineFlowBackward}). Where it does not, the flow builds the transform from
+     * the primitives (slices, softplus, affine, mul, add, log, a column sum, a row gather); where it does, the fused
+     * kernels give exactly those primitives' values and gradients on this backend, in fewer calls and tape nodes.
+     */
+    default boolean fusesAffineFlow() {
+        return false;
+    }
+
+    /**
+     * One affine transform of a MAF over n columns, d rows. With s = rows [0, d) of p (the MADE's unconstrained
+     * scales) and t = rows [d, 2d) (its shifts): scale = softplus(s) + floor (stored, d x n, for the backward pass),
+     * v = scale ⊙ u + t, and row r of out is row perm[r] of v; logDet = logDetIn + Σ_i log(scale_i) per column, or
+     * the sum alone where logDetIn is null. Each value as the primitives compute it: softplus, then affine(1, floor),
+     * mul, add, gatherRows, log, reduceColumns(SUM) and add. Only where {@link #fusesAffineFlow}.
+     */
+    default void affineFlowForward(int d, int n, float floor, int[] perm, Storage p, int pOff, Storage u, int uOff,
+                                   Storage logDetIn, int logDetInOff, Storage scale, int scaleOff, Storage out,
+                                   int outOff, Storage logDet, int logDetOff) {
+        throw new UnsupportedOperationException(name() + " does not fuse the affine flow transform");
+    }
+
+    /**
+     * The gradients of {@link #affineFlowForward}, added to dp (2d x n) and du (d x n; null: u needs none) from dOut
+     * (d x n) and dLogDet (n; null: the log-determinant is not used): each element as the primitives' gradient rules
+     * compute it into zeroed gradients (dLogDetIn is dLogDet itself, which the caller adds).
+     */
+    default void affineFlowBackward(int d, int n, int[] perm, Storage p, int pOff, Storage u, int uOff, Storage scale,
+                                    int scaleOff, Storage dOut, int dOutOff, Storage dLogDet, int dLogDetOff,
+                                    Storage dp, int dpOff, Storage du, int duOff) {
+        throw new UnsupportedOperationException(name() + " does not fuse the affine flow transform");
+    }
+
     // ---- elementwise over n contiguous floats -------------------------------------------------------------------
 
     /** y = f(x); x and y may be the same run. */

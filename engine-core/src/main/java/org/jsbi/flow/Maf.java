@@ -138,16 +138,37 @@ public final class Maf implements ConditionalDensityEstimator {
         Var logDet = null;
         for (int t = 0; t < mades.size(); t++) {
             Var params = mades.get(t).forward(tape, u, zx);
-            Var scale = tape.affine(tape.softplus(tape.sliceRows(params, 0, thetaDim)), 1f, MafConfig.SCALE_FLOOR);
-            u = tape.add(tape.mul(scale, u), tape.sliceRows(params, thetaDim, thetaDim));
-            Var ld = tape.reduceColumns(ReduceOp.SUM, tape.log(scale));
-            logDet = logDet == null ? ld : tape.add(logDet, ld);
-            u = tape.gatherRows(u, permutations[t]);
+            Var[] out = affineTransform(tape, params, u, MafConfig.SCALE_FLOOR, permutations[t], logDet);
+            u = out[0];
+            logDet = out[1];
         }
         return new Var[] {u, logDet};
     }
 
     /** Inverse of {@link #forwardZ} (base noise → z-scored θ), for tests. */
+    /**
+     * One affine transform of the flow, {v permuted, logDet}: with s and t the first and last d rows of the MADE's
+     * output params, scale = softplus(s) + floor, v = scale ⊙ u + t, its row r is v's row perm[r], and logDet =
+     * logDetIn + Σ_i log(scale_i) per column (logDetIn null: the sum alone). One fused node pair
+     * ({@link Tape#affineFlow}) where the tape's backend fuses it, else {@link #affineTransformFromPrimitives}; the
+     * values and gradients are the same bit for bit.
+     */
+    public static Var[] affineTransform(Tape tape, Var params, Var u, float floor, int[] perm, Var logDetIn) {
+        return tape.backend().fusesAffineFlow() ? tape.affineFlow(params, u, floor, perm, logDetIn)
+                : affineTransformFromPrimitives(tape, params, u, floor, perm, logDetIn);
+    }
+
+    /** {@link #affineTransform} built from the tape's primitives, on any backend (the reference for the fused one). */
+    public static Var[] affineTransformFromPrimitives(Tape tape, Var params, Var u, float floor, int[] perm,
+                                                      Var logDetIn) {
+        int d = u.rows();
+        Var scale = tape.affine(tape.softplus(tape.sliceRows(params, 0, d)), 1f, floor);
+        Var v = tape.add(tape.mul(scale, u), tape.sliceRows(params, d, d));
+        Var ld = tape.reduceColumns(ReduceOp.SUM, tape.log(scale));
+        Var logDet = logDetIn == null ? ld : tape.add(logDetIn, ld);
+        return new Var[] {tape.gatherRows(v, perm), logDet};
+    }
+
     public Tensor inverseZ(Tensor u, Tensor zx) {
         Tape tape = Tape.noGrad(backend);
         Var v = tape.constant(u);

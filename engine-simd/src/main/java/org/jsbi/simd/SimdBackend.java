@@ -84,6 +84,29 @@ public final class SimdBackend extends ScalarBackend {
         }
     }
 
+    @Override
+    public boolean fusesAffineFlow() {
+        return true;
+    }
+
+    @Override
+    public void affineFlowForward(int d, int n, float floor, int[] perm, Storage p, int pOff, Storage u, int uOff,
+                                  Storage logDetIn, int logDetInOff, Storage scale, int scaleOff, Storage out,
+                                  int outOff, Storage logDet, int logDetOff) {
+        AffineFlowKernels.forward(d, n, floor, perm, array(p), pOff, array(u), uOff,
+                logDetIn == null ? null : array(logDetIn), logDetInOff, array(scale), scaleOff, array(out), outOff,
+                array(logDet), logDetOff);
+    }
+
+    @Override
+    public void affineFlowBackward(int d, int n, int[] perm, Storage p, int pOff, Storage u, int uOff, Storage scale,
+                                   int scaleOff, Storage dOut, int dOutOff, Storage dLogDet, int dLogDetOff,
+                                   Storage dp, int dpOff, Storage du, int duOff) {
+        AffineFlowKernels.backward(d, n, perm, array(p), pOff, array(u), uOff, array(scale), scaleOff, array(dOut),
+                dOutOff, dLogDet == null ? null : array(dLogDet), dLogDetOff, dp == null ? null : array(dp), dpOff,
+                du == null ? null : array(du), duOff);
+    }
+
     // ---- elementwise --------------------------------------------------------------------------------------------
 
     @Override

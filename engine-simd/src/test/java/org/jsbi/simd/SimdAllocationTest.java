@@ -157,6 +157,20 @@ class SimdAllocationTest {
                 db = data(50, 0f, 0f, 24);
         assertAllocationFree("denseParameterGradients 50x50x200",
                 () -> be.denseParameterGradients(50, 50, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
+        // A MAF's affine transform, fused, at 2-D and 10-D over the training batch (a tail past whole vectors).
+        for (int d : new int[] {2, 10}) {
+            int n = 200;
+            int[] perm = new int[d];
+            for (int i = 0; i < d; i++) perm[i] = d - 1 - i;
+            Storage p = data(2 * d * n, -3f, 3f, 30), u = data(d * n, -2f, 2f, 31), ld = data(n, -1f, 1f, 32),
+                    scale = data(d * n, 0f, 0f, 33), out = data(d * n, 0f, 0f, 34), logDet = data(n, 0f, 0f, 35),
+                    g = data(d * n, -1f, 1f, 36), gld = data(n, -1f, 1f, 37), dp = data(2 * d * n, 0f, 0f, 38),
+                    du = data(d * n, 0f, 0f, 39);
+            assertAllocationFree("affineFlowForward " + d + "x" + n, () -> be.affineFlowForward(d, n, 1e-3f, perm, p, 0,
+                    u, 0, ld, 0, scale, 0, out, 0, logDet, 0));
+            assertAllocationFree("affineFlowBackward " + d + "x" + n, () -> be.affineFlowBackward(d, n, perm, p, 0, u,
+                    0, scale, 0, g, 0, gld, 0, dp, 0, du, 0));
+        }
         // A layer fed by 10-D θ or x: fewer inputs than lanes (on 512 bits the one-vector tile on Xᵀ).
         assertAllocationFree("denseParameterGradients 50x10x200",
                 () -> be.denseParameterGradients(50, 10, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
