@@ -1313,7 +1313,26 @@ final class SimdGemm {
             c30 = y.fma(x0, c30);
             c31 = y.fma(x1, c31);
         }
-        if (kTail > 0) {
+        if (kTail > 0 && kv > 0) {
+            // The tail as the whole vector that ends at the row's end, its top kTail lanes slid down and zeros above:
+            // the masked load's vector, but in range on the arrays' last rows, where a masked load past the end takes
+            // the lane-by-lane bounds check, which allocated in some runs (SimdAllocationTest, 50 x 50 x 300 Bᵀ).
+            int sh = L - kTail, e = kv - sh;
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + e).slice(sh);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + e).slice(sh);
+            FloatVector y = FloatVector.fromArray(S, a, a0 + e).slice(sh);
+            c00 = y.fma(x0, c00);
+            c01 = y.fma(x1, c01);
+            y = FloatVector.fromArray(S, a, a1 + e).slice(sh);
+            c10 = y.fma(x0, c10);
+            c11 = y.fma(x1, c11);
+            y = FloatVector.fromArray(S, a, a2 + e).slice(sh);
+            c20 = y.fma(x0, c20);
+            c21 = y.fma(x1, c21);
+            y = FloatVector.fromArray(S, a, a3 + e).slice(sh);
+            c30 = y.fma(x0, c30);
+            c31 = y.fma(x1, c31);
+        } else if (kTail > 0) {
             VectorMask<Float> t = S.indexInRange(0, kTail);
             FloatVector x0 = FloatVector.fromArray(S, b, b0 + kv, t);
             FloatVector x1 = FloatVector.fromArray(S, b, b1 + kv, t);
