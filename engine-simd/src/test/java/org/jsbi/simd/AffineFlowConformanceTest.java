@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code Tape.affineFlow} on the SIMD backend (its fused kernels, {@code AffineFlowKernels}) against the same MAF
  * transform built from the primitives: the output, the log-determinant and every gradient bit for bit, over widths
- * below, at and past a vector (and the training batch), 1 to 10 rows, with and without a previous log-determinant,
+ * below, at and past a vector, the training batch and wide enough to be split over threads, 1 to 10 rows, with and without a previous log-determinant,
  * with only one of the two outputs used, and with u's gradient already holding a contribution or not wanted at all.
  * The whole-model effect is pinned by TrainingBitPinTest (the MAF's trained weights did not change). A conformance
  * test by name, so the 128- and 256-bit surefire executions run it too: there the last partial vector goes through
@@ -35,7 +35,8 @@ class AffineFlowConformanceTest {
         SplittableRandom r = new SplittableRandom(SEED);
         int cases = 0;
         for (int d : new int[] {1, 2, 3, 10}) {
-            for (int n : new int[] {1, 7, 16, 200, 203}) {
+            // 9,001 columns: split over threads (several blocks of columns) where more than one runs.
+            for (int n : new int[] {1, 7, 16, 200, 203, 9001}) {
                 for (int variant = 0; variant < 6; variant++) {
                     Case c = new Case(d, n, variant, r);
                     Result fused = c.run(true), composed = c.run(false);
@@ -49,7 +50,7 @@ class AffineFlowConformanceTest {
                 }
             }
         }
-        assertTrue(cases == 120);
+        assertTrue(cases == 144);
     }
 
     @Test
