@@ -91,7 +91,9 @@ public interface Backend {
      * scales) and t = rows [d, 2d) (its shifts): scale = softplus(s) + floor (stored, d x n, for the backward pass),
      * v = scale ⊙ u + t, and row r of out is row perm[r] of v; logDet = logDetIn + Σ_i log(scale_i) per column, or
      * the sum alone where logDetIn is null. Each value as the primitives compute it: softplus, then affine(1, floor),
-     * mul, add, gatherRows, log, reduceColumns(SUM) and add. Only where {@link #fusesAffineFlow}.
+     * mul, add, gatherRows, log, reduceColumns(SUM) and add. Only where {@link #fusesAffineFlow}: a backend without
+     * the kernels refuses the call ({@code Tape.affineFlow} asks first; {@code Maf} then builds the transform from
+     * the primitives), rather than composing it here a second time.
      */
     default void affineFlowForward(int d, int n, float floor, int[] perm, Storage p, int pOff, Storage u, int uOff,
                                    Storage logDetIn, int logDetInOff, Storage scale, int scaleOff, Storage out,

@@ -145,7 +145,6 @@ public final class Maf implements ConditionalDensityEstimator {
         return new Var[] {u, logDet};
     }
 
-    /** Inverse of {@link #forwardZ} (base noise → z-scored θ), for tests. */
     /**
      * One affine transform of the flow, {v permuted, logDet}: with s and t the first and last d rows of the MADE's
      * output params, scale = softplus(s) + floor, v = scale ⊙ u + t, its row r is v's row perm[r], and logDet =
@@ -169,6 +168,7 @@ public final class Maf implements ConditionalDensityEstimator {
         return new Var[] {tape.gatherRows(v, perm), logDet};
     }
 
+    /** Inverse of {@link #forwardZ} (base noise → z-scored θ), for tests. */
     public Tensor inverseZ(Tensor u, Tensor zx) {
         Tape tape = Tape.noGrad(backend);
         Var v = tape.constant(u);
