@@ -469,7 +469,9 @@ __device__ __forceinline__ void adam_one(float lr, float beta1, float beta2, flo
     float vi = __fadd_rn(__fmul_rn(beta2, *v), __fmul_rn(__fmul_rn(__fsub_rn(1.0f, beta2), gi), gi));
     *m = mi;
     *v = vi;
-    float step = __fdiv_rn(__fmul_rn(lr, __fdiv_rn(mi, c1)), __fadd_rn(__fsqrt_rn(__fdiv_rn(vi, c2)), eps));
+    // org.jsbi.optim.AdamMath: one division and one square root per element, as on the CPU backends.
+    float stepSize = __fdiv_rn(lr, c1), invRootC2 = __fdiv_rn(1.0f, __fsqrt_rn(c2));
+    float step = __fdiv_rn(__fmul_rn(mi, stepSize), __fmaf_rn(__fsqrt_rn(vi), invRootC2, eps));
     *p = __fsub_rn(*p, step);
 }
 

@@ -257,7 +257,9 @@ public interface Backend {
 
     /**
      * One Adam step on n parameters: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-     * p -= lr * (m / c1) / (sqrt(v / c2) + eps), with the bias corrections c1 = 1 - b1^t and c2 = 1 - b2^t.
+     * p -= m * s / fma(sqrt(v), r, eps), with the bias corrections c1 = 1 - b1^t and c2 = 1 - b2^t, s = lr / c1 and
+     * r = 1 / sqrt(c2) as {@link org.jsbi.optim.AdamMath} rounds them: lr (m / c1) / (sqrt(v / c2) + eps) with one
+     * division and one square root per element.
      */
     void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                   Storage param, int pOff, Storage grad, int gOff, Storage m, int mOff, Storage v, int vOff);

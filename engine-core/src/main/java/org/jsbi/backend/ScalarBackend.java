@@ -2,6 +2,7 @@ package org.jsbi.backend;
 
 import static org.jsbi.tensor.HostStorage.array;
 
+import org.jsbi.optim.AdamMath;
 import org.jsbi.tensor.HostStorage;
 import org.jsbi.tensor.Storage;
 
@@ -269,13 +270,14 @@ public class ScalarBackend implements Backend {
     public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
+        float stepSize = AdamMath.stepSize(lr, c1), invRootC2 = AdamMath.inverseRootC2(c2);
         for (int i = 0; i < n; i++) {
             float gi = g[gOff + i];
             float mi = beta1 * m[mOff + i] + (1f - beta1) * gi;
             float vi = beta2 * v[vOff + i] + (1f - beta2) * gi * gi;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            p[pOff + i] -= lr * (mi / c1) / ((float) Math.sqrt(vi / c2) + eps);
+            p[pOff + i] -= mi * stepSize / Math.fma((float) Math.sqrt(vi), invRootC2, eps);
         }
     }
 }

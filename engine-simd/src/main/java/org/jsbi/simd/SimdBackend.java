@@ -11,6 +11,7 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.backend.ReduceOp;
 import org.jsbi.backend.ScalarBackend;
 import org.jsbi.backend.UnaryOp;
+import org.jsbi.optim.AdamMath;
 import org.jsbi.tensor.Storage;
 
 /**
@@ -667,8 +668,9 @@ public final class SimdBackend extends ScalarBackend {
         FloatVector vs = FloatVector.broadcast(S, gradScale), zero = FloatVector.zero(S);
         FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
         FloatVector ob1 = FloatVector.broadcast(S, 1f - beta1), ob2 = FloatVector.broadcast(S, 1f - beta2);
-        FloatVector vc1 = FloatVector.broadcast(S, c1), vc2 = FloatVector.broadcast(S, c2);
-        FloatVector vlr = FloatVector.broadcast(S, lr), veps = FloatVector.broadcast(S, eps);
+        float stepSize = AdamMath.stepSize(lr, c1), invRootC2 = AdamMath.inverseRootC2(c2);
+        FloatVector vstep = FloatVector.broadcast(S, stepSize), vroot = FloatVector.broadcast(S, invRootC2);
+        FloatVector veps = FloatVector.broadcast(S, eps);
         int i = from;
         for (; i <= to - L; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
@@ -678,7 +680,7 @@ public final class SimdBackend extends ScalarBackend {
             FloatVector vv = FloatVector.fromArray(S, v, vOff + i).mul(b2).add(gv.mul(gv).mul(ob2));
             mv.intoArray(m, mOff + i);
             vv.intoArray(v, vOff + i);
-            FloatVector step = mv.div(vc1).mul(vlr).div(vv.div(vc2).lanewise(VectorOperators.SQRT).add(veps));
+            FloatVector step = mv.mul(vstep).div(vv.lanewise(VectorOperators.SQRT).fma(vroot, veps));
             FloatVector.fromArray(S, p, pOff + i).sub(step).intoArray(p, pOff + i);
         }
         // The tail in scalar code with the same operations in the same order (so the same roundings): masked loads
@@ -691,7 +693,7 @@ public final class SimdBackend extends ScalarBackend {
             float vi = v[vOff + i] * beta2 + gi * gi * ob2s;
             m[mOff + i] = mi;
             v[vOff + i] = vi;
-            p[pOff + i] -= mi / c1 * lr / ((float) Math.sqrt(vi / c2) + eps);
+            p[pOff + i] -= mi * stepSize / Math.fma((float) Math.sqrt(vi), invRootC2, eps);
         }
     }
 }
