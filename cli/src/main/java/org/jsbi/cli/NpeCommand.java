@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jsbi.backend.Backend;
 import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
 import org.jsbi.inference.Npe;
@@ -112,17 +113,19 @@ final class NpeCommand implements Callable<Integer> {
         }
         ReferenceData reference = ReferenceData.locate();
         float[] xo = reference.observation(refTask, observation);
-        System.out.printf(Locale.ROOT, "jsbi npe: %s (θ %d-D, x %d-D), %s, %,d simulations, observation %d; backend %s, "
-                        + "%d threads%n", t.name(), t.parameterDim(), t.dataDim(), estimator.toUpperCase(Locale.ROOT),
-                simulations, observation, Backends.current().name(), Parallel.threads());
-        if (Backends.current().name().equals("cuda")) {
-            System.out.println("note: on a GPU, training pays off for wide batches (10,000 and more); at the default"
-                    + " batch of 200 the CPU backend is faster (add -Djsbi.backend=simd, or JSBI_JAVA_OPTS for bin/jsbi)");
-        }
-
         NpeConfig cfg = NpeConfig.defaults()
                 .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
                 .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs));
+        // What Npe and SequentialNpe train on: on a GPU machine the host's backend at this batch size, unless
+        // -Djsbi.backend names one.
+        Backend trainOn = Backends.forTraining(cfg.training().batchSize());
+        System.out.printf(Locale.ROOT, "jsbi npe: %s (θ %d-D, x %d-D), %s, %,d simulations, observation %d; backend %s, "
+                        + "%d threads%n", t.name(), t.parameterDim(), t.dataDim(), estimator.toUpperCase(Locale.ROOT),
+                simulations, observation, trainOn.name(), Parallel.threads());
+        if (!trainOn.splitsWorkOverHostThreads()) {
+            System.out.println("note: on a GPU, training pays off for wide batches (10,000 and more); at the default"
+                    + " batch of 200 the CPU backend is faster (leave -Djsbi.backend unset, or set it to simd)");
+        }
         SimulationListener simLog = (done, total, nonFinite, sec) -> {
             if (done == total) {
                 System.out.printf(Locale.ROOT, "simulated %,d in %.2f s (%,.0f /s), %d with non-finite data%n",

@@ -42,6 +42,86 @@ public final class Backends {
         return s;
     }
 
+    /**
+     * Training batches narrower than this train on SIMD when the GPU was chosen by default ({@link #forTraining}).
+     * On an H200 with a 16-core host (2026-11-27, {@code jsbi bench train}, NPE-MAF two_moons) the GPU's epoch took
+     * 8.3 times SIMD's at batch 200, 2.4 times at 4,000 and 1.2 times at 6,000; it was 1.09 times faster at 8,000
+     * and 1.23 times at 10,000 (docs/ARCHITECTURE.md, "The CUDA backend"). A host with fewer cores moves the
+     * crossover down: {@code -Djsbi.cuda.minTrainingBatch=N} sets it.
+     */
+    public static final int DEFAULT_CUDA_MIN_TRAINING_BATCH = 8192;
+
+    private static volatile Backend hostBackend;
+    private static volatile boolean hostLogged;
+
+    /**
+     * The backend to train on at this batch size: {@link #current()}, except where that is a backend that does not
+     * run on the host's threads (the GPU) chosen by default, with no {@code -Djsbi.backend}, and the batch is
+     * narrower than {@code -Djsbi.cuda.minTrainingBatch} ({@link #DEFAULT_CUDA_MIN_TRAINING_BATCH}): a step at such
+     * batches is a few hundred small kernel launches and copies, and the host's best backend trains several times
+     * faster. Then the SIMD backend where it is usable, logged once. A named preference is always obeyed.
+     */
+    public static Backend forTraining(int batchSize) {
+        BackendSelection s = selection();
+        Backend chosen = s.backend();
+        if (!trainsOnHostInstead(s.byDefault(), chosen.splitsWorkOverHostThreads(), batchSize,
+                minTrainingBatchOnDevice())) {
+            return chosen;
+        }
+        Backend host = hostBackend;
+        if (host == null) {
+            synchronized (Backends.class) {
+                host = hostBackend;
+                if (host == null) {
+                    host = bestHostBackend(chosen);
+                    if (host == null) return chosen;
+                    hostBackend = host;
+                }
+            }
+        }
+        if (!hostLogged) {
+            hostLogged = true;
+            log("training batches of " + batchSize + " run on " + host.name() + ", not " + chosen.name() + ": below "
+                    + minTrainingBatchOnDevice() + " columns the host is faster (-Djsbi.backend=" + chosen.name()
+                    + " insists on it; -Djsbi.cuda.minTrainingBatch=N moves the threshold)");
+        }
+        return host;
+    }
+
+    /**
+     * {@link #forTraining}'s rule: the host's backend instead of the chosen one only where the choice was the default,
+     * the chosen backend does not run on the host's threads, and the batch is narrower than the threshold.
+     */
+    static boolean trainsOnHostInstead(boolean byDefault, boolean chosenOnHost, int batchSize, int minDeviceBatch) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        return byDefault && !chosenOnHost && batchSize < minDeviceBatch;
+    }
+
+    /** -Djsbi.cuda.minTrainingBatch, or the default; a value that is not a positive integer is an error. */
+    static int minTrainingBatchOnDevice() {
+        String v = System.getProperty("jsbi.cuda.minTrainingBatch");
+        if (v == null || v.isBlank()) return DEFAULT_CUDA_MIN_TRAINING_BATCH;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Djsbi.cuda.minTrainingBatch must be a positive whole number of columns,"
+                + " got '" + v + "'");
+    }
+
+    /**
+     * The SIMD backend where it is on the class path and usable, else null (training stays on the chosen backend): the
+     * measured advantage is SIMD's; the scalar reference backend is slower than a GPU at any batch.
+     */
+    private static Backend bestHostBackend(Backend chosen) {
+        for (BackendProvider p : providers()) {
+            if (p.name().equals("simd") && !p.name().equals(chosen.name()) && p.probe().usable()) return p.create();
+        }
+        return null;
+    }
+
     /** Every provider on the class path, best first. */
     public static List<BackendProvider> providers() {
         List<BackendProvider> list = new ArrayList<>();
@@ -105,7 +185,8 @@ public final class Backends {
                     + chosen.name() + passedOver + ". Refusing to fall back, so the run cannot test the wrong backend.");
         }
         String reason = "backend " + chosen.name() + " (" + chosenProbe.reason() + ")" + passedOver;
-        return new BackendSelection(chosen.create(), reason, List.copyOf(statuses));
+        return new BackendSelection(chosen.create(), reason, List.copyOf(statuses),
+                preference == null || preference.isBlank());
     }
 
     private static String names(List<BackendProvider> ps) {

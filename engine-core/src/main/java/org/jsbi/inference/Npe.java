@@ -26,8 +26,9 @@ public final class Npe {
     private final NpeConfig config;
     private final Backend backend;
 
+    /** Trains on {@link Backends#forTraining} at the configuration's batch size. */
     public Npe(NpeConfig config) {
-        this(config, Backends.current());
+        this(config, Backends.forTraining(config == null ? 1 : config.training().batchSize()));
     }
 
     public Npe(NpeConfig config, Backend backend) {
@@ -38,6 +39,11 @@ public final class Npe {
 
     public NpeConfig config() {
         return config;
+    }
+
+    /** The backend this trains on. */
+    public Backend backend() {
+        return backend;
     }
 
     /** Simulates n prior draws and trains on them. */

@@ -66,7 +66,7 @@ public final class SequentialNpe {
 
     public SequentialNpe(NpeConfig config) {
         this(config, PosteriorConfig.defaults(), TruncatedPrior.DEFAULT_QUANTILE, DEFAULT_THRESHOLD_SAMPLES,
-                Backends.current());
+                Backends.forTraining(config == null ? 1 : config.training().batchSize()));
     }
 
     public SequentialNpe(NpeConfig config, PosteriorConfig posteriorConfig, double quantile, int thresholdSamples,

@@ -37,6 +37,16 @@ class CudaProviderTest {
     }
 
     @Test
+    void aDefaultGpuChoiceTrainsNarrowBatchesOnSimdWhereItCan() {
+        BackendSelection s = Backends.selection();
+        if (!s.byDefault() || !s.backend().name().equals("cuda")) return;   // no GPU, or a named preference
+        assertEquals("cuda", Backends.forTraining(Backends.DEFAULT_CUDA_MIN_TRAINING_BATCH).name());
+        String narrow = Backends.forTraining(200).name();
+        boolean simdHere = Backends.providers().stream().anyMatch(p -> p.name().equals("simd") && p.probe().usable());
+        assertEquals(simdHere ? "simd" : "cuda", narrow, "batch 200 on a GPU chosen by default");
+    }
+
+    @Test
     void sizeClassesCoverTheRequestWithBoundedWaste() {
         for (long bytes : new long[] {1, 4, 1023, 1024, 1025, 65536, 65537, 100_000, 1 << 20, 40_000_000L}) {
             long c = DevicePool.sizeClass(bytes);

@@ -24,6 +24,9 @@ class SimdSelectionTest {
     void preferenceListIsHonoured() {
         assertEquals("scalar", Backends.select("scalar,simd", null).backend().name());
         assertEquals("simd", Backends.select("simd,scalar", null).backend().name());
+        assertTrue(!Backends.select("simd,scalar", null).byDefault(), "a named preference is not the default");
+        assertTrue(Backends.select(null, null).byDefault());
+        assertTrue(Backends.select(" ", null).byDefault());
     }
 
     @Test

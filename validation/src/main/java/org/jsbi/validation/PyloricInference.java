@@ -362,7 +362,7 @@ public final class PyloricInference {
         line(log, String.format(Locale.ROOT, "training NPE: MAF %d x %d hidden layers of %d %s units, batch %d, at most"
                         + " %d epochs; backend %s, %s", s.maf().transforms(), s.maf().blocks() + 1,
                 s.maf().hiddenFeatures(), s.maf().activation().name().toLowerCase(Locale.ROOT), s.batchSize(),
-                s.maxEpochs(), Backends.current().name(), trainingThreads(s.batchSize())));
+                s.maxEpochs(), Backends.forTraining(s.batchSize()).name(), trainingThreads(s.batchSize())));
         NpeConfig cfg = NpeConfig.defaults().withEstimator(EstimatorFactory.maf(s.maf()))
                 .withTraining(TrainingConfig.defaults().withSeed(s.seed()).withMaxEpochs(s.maxEpochs())
                         .withBatchSize(s.batchSize()));
@@ -622,7 +622,7 @@ public final class PyloricInference {
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '), s.batchSize(),
                 h.bestValidationLoss()));
         b.append(String.format(Locale.ROOT, "| training time | %s (%s, %s) | not reported |%n",
-                StoreListener.duration(r.trainingSeconds()), Backends.current().name(),
+                StoreListener.duration(r.trainingSeconds()), Backends.forTraining(s.batchSize()).name(),
                 trainingThreads(s.batchSize())));
         b.append(String.format(Locale.ROOT, "| posterior samples | %,d in %.1f s%s | 2,520,000 |%n", r.samples(),
                 r.samplingSeconds(), r.samplingNote() == null ? "" : " (stopped early, see below)"));
@@ -709,7 +709,7 @@ public final class PyloricInference {
      * threads only when each gets enough columns (Trainer.threadsUsed), and the paper's batch of 50 does not.
      */
     static String trainingThreads(int batchSize) {
-        int used = Trainer.threadsUsed(Backends.current(), batchSize), all = Parallel.threads();
+        int used = Trainer.threadsUsed(Backends.forTraining(batchSize), batchSize), all = Parallel.threads();
         if (used == all) return used == 1 ? "1 thread" : used + " threads";
         return String.format(Locale.ROOT, "training on %d of %d threads: a batch of %d is too small to split", used,
                 all, batchSize);
