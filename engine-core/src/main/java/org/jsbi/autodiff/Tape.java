@@ -216,19 +216,10 @@ public final class Tape {
                     + " pre-activation); build the layer from matmul, broadcastColumn and unary");
         }
         Tensor y = values(m, n);
-        if (mask == null) {
-            backend.gemm(false, false, m, n, k, 1f, w.value.storage(), 0, k, x.value.storage(), 0, n,
-                    0f, y.storage(), 0, n);
-        } else {
-            backend.maskedGemm(false, m, n, k, w.value.storage(), 0, mask.storage(), 0, k, x.value.storage(), 0, n,
-                    0f, y.storage(), 0, n);
-        }
-        // In place, in the unfused layer's order: bias, then the addend, then f.
-        backend.broadcastColumn(BinaryOp.ADD, m, n, y.storage(), 0, n, b.value.storage(), 0, y.storage(), 0, n);
-        if (addend != null) {
-            backend.binary(BinaryOp.ADD, m * n, y.storage(), 0, addend.value.storage(), 0, y.storage(), 0);
-        }
-        if (f != null) backend.unary(f, m * n, y.storage(), 0, y.storage(), 0);
+        // The unfused layer's order: the product, bias, then the addend, then f (Backend.denseForward).
+        backend.denseForward(m, n, k, w.value.storage(), 0, mask == null ? null : mask.storage(), 0,
+                x.value.storage(), 0, b.value.storage(), 0, addend == null ? null : addend.value.storage(), 0, f,
+                y.storage(), 0);
         Var v = addend == null ? node(y, Op.DENSE, w, x, b) : node(y, Op.DENSE, w, x, b, addend);
         v.mask = mask;
         v.unary = f;

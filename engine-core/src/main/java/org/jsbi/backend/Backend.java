@@ -65,6 +65,25 @@ public interface Backend {
                     Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc);
 
     /**
+     * A dense layer's forward pass, y = f((W ⊙ M) x + b + addend) (m x n, dense), W m x k (ldw = k), x k x n, b m x 1;
+     * mask and addend may be null (no mask, nothing added), f null is the identity. The default is the unfused
+     * sequence, in this order: {@link #gemm} or {@link #maskedGemm} into y (beta 0), {@link #broadcastColumn} adding
+     * b, {@link #binary} adding the addend, {@link #unary} f in place. A backend may run them in one pass where it
+     * computes every element with the same operations in the same order (the same bits).
+     */
+    default void denseForward(int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, Storage x, int xOff,
+                              Storage b, int bOff, Storage addend, int addendOff, UnaryOp f, Storage y, int yOff) {
+        if (mask == null) {
+            gemm(false, false, m, n, k, 1f, w, wOff, k, x, xOff, n, 0f, y, yOff, n);
+        } else {
+            maskedGemm(false, m, n, k, w, wOff, mask, maskOff, k, x, xOff, n, 0f, y, yOff, n);
+        }
+        broadcastColumn(BinaryOp.ADD, m, n, y, yOff, n, b, bOff, y, yOff, n);
+        if (addend != null) binary(BinaryOp.ADD, m * n, y, yOff, addend, addendOff, y, yOff);
+        if (f != null) unary(f, m * n, y, yOff, y, yOff);
+    }
+
+    /**
      * The parameter gradients of a dense layer y = W x + b with W m x k and x k x n (n columns, a batch): dW = dY·Xᵀ
      * + beta dW (dY m x n, X k x n, dW m x k, all dense) and db = the row sums of dY (m values, stored, not added;
      * db null: no bias). The default is {@link #gemm} then {@link #reduceRows}; a backend may compute the row sums

@@ -77,6 +77,18 @@ public final class SimdBackend extends ScalarBackend {
     }
 
     @Override
+    public void denseForward(int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, Storage x, int xOff,
+                             Storage b, int bOff, Storage addend, int addendOff, UnaryOp f, Storage y, int yOff) {
+        if ((f == null || f == UnaryOp.TANH) && SimdGemm.shortKDense(m, n, k,
+                new SimdGemm.Operand(array(w), wOff, k, false, mask == null ? null : array(mask), maskOff),
+                array(x), xOff, array(b), bOff, addend == null ? null : array(addend), addendOff, f != null, array(y),
+                yOff)) {
+            return;
+        }
+        super.denseForward(m, n, k, w, wOff, mask, maskOff, x, xOff, b, bOff, addend, addendOff, f, y, yOff);
+    }
+
+    @Override
     public void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
                                         Storage dw, int dwOff, Storage db, int dbOff) {
         if (db == null || !SimdGemm.gemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, beta, array(dw),

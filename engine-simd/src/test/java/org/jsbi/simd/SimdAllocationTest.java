@@ -171,6 +171,12 @@ class SimdAllocationTest {
             assertAllocationFree("affineFlowBackward " + d + "x" + n, () -> be.affineFlowBackward(d, n, perm, p, 0, u,
                     0, scale, 0, g, 0, gld, 0, dp, 0, du, 0));
         }
+        // A 2-D MADE's first layer in one pass (on 512 bits shortKDense): with its context term and tanh, and bare.
+        Storage w2 = data(100, -1f, 1f, 40), x2 = data(400, -1f, 1f, 41), y2 = data(50 * 200, 0f, 0f, 42);
+        assertAllocationFree("denseForward 50x200x2 + addend, tanh",
+                () -> be.denseForward(50, 200, 2, w2, 0, null, 0, x2, 0, db, 0, dy, 0, UnaryOp.TANH, y2, 0));
+        assertAllocationFree("denseForward 50x200x2",
+                () -> be.denseForward(50, 200, 2, w2, 0, null, 0, x2, 0, db, 0, null, 0, null, y2, 0));
         // A layer fed by 10-D θ or x: fewer inputs than lanes (on 512 bits the one-vector tile on Xᵀ).
         assertAllocationFree("denseParameterGradients 50x10x200",
                 () -> be.denseParameterGradients(50, 10, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
