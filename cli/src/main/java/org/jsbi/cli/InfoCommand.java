@@ -33,6 +33,13 @@ final class InfoCommand implements Callable<Integer> {
         }
         System.out.println("chosen: " + sel.reason());
         System.out.println("        " + sel.backend().describe());
+        Backend narrow = Backends.forTrainingQuietly(200);
+        if (narrow != sel.backend()) {
+            System.out.println("training: batches narrower than " + Backends.minTrainingBatchOnDevice() + " run on "
+                    + narrow.name() + ", where the host is faster (-Djsbi.cuda.minTrainingBatch=N moves this;"
+                    + " -Djsbi.backend=" + sel.backend().name() + " trains on " + sel.backend().name()
+                    + " at any batch)");
+        }
         if (noSelfTest) return 0;
         System.out.println("kernel self-test against the scalar reference:");
         boolean ok = true;

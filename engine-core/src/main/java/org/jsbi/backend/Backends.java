@@ -62,6 +62,19 @@ public final class Backends {
      * faster. Then the SIMD backend where it is usable, logged once. A named preference is always obeyed.
      */
     public static Backend forTraining(int batchSize) {
+        Backend b = forTrainingQuietly(batchSize);
+        if (b != selection().backend() && !hostLogged) {
+            hostLogged = true;
+            log("training batches of " + batchSize + " run on " + b.name() + ", not " + selection().backend().name()
+                    + ": below " + minTrainingBatchOnDevice() + " columns the host is faster (-Djsbi.backend="
+                    + selection().backend().name() + " insists on it; -Djsbi.cuda.minTrainingBatch=N moves the"
+                    + " threshold)");
+        }
+        return b;
+    }
+
+    /** {@link #forTraining} without its log line (for reports such as {@code jsbi info}). */
+    public static Backend forTrainingQuietly(int batchSize) {
         BackendSelection s = selection();
         Backend chosen = s.backend();
         if (!trainsOnHostInstead(s.byDefault(), chosen.splitsWorkOverHostThreads(), batchSize,
@@ -79,12 +92,6 @@ public final class Backends {
                 }
             }
         }
-        if (!hostLogged) {
-            hostLogged = true;
-            log("training batches of " + batchSize + " run on " + host.name() + ", not " + chosen.name() + ": below "
-                    + minTrainingBatchOnDevice() + " columns the host is faster (-Djsbi.backend=" + chosen.name()
-                    + " insists on it; -Djsbi.cuda.minTrainingBatch=N moves the threshold)");
-        }
         return host;
     }
 
@@ -98,7 +105,7 @@ public final class Backends {
     }
 
     /** -Djsbi.cuda.minTrainingBatch, or the default; a value that is not a positive integer is an error. */
-    static int minTrainingBatchOnDevice() {
+    public static int minTrainingBatchOnDevice() {
         String v = System.getProperty("jsbi.cuda.minTrainingBatch");
         if (v == null || v.isBlank()) return DEFAULT_CUDA_MIN_TRAINING_BATCH;
         try {
