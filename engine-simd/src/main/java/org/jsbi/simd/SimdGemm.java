@@ -651,36 +651,16 @@ final class SimdGemm {
             int ai = (i - i % MR) * k + i % MR, row = yOff + i * n, ar = addend == null ? 0 : addOff + i * n;
             float a0 = ap[ai], a1 = k > 1 ? ap[ai + MR] : 0f, a2 = k > 2 ? ap[ai + 2 * MR] : 0f,
                     a3 = k > 3 ? ap[ai + 3 * MR] : 0f;
-            if (tanh) {
-                denseRowTanh(k, nFull, a0, a1, a2, a3, x, xOff, n, bias[bOff + i], addend, ar, y, row);
-            } else {
-                denseRow(k, nFull, a0, a1, a2, a3, x, xOff, n, bias[bOff + i], addend, ar, y, row);
-            }
+            denseRow(k, nFull, a0, a1, a2, a3, x, xOff, n, bias[bOff + i], addend, ar, tanh, y, row);
             if (nFull < n) denseTailMasked(k, a0, a1, a2, a3, x, xOff + nFull, n, n - nFull, bias[bOff + i], addend,
                     ar + nFull, tanh, y, row + nFull);
         }
         return true;
     }
 
-    /** {@link #shortKDense}'s sums of one row over [0, nFull), + b, + addend, tanh, stored. */
-    private static void denseRowTanh(int k, int nFull, float a0, float a1, float a2, float a3, float[] x, int r0,
-                                     int ldx, float bi, float[] addend, int ar, float[] y, int row) {
-        FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0), v1 = FloatVector.broadcast(S, a1),
-                v2 = FloatVector.broadcast(S, a2), v3 = FloatVector.broadcast(S, a3), bv = FloatVector.broadcast(S, bi);
-        for (int j = 0; j < nFull; j += L) {
-            FloatVector s = v0.fma(FloatVector.fromArray(S, x, r0 + j), z);
-            if (k > 1) s = v1.fma(FloatVector.fromArray(S, x, r0 + ldx + j), s);
-            if (k > 2) s = v2.fma(FloatVector.fromArray(S, x, r0 + 2 * ldx + j), s);
-            if (k > 3) s = v3.fma(FloatVector.fromArray(S, x, r0 + 3 * ldx + j), s);
-            s = s.add(bv);
-            if (addend != null) s = s.add(FloatVector.fromArray(S, addend, ar + j));
-            SimdMath.tanh(s).intoArray(y, row + j);
-        }
-    }
-
-    /** As {@link #denseRowTanh} without the activation. */
+    /** {@link #shortKDense}'s sums of one row over [0, nFull), + b, + addend, tanh if asked, stored. */
     private static void denseRow(int k, int nFull, float a0, float a1, float a2, float a3, float[] x, int r0,
-                                 int ldx, float bi, float[] addend, int ar, float[] y, int row) {
+                                 int ldx, float bi, float[] addend, int ar, boolean tanh, float[] y, int row) {
         FloatVector z = FloatVector.zero(S), v0 = FloatVector.broadcast(S, a0), v1 = FloatVector.broadcast(S, a1),
                 v2 = FloatVector.broadcast(S, a2), v3 = FloatVector.broadcast(S, a3), bv = FloatVector.broadcast(S, bi);
         for (int j = 0; j < nFull; j += L) {
@@ -690,6 +670,7 @@ final class SimdGemm {
             if (k > 3) s = v3.fma(FloatVector.fromArray(S, x, r0 + 3 * ldx + j), s);
             s = s.add(bv);
             if (addend != null) s = s.add(FloatVector.fromArray(S, addend, ar + j));
+            if (tanh) s = SimdMath.tanh(s);
             s.intoArray(y, row + j);
         }
     }
