@@ -86,7 +86,7 @@ public final class Backends {
             synchronized (Backends.class) {
                 host = hostBackend;
                 if (host == null) {
-                    host = bestHostBackend(chosen);
+                    host = simdBackend();
                     if (host == null) return chosen;
                     hostBackend = host;
                 }
@@ -122,9 +122,9 @@ public final class Backends {
      * The SIMD backend where it is on the class path and usable, else null (training stays on the chosen backend): the
      * measured advantage is SIMD's; the scalar reference backend is slower than a GPU at any batch.
      */
-    private static Backend bestHostBackend(Backend chosen) {
+    private static Backend simdBackend() {
         for (BackendProvider p : providers()) {
-            if (p.name().equals("simd") && !p.name().equals(chosen.name()) && p.probe().usable()) return p.create();
+            if (p.name().equals("simd") && p.probe().usable()) return p.create();
         }
         return null;
     }
