@@ -27,6 +27,10 @@ import org.jsbi.tensor.Tensor;
  * D..2D-1 the shifts. (Model-file layout 1, before 2026-11-26, applied the activation before each block's linear layer
  * instead, left the context unactivated and had no activation before the output layer: one nonlinearity fewer than
  * the peers' flow; {@link MafFile} refuses those files.)
+ *
+ * <p>The hidden units are kept sorted by degree ({@link MadeMasks#hiddenOrder}), nflows' units relabelled, so that the
+ * masked products can skip their all-zero blocks; {@link #toFileOrder} and {@link #fromFileOrder} convert a
+ * parameter's values to and from nflows' order, in which model files hold them.
  */
 public final class Made implements Module {
 
@@ -37,13 +41,16 @@ public final class Made implements Module {
     private final MaskedLinear output;
     private final Activation activation;
     private final List<Parameter> parameters;
+    /** Hidden unit i here is unit order[i] in nflows' order, the model file's ({@link MadeMasks#hiddenOrder}). */
+    private final int[] order;
 
     public Made(Backend be, String name, int features, int contextFeatures, int hidden, int nBlocks,
                 Activation activation, Rng rng) {
         this.features = features;
         this.activation = activation;
         int[] inDeg = MadeMasks.inputDegrees(features);
-        int[] hidDeg = MadeMasks.hiddenDegrees(hidden, features);
+        int[] hidDeg = MadeMasks.orderedHiddenDegrees(hidden, features);
+        this.order = MadeMasks.hiddenOrder(hidden, features);
         this.initial = new MaskedLinear(be, name + ".initial",
                 Tensor.of(be, hidden, features, MadeMasks.hiddenMask(hidDeg, inDeg)), rng);
         this.context = contextFeatures > 0 ? new Linear(be, name + ".context", contextFeatures, hidden, rng) : null;
@@ -74,6 +81,48 @@ public final class Made implements Module {
         Var h = initial.forward(tape, inputs, c, activation);
         for (MaskedLinear b : blocks) h = b.forward(tape, h, null, activation);
         return output.forward(tape, h, null, Activation.IDENTITY);
+    }
+
+    /** The values of one of this MADE's parameters with the hidden units in nflows' order (the model file's). */
+    public float[] toFileOrder(Parameter p) {
+        int[][] maps = unitMaps(p);
+        float[] v = p.value().toArray(), out = new float[v.length];
+        int rows = p.value().rows(), cols = p.value().cols();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) out[map(maps[0], r) * cols + map(maps[1], c)] = v[r * cols + c];
+        }
+        return out;
+    }
+
+    /** Sets one of this MADE's parameters from values with the hidden units in nflows' order (a model file's). */
+    public void fromFileOrder(Parameter p, float[] values) {
+        int[][] maps = unitMaps(p);
+        int rows = p.value().rows(), cols = p.value().cols();
+        if (values.length != rows * cols) {
+            throw new IllegalArgumentException(p.name() + " needs " + rows * cols + " values, got " + values.length);
+        }
+        float[] v = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) v[r * cols + c] = values[map(maps[0], r) * cols + map(maps[1], c)];
+        }
+        p.value().set(v);
+    }
+
+    private static int map(int[] m, int i) {
+        return m == null ? i : m[i];
+    }
+
+    /** {row map, column map} of a parameter (null: identity): hidden units' rows and columns are relabelled. */
+    private int[][] unitMaps(Parameter p) {
+        if (p == output.weight()) return new int[][] {null, order};
+        if (p == output.bias()) return new int[][] {null, null};
+        if (p == initial.weight() || p == initial.bias()) return new int[][] {order, null};
+        if (context != null && (p == context.weight() || p == context.bias())) return new int[][] {order, null};
+        for (MaskedLinear b : blocks) {
+            if (p == b.weight()) return new int[][] {order, order};
+            if (p == b.bias()) return new int[][] {order, null};
+        }
+        throw new IllegalArgumentException(p.name() + " is not a parameter of this MADE");
     }
 
     public int features() {

@@ -26,6 +26,29 @@ public final class MadeMasks {
         return deg;
     }
 
+    /**
+     * The order in which {@link Made} keeps a hidden layer's units: position i holds unit order[i] of nflows' order
+     * ({@link #hiddenDegrees}), the units sorted by degree, ties in nflows' order. A relabelling of the units, so the
+     * same family of functions; but each block of rows then sees a prefix of the previous layer's units (a suffix in
+     * the input gradient), which the SIMD products skip past (SimdGemm.blockExtents). Model files keep nflows' order.
+     */
+    public static int[] hiddenOrder(int width, int d) {
+        int[] deg = hiddenDegrees(width, d);
+        Integer[] idx = new Integer[width];
+        for (int i = 0; i < width; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, java.util.Comparator.comparingInt((Integer i) -> deg[i]));   // stable
+        int[] order = new int[width];
+        for (int i = 0; i < width; i++) order[i] = idx[i];
+        return order;
+    }
+
+    /** Degrees of a hidden layer in {@link Made}'s order ({@link #hiddenOrder}): non-decreasing. */
+    public static int[] orderedHiddenDegrees(int width, int d) {
+        int[] deg = hiddenDegrees(width, d), order = hiddenOrder(width, d), out = new int[width];
+        for (int i = 0; i < width; i++) out[i] = deg[order[i]];
+        return out;
+    }
+
     /** Mask of a hidden layer (out x in, row-major): 1 where deg(out) ≥ deg(in). */
     public static float[] hiddenMask(int[] outDeg, int[] inDeg) {
         float[] m = new float[outDeg.length * inDeg.length];

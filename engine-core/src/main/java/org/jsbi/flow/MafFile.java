@@ -42,7 +42,10 @@ public final class MafFile {
         for (int t = 0; t < c.transforms(); t++) b.meta("permutation." + t, maf.permutation(t));
         b.vector("zscore.theta.mean", maf.thetaScore().mean()).vector("zscore.theta.std", maf.thetaScore().std());
         b.vector("zscore.x.mean", maf.xScore().mean()).vector("zscore.x.std", maf.xScore().std());
-        for (Parameter p : maf.parameters()) b.array(p.name(), p.value().rows(), p.value().cols(), p.value().toArray());
+        // nflows' unit order, whatever order the MADEs keep their hidden units in (Made.toFileOrder).
+        for (Made m : maf.mades()) {
+            for (Parameter p : m.parameters()) b.array(p.name(), p.value().rows(), p.value().cols(), m.toFileOrder(p));
+        }
         return b.build();
     }
 
@@ -86,8 +89,8 @@ public final class MafFile {
             throw new ModelFormatException("the MAF file's architecture is inconsistent: " + e.getMessage());
         }
         List<Parameter> params = maf.parameters();
-        for (Parameter p : params) {
-            p.value().set(f.array(p.name(), p.value().rows(), p.value().cols()));
+        for (Made m : maf.mades()) {
+            for (Parameter p : m.parameters()) m.fromFileOrder(p, f.array(p.name(), p.value().rows(), p.value().cols()));
         }
         int expected = params.size() + 4;
         if (f.arrays().size() != expected) {

@@ -45,6 +45,46 @@ class MafFileTest {
         assertArrayEquals(a.sample(50, xo, new Rng(77)).toArray(), b.sample(50, xo, new Rng(77)).toArray());
     }
 
+    /**
+     * The file holds the hidden units in nflows' order, not in the sorted order Made computes with: its arrays, put
+     * through the float64 flow with nflows' masks, give the flow's own log-densities. (At D = 3 the orders differ:
+     * nflows' degrees alternate 1, 2, 1, 2, …; Made's are ten 1s, then ten 2s.)
+     */
+    @Test
+    void theFileHoldsTheHiddenUnitsInNflowsOrder() {
+        Maf a = maf();
+        ModelFile f = MafFile.toModelFile(a);
+        java.util.List<org.jsbi.autodiff.Parameter> ps = a.parameters();
+        double[][] p = new double[ps.size()][];
+        for (int i = 0; i < p.length; i++) {
+            float[] v = f.array(ps.get(i).name(), ps.get(i).value().rows(), ps.get(i).value().cols());
+            p[i] = new double[v.length];
+            for (int j = 0; j < v.length; j++) p[i][j] = v[j];
+        }
+        int n = 17;
+        Rng r = new Rng(5);
+        float[] t = new float[3 * n], x = new float[2 * n];
+        double[] t64 = new double[t.length], x64 = new double[x.length];
+        for (int i = 0; i < t.length; i++) t64[i] = t[i] = (float) r.nextGaussian();
+        for (int i = 0; i < x.length; i++) x64[i] = x[i] = (float) r.nextGaussian();
+        float[] lp = a.logProb(Tensor.of(be, 3, n, t), Tensor.of(be, 2, n, x));
+        double[] ref = MafGradCheckTest.logProb64(a, p, t64, x64, n, MadeMasks.hiddenDegrees(20, 3));
+        for (int s = 0; s < n; s++) {
+            assertTrue(Math.abs(lp[s] - ref[s]) <= 1e-4 * Math.max(1, Math.abs(ref[s])), s + ": " + lp[s] + " vs " + ref[s]);
+        }
+        // and not by chance: Made's own order, read as nflows', describes another density
+        double[][] own = new double[ps.size()][];
+        for (int i = 0; i < own.length; i++) {
+            float[] v = ps.get(i).value().toArray();
+            own[i] = new double[v.length];
+            for (int j = 0; j < v.length; j++) own[i][j] = v[j];
+        }
+        double[] wrong = MafGradCheckTest.logProb64(a, own, t64, x64, n, MadeMasks.hiddenDegrees(20, 3));
+        double maxDiff = 0;
+        for (int s = 0; s < n; s++) maxDiff = Math.max(maxDiff, Math.abs(wrong[s] - ref[s]));
+        assertTrue(maxDiff > 1e-2, "the orders should differ at D = 3: " + maxDiff);
+    }
+
     @Test
     void foreignAndDamagedFilesAreRefused(@TempDir Path dir) throws Exception {
         ModelFile other = ModelFile.builder("mdn").meta("layout", 1).build();

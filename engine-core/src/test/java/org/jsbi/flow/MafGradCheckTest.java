@@ -139,6 +139,12 @@ class MafGradCheckTest {
      * looked up by name ({@code maf<t>.initial|context|block<b>|output.weight|bias}). theta is D x n, x is xDim x n.
      */
     static double[] logProb64(Maf maf, double[][] p, double[] theta, double[] x, int n) {
+        return logProb64(maf, p, theta, x, n,
+                MadeMasks.orderedHiddenDegrees(maf.config().hiddenFeatures(), maf.thetaDim()));
+    }
+
+    /** As above, for parameters p whose hidden units have the degrees hidDeg (nflows' order: a model file's). */
+    static double[] logProb64(Maf maf, double[][] p, double[] theta, double[] x, int n, int[] hidDeg) {
         MafConfig cfg = maf.config();
         int d = maf.thetaDim(), xd = maf.xDim(), hidden = cfg.hiddenFeatures();
         List<Parameter> ps = maf.parameters();
@@ -152,8 +158,8 @@ class MafGradCheckTest {
             case SOFTPLUS -> UnaryOp.SOFTPLUS;
             case IDENTITY -> null;
         };
-        // Masks as MADE builds them: sequential degrees.
-        int[] inDeg = MadeMasks.inputDegrees(d), hidDeg = MadeMasks.hiddenDegrees(hidden, d);
+        // Masks as MADE builds them from the units' degrees.
+        int[] inDeg = MadeMasks.inputDegrees(d);
         int[] outDeg = new int[2 * d];
         for (int i = 0; i < d; i++) {
             outDeg[i] = inDeg[i];

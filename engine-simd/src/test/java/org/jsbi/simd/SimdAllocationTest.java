@@ -152,6 +152,17 @@ class SimdAllocationTest {
             assertAllocationFree("maskedGemm Wᵀ " + m + "x" + n + "x" + k + ", beta 1",
                     () -> be.maskedGemm(true, m, n, k, w, 0, mask, 0, m, b, 0, n, 1f, c, 0, n));
         }
+        // A 10-D MADE block with its units in order of degree (Made): the masked products skip each 8-row block's
+        // zero range of k (SimdGemm.blockExtents), forward (beta 0) and input gradient (Wᵀ, beta 0 and 1).
+        float[] stair = MaskedBlockConformanceTest.staircase(50, 50, 10, false);
+        Storage sm = new HostStorage(stair), sw = data(2500, -1f, 1f, 28), sb = data(50 * 200, -1f, 1f, 29),
+                sc = data(50 * 200, 0f, 0f, 43);
+        assertAllocationFree("maskedGemm 50x200x50, staircase mask",
+                () -> be.maskedGemm(false, 50, 200, 50, sw, 0, sm, 0, 50, sb, 0, 200, 0f, sc, 0, 200));
+        for (float beta : new float[] {0f, 1f}) {
+            assertAllocationFree("maskedGemm Wᵀ 50x200x50, staircase mask, beta " + beta,
+                    () -> be.maskedGemm(true, 50, 200, 50, sw, 0, sm, 0, 50, sb, 0, 200, beta, sc, 0, 200));
+        }
         // A MADE block's weight and bias gradients in one product (on 512 bits a column of ones in Xᵀ).
         Storage dy = data(50 * 200, -1f, 1f, 21), x = data(50 * 200, -1f, 1f, 22), dw = data(2500, 0f, 0f, 23),
                 db = data(50, 0f, 0f, 24);
