@@ -222,9 +222,8 @@ final class Gradients {
                         tape.gradOf(w).storage(), 0, rs, 0);
             } else {
                 Tensor t = tape.values(m, k);
-                be.denseParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, 0f, t.storage(), 0, rs, 0);
-                be.binary(BinaryOp.MUL, m * k, t.storage(), 0, v.mask.storage(), 0, t.storage(), 0);
-                be.axpy(m * k, 1f, t.storage(), 0, tape.gradOf(w).storage(), 0);
+                be.maskedParameterGradients(m, k, n, dpre.storage(), 0, x.value.storage(), 0, v.mask.storage(), 0,
+                        t.storage(), 0, tape.gradOf(w).storage(), 0, rs, 0);
             }
         } else if (r != null) {
             be.reduceRows(ReduceOp.SUM, m, n, dpre.storage(), 0, n, r.storage(), 0);

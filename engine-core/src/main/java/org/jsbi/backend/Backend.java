@@ -96,6 +96,21 @@ public interface Backend {
     }
 
     /**
+     * The parameter gradients of a masked layer y = (W ⊙ M) x + b: dW += (dY·Xᵀ) ⊙ M (accumulated into dw, M m x k
+     * of W's shape, row stride k) and db = the row sums of dY as in {@link #denseParameterGradients} (stored; null:
+     * no bias). The default is that product into {@code scratch} (m x k), the mask multiplied in with {@link #binary}
+     * and the result added with {@link #axpy}; a backend may apply the mask as it adds, and skip the products of
+     * all-zero blocks of M, with the same values.
+     */
+    default void maskedParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, Storage mask,
+                                          int maskOff, Storage scratch, int scratchOff, Storage dw, int dwOff,
+                                          Storage db, int dbOff) {
+        denseParameterGradients(m, k, n, dy, dyOff, x, xOff, 0f, scratch, scratchOff, db, dbOff);
+        binary(BinaryOp.MUL, m * k, scratch, scratchOff, mask, maskOff, scratch, scratchOff);
+        axpy(m * k, 1f, scratch, scratchOff, dw, dwOff);
+    }
+
+    /**
      * Whether this backend runs a masked autoregressive flow's affine transform as one operation
      * ({@link #affineFlowForward}, {@link #affineFlowBackward}). Where it does not, the flow builds the transform from
      * the primitives (slices, softplus, affine, mul, add, log, a column sum, a row gather); where it does, the fused

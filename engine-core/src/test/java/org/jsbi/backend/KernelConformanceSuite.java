@@ -115,6 +115,73 @@ public abstract class KernelConformanceSuite {
         return tests;
     }
 
+    /**
+     * A masked layer's weight gradient added into dW (dW += (dY·Xᵀ) ⊙ M) with its bias gradient: masks random,
+     * all ones, and MADE staircases (a unit of degree d sees the units of degree ≤ d, units sorted by degree: whole
+     * blocks of zeros that a backend may skip).
+     */
+    @TestFactory
+    List<DynamicTest> maskedParameterGradients() {
+        List<DynamicTest> tests = new ArrayList<>();
+        int[][] shapes = {{50, 50, 200}, {20, 50, 200}, {50, 10, 200}, {100, 100, 112}, {13, 8, 88}, {50, 50, 7}};
+        for (int[] s : shapes) {
+            for (int kind = 0; kind < 3; kind++) {
+                for (boolean bias : new boolean[] {true, false}) {
+                    int kd = kind;
+                    String name = "maskedParameterGradients m=" + s[0] + " k=" + s[1] + " n=" + s[2]
+                            + (kind == 0 ? " staircase" : kind == 1 ? " random" : " ones") + (bias ? " + db" : "");
+                    tests.add(DynamicTest.dynamicTest(name, () -> checkMaskedParameterGradients(s[0], s[1], s[2], kd,
+                            bias, name)));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private void checkMaskedParameterGradients(int m, int k, int n, int kind, boolean bias, String name) {
+        SplittableRandom r = rng(m * 131 + k * 17 + n + kind);
+        float[] dy = Arrays2.uniform(r, m * n, -1, 1), x = Arrays2.uniform(r, k * n, -1, 1);
+        float[] dw = Arrays2.uniform(r, m * k, -1, 1), mask = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < k; j++) {
+                // staircase: degrees 1..5 sorted over the rows and over the columns
+                int di = i * 5 / m, dj = j * 5 / k;
+                mask[i * k + j] = kind == 2 ? 1f : kind == 1 ? (r.nextBoolean() ? 1f : 0f) : (di >= dj ? 1f : 0f);
+            }
+        }
+        float[][] expected = maskedGradients(ref, m, k, n, dy, x, mask, dw, bias);
+        float[][] actual = maskedGradients(candidate(), m, k, n, dy, x, mask, dw, bias);
+        for (int i = 0; i < m; i++) {
+            if (bias) {
+                double mag = 0;
+                for (int p = 0; p < n; p++) mag += Math.abs(dy[i * n + p]);
+                assertTrue(Math.abs(expected[1][i] - actual[1][i]) <= 2 * (n + 2) * U * mag + 1e-30,
+                        ctx(name) + ": db[" + i + "] = " + actual[1][i] + ", reference " + expected[1][i]);
+            }
+            for (int j = 0; j < k; j++) {
+                float e = expected[0][i * k + j], g = actual[0][i * k + j];
+                if (mask[i * k + j] == 0f) {
+                    assertEquals(dw[i * k + j], g, ctx(name) + ": dW[" + i + "][" + j + "] changed under a zero of the mask");
+                    continue;
+                }
+                double mw = Math.abs(dw[i * k + j]);
+                for (int p = 0; p < n; p++) mw += Math.abs(dy[i * n + p] * x[j * n + p]);
+                double tw = 2 * (n + 2) * U * mw + 1e-30;
+                if (!(Math.abs(e - g) <= tw)) {
+                    fail(ctx(name) + ": dW[" + i + "][" + j + "] = " + g + ", reference " + e + ", tolerance " + tw);
+                }
+            }
+        }
+    }
+
+    private static float[][] maskedGradients(Backend be, int m, int k, int n, float[] dy, float[] x, float[] mask,
+                                             float[] dw, boolean bias) {
+        Storage dws = Arrays2.store(be, dw), dbs = bias ? Arrays2.store(be, new float[m]) : null;
+        be.maskedParameterGradients(m, k, n, Arrays2.store(be, dy), 0, Arrays2.store(be, x), 0,
+                Arrays2.store(be, mask), 0, Arrays2.store(be, new float[m * k]), 0, dws, 0, dbs, 0);
+        return new float[][] {Arrays2.fetch(be, dws), bias ? Arrays2.fetch(be, dbs) : new float[0]};
+    }
+
     private void checkDenseParameterGradients(int m, int k, int n, float beta, String name) {
         SplittableRandom r = rng(m * 7919 + k * 31 + n + 17);
         float[] dy = Arrays2.uniform(r, m * n, -1, 1), x = Arrays2.uniform(r, k * n, -1, 1);

@@ -98,6 +98,17 @@ public final class SimdBackend extends ScalarBackend {
     }
 
     @Override
+    public void maskedParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, Storage mask,
+                                         int maskOff, Storage scratch, int scratchOff, Storage dw, int dwOff,
+                                         Storage db, int dbOff) {
+        if (!SimdGemm.maskedGemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, array(mask), maskOff, k,
+                array(dw), dwOff, k, db == null ? null : array(db), dbOff)) {
+            super.maskedParameterGradients(m, k, n, dy, dyOff, x, xOff, mask, maskOff, scratch, scratchOff, dw, dwOff,
+                    db, dbOff);
+        }
+    }
+
+    @Override
     public boolean fusesAffineFlow() {
         return true;
     }

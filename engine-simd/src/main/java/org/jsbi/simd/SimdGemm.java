@@ -281,6 +281,132 @@ final class SimdGemm {
     }
 
     /**
+     * C += (A·Bᵀ) ⊙ M (M of C's shape, row stride ldm) and, where rowSums is not null, A's row sums into it, as
+     * {@link #gemmWithRowSums} computes them: a masked layer's weight and bias gradients in one pass over Bᵀ written
+     * out. Each tile's sums are those of {@link #transposedB}; the mask is applied as they are added into C, so the
+     * values are those of the product, a multiply by M and an add (Backend.maskedParameterGradients' default). A
+     * tile whose block of M is all zero is skipped (it would add exact zeros); where that tile holds the row-sum
+     * column, the row sums are taken in the tile's order (one add per p from +0) without its products. A MADE with
+     * its hidden units in order of degree has such blocks (Made). Returns false, touching nothing, where
+     * gemmWithRowSums would not run, or the product is big enough to be split over threads.
+     */
+    static boolean maskedGemmWithRowSums(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+                                         int ldb, float[] mask, int maskOff, int ldm, float[] c, int cOff, int ldc,
+                                         float[] rowSums, int rsOff) {
+        JitDirectives.beforeFirstProduct();
+        if (k < 1 || (rowSums != null && n % NR == 0) || !transposedBFits(m, n, k)
+                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
+            return false;
+        }
+        float[][] bufs = BUFFERS.get();
+        float[] ar = bufs[1], tile = bufs[2];
+        int ldt = (n + NR - 1) / NR * NR;
+        float[][] th = TRANSPOSED.get();
+        if (th[0].length < k * ldt) th[0] = new float[k * ldt];
+        float[] t = th[0];
+        transpose(b, bOff, ldb, n, k, t, ldt);
+        if (rowSums != null) {
+            int at = n / NR * k * NR + n % NR;
+            for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
+        }
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            int rows = Math.min(MC, m - i0), rowsUp = (rows + 2 * MR - 1) / (2 * MR) * (2 * MR);
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
+            for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
+            for (int j = 0; j < n; j += NR) {
+                int nr = Math.min(NR, n - j), sums = rowSums != null && n - j < NR ? n - j : -1;
+                int bIdx = j / NR * k * NR;
+                for (int i = 0; i < rows; i += 2 * MR) {
+                    int mr = Math.min(2 * MR, rows - i), cIdx = cOff + (i0 + i) * ldc + j;
+                    int mIdx = maskOff + (i0 + i) * ldm + j;
+                    if (allZero(mask, mIdx, ldm, mr, nr)) {
+                        if (sums >= 0) rowSumsInOrder(ar, i, mr, k, rowSums, rsOff + i0 + i);
+                        continue;
+                    }
+                    if (mr <= MR) {
+                        kernel4Store(k, ar, i * KC, t, bIdx, tile, 0, NR);
+                    } else {
+                        kernel8Store(k, ar, i * KC, t, bIdx, tile, 0, NR);
+                    }
+                    mergeMasked(tile, mask, mIdx, ldm, c, cIdx, ldc, mr, nr);
+                    if (sums >= 0) {
+                        for (int r = 0; r < mr; r++) rowSums[rsOff + i0 + i + r] = tile[r * NR + sums];
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the mr x nr block of M at idx (row stride ld) is all zero. The lanes are tested with toLong, as in
+     * blockExtents, not anyTrue: with anyTrue in the process SimdAllocationTest found the 2-input dense layer's
+     * kernel (shortKDense) boxed in one run of two (a second mask method's type profile); with toLong, five of five
+     * clean.
+     */
+    private static boolean allZero(float[] mask, int idx, int ld, int mr, int nr) {
+        for (int r = 0; r < mr; r++) {
+            int row = idx + r * ld, j = 0;
+            for (; j + L <= nr; j += L) {
+                if (FloatVector.fromArray(S, mask, row + j).compare(VectorOperators.NE, 0f).toLong() != 0) return false;
+            }
+            for (; j < nr; j++) {
+                if (mask[row + j] != 0f) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Row sums of rows i..i+mr of A (at ar[row·KC]), each one add per p from +0 in order: the bits of the tile's
+     * column of ones (an FMA by 1 is that add). Eight rows at once, so the eight chains of adds overlap.
+     */
+    private static void rowSumsInOrder(float[] ar, int i, int mr, int k, float[] rowSums, int rsIdx) {
+        if (mr == 2 * MR) {
+            int a0 = i * KC;
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (int p = 0; p < k; p++) {
+                int q = a0 + p;
+                s0 += ar[q];
+                s1 += ar[q + KC];
+                s2 += ar[q + 2 * KC];
+                s3 += ar[q + 3 * KC];
+                s4 += ar[q + 4 * KC];
+                s5 += ar[q + 5 * KC];
+                s6 += ar[q + 6 * KC];
+                s7 += ar[q + 7 * KC];
+            }
+            rowSums[rsIdx] = s0;
+            rowSums[rsIdx + 1] = s1;
+            rowSums[rsIdx + 2] = s2;
+            rowSums[rsIdx + 3] = s3;
+            rowSums[rsIdx + 4] = s4;
+            rowSums[rsIdx + 5] = s5;
+            rowSums[rsIdx + 6] = s6;
+            rowSums[rsIdx + 7] = s7;
+            return;
+        }
+        for (int r = 0; r < mr; r++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += ar[(i + r) * KC + p];
+            rowSums[rsIdx + r] = s;
+        }
+    }
+
+    /** C[r][q] += tile[r][q] · M[r][q] for r &lt; mr, q &lt; nr: the product of the multiply and the add it replaces. */
+    private static void mergeMasked(float[] tile, float[] mask, int mIdx, int ldm, float[] c, int cIdx, int ldc, int mr,
+                                    int nr) {
+        for (int r = 0; r < mr; r++) {
+            int row = cIdx + r * ldc, mrow = mIdx + r * ldm, q = 0;
+            for (; q + L <= nr; q += L) {
+                FloatVector.fromArray(S, tile, r * NR + q).mul(FloatVector.fromArray(S, mask, mrow + q))
+                        .add(FloatVector.fromArray(S, c, row + q)).intoArray(c, row + q);
+            }
+            for (; q < nr; q++) c[row + q] += tile[r * NR + q] * mask[mrow + q];
+        }
+    }
+
+    /**
      * Bᵀ written out by strips of NR columns: element (p, j) of Bᵀ, b[bOff + j·ldb + p], at
      * t[(j / NR)·k·NR + p·NR + j mod NR], for j &lt; n and p &lt; k, and zeros in columns n..ldt. Within a strip row p
      * is at a constant stride NR from row p − 1, so the tile's loads are at base + p·NR and C2 drops their bounds

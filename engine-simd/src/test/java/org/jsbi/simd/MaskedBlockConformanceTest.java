@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  * bit for bit, as the same product with the mask applied to W beforehand (which takes the unmasked path, over all of
  * k), and within rounding of the scalar reference; rows of C outside the product stay untouched. Shapes: a MADE's
  * blocks, first and output layers at 3, 5, 10 and 31 inputs, the training batch and its two-thread halves, widths
- * with and without a tail, and a block whose rows see nothing (an empty range).
+ * with and without a tail, and a block whose rows see nothing (an empty range). The same layers' weight gradients,
+ * masked as they are added, against the unfused sequence.
  */
 class MaskedBlockConformanceTest {
 
@@ -96,6 +97,53 @@ class MaskedBlockConformanceTest {
                     () -> check(false, 24, 200, 30, empty, beta, "empty rows")));
         }
         return tests;
+    }
+
+    /**
+     * A masked layer's weight and bias gradients in one call (SimdBackend.maskedParameterGradients: the mask applied
+     * as the product is added, all-zero blocks of the mask skipped) against the same backend's unfused sequence
+     * (the product into scratch, times the mask, added): the same bits, dW accumulated onto what it held.
+     */
+    @TestFactory
+    List<DynamicTest> maskedParameterGradients() {
+        List<DynamicTest> tests = new ArrayList<>();
+        // {out, in, d, output layer, mask kind (0 staircase, 1 random, 2 all ones)}
+        int[][] layers = {{50, 50, 10, 0, 0}, {50, 50, 5, 0, 0}, {50, 50, 3, 0, 0}, {20, 50, 10, 1, 0},
+            {50, 10, 10, 0, 0}, {100, 100, 31, 0, 0}, {62, 100, 31, 1, 0}, {50, 50, 10, 0, 1}, {50, 50, 10, 0, 2},
+            {8, 40, 9, 0, 0}, {24, 30, 5, 1, 0}};
+        for (int[] l : layers) {
+            for (int n : new int[] {200, 112, 88, 16, 7}) {
+                for (boolean bias : new boolean[] {true, false}) {
+                    String name = "dW " + l[0] + "x" + l[1] + " (d=" + l[2] + (l[3] == 1 ? ", output" : "")
+                            + (l[4] == 1 ? ", random mask" : l[4] == 2 ? ", all ones" : "") + ") n=" + n
+                            + (bias ? " with db" : "");
+                    tests.add(DynamicTest.dynamicTest(name, () -> checkGradients(l, n, bias, name)));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private void checkGradients(int[] l, int n, boolean bias, String name) {
+        int m = l[0], k = l[1];
+        SplittableRandom r = new SplittableRandom(m * 31L + k * 7L + n);
+        float[] mask = l[4] == 0 ? staircase(m, k, l[2], l[3] == 1) : new float[m * k];
+        for (int i = 0; i < mask.length && l[4] != 0; i++) mask[i] = l[4] == 2 || r.nextBoolean() ? 1f : 0f;
+        float[] dy = new float[m * n], x = new float[k * n], dw = new float[m * k];
+        for (int i = 0; i < dy.length; i++) dy[i] = (float) (r.nextDouble() * 2 - 1);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+        for (int i = 0; i < dw.length; i++) dw[i] = (float) (r.nextDouble() * 2 - 1);
+        float[] fusedW = dw.clone(), seqW = dw.clone(), fusedB = new float[m], seqB = new float[m];
+        simd.maskedParameterGradients(m, k, n, new HostStorage(dy), 0, new HostStorage(x), 0, new HostStorage(mask), 0,
+                new HostStorage(new float[m * k]), 0, new HostStorage(fusedW), 0, bias ? new HostStorage(fusedB) : null,
+                0);
+        Storage t = new HostStorage(new float[m * k]);
+        simd.denseParameterGradients(m, k, n, new HostStorage(dy), 0, new HostStorage(x), 0, 0f, t, 0,
+                bias ? new HostStorage(seqB) : null, 0);
+        simd.binary(org.jsbi.backend.BinaryOp.MUL, m * k, t, 0, new HostStorage(mask), 0, t, 0);
+        simd.axpy(m * k, 1f, t, 0, new HostStorage(seqW), 0);
+        assertArrayEquals(seqW, fusedW, name + ": dW");
+        assertArrayEquals(seqB, fusedB, name + ": db");
     }
 
     private void check(boolean transW, int m, int n, int k, float[] mask, float beta, String name) {

@@ -163,6 +163,11 @@ class SimdAllocationTest {
             assertAllocationFree("maskedGemm Wᵀ 50x200x50, staircase mask, beta " + beta,
                     () -> be.maskedGemm(true, 50, 200, 50, sw, 0, sm, 0, 50, sb, 0, 200, beta, sc, 0, 200));
         }
+        // The same block's weight and bias gradients, the mask applied as they are added (maskedGemmWithRowSums).
+        Storage sdy = data(50 * 200, -1f, 1f, 44), sdw = data(2500, 0f, 0f, 45), sdb = data(50, 0f, 0f, 46),
+                scratch = data(2500, 0f, 0f, 47);
+        assertAllocationFree("maskedParameterGradients 50x50x200, staircase mask",
+                () -> be.maskedParameterGradients(50, 50, 200, sdy, 0, sb, 0, sm, 0, scratch, 0, sdw, 0, sdb, 0));
         // A MADE block's weight and bias gradients in one product (on 512 bits a column of ones in Xᵀ).
         Storage dy = data(50 * 200, -1f, 1f, 21), x = data(50 * 200, -1f, 1f, 22), dw = data(2500, 0f, 0f, 23),
                 db = data(50, 0f, 0f, 24);
