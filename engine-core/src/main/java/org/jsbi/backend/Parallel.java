@@ -134,6 +134,22 @@ public final class Parallel {
     }
 
     /**
+     * Whether a {@link #forRange} called from this thread now would split its work over threads: more than one
+     * thread, and this thread not already running a chunk of a split (a pool or team thread, or the caller in its
+     * own chunk), whose nested work runs inline. Kernels that take a serial path below some size ask this rather
+     * than {@link #threads()}: inside the trainer's batch split, work above that size would run inline anyway, on
+     * the path meant to be cut into chunks.
+     */
+    public static boolean canSplit() {
+        if (threads <= 1) return false;
+        Thread self = Thread.currentThread();
+        if (self instanceof ForkJoinWorkerThread w && w.getPool() == pool) return false;
+        WorkerTeam tm = team;
+        if (tm != null && tm.isMember(self)) return false;
+        return !IN_CHUNK.get()[0];
+    }
+
+    /**
      * Runs body over [0, n) in chunks of at least {@code grain} indices whose inner boundaries are multiples of
      * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown.
      */

@@ -98,6 +98,18 @@ class ParallelTest {
     }
 
     @Test
+    void canSplitIsFalseOnOneThreadAndInsideEveryChunk() {
+        Parallel.setThreads(1);
+        assertFalse(Parallel.canSplit());
+        Parallel.setThreads(2);
+        assertTrue(Parallel.canSplit());
+        Set<Boolean> inside = ConcurrentHashMap.newKeySet();
+        Parallel.forRange(2, 1, 1, (from, to) -> inside.add(Parallel.canSplit()));
+        assertEquals(Set.of(false), inside, "a chunk's nested work runs inline, on the caller's and the helper's");
+        assertTrue(Parallel.canSplit(), "and the caller can split again afterwards");
+    }
+
+    @Test
     void concurrentCallersAllFinishCorrectly() throws InterruptedException {
         Parallel.setThreads(2);
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -60,7 +60,7 @@ final class SimdGemm {
             return;
         }
         long fmas = (long) m * n * k;
-        if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
+        if (fmas < PARALLEL_MIN_FMAS || !Parallel.canSplit()) {
             if (!transB && k <= SHORT_K && n >= L
                     && (long) ((m + MR - 1) / MR) * MR * k <= (long) MC * KC) {
                 shortK(m, n, k, alpha, a, b, bOff, ldb, beta, c, cOff, ldc);
@@ -86,7 +86,7 @@ final class SimdGemm {
             }
         }
         int tilesN = (n + NR - 1) / NR, tilesM = (m + MR - 1) / MR;
-        if (fmas < PARALLEL_MIN_FMAS || Parallel.threads() == 1) {
+        if (fmas < PARALLEL_MIN_FMAS || !Parallel.canSplit()) {
             block(0, m, 0, n, k, alpha, a, b, bOff, ldb, transB, beta, c, cOff, ldc);
         } else if (tilesN >= tilesM) {
             Parallel.forRange(tilesN, 1, 1, (t0, t1) -> block(0, m, t0 * NR, Math.min(n, t1 * NR), k, alpha, a,
@@ -273,7 +273,7 @@ final class SimdGemm {
                                    float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
         JitDirectives.beforeFirstProduct();
         if (k < 1 || n % NR == 0 || !transposedBFits(m, n, k)
-                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
+                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.canSplit())) {
             return false;
         }
         transposedB(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowSums, rsOff);
@@ -295,7 +295,7 @@ final class SimdGemm {
                                          float[] rowSums, int rsOff) {
         JitDirectives.beforeFirstProduct();
         if (k < 1 || (rowSums != null && n % NR == 0) || !transposedBFits(m, n, k)
-                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
+                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.canSplit())) {
             return false;
         }
         float[][] bufs = BUFFERS.get();
@@ -910,7 +910,7 @@ final class SimdGemm {
                                float[] addend, int addOff, boolean tanh, float[] y, int yOff) {
         if (!MASKED_TAILS || m == 0 || k < 1 || k > SHORT_K || n < L
                 || (long) ((m + MR - 1) / MR) * MR * k > (long) MC * KC
-                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.threads() > 1)) {
+                || ((long) m * n * k >= PARALLEL_MIN_FMAS && Parallel.canSplit())) {
             return false;
         }
         JitDirectives.beforeFirstProduct();
