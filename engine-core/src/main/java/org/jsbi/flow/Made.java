@@ -43,6 +43,8 @@ public final class Made implements Module {
     private final List<Parameter> parameters;
     /** Hidden unit i here is unit order[i] in nflows' order, the model file's ({@link MadeMasks#hiddenOrder}). */
     private final int[] order;
+    /** unitsUpTo[i]: the hidden units of degree ≤ i, the first ones of each layer (they are sorted by degree). */
+    private final int[] unitsUpTo;
 
     public Made(Backend be, String name, int features, int contextFeatures, int hidden, int nBlocks,
                 Activation activation, Rng rng) {
@@ -51,6 +53,10 @@ public final class Made implements Module {
         int[] inDeg = MadeMasks.inputDegrees(features);
         int[] hidDeg = MadeMasks.orderedHiddenDegrees(hidden, features);
         this.order = MadeMasks.hiddenOrder(hidden, features);
+        this.unitsUpTo = new int[features];
+        for (int i = 0; i < features; i++) {
+            for (int d : hidDeg) if (d <= i) unitsUpTo[i]++;
+        }
         this.initial = new MaskedLinear(be, name + ".initial",
                 Tensor.of(be, hidden, features, MadeMasks.hiddenMask(hidDeg, inDeg)), rng);
         this.context = contextFeatures > 0 ? new Linear(be, name + ".context", contextFeatures, hidden, rng) : null;
@@ -81,6 +87,47 @@ public final class Made implements Module {
         Var h = initial.forward(tape, inputs, c, activation);
         for (MaskedLinear b : blocks) h = b.forward(tape, h, null, activation);
         return output.forward(tape, h, null, Activation.IDENTITY);
+    }
+
+    /**
+     * The context's term of every hidden unit, act(context(c)) (hidden x n; null without a context), which {@link
+     * #coordinate} takes: the same for all D passes of sampling, so computed once.
+     */
+    public Tensor contextTerm(Tape tape, Var ctx) {
+        return context == null ? null : context.forward(tape, ctx, null, activation).value();
+    }
+
+    /**
+     * Rows i and D + i of {@link #forward} (input i's unconstrained scale and its shift; input i has degree i + 1),
+     * {s, t}, 1 x n each, for inputs z (D x n) of which rows 0..i-1 are final: what sampling needs on its pass i.
+     * Those outputs see only the hidden units of degree ≤ i, which are the first {@code unitsUpTo[i]} of each layer,
+     * and those see only inputs 0..i-1, so only that block of each layer is computed: the terms left out are masked,
+     * exact zeros, and the values are those of forward's rows. On a no-grad tape; ctxTerm from {@link #contextTerm}.
+     */
+    public Var[] coordinate(Tape tape, int i, Tensor z, Tensor ctxTerm) {
+        if (i < 0 || i >= features) throw new IllegalArgumentException("input " + i + " of " + features);
+        int h = unitsUpTo[i], n = z.cols();
+        Backend be = tape.backend();
+        int[] rows = {i, features + i};
+        if (h == 0) {
+            // No hidden unit reaches these outputs: the product's sum stays +0, and the output is +0 + bias.
+            Tensor zero = Tensor.zeros(be, 2, n);
+            Tensor b = Tensor.zeros(be, 2, 1);
+            be.copy2d(1, 1, output.bias().value().storage(), i, 1, b.storage(), 0, 1);
+            be.copy2d(1, 1, output.bias().value().storage(), features + i, 1, b.storage(), 1, 1);
+            Var out = tape.broadcastColumn(org.jsbi.backend.BinaryOp.ADD, tape.constant(zero), tape.constant(b));
+            return new Var[] {tape.sliceRows(out, 0, 1), tape.sliceRows(out, 1, 1)};
+        }
+        int[] prefix = new int[h];
+        for (int r = 0; r < h; r++) prefix[r] = r;
+        // Inputs 0..i-1 (at least one column: at i = 0 the first input, which every unit's mask hides).
+        int k = Math.max(1, i);
+        Var x = tape.constant(Tensor.wrap(be, z.storage(), k, n));
+        Var c = ctxTerm == null ? null : tape.constant(Tensor.wrap(be, ctxTerm.storage(), h, n));
+        Var hv = initial.forwardRows(tape, prefix, k, x, c, activation);
+        for (MaskedLinear b : blocks) hv = b.forwardRows(tape, prefix, h, hv, null, activation);
+        Var out = output.forwardRows(tape, rows, h, hv, null, Activation.IDENTITY);
+        return new Var[] {tape.sliceRows(out, 0, 1), tape.sliceRows(out, 1, 1)};
     }
 
     /** The values of one of this MADE's parameters with the hidden units in nflows' order (the model file's). */

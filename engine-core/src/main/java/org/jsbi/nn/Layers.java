@@ -22,11 +22,35 @@ final class Layers {
             throw new IllegalArgumentException(layer + " expects " + in + " input rows (features x batch), got "
                     + x.value().shape());
         }
-        if (f.fusable()) return tape.dense(tape.param(weight), mask, x, tape.param(bias), addend, f.op());
-        Var w = tape.param(weight);
-        Var h = tape.broadcastColumn(BinaryOp.ADD, mask == null ? tape.matmul(w, x) : tape.maskedMatmul(w, mask, x),
-                tape.param(bias));
+        return apply(tape, tape.param(weight), mask, tape.param(bias), x, addend, f);
+    }
+
+    /** The operations of {@link #forward} on given weight and bias values. */
+    static Var apply(Tape tape, Var w, Tensor mask, Var b, Var x, Var addend, Activation f) {
+        if (f.fusable()) return tape.dense(w, mask, x, b, addend, f.op());
+        Var h = tape.broadcastColumn(BinaryOp.ADD, mask == null ? tape.matmul(w, x) : tape.maskedMatmul(w, mask, x), b);
         if (addend != null) h = tape.add(h, addend);
         return f.apply(tape, h);
+    }
+
+    /**
+     * Rows {@code rows} of a layer's weights (out x in), bias and mask (null: none), cut to their first {@code cols}
+     * inputs: {W, b, M} as new tensors, for evaluating those rows of the layer alone (no gradients).
+     */
+    static Tensor[] rows(Tensor weight, Tensor bias, Tensor mask, int[] rows, int cols) {
+        org.jsbi.backend.Backend be = weight.backend();
+        int in = weight.cols();
+        Tensor w = Tensor.zeros(be, rows.length, cols), b = Tensor.zeros(be, rows.length, 1);
+        Tensor m = mask == null ? null : Tensor.zeros(be, rows.length, cols);
+        int r = 0;
+        while (r < rows.length) {
+            int run = 1;   // consecutive rows in one copy
+            while (r + run < rows.length && rows[r + run] == rows[r] + run) run++;
+            be.copy2d(run, cols, weight.storage(), rows[r] * in, in, w.storage(), r * cols, cols);
+            be.copy2d(run, 1, bias.storage(), rows[r], 1, b.storage(), r, 1);
+            if (m != null) be.copy2d(run, cols, mask.storage(), rows[r] * in, in, m.storage(), r * cols, cols);
+            r += run;
+        }
+        return new Tensor[] {w, b, m};
     }
 }

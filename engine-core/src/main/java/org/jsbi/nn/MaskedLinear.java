@@ -62,6 +62,25 @@ public final class MaskedLinear implements Module {
         return Layers.forward(tape, "MaskedLinear", in, weight, effectiveMask, bias, x, addend, f);
     }
 
+    /**
+     * Rows {@code rows} of f(this layer's output + addend) (addend: those rows only, or null), reading only the first
+     * {@code cols} inputs (x: cols x n): the values of those rows of {@link #forward(Tape, Var, Var, Activation)} where
+     * the mask hides every weight of theirs past input cols. No gradients: for evaluation (MAF sampling, where a MADE
+     * with its units in order of degree needs only a prefix of each layer for one coordinate).
+     */
+    public Var forwardRows(Tape tape, int[] rows, int cols, Var x, Var addend, Activation f) {
+        if (tape.isRecording()) throw new IllegalStateException("forwardRows is for evaluation, on a no-grad tape");
+        if (cols < 1 || cols > in || x.rows() != cols) {
+            throw new IllegalArgumentException("forwardRows: " + cols + " of " + in + " inputs, x has " + x.rows()
+                    + " rows");
+        }
+        for (int r : rows) {
+            if (r < 0 || r >= out) throw new IllegalArgumentException("forwardRows: row " + r + " of " + out);
+        }
+        Tensor[] c = Layers.rows(weight.value(), bias.value(), effectiveMask, rows, cols);
+        return Layers.apply(tape, tape.constant(c[0]), c[2], tape.constant(c[1]), x, addend, f);
+    }
+
     public Tensor mask() {
         return mask;
     }
