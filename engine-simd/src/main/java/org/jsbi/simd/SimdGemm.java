@@ -127,29 +127,45 @@ final class SimdGemm {
                                     float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
-        int ldt = (n + NR - 1) / NR * NR;
-        float[][] th = TRANSPOSED.get();
-        if (th[0].length < k * ldt) th[0] = new float[k * ldt];
-        float[] t = th[0];
-        transpose(b, bOff, ldb, n, k, t, ldt);
-        if (rowSums != null) {
-            // Column n of Bᵀ: ones, so C's column n sums A's rows.
-            int at = n / NR * k * NR + n % NR;
-            for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
-        }
-        // A's rows at a fixed stride of KC floats, so that the tile addresses all 8 rows from one index register
-        // (8 row indices of their own spill on x86's general registers: 117 against 138 GFLOP/s, the tile alone).
+        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null);
         // Taller A (an MDN's heads at 10-D: 660 rows) in chunks of MC rows, the buffer's height, on the same Bᵀ.
         for (int i0 = 0; i0 < m; i0 += MC) {
-            int rows = Math.min(MC, m - i0), rowsUp = (rows + 2 * MR - 1) / (2 * MR) * (2 * MR);
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
-            for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
+            int rows = Math.min(MC, m - i0);
+            rowsAtStrideKc(a, aOff, lda, i0, rows, k, ar);
             for (int j = 0; j < n; j += NR) {
                 int sums = rowSums != null && n - j < NR ? n - j : -1;   // the strip that holds column n
                 rowBlocks(rows, k, ar, t, j / NR * k * NR, Math.min(NR, n - j), beta, c, cOff + i0 * ldc + j, ldc,
                         tile, sums, rowSums, rsOff + i0);
             }
         }
+    }
+
+    /**
+     * Bᵀ written out by strips ({@link #transpose}) in this thread's buffer, with column n all ones where
+     * {@code ones}, so that a product's column n sums A's rows.
+     */
+    private static float[] transposedWithOnes(int n, int k, float[] b, int bOff, int ldb, boolean ones) {
+        int ldt = (n + NR - 1) / NR * NR;
+        float[][] th = TRANSPOSED.get();
+        if (th[0].length < k * ldt) th[0] = new float[k * ldt];
+        float[] t = th[0];
+        transpose(b, bOff, ldb, n, k, t, ldt);
+        if (ones) {
+            int at = n / NR * k * NR + n % NR;
+            for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
+        }
+        return t;
+    }
+
+    /**
+     * Rows i0..i0+rows of A into ar at a fixed stride of KC floats, zero rows after them up to a multiple of 8: the
+     * tile then addresses all 8 rows from one index register (8 row indices of their own spill on x86's general
+     * registers: 117 against 138 GFLOP/s, the tile alone).
+     */
+    private static void rowsAtStrideKc(float[] a, int aOff, int lda, int i0, int rows, int k, float[] ar) {
+        int rowsUp = (rows + 2 * MR - 1) / (2 * MR) * (2 * MR);
+        for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
+        for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
     }
 
     /**
@@ -300,19 +316,10 @@ final class SimdGemm {
         }
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
-        int ldt = (n + NR - 1) / NR * NR;
-        float[][] th = TRANSPOSED.get();
-        if (th[0].length < k * ldt) th[0] = new float[k * ldt];
-        float[] t = th[0];
-        transpose(b, bOff, ldb, n, k, t, ldt);
-        if (rowSums != null) {
-            int at = n / NR * k * NR + n % NR;
-            for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
-        }
+        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null);
         for (int i0 = 0; i0 < m; i0 += MC) {
-            int rows = Math.min(MC, m - i0), rowsUp = (rows + 2 * MR - 1) / (2 * MR) * (2 * MR);
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda, ar, i * KC, k);
-            for (int i = rows; i < rowsUp; i++) java.util.Arrays.fill(ar, i * KC, i * KC + k, 0f);
+            int rows = Math.min(MC, m - i0);
+            rowsAtStrideKc(a, aOff, lda, i0, rows, k, ar);
             for (int j = 0; j < n; j += NR) {
                 int nr = Math.min(NR, n - j), sums = rowSums != null && n - j < NR ? n - j : -1;
                 int bIdx = j / NR * k * NR;
