@@ -81,6 +81,14 @@ public final class TapeArena {
                 if (zero && !zeroed[i]) t.zero();
                 return t;
             }
+            if (t.storage().length() >= (long) rows * cols) {
+                // Another shape that fits: the same memory under the new shape (evaluation loops whose passes
+                // differ in size, MAF sampling's). Its earlier zeroing was of another extent, so zero it anew.
+                t = Tensor.wrap(backend, t.storage(), rows, cols);
+                if (zero) t.zero();
+                pool.set(i, t);
+                return t;
+            }
             t = Tensor.zeros(backend, rows, cols);
             pool.set(i, t);
             return t;

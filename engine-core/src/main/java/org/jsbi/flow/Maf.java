@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
+import org.jsbi.autodiff.TapeArena;
 import org.jsbi.autodiff.Var;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.Parallel;
@@ -148,9 +149,10 @@ public final class Maf implements ConditionalDensityEstimator {
         for (int d = 0; d < xDim; d++) java.util.Arrays.fill(xs, d * w, (d + 1) * w, x[d]);
         Var zx = xScore.apply(tape, tape.constant(Tensor.of(backend, xDim, w, xs)));
         Var u = tape.constant(Tensor.of(backend, thetaDim, w, part));
+        TapeArena arena = new TapeArena(backend);
         for (int t = mades.size() - 1; t >= 0; t--) {
             u = tape.gatherRows(u, inverses[t]);
-            u = invertAffine(tape, mades.get(t), u, zx);
+            u = invertAffine(tape, mades.get(t), u, zx, arena);
         }
         Tensor z = u.value();
         thetaScore.invertInPlace(z);
@@ -164,14 +166,18 @@ public final class Maf implements ConditionalDensityEstimator {
      * MADE each pass did about three times the products and D times the context layer. The values are those of
      * the whole MADE's rows i and D + i, so the samples are the same.
      */
-    private Var invertAffine(Tape tape, Made made, Var u, Var zx) {
+    private Var invertAffine(Tape tape, Made made, Var u, Var zx, TapeArena arena) {
         int n = u.cols();
         Tensor z = Tensor.zeros(backend, thetaDim, n);
         Tensor ctx = made.contextTerm(tape, zx);
+        // Each pass on its own tape over the caller's arena: a pass's tensors are dead once z_i is copied out, so the
+        // next pass (and the next transform's) reuses their memory, where a fresh tensor per operation, zeroed by the
+        // JVM, was a large part of the time.
         for (int i = 0; i < thetaDim; i++) {
-            Var[] st = made.coordinate(tape, i, z, ctx);
-            Var scale = tape.affine(tape.softplus(st[0]), 1f, MafConfig.SCALE_FLOOR);
-            Var zi = tape.div(tape.sub(tape.sliceRows(u, i, 1), st[1]), scale);
+            Tape pass = Tape.noGrad(backend, arena);
+            Var[] st = made.coordinate(pass, i, z, ctx);
+            Var scale = pass.affine(pass.softplus(st[0]), 1f, MafConfig.SCALE_FLOOR);
+            Var zi = pass.div(pass.sub(pass.sliceRows(u, i, 1), st[1]), scale);
             backend.copy2d(1, n, zi.value().storage(), 0, n, z.storage(), i * n, n);
         }
         return tape.constant(z);
@@ -218,9 +224,10 @@ public final class Maf implements ConditionalDensityEstimator {
         Tape tape = Tape.noGrad(backend);
         Var v = tape.constant(u);
         Var c = tape.constant(zx);
+        TapeArena arena = new TapeArena(backend);
         for (int t = mades.size() - 1; t >= 0; t--) {
             v = tape.gatherRows(v, inverses[t]);
-            v = invertAffine(tape, mades.get(t), v, c);
+            v = invertAffine(tape, mades.get(t), v, c, arena);
         }
         return v.value();
     }

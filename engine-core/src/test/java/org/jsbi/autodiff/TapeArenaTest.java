@@ -97,4 +97,51 @@ class TapeArenaTest {
             }
         }
     }
+    /**
+     * Evaluation passes of different sizes on one arena (as MAF sampling's passes): a pooled tensor takes a new shape
+     * as a view of its storage where it fits, so a pass no bigger than an earlier one allocates nothing, and the
+     * values are those of a fresh tape, zeroed tensors included.
+     */
+    @Test
+    void passesOfOtherShapesReuseStorageThatFits() {
+        long[] allocated = {0};
+        Backend be = new ScalarBackend() {
+            @Override
+            public org.jsbi.tensor.Storage allocate(int length) {
+                allocated[0] += length;
+                return super.allocate(length);
+            }
+        };
+        TapeArena arena = new TapeArena(be);
+        Rng rng = new Rng(5);
+        int[][] shapes = {{6, 40}, {3, 40}, {6, 17}, {2, 5}, {6, 40}};
+        int after = -1;
+        for (int[] sh : shapes) {
+            float[] a = new float[sh[0] * sh[1]], b = new float[sh[0] * sh[1]];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+                b[i] = (float) rng.nextGaussian();
+            }
+            Tape fresh = Tape.noGrad(be), pooled = Tape.noGrad(be, arena);
+            float[] want = evaluate(fresh, Tensor.of(be, sh[0], sh[1], a), Tensor.of(be, sh[0], sh[1], b));
+            Tensor ta = Tensor.of(be, sh[0], sh[1], a), tb = Tensor.of(be, sh[0], sh[1], b);
+            long before = allocated[0];
+            float[] got = evaluate(pooled, ta, tb);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, got, sh[0] + " x " + sh[1]);
+            // After the first (largest) pass, the pooled tape allocates only evaluate's own constant of zeros.
+            if (after >= 0) {
+                org.junit.jupiter.api.Assertions.assertEquals(sh[0] * sh[1], allocated[0] - before,
+                        sh[0] + " x " + sh[1] + ": floats allocated besides the constant");
+            }
+            after = 1;
+        }
+    }
+
+    private static float[] evaluate(Tape t, Tensor a, Tensor b) {
+        Var x = t.constant(a), y = t.constant(b);
+        // zeros (a zeroed tensor), products, a reduction and elementwise ops of the passes' shapes
+        Var z = t.add(t.mul(t.tanh(x), y), t.constant(Tensor.zeros(a.backend(), a.rows(), a.cols())));
+        Var r = t.reduceColumns(org.jsbi.backend.ReduceOp.SUM, t.square(z));
+        return t.add(t.sliceRows(z, 0, 1), t.scale(r, 0.5f)).value().toArray();
+    }
 }

@@ -28,6 +28,13 @@ import javax.management.ObjectName;
  * gaussian_linear training (the input gradient of each 10-D MADE, 10 x 200 x 50 added into a gradient) from about
  * 37 to 41 ms an epoch, and a 50 x 200 x 50 masked product with beta = 1 from 8 to 91 µs alone.
  *
+ * <p>The same inlining list also keeps C2 from inlining the unary kernels' loop bodies ({@code UnaryKernels}'
+ * {@code full} methods) into their callers: where the padded loop's call of {@code full} had seen one or two kernels
+ * when it was compiled, C2 inlined them there, deep enough that the vector operations of the tanh inside were not
+ * intrinsified, and tanh ran boxed for the rest of the run (MAF sampling at 10-D on two threads: 58–65 ms in 3 of 7
+ * runs, 28–41 in the others; every run fast with the rule). Compiled on its own, a loop body inlines its function
+ * as a root compilation; the call costs one call per kernel call.
+ *
  * <p>Where the platform has no such command (another JVM, or management disabled) nothing happens and the kernels
  * are as before: right, and fast whenever C2 inlines them anyway. {@code -Djsbi.jit.directives=false} turns it off.
  */
@@ -37,7 +44,7 @@ final class JitDirectives {
     private static final String INLINE = "inline: [\"+org/jsbi/simd/SimdMath.*\", "
             + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
             + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
-            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\"]";
+            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\", \"-org/jsbi/simd/UnaryKernels*.full\"]";
 
     /**
      * The directive: compilations of any org.jsbi method inline {@link #INLINE}'s methods, and SimdGemm's methods are
