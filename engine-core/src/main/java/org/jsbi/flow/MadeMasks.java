@@ -30,7 +30,7 @@ public final class MadeMasks {
      * The order in which {@link Made} keeps a hidden layer's units: position i holds unit order[i] of nflows' order
      * ({@link #hiddenDegrees}), the units sorted by degree, ties in nflows' order. A relabelling of the units, so the
      * same family of functions; but each block of rows then sees a prefix of the previous layer's units (a suffix in
-     * the input gradient), which the SIMD products skip past (SimdGemm.blockExtents). Model files keep nflows' order.
+     * the input gradient), which the SIMD products skip past (SimdGemm.blockPanels). Model files keep nflows' order.
      */
     public static int[] hiddenOrder(int width, int d) {
         int[] deg = hiddenDegrees(width, d);

@@ -347,7 +347,7 @@ final class SimdGemm {
 
     /**
      * Whether the mr x nr block of M at idx (row stride ld) is all zero. The lanes are tested with toLong, as in
-     * blockExtents, not anyTrue: with anyTrue in the process SimdAllocationTest found the 2-input dense layer's
+     * blockPanels, not anyTrue: with anyTrue in the process SimdAllocationTest found the 2-input dense layer's
      * kernel (shortKDense) boxed in one run of two (a second mask method's type profile); with toLong, five of five
      * clean.
      */
@@ -596,13 +596,12 @@ final class SimdGemm {
         float[][] bufs = BUFFERS.get();
         float[] ap = bufs[1], tile = bufs[2];
         packA(a, alpha, 0, m, 0, k, ap);
-        if (PANEL8 && MASKED_TAILS && a.mask() != null && (beta == 0f || beta == 1f) && m >= 2 * MR) {
-            int[] ext = blockExtents(m, k, ap);
-            if (ext != null) {
-                directBlocks(m, n, k, ap, ext, bufs[0], b, bOff, ldb, beta, c, cOff, ldc, tile);
-                return;
-            }
-        }
+        // The 8-row blocks' kc, panels and first p (blockPanels): a masked op(A) may leave zero ranges of p out (on
+        // 512 bits, where the pack buffer bufs[0] is free: the tail below pads B only without masked tails).
+        int[][] th = BLOCKS.get();
+        if (th[0].length < 3 * (m / (2 * MR))) th[0] = new int[3 * (m / (2 * MR))];
+        int[] bt3 = th[0];
+        float[] pan = blockPanels(m, k, ap, PANEL8 && MASKED_TAILS && a.mask() != null, bufs[0], bt3);
         // Three-vector strips first, on the 8 x 3 tile (24 accumulators): per multiply-add a third fewer broadcasts of
         // A and loop overhead than the 8 x 2 tile, 5.3 against 6.4 µs for 48 x 192 x 50 alone (ideal 5.0). n = 200 is
         // 4 such strips and 8 masked columns; 112 (a half-batch) is 2 strips and one vector.
@@ -613,11 +612,12 @@ final class SimdGemm {
             for (; j0 + 3 * L <= n; j0 += 3 * L) {
                 int ir = 0;
                 for (; ir + 2 * MR <= m; ir += 2 * MR) {
-                    int cIdx = cOff + ir * ldc + j0;
+                    int cIdx = cOff + ir * ldc + j0, q = 3 * (ir / (2 * MR));
+                    int bIdx = bOff + j0 + bt3[q + 2] * ldb;
                     if (beta == 0f) {
-                        panel83Store(k, ap, ir * k, b, bOff + j0, ldb, c, cIdx, ldc);
+                        panel83Store(bt3[q], pan, bt3[q + 1], b, bIdx, ldb, c, cIdx, ldc);
                     } else {
-                        panel83Add(k, ap, ir * k, b, bOff + j0, ldb, c, cIdx, ldc);
+                        panel83Add(bt3[q], pan, bt3[q + 1], b, bIdx, ldb, c, cIdx, ldc);
                     }
                 }
                 if (m - ir == 2) {
@@ -638,11 +638,12 @@ final class SimdGemm {
             int ir = 0;
             if (PANEL8 && (beta == 0f || beta == 1f)) {
                 for (; ir + 2 * MR <= m; ir += 2 * MR) {
-                    int cIdx = cOff + ir * ldc + j;
+                    int cIdx = cOff + ir * ldc + j, q = 3 * (ir / (2 * MR));
+                    int bIdx = bOff + j + bt3[q + 2] * ldb;
                     if (beta == 0f) {
-                        panel8Store(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
+                        panel8Store(bt3[q], pan, bt3[q + 1], b, bIdx, ldb, c, cIdx, ldc);
                     } else {
-                        panel8Add(k, ap, ir * k, b, bOff + j, ldb, c, cIdx, ldc);
+                        panel8Add(bt3[q], pan, bt3[q + 1], b, bIdx, ldb, c, cIdx, ldc);
                     }
                 }
             }
@@ -654,7 +655,11 @@ final class SimdGemm {
         if (n - nFull >= L) {
             int ir = 0;
             if (PANEL8 && beta == 0f) {
-                for (; ir + 2 * MR <= m; ir += 2 * MR) half8Store(k, ap, ir * k, b, bOff + nFull, ldb, c, cOff + ir * ldc + nFull, ldc);
+                for (; ir + 2 * MR <= m; ir += 2 * MR) {
+                    int q = 3 * (ir / (2 * MR));
+                    half8Store(bt3[q], pan, bt3[q + 1], b, bOff + nFull + bt3[q + 2] * ldb, ldb, c,
+                            cOff + ir * ldc + nFull, ldc);
+                }
             }
             oneVectorRows(ir, m, k, ap, b, bOff + nFull, ldb, beta, c, cOff + nFull, ldc, tile);
             nHalf = nFull + L;
@@ -668,12 +673,14 @@ final class SimdGemm {
                 int ir = 0;
                 if (PANEL8) {
                     for (; ir + 2 * MR <= m; ir += 2 * MR) {
+                        int q = 3 * (ir / (2 * MR)), kc = bt3[q], pi = bt3[q + 1];
+                        int bIdx = bOff + nHalf + bt3[q + 2] * ldb;
                         if (beta == 0f) {
-                            half8MaskedStore(k, ap, ir * k, b, bOff + nHalf, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
+                            half8MaskedStore(kc, pan, pi, b, bIdx, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
                         } else if (beta == 1f) {
-                            half8MaskedAdd(k, ap, ir * k, b, bOff + nHalf, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
+                            half8MaskedAdd(kc, pan, pi, b, bIdx, ldb, nt, c, cOff + ir * ldc + nHalf, ldc);
                         } else {
-                            half8MaskedStore(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile, 0, NR);
+                            half8MaskedStore(kc, pan, pi, b, bIdx, ldb, nt, tile, 0, NR);
                             merge(tile, c, cOff + ir * ldc + nHalf, ldc, 2 * MR, nt, beta);
                         }
                     }
@@ -693,21 +700,27 @@ final class SimdGemm {
         }
     }
 
-    private static final ThreadLocal<int[][]> EXTENTS = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
+    private static final ThreadLocal<int[][]> BLOCKS = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
 
     /**
-     * For each full 8-row block of packed op(A) (rows 8b..8b+7: the 4-row panels at 8b·k and 8b·k + 4k), the range
-     * [lo, hi) of p outside which the block's values are all zero, as {lo, hi} pairs; null where skipping those p
-     * would save less than an eighth of the blocks' multiply-adds. A MADE whose hidden units are in order of degree
-     * (Made) has such staircase masks: a unit of degree d sees only the units of degree ≤ d, a prefix of k, and its
-     * input gradient only those of degree ≥ d, a suffix. With nflows' cyclic degrees every 8-row block sees almost
-     * all of k, and this returns null.
+     * The full 8-row blocks of packed op(A) (rows 8b..8b+7: the 4-row panels at 8b·k and 8b·k + 4k) as {@link #direct}
+     * runs them: per block {kc, the index of its panels in the array returned, lo}, its product taken over p in
+     * [lo, lo + kc) on B's rows from lo. Where {@code skip} and leaving out the p outside which a block's values are
+     * all zero saves at least an eighth of the blocks' multiply-adds, the blocks' panels are copied, cut to those
+     * ranges, into {@code apc} and that is returned; otherwise every block runs over all of k on ap. A MADE whose
+     * hidden units are in order of degree (Made) has such staircase masks: a unit of degree d sees only the units of
+     * degree ≤ d, a prefix of k, and its input gradient only those of degree ≥ d, a suffix; with nflows' cyclic
+     * degrees every block sees almost all of k. The terms left out are exact zeros, which leave a sum from +0
+     * unchanged (for finite B: an infinite or NaN value of B meeting a zero of A gives NaN in the full sum, not here).
      */
-    private static int[] blockExtents(int m, int k, float[] ap) {
+    private static float[] blockPanels(int m, int k, float[] ap, boolean skip, float[] apc, int[] table) {
         int blocks = m / (2 * MR);
-        int[][] holder = EXTENTS.get();
-        if (holder[0].length < 2 * blocks) holder[0] = new int[2 * blocks];
-        int[] ext = holder[0];
+        for (int blk = 0; blk < blocks; blk++) {
+            table[3 * blk] = k;
+            table[3 * blk + 1] = blk * 2 * MR * k;
+            table[3 * blk + 2] = 0;
+        }
+        if (!skip || blocks == 0) return ap;
         long kept = 0;
         int pv = L / MR;                    // values of p per vector of a panel (4 rows per p)
         int kFull = k - k % pv;
@@ -735,98 +748,26 @@ final class SimdGemm {
                 lo = 0;
                 hi = 0;
             }
-            ext[2 * blk] = lo;
-            ext[2 * blk + 1] = hi;
+            table[3 * blk] = hi - lo;
+            table[3 * blk + 2] = lo;
             kept += hi - lo;
         }
-        return kept * 8 <= (long) blocks * k * 7 ? ext : null;
-    }
-
-    /**
-     * {@link #direct}'s strips with each full 8-row block's product over its own range of p only ({@link
-     * #blockExtents}); the block's two panels are copied, cut to that range, into {@code apc}, and B's rows start at
-     * lo. The terms left out are products of exact zeros, which leave a sum from +0 unchanged (for finite B: an
-     * infinite or NaN value of B meeting a zero of A gives NaN in the full sum, not here), so the values are those of
-     * direct. Rows past the last full block run as in direct, over all of k.
-     */
-    private static void directBlocks(int m, int n, int k, float[] ap, int[] ext, float[] apc, float[] b, int bOff,
-                                     int ldb, float beta, float[] c, int cOff, int ldc, float[] tile) {
-        int blocks = m / (2 * MR), mb = blocks * 2 * MR;
+        if (kept * 8 > (long) blocks * k * 7) {
+            for (int blk = 0; blk < blocks; blk++) {
+                table[3 * blk] = k;
+                table[3 * blk + 2] = 0;
+            }
+            return ap;
+        }
         int off = 0;
         for (int blk = 0; blk < blocks; blk++) {
-            int lo = ext[2 * blk], kc = ext[2 * blk + 1] - lo, base = blk * 2 * MR * k;
+            int kc = table[3 * blk], lo = table[3 * blk + 2], base = blk * 2 * MR * k;
             System.arraycopy(ap, base + lo * MR, apc, off, kc * MR);
             System.arraycopy(ap, base + MR * k + lo * MR, apc, off + kc * MR, kc * MR);
+            table[3 * blk + 1] = off;
             off += 2 * MR * kc;
         }
-        boolean add = beta == 1f;
-        int j0 = 0;
-        for (; j0 + 3 * L <= n; j0 += 3 * L) {
-            int o = 0;
-            for (int blk = 0; blk < blocks; blk++) {
-                int lo = ext[2 * blk], kc = ext[2 * blk + 1] - lo;
-                int cIdx = cOff + blk * 2 * MR * ldc + j0, bIdx = bOff + j0 + lo * ldb;
-                if (add) {
-                    panel83Add(kc, apc, o, b, bIdx, ldb, c, cIdx, ldc);
-                } else {
-                    panel83Store(kc, apc, o, b, bIdx, ldb, c, cIdx, ldc);
-                }
-                o += 2 * MR * kc;
-            }
-            if (m - mb == 2) {
-                pair3(k, ap, mb * k, b, bOff + j0, ldb, add, c, cOff + mb * ldc + j0, ldc);
-            } else if (mb < m) {
-                stripRows(mb, m, k, ap, b, bOff + j0, ldb, beta, c, cOff + j0, ldc, tile);
-                oneVectorRows(mb, m, k, ap, b, bOff + j0 + NR, ldb, beta, c, cOff + j0 + NR, ldc, tile);
-            }
-        }
-        int nFull = j0 + (n - j0) / NR * NR;
-        for (int j = j0; j < nFull; j += NR) {
-            int o = 0;
-            for (int blk = 0; blk < blocks; blk++) {
-                int lo = ext[2 * blk], kc = ext[2 * blk + 1] - lo;
-                int cIdx = cOff + blk * 2 * MR * ldc + j, bIdx = bOff + j + lo * ldb;
-                if (add) {
-                    panel8Add(kc, apc, o, b, bIdx, ldb, c, cIdx, ldc);
-                } else {
-                    panel8Store(kc, apc, o, b, bIdx, ldb, c, cIdx, ldc);
-                }
-                o += 2 * MR * kc;
-            }
-            stripRows(mb, m, k, ap, b, bOff + j, ldb, beta, c, cOff + j, ldc, tile);
-        }
-        int nHalf = nFull;
-        if (n - nFull >= L) {
-            int ir = 0;
-            if (!add) {
-                int o = 0;
-                for (int blk = 0; blk < blocks; blk++) {
-                    int lo = ext[2 * blk], kc = ext[2 * blk + 1] - lo;
-                    half8Store(kc, apc, o, b, bOff + nFull + lo * ldb, ldb, c, cOff + blk * 2 * MR * ldc + nFull, ldc);
-                    o += 2 * MR * kc;
-                }
-                ir = mb;
-            }
-            oneVectorRows(ir, m, k, ap, b, bOff + nFull, ldb, beta, c, cOff + nFull, ldc, tile);
-            nHalf = nFull + L;
-        }
-        if (nHalf < n) {
-            int nt = n - nHalf, o = 0;
-            for (int blk = 0; blk < blocks; blk++) {
-                int lo = ext[2 * blk], kc = ext[2 * blk + 1] - lo;
-                int cIdx = cOff + blk * 2 * MR * ldc + nHalf, bIdx = bOff + nHalf + lo * ldb;
-                if (add) {
-                    half8MaskedAdd(kc, apc, o, b, bIdx, ldb, nt, c, cIdx, ldc);
-                } else {
-                    half8MaskedStore(kc, apc, o, b, bIdx, ldb, nt, c, cIdx, ldc);
-                }
-                o += 2 * MR * kc;
-            }
-            for (int ir = mb; ir < m; ir += MR) {
-                halfStoreMasked(k, ap, ir * k, b, bOff + nHalf, ldb, nt, tile, 0, NR);
-                merge(tile, c, cOff + ir * ldc + nHalf, ldc, Math.min(MR, m - ir), nt, beta);
-            }
-        }
+        return apc;
     }
 
     /** Rows ir0..m of a strip of NR columns of C (from cOff) on the 4-row tile: whole tiles in place, edges via the tile. */

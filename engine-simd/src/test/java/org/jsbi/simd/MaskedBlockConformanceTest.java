@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Masked products on the staircase masks of a MADE whose hidden units are in order of degree (Made): on 512 bits
- * {@code SimdGemm.directBlocks} runs each 8-row block over its nonzero range of k only. The result must be the same,
+ * {@code SimdGemm.direct} (blockPanels) runs each 8-row block over its nonzero range of k only. The result must be the same,
  * bit for bit, as the same product with the mask applied to W beforehand (which takes the unmasked path, over all of
  * k), and within rounding of the scalar reference; rows of C outside the product stay untouched. Shapes: a MADE's
  * blocks, first and output layers at 3, 5, 10 and 31 inputs, the training batch and its two-thread halves, widths

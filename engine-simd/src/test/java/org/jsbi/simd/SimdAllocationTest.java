@@ -153,7 +153,7 @@ class SimdAllocationTest {
                     () -> be.maskedGemm(true, m, n, k, w, 0, mask, 0, m, b, 0, n, 1f, c, 0, n));
         }
         // A 10-D MADE block with its units in order of degree (Made): the masked products skip each 8-row block's
-        // zero range of k (SimdGemm.blockExtents), forward (beta 0) and input gradient (Wᵀ, beta 0 and 1).
+        // zero range of k (SimdGemm.blockPanels), forward (beta 0) and input gradient (Wᵀ, beta 0 and 1).
         float[] stair = MaskedBlockConformanceTest.staircase(50, 50, 10, false);
         Storage sm = new HostStorage(stair), sw = data(2500, -1f, 1f, 28), sb = data(50 * 200, -1f, 1f, 29),
                 sc = data(50 * 200, 0f, 0f, 43);
