@@ -157,21 +157,13 @@ public final class Parallel {
         int t = threads;
         if (n <= 0) return;
         int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(1, grain)));
-        Thread self = Thread.currentThread();
-        if (chunks <= 1 || self instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
+        if (chunks <= 1 || !canSplit()) {
+            // Nested in a chunk (on a pool or team thread, or the caller in its own): inline.
             body.run(0, n);
             return;
         }
         WorkerTeam tm = team();
-        if (tm != null && tm.isMember(self)) {
-            body.run(0, n);
-            return;
-        }
         boolean[] inChunk = IN_CHUNK.get();
-        if (inChunk[0]) {
-            body.run(0, n);
-            return;
-        }
         int[] bounds = new int[chunks + 1];
         int a = Math.max(1, align);
         for (int c = 1; c < chunks; c++) {
