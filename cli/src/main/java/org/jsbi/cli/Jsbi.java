@@ -19,6 +19,11 @@ public final class Jsbi implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Jsbi()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as main runs it: failures the user can act on reported in one line ({@link ErrorReport}). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Jsbi()).setExecutionExceptionHandler(new ErrorReport());
     }
 }

@@ -86,6 +86,9 @@ final class NpeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (simulations < 1) {
+            throw new ParameterException(spec.commandLine(), "--simulations must be at least 1, got " + simulations);
+        }
         if (rounds < 1 || rounds > simulations) {
             throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
                     + simulations + "), got " + rounds);

@@ -31,7 +31,7 @@ class BenchCommandTest {
     @Test
     void negativeWarmupIsRefusedByName() {
         var err = new java.io.StringWriter();
-        int code = new CommandLine(new Jsbi()).setErr(new java.io.PrintWriter(err, true))
+        int code = Jsbi.commandLine().setErr(new java.io.PrintWriter(err, true))
                 .execute("bench", "train", "--backends", "scalar", "--warmup-seconds", "-1");
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("--warmup-seconds"), err.toString());

@@ -1,6 +1,7 @@
 package org.jsbi.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,25 @@ class NpeCommandTest {
         assertTrue(out.contains("round 1: 500 simulations from the prior truncated to log q >="), out);
         assertTrue(out.contains("on 1,000 rows"), out);
         assertTrue(out.contains("C2ST against the reference posterior"), out);
+    }
+
+    /**
+     * A mistake found past option parsing (by the command or the library) is one line naming the command and the
+     * problem, with exit code 2 as for an option error, not a Java stack trace.
+     */
+    @Test
+    void badInputFoundByTheLibraryIsOneLineNotAStackTrace() {
+        String[][] cases = {
+            {"jsbi npe: --estimator must be maf or mdn, got 'foo'", "npe", "--estimator", "foo"},
+            {"jsbi npe: observation number must be 1..10, got 11", "npe", "--observation", "11"},
+            {"--simulations must be at least 1, got 0", "npe", "--simulations", "0"},
+        };
+        for (String[] c : cases) {
+            Run r = PyloricCommandTest.jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+            assertFalse(r.err().contains("\tat "), "no stack trace:\n" + r);
+        }
     }
 
     @Test

@@ -32,7 +32,7 @@ class PyloricCommandTest {
 
     static Run jsbi(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new Jsbi()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        CommandLine cl = Jsbi.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
     }
