@@ -420,15 +420,19 @@ final class SimdGemm {
      * checks (at a stride of ldt, a variable, each load kept its check: 50 x 50 x 200 in 17.4 µs with them and 15.5
      * with the Vector API's checks turned off).
      */
-    private static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t, int ldt) {
+    static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t, int ldt) {
         int[] idx = GATHER.get()[0];
         if (idx[1] != ldb) {
             for (int l = 0; l < L; l++) idx[l] = l * ldb;
         }
         int nv = n - n % L;
+        // On 16 lanes, whole 16 x 16 blocks in registers; the last k mod 16 values of p (and other widths) by gathers.
+        int kb = L == 16 ? k - k % 16 : 0;
+        float[] blockBuf = kb > 0 ? BLOCK.get() : null;
         for (int j = 0; j < nv; j += L) {
             int src = bOff + j * ldb, base = j / NR * k * NR + j % NR;
-            for (int p = 0; p < k; p++) FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(t, base + p * NR);
+            for (int p = 0; p < kb; p += 16) transpose16(b, src + p, ldb, blockBuf, t, base + p * NR);
+            for (int p = kb; p < k; p++) FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(t, base + p * NR);
         }
         FloatVector zero = FloatVector.zero(S);
         for (int j = nv; j < ldt; j += L) {
@@ -1850,6 +1854,67 @@ final class SimdGemm {
             PAIR_HI = FloatVector.fromArray(S, interleave(1, L / 2), 0),
             QUAD_LO = FloatVector.fromArray(S, interleave(2, 0), 0),
             QUAD_HI = FloatVector.fromArray(S, interleave(2, L / 2), 0);
+
+    /**
+     * One 16 x 16 block of {@link #transpose} on 16 lanes: rows src + r·ldb (r &lt; 16, 16 values each) to t[dst +
+     * p·NR] (p &lt; 16), lane r of row p being value p of row r. A butterfly of four rounds of two-table permutations
+     * ({@link #butterfly}): rounds 1 and 2 pair rows within each group of four, so they run group by group and park
+     * their results in buf; rounds 3 and 4 pair rows c, c + 4, c + 8 and c + 12, and run per c. No more than about a
+     * dozen vectors are live at once: the whole block in registers (32 live vectors) spilled (session 24). On an AMD
+     * EPYC (Zen 5) the 50 x 200 transpose takes 2.7 µs against 3.1 by gathers alone, and a one-thread MAF epoch
+     * 2–6% less on gaussian_linear and about 3% on two_moons (docs/ARCHITECTURE.md, "Session 30"): in training the
+     * gathers' 16 rows per load were further from the core than in a loop of its own.
+     */
+    private static void transpose16(float[] b, int src, int ldb, float[] buf, float[] t, int dst) {
+        for (int q = 0; q < 16; q += 4) {
+            int r = src + q * ldb;
+            FloatVector a0 = FloatVector.fromArray(S, b, r), a1 = FloatVector.fromArray(S, b, r + ldb);
+            FloatVector a2 = FloatVector.fromArray(S, b, r + 2 * ldb), a3 = FloatVector.fromArray(S, b, r + 3 * ldb);
+            FloatVector b0 = BF1_LO.selectFrom(a0, a1), b1 = BF1_HI.selectFrom(a0, a1);
+            FloatVector b2 = BF1_LO.selectFrom(a2, a3), b3 = BF1_HI.selectFrom(a2, a3);
+            BF2_LO.selectFrom(b0, b2).intoArray(buf, q * 16);
+            BF2_LO.selectFrom(b1, b3).intoArray(buf, (q + 1) * 16);
+            BF2_HI.selectFrom(b0, b2).intoArray(buf, (q + 2) * 16);
+            BF2_HI.selectFrom(b1, b3).intoArray(buf, (q + 3) * 16);
+        }
+        for (int c = 0; c < 4; c++) {
+            FloatVector v0 = FloatVector.fromArray(S, buf, c * 16), v4 = FloatVector.fromArray(S, buf, (c + 4) * 16);
+            FloatVector v8 = FloatVector.fromArray(S, buf, (c + 8) * 16);
+            FloatVector v12 = FloatVector.fromArray(S, buf, (c + 12) * 16);
+            FloatVector w0 = BF4_LO.selectFrom(v0, v4), w4 = BF4_HI.selectFrom(v0, v4);
+            FloatVector w8 = BF4_LO.selectFrom(v8, v12), w12 = BF4_HI.selectFrom(v8, v12);
+            BF8_LO.selectFrom(w0, w8).intoArray(t, dst + c * NR);
+            BF8_LO.selectFrom(w4, w12).intoArray(t, dst + (c + 4) * NR);
+            BF8_HI.selectFrom(w0, w8).intoArray(t, dst + (c + 8) * NR);
+            BF8_HI.selectFrom(w4, w12).intoArray(t, dst + (c + 12) * NR);
+        }
+    }
+
+    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[16 * 16]);
+
+    /**
+     * The round of the butterfly transpose that pairs rows i and i + g (i with bit g clear): row i takes, lane by
+     * lane, its own value where lane l has bit g clear and row i + g's value from lane l − g where it is set (LO); row
+     * i + g takes row i's value from lane l + g where bit g is clear and its own where set (HI). After the rounds g =
+     * 1, 2, 4, 8 row p holds column p. Indexes below L pick from the first table, from L up from the second.
+     */
+    private static float[] butterfly(int g, boolean hi) {
+        float[] idx = new float[L];
+        for (int l = 0; l < L; l++) {
+            boolean set = (l & g) != 0;
+            idx[l] = hi ? (set ? L + l : l + g) : (set ? L + l - g : l);
+        }
+        return idx;
+    }
+
+    private static final FloatVector BF1_LO = FloatVector.fromArray(S, butterfly(1, false), 0),
+            BF1_HI = FloatVector.fromArray(S, butterfly(1, true), 0),
+            BF2_LO = FloatVector.fromArray(S, butterfly(2, false), 0),
+            BF2_HI = FloatVector.fromArray(S, butterfly(2, true), 0),
+            BF4_LO = FloatVector.fromArray(S, butterfly(Math.min(4, L / 2), false), 0),
+            BF4_HI = FloatVector.fromArray(S, butterfly(Math.min(4, L / 2), true), 0),
+            BF8_LO = FloatVector.fromArray(S, butterfly(Math.min(8, L / 2), false), 0),
+            BF8_HI = FloatVector.fromArray(S, butterfly(Math.min(8, L / 2), true), 0);
 
     /** Lane l takes element (l / 2g)·g + l mod g + base of the first table (l / g even) or of the second (odd). */
     private static float[] interleave(int g, int base) {
