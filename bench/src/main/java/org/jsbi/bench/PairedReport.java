@@ -15,6 +15,11 @@ import java.util.Locale;
  * one round each in turn, the order reversed every other round. The report gives each entry's median time per unit and,
  * for two entries, the median and quartiles of the per-round ratio first/second: adjacent rounds see the same machine,
  * so the ratio is far steadier than either time.
+ * <p>
+ * The order of the entries is not neutral for the training workloads: one bench jar against a copy of itself
+ * ({@code maf:gaussian_linear}, one thread, AMD EPYC Zen 5) gave ratios of 1.021 and 1.073, the second entry faster
+ * (the HH workload: 0.999). Compare two builds in both orders and take the geometric mean of ratio(A, B) and
+ * 1 / ratio(B, A), which cancels a bias of the position.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.PairedReport \
