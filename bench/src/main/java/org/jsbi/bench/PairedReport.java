@@ -1,11 +1,19 @@
 package org.jsbi.bench;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A paired A/B timing of two or more builds of jsbi in one JVM, for a machine whose speed drifts (this 2-vCPU VM
@@ -19,7 +27,8 @@ import java.util.Locale;
  * The order of the entries is not neutral for the training workloads: one bench jar against a copy of itself
  * ({@code maf:gaussian_linear}, one thread, AMD EPYC Zen 5) gave ratios of 1.021 and 1.073, the second entry faster
  * (the HH workload: 0.999). Compare two builds in both orders and take the geometric mean of ratio(A, B) and
- * 1 / ratio(B, A), which cancels a bias of the position.
+ * 1 / ratio(B, A), which cancels a bias of the position: {@code -Dpaired.bothOrders=true} runs the swapped order in
+ * a fresh JVM after the first and prints that mean.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.PairedReport \
@@ -86,7 +95,46 @@ public final class PairedReport {
             Arrays.sort(ratio);
             System.out.printf(Locale.ROOT, "time ratio first/second per round: median %.3f (quartiles %.3f, %.3f), "
                     + "%d rounds%n", ratio[rounds / 2], ratio[rounds / 4], ratio[(3 * rounds) / 4], rounds);
+            if (Boolean.getBoolean("paired.bothOrders")) swappedOrder(args, ratio[rounds / 2]);
         }
         System.exit(0);
     }
+
+    /**
+     * With -Dpaired.bothOrders=true (two entries): the same comparison again in a fresh JVM with the entries
+     * swapped, and the geometric mean of ratio(A, B) and 1 / ratio(B, A), which cancels the bias of the position
+     * that the class comment describes.
+     */
+    private static void swappedOrder(String[] args, double ratioAB) throws Exception {
+        String[] entries = args[0].split(",");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Dpaired.bothOrders")) cmd.add(a);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(PairedReport.class.getName());
+        cmd.add(entries[1] + "," + entries[0]);
+        cmd.addAll(Arrays.asList(args).subList(1, args.length));
+        System.out.println("the same with the entries swapped, in a fresh JVM:");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Double ratioBA = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("WARNING: Using incubator modules")) continue;
+                System.out.println("  " + line);
+                Matcher m = RATIO.matcher(line);
+                if (m.find()) ratioBA = Double.parseDouble(m.group(1));
+            }
+        }
+        if (p.waitFor() != 0 || ratioBA == null) {
+            throw new IllegalStateException("the swapped run failed (exit " + p.exitValue() + "); see its output above");
+        }
+        System.out.printf(Locale.ROOT, "both orders: time ratio %s / %s = %.3f (geometric mean of %.3f and 1 / %.3f)%n",
+                entries[0], entries[1], Math.sqrt(ratioAB / ratioBA), ratioAB, ratioBA);
+    }
+
+    private static final Pattern RATIO = Pattern.compile("time ratio first/second per round: median ([0-9.]+)");
 }
