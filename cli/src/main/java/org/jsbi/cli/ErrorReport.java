@@ -27,8 +27,11 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
     private final boolean alwaysTrace;
 
     ErrorReport() {
-        this(System.getenv("JSBI_STACKTRACE") != null && !System.getenv("JSBI_STACKTRACE").isBlank()
-                && !System.getenv("JSBI_STACKTRACE").equals("0"));
+        this(traceAsked(System.getenv("JSBI_STACKTRACE")));
+    }
+
+    private static boolean traceAsked(String env) {
+        return env != null && !env.isBlank() && !env.strip().equals("0");
     }
 
     ErrorReport(boolean alwaysTrace) {
@@ -62,7 +65,8 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
     /** The message, with each cause's where it adds something (a file error's message is only its path). */
     static String message(Throwable e) {
         StringBuilder sb = new StringBuilder(own(e));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        int depth = 0;   // a cycle of causes is possible in principle; eight is more than any real chain here
+        for (Throwable c = e.getCause(); c != null && depth < 8; c = c.getCause(), depth++) {
             String m = own(c);
             if (!sb.toString().contains(m)) sb.append(" (").append(m).append(')');
         }

@@ -127,7 +127,7 @@ final class SimdGemm {
                                     float beta, float[] c, int cOff, int ldc, float[] rowSums, int rsOff) {
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
-        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null);
+        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null, tile);
         // Taller A (an MDN's heads at 10-D: 660 rows) in chunks of MC rows, the buffer's height, on the same Bᵀ.
         for (int i0 = 0; i0 < m; i0 += MC) {
             int rows = Math.min(MC, m - i0);
@@ -142,14 +142,16 @@ final class SimdGemm {
 
     /**
      * Bᵀ written out by strips ({@link #transpose}) in this thread's buffer, with column n all ones where
-     * {@code ones}, so that a product's column n sums A's rows.
+     * {@code ones}, so that a product's column n sums A's rows. {@code scratch} is the caller's tile buffer (2·MR·NR =
+     * 16·L floats, a 16 x 16 block on 16 lanes), free until the tiles run.
      */
-    private static float[] transposedWithOnes(int n, int k, float[] b, int bOff, int ldb, boolean ones) {
+    private static float[] transposedWithOnes(int n, int k, float[] b, int bOff, int ldb, boolean ones,
+                                              float[] scratch) {
         int ldt = (n + NR - 1) / NR * NR;
         float[][] th = TRANSPOSED.get();
         if (th[0].length < k * ldt) th[0] = new float[k * ldt];
         float[] t = th[0];
-        transpose(b, bOff, ldb, n, k, t, ldt);
+        transpose(b, bOff, ldb, n, k, t, ldt, scratch);
         if (ones) {
             int at = n / NR * k * NR + n % NR;
             for (int p = 0; p < k; p++) t[at + p * NR] = 1f;
@@ -316,7 +318,7 @@ final class SimdGemm {
         }
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
-        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null);
+        float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null, tile);
         for (int i0 = 0; i0 < m; i0 += MC) {
             int rows = Math.min(MC, m - i0);
             rowsAtStrideKc(a, aOff, lda, i0, rows, k, ar);
@@ -418,9 +420,9 @@ final class SimdGemm {
      * t[(j / NR)·k·NR + p·NR + j mod NR], for j &lt; n and p &lt; k, and zeros in columns n..ldt. Within a strip row p
      * is at a constant stride NR from row p − 1, so the tile's loads are at base + p·NR and C2 drops their bounds
      * checks (at a stride of ldt, a variable, each load kept its check: 50 x 50 x 200 in 17.4 µs with them and 15.5
-     * with the Vector API's checks turned off).
+     * with the Vector API's checks turned off). {@code scratch}: at least 256 floats on 16 lanes ({@link #transpose16}).
      */
-    static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t, int ldt) {
+    static void transpose(float[] b, int bOff, int ldb, int n, int k, float[] t, int ldt, float[] scratch) {
         int[] idx = GATHER.get()[0];
         if (idx[1] != ldb) {
             for (int l = 0; l < L; l++) idx[l] = l * ldb;
@@ -428,10 +430,9 @@ final class SimdGemm {
         int nv = n - n % L;
         // On 16 lanes, whole 16 x 16 blocks in registers; the last k mod 16 values of p (and other widths) by gathers.
         int kb = L == 16 ? k - k % 16 : 0;
-        float[] blockBuf = kb > 0 ? BLOCK.get() : null;
         for (int j = 0; j < nv; j += L) {
             int src = bOff + j * ldb, base = j / NR * k * NR + j % NR;
-            for (int p = 0; p < kb; p += 16) transpose16(b, src + p, ldb, blockBuf, t, base + p * NR);
+            for (int p = 0; p < kb; p += 16) transpose16(b, src + p, ldb, scratch, t, base + p * NR);
             for (int p = kb; p < k; p++) FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(t, base + p * NR);
         }
         FloatVector zero = FloatVector.zero(S);
@@ -1889,8 +1890,6 @@ final class SimdGemm {
             BF8_HI.selectFrom(w4, w12).intoArray(t, dst + (c + 12) * NR);
         }
     }
-
-    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[16 * 16]);
 
     /**
      * The round of the butterfly transpose that pairs rows i and i + g (i with bit g clear): row i takes, lane by

@@ -40,7 +40,7 @@ class StripTransposeConformanceTest {
         for (int i = 0; i < b.length; i++) b[i] = (float) r.nextDouble(-1, 1);
         float[] t = new float[ldt * k];
         java.util.Arrays.fill(t, Float.NaN);
-        SimdGemm.transpose(b, bOff, ldb, n, k, t, ldt);
+        SimdGemm.transpose(b, bOff, ldb, n, k, t, ldt, new float[16 * 16]);
         for (int j = 0; j < ldt; j++) {
             for (int p = 0; p < k; p++) {
                 float want = j < n ? b[bOff + j * ldb + p] : 0f;
