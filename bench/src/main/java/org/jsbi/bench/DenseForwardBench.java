@@ -19,10 +19,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A 2-D MADE's first layer, tanh(W θ + b + context term), 50 units over a training batch, one thread:
- * {@code Backend.denseForward} (on 512 bits one pass, {@code SimdGemm.shortKDense}) against the unfused sequence
- * it replaces (product, bias, addend, tanh: four passes over the 50 x batch output). Setup checks that both give the
- * same output, bit for bit.
+ * A MADE's first layer, tanh(W θ + b + context term), 50 units over a training batch, one thread:
+ * {@code Backend.denseForward} against the unfused sequence it replaces (product, bias, addend, tanh: four passes over
+ * the 50 x batch output). At 2 and 4 inputs (a 2-D MADE) on 512 bits the layer is one pass ({@code
+ * SimdGemm.shortKDense}); at 10 (a 10-D MADE) and 50 (a hidden layer's width, here with an addend) the product and
+ * then one pass for bias, addend and tanh ({@code DenseEpilogue}). Setup checks that both give the same output, bit
+ * for bit.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +39,7 @@ public class DenseForwardBench {
     @Param({"fused", "unfused"})
     public String layer;
 
-    @Param({"2", "4"})
+    @Param({"2", "4", "10", "50"})
     public int inputs;
 
     @Param({"200", "112"})

@@ -33,7 +33,8 @@ import javax.management.ObjectName;
  * when it was compiled, C2 inlined them there, deep enough that the vector operations of the tanh inside were not
  * intrinsified, and tanh ran boxed for the rest of the run (MAF sampling at 10-D on two threads: 58–65 ms in 3 of 7
  * runs, 28–41 in the others; every run fast with the rule). Compiled on its own, a loop body inlines its function
- * as a root compilation; the call costs one call per kernel call.
+ * as a root compilation; the call costs one call per kernel call. {@code DenseEpilogue}'s methods (a dense layer's
+ * bias, addend and tanh in one pass) are kept out of their callers for the same reason.
  *
  * <p>Where the platform has no such command (another JVM, or management disabled) nothing happens and the kernels
  * are as before: right, and fast whenever C2 inlines them anyway. {@code -Djsbi.jit.directives=false} turns it off.
@@ -44,7 +45,7 @@ final class JitDirectives {
     private static final String INLINE = "inline: [\"+org/jsbi/simd/SimdMath.*\", "
             + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
             + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
-            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\", \"-org/jsbi/simd/UnaryKernels*.full\"]";
+            + "\"+org/jsbi/simd/SimdBackend.reduceGrad\", \"-org/jsbi/simd/UnaryKernels*.full\", \"-org/jsbi/simd/DenseEpilogue.*\"]";
 
     /**
      * The directive: compilations of any org.jsbi method inline {@link #INLINE}'s methods, and SimdGemm's methods are

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code SimdBackend.denseForward} (on 512 bits, a layer fed by at most 4 inputs in one pass, {@code
- * SimdGemm.shortKDense}) against the unfused sequence it stands for on the same backend: the product (masked or
- * not), the bias, the addend and the activation in turn, bit for bit. Over 1–4 and 5 inputs (5 takes the unfused
- * path), 1 to 51 rows, widths below, at and past a vector, the training batch and its halves, the validation's
+ * SimdGemm.shortKDense}; with tanh and more inputs, or below 512 bits, the product and then bias, addend and tanh in
+ * one pass, {@code DenseEpilogue}) against the unfused sequence it stands for on the same backend: the product (masked
+ * or not), the bias, the addend and the activation in turn, bit for bit. Over 1–4, 5, 10 and 50 inputs, 1 to 51 rows, widths below, at and past a vector, the training batch and its halves, the validation's
  * chunk and one wide enough to be split over threads, with and without mask and addend, and every activation the
  * fused layer allows (SIGMOID and RELU take the unfused path). A conformance test by name, so the 128- and 256-bit
  * surefire executions run it too, where every case takes the unfused path.
@@ -34,7 +34,7 @@ class DenseForwardConformanceTest {
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                for (int k : new int[] {1, 2, 3, 4, 5}) {
+                for (int k : new int[] {1, 2, 3, 4, 5, 10, 50}) {
                     for (int m : new int[] {1, 4, 50, 51}) {
                         for (int n : new int[] {7, 16, 17, 88, 112, 200, 232, 12_000}) {
                             for (UnaryOp f : new UnaryOp[] {null, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU}) {
@@ -51,7 +51,7 @@ class DenseForwardConformanceTest {
         } finally {
             Parallel.setThreads(before);
         }
-        assertEquals(2 * 5 * 4 * 8 * 4 * 4, cases);
+        assertEquals(2 * 7 * 4 * 8 * 4 * 4, cases);
     }
 
     private void check(int m, int n, int k, boolean masked, boolean added, UnaryOp f, SplittableRandom r) {

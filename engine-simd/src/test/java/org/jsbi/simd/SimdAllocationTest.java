@@ -193,6 +193,15 @@ class SimdAllocationTest {
                 () -> be.denseForward(50, 200, 2, w2, 0, null, 0, x2, 0, db, 0, dy, 0, UnaryOp.TANH, y2, 0));
         assertAllocationFree("denseForward 50x200x2",
                 () -> be.denseForward(50, 200, 2, w2, 0, null, 0, x2, 0, db, 0, null, 0, null, y2, 0));
+        // Layers of more inputs with tanh: the product, then bias, addend and tanh in one pass (DenseEpilogue), whose
+        // tanh boxed when a method held three inlined copies of it.
+        Storage w10 = data(500, -1f, 1f, 43), x10 = data(2000, -1f, 1f, 44);
+        assertAllocationFree("denseForward 50x200x10 + addend, tanh",
+                () -> be.denseForward(50, 200, 10, w10, 0, null, 0, x10, 0, db, 0, dy, 0, UnaryOp.TANH, y2, 0));
+        assertAllocationFree("denseForward 50x200x10, tanh",
+                () -> be.denseForward(50, 200, 10, w10, 0, null, 0, x10, 0, db, 0, null, 0, UnaryOp.TANH, y2, 0));
+        assertAllocationFree("denseForward 50x37x10 + addend, tanh (row tails)",
+                () -> be.denseForward(50, 37, 10, w10, 0, null, 0, x10, 0, db, 0, dy, 0, UnaryOp.TANH, y2, 0));
         // A layer fed by 10-D θ or x: fewer inputs than lanes (on 512 bits the one-vector tile on Xᵀ).
         assertAllocationFree("denseParameterGradients 50x10x200",
                 () -> be.denseParameterGradients(50, 10, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
