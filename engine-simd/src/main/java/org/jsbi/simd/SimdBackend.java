@@ -565,55 +565,123 @@ public final class SimdBackend extends ScalarBackend {
         }
     }
 
+    /*
+     * The reductions' backward passes, a loop per operation. One loop with the operation's gradient switched inside
+     * (as before 2026-11-28) stayed fast while a process used one operation, but once it had also run another (an MDN's
+     * LOGSUMEXP, a MAX) the recompiled loop ran a 10 x 200 SUM backward in 1.6-33 µs instead of 0.19, and a 1 x 200
+     * one in 0.16 instead of 0.03 (a throwaway probe, AVX-512): a validation run trains both estimators in one JVM.
+     */
+
     @Override
     public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys, int yOff,
                                    Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
-        forRows(rows, cols, (r0, r1) -> {
-            for (int i = r0; i < r1; i++) {
-                FloatVector yv = FloatVector.broadcast(S, y[yOff + i]);
-                FloatVector g = FloatVector.broadcast(S, dy[dyOff + i]);
-                int xr = xOff + i * ldx, dr = dxOff + i * lddx;
-                for (int j = 0; j < cols; j += L) {
-                    int m = cols - j;
-                    FloatVector d = load(dx, dr + j, m);
-                    d = d.add(reduceGrad(op, load(x, xr + j, m), yv, g));
-                    store(d, dx, dr + j, m);
-                }
+        switch (op) {
+            case SUM -> forRows(rows, cols, (r0, r1) -> rowsSumBackward(r0, r1, cols, dy, dyOff, dx, dxOff, lddx));
+            case MAX -> forRows(rows, cols, (r0, r1) -> rowsMaxBackward(r0, r1, cols, x, xOff, ldx, y, yOff, dy, dyOff,
+                    dx, dxOff, lddx));
+            case LOGSUMEXP -> forRows(rows, cols, (r0, r1) -> rowsLseBackward(r0, r1, cols, x, xOff, ldx, y, yOff, dy,
+                    dyOff, dx, dxOff, lddx));
+        }
+    }
+
+    private static void rowsSumBackward(int r0, int r1, int cols, float[] dy, int dyOff, float[] dx, int dxOff,
+                                        int lddx) {
+        for (int i = r0; i < r1; i++) {
+            FloatVector g = FloatVector.broadcast(S, dy[dyOff + i]);
+            int dr = dxOff + i * lddx;
+            for (int j = 0; j < cols; j += L) store(load(dx, dr + j, cols - j).add(g), dx, dr + j, cols - j);
+        }
+    }
+
+    private static void rowsMaxBackward(int r0, int r1, int cols, float[] x, int xOff, int ldx, float[] y, int yOff,
+                                        float[] dy, int dyOff, float[] dx, int dxOff, int lddx) {
+        for (int i = r0; i < r1; i++) {
+            FloatVector yv = FloatVector.broadcast(S, y[yOff + i]), g = FloatVector.broadcast(S, dy[dyOff + i]);
+            int xr = xOff + i * ldx, dr = dxOff + i * lddx;
+            for (int j = 0; j < cols; j += L) {
+                int m = cols - j;
+                store(load(dx, dr + j, m).add(maxGrad(load(x, xr + j, m), yv, g)), dx, dr + j, m);
             }
-        });
+        }
+    }
+
+    private static void rowsLseBackward(int r0, int r1, int cols, float[] x, int xOff, int ldx, float[] y, int yOff,
+                                        float[] dy, int dyOff, float[] dx, int dxOff, int lddx) {
+        for (int i = r0; i < r1; i++) {
+            FloatVector yv = FloatVector.broadcast(S, y[yOff + i]), g = FloatVector.broadcast(S, dy[dyOff + i]);
+            int xr = xOff + i * ldx, dr = dxOff + i * lddx;
+            for (int j = 0; j < cols; j += L) {
+                int m = cols - j;
+                store(load(dx, dr + j, m).add(lseGrad(load(x, xr + j, m), yv, g)), dx, dr + j, m);
+            }
+        }
     }
 
     @Override
     public void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys,
                                       int yOff, Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
-        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L, (j0, j1) -> {
-            for (int j = j0; j < j1; j += L) {
-                int m = j1 - j;
-                FloatVector yv = load(y, yOff + j, m);
-                FloatVector g = load(dy, dyOff + j, m);
-                for (int i = 0; i < rows; i++) {
-                    int xi = xOff + i * ldx + j, di = dxOff + i * lddx + j;
-                    FloatVector d = load(dx, di, m);
-                    store(d.add(reduceGrad(op, load(x, xi, m), yv, g)), dx, di, m);
-                }
-            }
-        });
+        int grain = Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows));
+        switch (op) {
+            case SUM -> Parallel.forRange(cols, grain, L, (j0, j1) -> columnsSumBackward(j0, j1, rows, dy, dyOff, dx,
+                    dxOff, lddx));
+            case MAX -> Parallel.forRange(cols, grain, L, (j0, j1) -> columnsMaxBackward(j0, j1, rows, x, xOff, ldx, y,
+                    yOff, dy, dyOff, dx, dxOff, lddx));
+            case LOGSUMEXP -> Parallel.forRange(cols, grain, L, (j0, j1) -> columnsLseBackward(j0, j1, rows, x, xOff,
+                    ldx, y, yOff, dy, dyOff, dx, dxOff, lddx));
+        }
     }
 
-    private static FloatVector reduceGrad(ReduceOp op, FloatVector x, FloatVector y, FloatVector dy) {
-        return switch (op) {
-            case SUM -> dy;
-            case MAX -> FloatVector.zero(S).blend(dy, x.compare(VectorOperators.EQ, y));
-            case LOGSUMEXP -> {
-                // Subnormal results flushed to zero: a mixture's far components get responsibilities below 1e-38,
-                // and every FMA that later reads such a gradient takes a microcode assist on Intel (an MDN epoch
-                // went from 12 to 30 ms once training had made them). Within the conformance tolerance (MIN_NORMAL).
-                FloatVector r = SimdMath.exp(x.sub(y)).mul(dy);
-                yield r.blend(0f, r.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+    private static void columnsSumBackward(int j0, int j1, int rows, float[] dy, int dyOff, float[] dx, int dxOff,
+                                           int lddx) {
+        for (int j = j0; j < j1; j += L) {
+            int m = j1 - j;
+            FloatVector g = load(dy, dyOff + j, m);
+            for (int i = 0; i < rows; i++) {
+                int di = dxOff + i * lddx + j;
+                store(load(dx, di, m).add(g), dx, di, m);
             }
-        };
+        }
+    }
+
+    private static void columnsMaxBackward(int j0, int j1, int rows, float[] x, int xOff, int ldx, float[] y, int yOff,
+                                           float[] dy, int dyOff, float[] dx, int dxOff, int lddx) {
+        for (int j = j0; j < j1; j += L) {
+            int m = j1 - j;
+            FloatVector yv = load(y, yOff + j, m), g = load(dy, dyOff + j, m);
+            for (int i = 0; i < rows; i++) {
+                int di = dxOff + i * lddx + j;
+                store(load(dx, di, m).add(maxGrad(load(x, xOff + i * ldx + j, m), yv, g)), dx, di, m);
+            }
+        }
+    }
+
+    private static void columnsLseBackward(int j0, int j1, int rows, float[] x, int xOff, int ldx, float[] y, int yOff,
+                                           float[] dy, int dyOff, float[] dx, int dxOff, int lddx) {
+        for (int j = j0; j < j1; j += L) {
+            int m = j1 - j;
+            FloatVector yv = load(y, yOff + j, m), g = load(dy, dyOff + j, m);
+            for (int i = 0; i < rows; i++) {
+                int di = dxOff + i * lddx + j;
+                store(load(dx, di, m).add(lseGrad(load(x, xOff + i * ldx + j, m), yv, g)), dx, di, m);
+            }
+        }
+    }
+
+    /** MAX's gradient: dy where x is the maximum y, else 0. */
+    private static FloatVector maxGrad(FloatVector x, FloatVector y, FloatVector dy) {
+        return FloatVector.zero(S).blend(dy, x.compare(VectorOperators.EQ, y));
+    }
+
+    /**
+     * LOGSUMEXP's gradient exp(x − y) · dy, subnormal results flushed to zero: a mixture's far components get
+     * responsibilities below 1e-38, and every FMA that later reads such a gradient takes a microcode assist on Intel
+     * (an MDN epoch went from 12 to 30 ms once training had made them). Within the conformance tolerance (MIN_NORMAL).
+     */
+    private static FloatVector lseGrad(FloatVector x, FloatVector y, FloatVector dy) {
+        FloatVector r = SimdMath.exp(x.sub(y)).mul(dy);
+        return r.blend(0f, r.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
     }
 
     // ---- optimizer ----------------------------------------------------------------------------------------------
