@@ -1,6 +1,7 @@
 package org.jsbi.bench;
 
 import java.util.Locale;
+import org.jsbi.flow.MafConfig;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
@@ -9,6 +10,7 @@ import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
+import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
@@ -23,10 +25,11 @@ import org.jsbi.validation.ReferenceTask;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.jsbi.bench.AnalyticPosteriorReport \
- *     FIRST LAST K [STOP-AFTER-EPOCHS [LEARNING-RATE]]
+ *     FIRST LAST K [STOP-AFTER-EPOCHS [LEARNING-RATE [HIDDEN-UNITS [TRANSFORMS]]]]
  * </pre>
  * The optional arguments replace the training defaults (20 epochs without improvement, 5e-4), to see whether the
- * errors come from stopping early or from the step size.
+ * errors come from stopping early or from the step size, and the MAF's sizes (50 hidden units, 5 transforms), to see
+ * whether they come from its capacity.
  */
 public final class AnalyticPosteriorReport {
 
@@ -36,9 +39,9 @@ public final class AnalyticPosteriorReport {
     }
 
     public static void main(String[] args) {
-        if (args.length < 3 || args.length > 5) {
+        if (args.length < 3 || args.length > 7) {
             System.err.println("usage: AnalyticPosteriorReport FIRST-SEED LAST-SEED MODELS-PER-SET "
-                    + "[STOP-AFTER-EPOCHS [LEARNING-RATE]]");
+                    + "[STOP-AFTER-EPOCHS [LEARNING-RATE [HIDDEN-UNITS [TRANSFORMS]]]]");
             System.exit(2);
         }
         int first = Integer.parseInt(args[0]), last = Integer.parseInt(args[1]), k = Integer.parseInt(args[2]);
@@ -46,8 +49,13 @@ public final class AnalyticPosteriorReport {
         TrainingConfig base = NpeConfig.defaults().training();
         if (args.length > 3) base = base.withStopAfterEpochs(Integer.parseInt(args[3]));
         if (args.length > 4) base = base.withLearningRate(Float.parseFloat(args[4]));
-        System.out.printf(Locale.ROOT, "training: stop after %d epochs without improvement, learning rate %g%n",
-                base.stopAfterEpochs(), base.learningRate());
+        MafConfig maf = MafConfig.defaults();
+        if (args.length > 5) maf = maf.withHiddenFeatures(Integer.parseInt(args[5]));
+        if (args.length > 6) maf = maf.withTransforms(Integer.parseInt(args[6]));
+        EstimatorFactory estimator = EstimatorFactory.maf(maf);
+        System.out.printf(Locale.ROOT, "training: stop after %d epochs without improvement, learning rate %g; "
+                + "MAF of %d transforms, %d hidden units%n", base.stopAfterEpochs(), base.learningRate(),
+                maf.transforms(), maf.hiddenFeatures());
         BenchmarkTask task = BenchmarkTasks.byName("gaussian_linear");
         float[] xo = ReferenceData.locate().observation(ReferenceTask.GAUSSIAN_LINEAR, 1);
         int d = xo.length;
@@ -60,7 +68,7 @@ public final class AnalyticPosteriorReport {
             double[][][] covs = new double[k][][];
             for (int m = 0; m < k; m++) {
                 long seed = ds * 1000L + m;
-                NpeConfig cfg = NpeConfig.defaults().withTraining(base.withSeed(seed));
+                NpeConfig cfg = NpeConfig.defaults().withEstimator(estimator).withTraining(base.withSeed(seed));
                 NpeResult r = new Npe(cfg).train(data);
                 float[][] s = r.posterior(task.prior()).sample(20_000, xo, seed);
                 means[m] = mean(s);
