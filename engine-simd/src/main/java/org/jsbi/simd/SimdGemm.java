@@ -1851,10 +1851,10 @@ final class SimdGemm {
      */
     static final boolean VECTOR_PACK = S.vectorBitSize() == 512;
     /** Permutations of {@link #packPanelRows}: two rows interleaved (low and high halves), then pairs of pairs. */
-    private static final FloatVector PAIR_LO = FloatVector.fromArray(S, interleave(1, 0), 0),
-            PAIR_HI = FloatVector.fromArray(S, interleave(1, L / 2), 0),
-            QUAD_LO = FloatVector.fromArray(S, interleave(2, 0), 0),
-            QUAD_HI = FloatVector.fromArray(S, interleave(2, L / 2), 0);
+    private static final VectorShuffle<Float> PAIR_LO = twoTable(interleave(1, 0)),
+            PAIR_HI = twoTable(interleave(1, L / 2)),
+            QUAD_LO = twoTable(interleave(2, 0)),
+            QUAD_HI = twoTable(interleave(2, L / 2));
 
     /**
      * One 16 x 16 block of {@link #transpose} on 16 lanes: rows src + r·ldb (r &lt; 16, 16 values each) to t[dst +
@@ -1871,23 +1871,23 @@ final class SimdGemm {
             int r = src + q * ldb;
             FloatVector a0 = FloatVector.fromArray(S, b, r), a1 = FloatVector.fromArray(S, b, r + ldb);
             FloatVector a2 = FloatVector.fromArray(S, b, r + 2 * ldb), a3 = FloatVector.fromArray(S, b, r + 3 * ldb);
-            FloatVector b0 = BF1_LO.selectFrom(a0, a1), b1 = BF1_HI.selectFrom(a0, a1);
-            FloatVector b2 = BF1_LO.selectFrom(a2, a3), b3 = BF1_HI.selectFrom(a2, a3);
-            BF2_LO.selectFrom(b0, b2).intoArray(buf, q * 16);
-            BF2_LO.selectFrom(b1, b3).intoArray(buf, (q + 1) * 16);
-            BF2_HI.selectFrom(b0, b2).intoArray(buf, (q + 2) * 16);
-            BF2_HI.selectFrom(b1, b3).intoArray(buf, (q + 3) * 16);
+            FloatVector b0 = a0.rearrange(BF1_LO, a1), b1 = a0.rearrange(BF1_HI, a1);
+            FloatVector b2 = a2.rearrange(BF1_LO, a3), b3 = a2.rearrange(BF1_HI, a3);
+            b0.rearrange(BF2_LO, b2).intoArray(buf, q * 16);
+            b1.rearrange(BF2_LO, b3).intoArray(buf, (q + 1) * 16);
+            b0.rearrange(BF2_HI, b2).intoArray(buf, (q + 2) * 16);
+            b1.rearrange(BF2_HI, b3).intoArray(buf, (q + 3) * 16);
         }
         for (int c = 0; c < 4; c++) {
             FloatVector v0 = FloatVector.fromArray(S, buf, c * 16), v4 = FloatVector.fromArray(S, buf, (c + 4) * 16);
             FloatVector v8 = FloatVector.fromArray(S, buf, (c + 8) * 16);
             FloatVector v12 = FloatVector.fromArray(S, buf, (c + 12) * 16);
-            FloatVector w0 = BF4_LO.selectFrom(v0, v4), w4 = BF4_HI.selectFrom(v0, v4);
-            FloatVector w8 = BF4_LO.selectFrom(v8, v12), w12 = BF4_HI.selectFrom(v8, v12);
-            BF8_LO.selectFrom(w0, w8).intoArray(t, dst + c * NR);
-            BF8_LO.selectFrom(w4, w12).intoArray(t, dst + (c + 4) * NR);
-            BF8_HI.selectFrom(w0, w8).intoArray(t, dst + (c + 8) * NR);
-            BF8_HI.selectFrom(w4, w12).intoArray(t, dst + (c + 12) * NR);
+            FloatVector w0 = v0.rearrange(BF4_LO, v4), w4 = v0.rearrange(BF4_HI, v4);
+            FloatVector w8 = v8.rearrange(BF4_LO, v12), w12 = v8.rearrange(BF4_HI, v12);
+            w0.rearrange(BF8_LO, w8).intoArray(t, dst + c * NR);
+            w4.rearrange(BF8_LO, w12).intoArray(t, dst + (c + 4) * NR);
+            w0.rearrange(BF8_HI, w8).intoArray(t, dst + (c + 8) * NR);
+            w4.rearrange(BF8_HI, w12).intoArray(t, dst + (c + 12) * NR);
         }
     }
 
@@ -1906,14 +1906,26 @@ final class SimdGemm {
         return idx;
     }
 
-    private static final FloatVector BF1_LO = FloatVector.fromArray(S, butterfly(1, false), 0),
-            BF1_HI = FloatVector.fromArray(S, butterfly(1, true), 0),
-            BF2_LO = FloatVector.fromArray(S, butterfly(2, false), 0),
-            BF2_HI = FloatVector.fromArray(S, butterfly(2, true), 0),
-            BF4_LO = FloatVector.fromArray(S, butterfly(Math.min(4, L / 2), false), 0),
-            BF4_HI = FloatVector.fromArray(S, butterfly(Math.min(4, L / 2), true), 0),
-            BF8_LO = FloatVector.fromArray(S, butterfly(Math.min(8, L / 2), false), 0),
-            BF8_HI = FloatVector.fromArray(S, butterfly(Math.min(8, L / 2), true), 0);
+    private static final VectorShuffle<Float> BF1_LO = twoTable(butterfly(1, false)),
+            BF1_HI = twoTable(butterfly(1, true)),
+            BF2_LO = twoTable(butterfly(2, false)),
+            BF2_HI = twoTable(butterfly(2, true)),
+            BF4_LO = twoTable(butterfly(Math.min(4, L / 2), false)),
+            BF4_HI = twoTable(butterfly(Math.min(4, L / 2), true)),
+            BF8_LO = twoTable(butterfly(Math.min(8, L / 2), false)),
+            BF8_HI = twoTable(butterfly(Math.min(8, L / 2), true));
+
+    /**
+     * A two-table permutation as a shuffle: index i &lt; L takes lane i of the vector rearranged, index L + i lane i of
+     * the other ({@code a.rearrange(shuffle, b)}). The same permutation as a float index vector's {@code
+     * selectFrom(a, b)}, which JDK 25 compiles to more work: the 16 x 16 transpose of 48 x 192 values took 2.41 µs
+     * with selectFrom and 1.25 with rearrange, the same values (docs/ARCHITECTURE.md, "Session 31").
+     */
+    private static VectorShuffle<Float> twoTable(float[] idx) {
+        int[] lanes = new int[idx.length];
+        for (int l = 0; l < idx.length; l++) lanes[l] = (int) idx[l];
+        return VectorShuffle.fromArray(S, lanes, 0);
+    }
 
     /** Lane l takes element (l / 2g)·g + l mod g + base of the first table (l / g even) or of the second (odd). */
     private static float[] interleave(int g, int base) {
@@ -1944,12 +1956,12 @@ final class SimdGemm {
                 r2 = r2.mul(FloatVector.fromArray(S, mask, m2 + p));
                 r3 = r3.mul(FloatVector.fromArray(S, mask, m3 + p));
             }
-            FloatVector t0 = PAIR_LO.selectFrom(r0, r1), t1 = PAIR_HI.selectFrom(r0, r1);
-            FloatVector t2 = PAIR_LO.selectFrom(r2, r3), t3 = PAIR_HI.selectFrom(r2, r3);
-            QUAD_LO.selectFrom(t0, t2).intoArray(ap, dst);
-            QUAD_HI.selectFrom(t0, t2).intoArray(ap, dst + L);
-            QUAD_LO.selectFrom(t1, t3).intoArray(ap, dst + 2 * L);
-            QUAD_HI.selectFrom(t1, t3).intoArray(ap, dst + 3 * L);
+            FloatVector t0 = r0.rearrange(PAIR_LO, r1), t1 = r0.rearrange(PAIR_HI, r1);
+            FloatVector t2 = r2.rearrange(PAIR_LO, r3), t3 = r2.rearrange(PAIR_HI, r3);
+            t0.rearrange(QUAD_LO, t2).intoArray(ap, dst);
+            t0.rearrange(QUAD_HI, t2).intoArray(ap, dst + L);
+            t1.rearrange(QUAD_LO, t3).intoArray(ap, dst + 2 * L);
+            t1.rearrange(QUAD_HI, t3).intoArray(ap, dst + 3 * L);
         }
         for (; p < kc; p++, dst += MR) {
             if (mask == null) {
@@ -1967,10 +1979,10 @@ final class SimdGemm {
     }
 
     /** Permutations of {@link #packPanelsTransposed}: groups of 4 lanes of two vectors interleaved, then of 8. */
-    private static final FloatVector QUADS_LO = FloatVector.fromArray(S, interleave(4, 0), 0),
-            QUADS_HI = FloatVector.fromArray(S, interleave(4, L / 2), 0),
-            OCTS_LO = FloatVector.fromArray(S, interleave(8, 0), 0),
-            OCTS_HI = FloatVector.fromArray(S, interleave(8, L / 2), 0);
+    private static final VectorShuffle<Float> QUADS_LO = twoTable(interleave(4, 0)),
+            QUADS_HI = twoTable(interleave(4, L / 2)),
+            OCTS_LO = twoTable(interleave(8, 0)),
+            OCTS_HI = twoTable(interleave(8, L / 2));
 
     /**
      * Four panels of a transposed A (rows i..i+15 of op(A) = 16 consecutive values of each row of A, 512 bits only):
@@ -1993,13 +2005,13 @@ final class SimdGemm {
                 v2 = v2.mul(FloatVector.fromArray(S, mask, ms + 2 * ld));
                 v3 = v3.mul(FloatVector.fromArray(S, mask, ms + 3 * ld));
             }
-            FloatVector t0 = QUADS_LO.selectFrom(v0, v1), t1 = QUADS_HI.selectFrom(v0, v1);
-            FloatVector t2 = QUADS_LO.selectFrom(v2, v3), t3 = QUADS_HI.selectFrom(v2, v3);
+            FloatVector t0 = v0.rearrange(QUADS_LO, v1), t1 = v0.rearrange(QUADS_HI, v1);
+            FloatVector t2 = v2.rearrange(QUADS_LO, v3), t3 = v2.rearrange(QUADS_HI, v3);
             int d = dst + MR * p;
-            OCTS_LO.selectFrom(t0, t2).intoArray(ap, d);
-            OCTS_HI.selectFrom(t0, t2).intoArray(ap, d + MR * kc);
-            OCTS_LO.selectFrom(t1, t3).intoArray(ap, d + 2 * MR * kc);
-            OCTS_HI.selectFrom(t1, t3).intoArray(ap, d + 3 * MR * kc);
+            t0.rearrange(OCTS_LO, t2).intoArray(ap, d);
+            t0.rearrange(OCTS_HI, t2).intoArray(ap, d + MR * kc);
+            t1.rearrange(OCTS_LO, t3).intoArray(ap, d + 2 * MR * kc);
+            t1.rearrange(OCTS_HI, t3).intoArray(ap, d + 3 * MR * kc);
         }
         for (; p < kc; p++, s += ld, ms += ld) {
             for (int q = 0; q < L; q++) {
