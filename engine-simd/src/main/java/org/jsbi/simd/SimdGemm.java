@@ -1862,9 +1862,8 @@ final class SimdGemm {
      * ({@link #butterfly}): rounds 1 and 2 pair rows within each group of four, so they run group by group and park
      * their results in buf; rounds 3 and 4 pair rows c, c + 4, c + 8 and c + 12, and run per c. No more than about a
      * dozen vectors are live at once: the whole block in registers (32 live vectors) spilled (session 24). On an AMD
-     * EPYC (Zen 5) the 50 x 200 transpose takes 2.7 µs against 3.1 by gathers alone; a one-thread MAF epoch about 3%
-     * less on two_moons and, within that machine's noise, about 2% less on gaussian_linear (docs/ARCHITECTURE.md,
-     * "Session 30").
+     * EPYC (Zen 5) the 50 x 200 transpose took 2.7–2.9 µs with selectFrom's permutations against 3.1 by gathers alone
+     * ("Session 30"), and takes 1.9 with rearrange's ({@link #twoTable}, "Session 31" in docs/ARCHITECTURE.md).
      */
     private static void transpose16(float[] b, int src, int ldb, float[] buf, float[] t, int dst) {
         for (int q = 0; q < 16; q += 4) {
