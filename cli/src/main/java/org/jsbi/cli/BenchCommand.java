@@ -1,5 +1,7 @@
 package org.jsbi.cli;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
  * (whole epochs, at least one), and the median epoch is reported with its ratio to the first backend. The warm-up is
  * a time, not a count of epochs: the JIT compiler needs about 5 s of a MAF training at 10,000 pairs on a 2-core
  * machine, and a one-epoch warm-up left it at work in the timed epochs (2 threads: a median of 44–53 ms per epoch
- * against 22 once compiled). JMH benchmarks in the bench module remain the reference for the
+ * against 22 once compiled). Past that time the warm-up goes on while the compiler is still busy (up to four times
+ * as long). JMH benchmarks in the bench module remain the reference for the
  * CPU kernels; this command is what a user runs to see whether a GPU pays off for their sizes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -63,7 +66,8 @@ final class BenchCommand implements Runnable {
         int epochs = 5;
 
         @Option(names = "--warmup-seconds", description = "Seconds of training before the timed epochs, in whole"
-                + " epochs (at least one), so that the JIT compiler has finished (default: ${DEFAULT-VALUE}).")
+                + " epochs (at least one), then more while the JIT compiler is still busy, up to four times as long"
+                + " (default: ${DEFAULT-VALUE}).")
         double warmupSeconds = 8;
 
         @Override
@@ -118,18 +122,42 @@ final class BenchCommand implements Runnable {
         }
 
         /**
-         * Trains in runs of whole epochs until --warmup-seconds have passed: one epoch, then runs of about a second's
-         * worth at the last epoch's pace (each run a fresh estimator, as the timed run will be).
+         * Trains in runs of whole epochs until --warmup-seconds have passed and the JIT compiler has gone quiet: one
+         * epoch, then runs of about a second's worth at the last epoch's pace (each run a fresh estimator, as the timed
+         * run will be). Past --warmup-seconds a run that still kept the compiler busy ({@link #jitQuiet}) is followed by
+         * another, up to {@link #WARMUP_CAP} times --warmup-seconds: on a 2-core machine an MDN's last kernels reached
+         * C2 8.4 s into some runs and 7.5 s into others, so an 8 s warm-up timed 11 ms epochs in one run and 6 ms in
+         * the next (docs/ARCHITECTURE.md, "Session 31").
          */
         private void warmUp(Backend be, EstimatorFactory factory, TrainingData data, TrainingConfig cfg) {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
             long start = System.nanoTime();
             double[] last = {0};
             int run = 1;
+            boolean quiet;
+            double elapsed;
             do {
+                long compiled = watch ? jit.getTotalCompilationTime() : 0, t0 = System.nanoTime();
                 Trainer.train(be, factory, data, cfg.withMaxEpochs(run).withStopAfterEpochs(run + 1),
                         (e, tl, vl, bl, s, sec) -> last[0] = sec);
+                quiet = !watch || jitQuiet(jit.getTotalCompilationTime() - compiled, (System.nanoTime() - t0) / 1e9);
                 run = warmupRun(last[0]);
-            } while ((System.nanoTime() - start) / 1e9 < warmupSeconds);
+                elapsed = (System.nanoTime() - start) / 1e9;
+            } while (elapsed < warmupSeconds || (!quiet && elapsed < WARMUP_CAP * warmupSeconds));
+        }
+
+        /** How many times --warmup-seconds the warm-up may run while the JIT compiler is still at work. */
+        static final double WARMUP_CAP = 4;
+
+        /**
+         * Whether a warm-up run of {@code runSeconds} left the JIT compiler quiet: it spent less than 5% of the run
+         * compiling ({@code compileMillis}, summed over its threads). A run during the first seconds of a training
+         * compiles most of the time on every compiler thread; a warm one now and then compiles a method for a few
+         * milliseconds.
+         */
+        static boolean jitQuiet(long compileMillis, double runSeconds) {
+            return compileMillis < 0.05 * runSeconds * 1000;
         }
 
         /** Epochs in the next warm-up run: about one second's worth at {@code epochSeconds} each, at least one. */

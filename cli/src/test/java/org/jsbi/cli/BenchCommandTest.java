@@ -1,6 +1,7 @@
 package org.jsbi.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,14 @@ class BenchCommandTest {
         assertEquals(45, BenchCommand.Train.warmupRun(0.022));   // a MAF epoch on 10,000 pairs, two threads
         assertEquals(1, BenchCommand.Train.warmupRun(4.0));      // 200,000 pairs at batch 10,000 on a CPU
         assertEquals(1000, BenchCommand.Train.warmupRun(0));     // never unbounded
+    }
+
+    @Test
+    void warmupGoesOnWhileTheJitCompilerIsBusy() {
+        assertTrue(BenchCommand.Train.jitQuiet(20, 1.0));      // a stray compile in a warm second
+        assertFalse(BenchCommand.Train.jitQuiet(900, 1.0));    // the compiler threads busy most of the run
+        assertFalse(BenchCommand.Train.jitQuiet(50, 1.0));     // the bound itself counts as busy
+        assertTrue(BenchCommand.Train.jitQuiet(0, 0.01));
     }
 
     @Test
