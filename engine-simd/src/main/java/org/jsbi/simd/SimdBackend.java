@@ -26,6 +26,8 @@ public final class SimdBackend extends ScalarBackend {
     private static final int L = SimdConfig.LANES;
     /** Elements below which elementwise work stays on one thread. */
     private static final int ELEMENTWISE_GRAIN = 1 << 15;
+    /** Whether tanh layers take DenseEpilogue after their product; -Djsbi.simd.epilogue=false, for comparisons. */
+    static final boolean EPILOGUE = Boolean.parseBoolean(System.getProperty("jsbi.simd.epilogue", "true"));
     /** Lanes L/2 .. L-1: in broadcastColumn's row pairs, the second row's half of the middle vector. */
     private static final VectorMask<Float> UPPER_HALF = S.indexInRange(0, L / 2).not();
     /** Adam's elements per thread at least: a step over a MAF's 16,000 parameters takes about 20 µs on one thread. */
@@ -89,7 +91,6 @@ public final class SimdBackend extends ScalarBackend {
             // The product, then bias, addend and tanh in one pass (DenseEpilogue) instead of the default's three:
             // DenseForwardBench, 50 x 200 with an addend, from 10 inputs 4.05 against 4.60 µs, from 50 9.44 against
             // 10.38; a one-thread gaussian_linear MAF epoch about 1% less (docs/ARCHITECTURE.md, "Session 31").
-            // -Djsbi.simd.epilogue=false keeps the three passes (for comparisons).
             if (mask == null) {
                 gemm(false, false, m, n, k, 1f, w, wOff, k, x, xOff, n, 0f, y, yOff, n);
             } else {
@@ -101,8 +102,6 @@ public final class SimdBackend extends ScalarBackend {
         }
         super.denseForward(m, n, k, w, wOff, mask, maskOff, x, xOff, b, bOff, addend, addendOff, f, y, yOff);
     }
-
-    static final boolean EPILOGUE = Boolean.parseBoolean(System.getProperty("jsbi.simd.epilogue", "true"));
 
     @Override
     public void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
