@@ -1896,8 +1896,8 @@ final class SimdGemm {
      * i + g takes row i's value from lane l + g where bit g is clear and its own where set (HI). After the rounds g =
      * 1, 2, 4, 8 row p holds column p. Indexes below L pick from the first table, from L up from the second.
      */
-    private static float[] butterfly(int g, boolean hi) {
-        float[] idx = new float[L];
+    private static int[] butterfly(int g, boolean hi) {
+        int[] idx = new int[L];
         for (int l = 0; l < L; l++) {
             boolean set = (l & g) != 0;
             idx[l] = hi ? (set ? L + l : l + g) : (set ? L + l - g : l);
@@ -1920,15 +1920,13 @@ final class SimdGemm {
      * selectFrom(a, b)}, which JDK 25 compiles to more work: the 16 x 16 transpose of 48 x 192 values took 2.41 µs
      * with selectFrom and 1.25 with rearrange, the same values (docs/ARCHITECTURE.md, "Session 31").
      */
-    private static VectorShuffle<Float> twoTable(float[] idx) {
-        int[] lanes = new int[idx.length];
-        for (int l = 0; l < idx.length; l++) lanes[l] = (int) idx[l];
-        return VectorShuffle.fromArray(S, lanes, 0);
+    private static VectorShuffle<Float> twoTable(int[] idx) {
+        return VectorShuffle.fromArray(S, idx, 0);
     }
 
     /** Lane l takes element (l / 2g)·g + l mod g + base of the first table (l / g even) or of the second (odd). */
-    private static float[] interleave(int g, int base) {
-        float[] idx = new float[L];
+    private static int[] interleave(int g, int base) {
+        int[] idx = new int[L];
         for (int l = 0; l < L; l++) {
             int e = (l / (2 * g)) * g + l % g + base;
             idx[l] = (l / g) % 2 == 0 ? e : L + e;
