@@ -19,6 +19,7 @@ import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.TrainingHistory;
 import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
 import org.jsbi.validation.CalibrationCheck;
@@ -64,6 +65,12 @@ final class NpeCommand implements Callable<Integer> {
     @Option(names = "--max-epochs", description = "Upper bound on training epochs (default: ${DEFAULT-VALUE}).")
     int maxEpochs = 1_000;
 
+    @Option(names = "--stop-after-epochs", paramLabel = "E", description = "Stop training after E epochs without"
+            + " improvement of the validation loss, keeping the best weights (default: ${DEFAULT-VALUE}, sbi's)."
+            + " An MDN can sit on a plateau for longer than that before it improves: raise E when its validation"
+            + " loss stalls early (docs: validation/RESULTS.md).")
+    int stopAfterEpochs = NpeConfig.defaults().training().stopAfterEpochs();
+
     @Spec
     CommandSpec spec;
 
@@ -93,6 +100,10 @@ final class NpeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
                     + simulations + "), got " + rounds);
         }
+        if (stopAfterEpochs < 1) {
+            throw new ParameterException(spec.commandLine(), "--stop-after-epochs must be at least 1, got "
+                    + stopAfterEpochs);
+        }
         if (sbc < 0) throw new ParameterException(spec.commandLine(), "--sbc must be >= 0, got " + sbc);
         if (sbcSamples < 1) {
             throw new ParameterException(spec.commandLine(), "--sbc-samples must be at least 1, got " + sbcSamples);
@@ -118,7 +129,8 @@ final class NpeCommand implements Callable<Integer> {
         float[] xo = reference.observation(refTask, observation);
         NpeConfig cfg = NpeConfig.defaults()
                 .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
-                .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs));
+                .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs)
+                        .withStopAfterEpochs(stopAfterEpochs));
         // What Npe and SequentialNpe train on: on a GPU machine the host's backend at this batch size, unless
         // -Djsbi.backend names one.
         Backend trainOn = Backends.forTraining(cfg.training().batchSize());
@@ -158,8 +170,14 @@ final class NpeCommand implements Callable<Integer> {
             r = seq.last();
             posterior = seq.posterior();
         }
-        System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s; best validation loss %.4f%n",
-                r.trained().history().epochs(), r.trainingSeconds(), r.trained().history().bestValidationLoss());
+        TrainingHistory h = r.trained().history();
+        String why = switch (h.stopReason()) {
+            case CONVERGED -> "no improvement for " + stopAfterEpochs + " epochs";
+            case MAX_EPOCHS -> "--max-epochs reached";
+            case INTERRUPTED -> "interrupted";
+        };
+        System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%s); best validation loss %.4f at epoch %d%n",
+                h.epochs(), r.trainingSeconds(), why, h.bestValidationLoss(), h.bestEpoch());
 
         long t0 = System.nanoTime();
         float[][] draws = posterior.sample(samples, xo, seed);

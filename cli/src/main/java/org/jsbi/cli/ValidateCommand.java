@@ -17,8 +17,12 @@ import picocli.CommandLine.Option;
 /** {@code jsbi validate}: NPE on benchmark tasks scored against their reference posteriors; CSV and markdown out. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Run NPE on benchmark tasks × estimators × budgets × observations, score each posterior with "
-                + "the benchmark's C2ST, and write results.csv and RESULTS.md. Rerunning resumes where it stopped.")
+                + "the benchmark's C2ST, and write results.csv and the table results-table.md. Rerunning resumes"
+                + " where it stopped.")
 final class ValidateCommand implements Callable<Integer> {
+
+    /** The markdown table the command writes beside results.csv. */
+    static final String TABLE_FILE = "results-table.md";
 
     @Option(names = "--tasks", split = ",", description = "Tasks (default: the seven with reference data).")
     List<String> tasks = List.of("two_moons", "gaussian_linear", "gaussian_linear_uniform", "slcp", "bernoulli_glm",
@@ -42,7 +46,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("validation-results");
 
-    @Option(names = "--report-only", description = "Run nothing: rewrite RESULTS.md from every row in results.csv.")
+    @Option(names = "--report-only", description = "Run nothing: rewrite results-table.md from every row in"
+            + " results.csv.")
     boolean reportOnly;
 
     @Override
@@ -55,7 +60,9 @@ final class ValidateCommand implements Callable<Integer> {
                 + String.join(",", estimators) + " --budgets " + join(budgets) + " --observations " + observations
                 + " --samples " + samples + " --seed " + seed + " --out " + out;
         String md = ResultsReport.markdown(rows, command);
-        Files.writeString(out.resolve("RESULTS.md"), md, StandardCharsets.UTF_8);
+        // Not RESULTS.md: the project's validation/RESULTS.md is written by hand around these tables, and resuming
+        // its runs with --out validation must not overwrite it.
+        Files.writeString(out.resolve(TABLE_FILE), md, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(md);
         return 0;

@@ -44,6 +44,7 @@ class NpeCommandTest {
             {"jsbi npe: --estimator must be maf or mdn, got 'foo'", "npe", "--estimator", "foo"},
             {"jsbi npe: observation number must be 1..10, got 11", "npe", "--observation", "11"},
             {"--simulations must be at least 1, got 0", "npe", "--simulations", "0"},
+            {"--stop-after-epochs must be at least 1, got 0", "npe", "--stop-after-epochs", "0"},
         };
         for (String[] c : cases) {
             Run r = PyloricCommandTest.jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
@@ -65,6 +66,19 @@ class NpeCommandTest {
             assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
             assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
         }
+    }
+
+    /** The patience reaches the trainer, and the summary says why training stopped and which epoch was kept. */
+    @Test
+    void stopAfterEpochsSetsThePatienceAndTheSummarySaysWhyTrainingStopped() {
+        String out = succeeds("npe", "--task", "two_moons", "--estimator", "mdn", "--simulations", "1000",
+                "--samples", "1000", "--stop-after-epochs", "2", "--max-epochs", "300");
+        assertTrue(out.matches("(?s).*trained \\d+ epochs in [0-9.]+ s \\(no improvement for 2 epochs\\); best"
+                + " validation loss -?[0-9.]+ at epoch \\d+.*"), out);
+        out = succeeds("npe", "--task", "two_moons", "--estimator", "mdn", "--simulations", "1000",
+                "--samples", "1000", "--max-epochs", "3");
+        assertTrue(out.contains("trained 3 epochs in "), out);
+        assertTrue(out.contains("(--max-epochs reached)"), out);
     }
 
     /** A short amortized run with the calibration check: its lines are printed after the C2ST. */

@@ -14,7 +14,7 @@ import java.util.List;
  * @param posteriorSamples  samples drawn per observation for the C2ST (the benchmark uses 10,000)
  * @param predictiveSamples posterior samples simulated for the posterior predictive check
  * @param seed              the run's seed: simulations, training and sampling derive theirs from it
- * @param outDir            where {@code results.csv} and {@code RESULTS.md} are written
+ * @param outDir            where {@code results.csv} is written (and, by {@code jsbi validate}, its table)
  */
 public record HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
                             int posteriorSamples, int predictiveSamples, long seed, Path outDir) {
