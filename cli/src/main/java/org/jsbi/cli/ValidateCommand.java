@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.HarnessConfig;
 import org.jsbi.validation.HarnessRow;
 import org.jsbi.validation.ReferenceData;
@@ -46,19 +47,28 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("validation-results");
 
+    @Option(names = "--stop-after-epochs", paramLabel = "E", description = "Stop each training after E epochs without"
+            + " improvement of the validation loss (default: ${DEFAULT-VALUE}, sbi's and the benchmark's). A folder's"
+            + " rows all share one value; another needs another --out.")
+    int stopAfterEpochs = TrainingConfig.defaults().stopAfterEpochs();
+
     @Option(names = "--report-only", description = "Run nothing: rewrite results-table.md from every row in"
             + " results.csv.")
     boolean reportOnly;
 
     @Override
     public Integer call() throws Exception {
-        HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed, out);
+        HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed,
+                out, stopAfterEpochs);
         List<HarnessRow> rows = reportOnly
                 ? ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV))
                 : ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
         String command = reportOnly ? null : "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
                 + String.join(",", estimators) + " --budgets " + join(budgets) + " --observations " + observations
-                + " --samples " + samples + " --seed " + seed + " --out " + out;
+                + " --samples " + samples + " --seed " + seed
+                + (stopAfterEpochs == TrainingConfig.defaults().stopAfterEpochs() ? ""
+                        : " --stop-after-epochs " + stopAfterEpochs)
+                + " --out " + out;
         String md = ResultsReport.markdown(rows, command);
         // Not RESULTS.md: the project's validation/RESULTS.md is written by hand around these tables, and resuming
         // its runs with --out validation must not overwrite it.

@@ -2,6 +2,7 @@ package org.jsbi.validation;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.jsbi.train.TrainingConfig;
 
 /**
  * What the validation harness runs: every combination of task, estimator and simulation budget, scored on the given
@@ -15,9 +16,18 @@ import java.util.List;
  * @param predictiveSamples posterior samples simulated for the posterior predictive check
  * @param seed              the run's seed: simulations, training and sampling derive theirs from it
  * @param outDir            where {@code results.csv} is written (and, by {@code jsbi validate}, its table)
+ * @param stopAfterEpochs   training's patience: epochs without validation improvement before it stops (sbi's 20 by
+ *                          default; an MDN can need more, validation/RESULTS.md)
  */
 public record HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
-                            int posteriorSamples, int predictiveSamples, long seed, Path outDir) {
+                            int posteriorSamples, int predictiveSamples, long seed, Path outDir, int stopAfterEpochs) {
+
+    /** The benchmark's training: sbi's patience of 20 epochs. */
+    public HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
+                         int posteriorSamples, int predictiveSamples, long seed, Path outDir) {
+        this(tasks, estimators, budgets, observations, posteriorSamples, predictiveSamples, seed, outDir,
+                TrainingConfig.defaults().stopAfterEpochs());
+    }
 
     public HarnessConfig {
         if (tasks == null || tasks.isEmpty()) throw new IllegalArgumentException("no tasks given");
@@ -41,6 +51,10 @@ public record HarnessConfig(List<String> tasks, List<String> estimators, List<In
             throw new IllegalArgumentException("need >= 100 posterior samples and >= 10 predictive samples");
         }
         if (outDir == null) throw new IllegalArgumentException("no output directory given");
+        if (stopAfterEpochs < 1) {
+            throw new IllegalArgumentException("the patience (epochs without improvement) must be >= 1, got "
+                    + stopAfterEpochs);
+        }
         tasks = List.copyOf(tasks);
         estimators = List.copyOf(estimators);
         budgets = List.copyOf(budgets);

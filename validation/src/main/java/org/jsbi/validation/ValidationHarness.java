@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
@@ -21,6 +22,7 @@ import org.jsbi.random.Rng;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.TrainingConfig;
 
 /**
  * Runs NPE on benchmark tasks and scores the posteriors against the reference posteriors with the benchmark's C2ST.
@@ -33,6 +35,12 @@ import org.jsbi.train.EstimatorFactory;
 public final class ValidationHarness {
 
     public static final String RESULTS_CSV = "results.csv";
+    /**
+     * Beside the CSV: the training settings its rows were made with, where they are not the benchmark's (today the
+     * patience). A folder without it holds rows made with the defaults, as every folder did before it existed.
+     */
+    public static final String SETTINGS_FILE = "training.properties";
+    private static final String PATIENCE_KEY = "stop_after_epochs";
 
     private ValidationHarness() {
     }
@@ -42,6 +50,7 @@ public final class ValidationHarness {
             Files.createDirectories(cfg.outDir());
             Path csv = cfg.outDir().resolve(RESULTS_CSV);
             Map<String, HarnessRow> done = readExisting(csv);
+            checkSameTraining(cfg, done.isEmpty());
             if (done.isEmpty()) Files.writeString(csv, HarnessRow.CSV_HEADER + "\n", StandardCharsets.UTF_8);
             List<HarnessRow> rows = new ArrayList<>();
             for (String taskName : cfg.tasks()) {
@@ -71,7 +80,8 @@ public final class ValidationHarness {
         long seed = cfg.seed() * 1_000_003L + (task.name().hashCode() * 31L + est.hashCode()) * 7_919L + budget;
         EstimatorFactory factory = est.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn();
         NpeConfig npeConfig = NpeConfig.defaults().withEstimator(factory)
-                .withTraining(NpeConfig.defaults().training().withSeed(seed));
+                .withTraining(NpeConfig.defaults().training().withSeed(seed)
+                        .withStopAfterEpochs(cfg.stopAfterEpochs()));
         NpeResult npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed);
         int epochs = npe.trained().history().epochs();
         log.accept(String.format(Locale.ROOT, "%s %s %d: %d simulations in %.1f s (%d non-finite excluded), %d epochs in %.1f s",
@@ -103,6 +113,42 @@ public final class ValidationHarness {
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * Refuses to add rows trained with another patience to a folder's rows (a resume skips rows by task, estimator,
+     * budget and observation, so they would be mixed silently), and records this run's patience where it is not
+     * the default. Rows without a settings file were made with the default.
+     */
+    static void checkSameTraining(HarnessConfig cfg, boolean noRows) throws IOException {
+        Path settings = cfg.outDir().resolve(SETTINGS_FILE);
+        int want = cfg.stopAfterEpochs(), defaults = TrainingConfig.defaults().stopAfterEpochs();
+        Integer had = null;
+        if (Files.exists(settings)) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(settings, StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+            String v = p.getProperty(PATIENCE_KEY);
+            try {
+                had = Integer.parseInt(v == null ? "" : v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException(settings + " has no valid " + PATIENCE_KEY + " (" + v + "); repair or"
+                        + " delete it, or choose another output directory");
+            }
+        } else if (!noRows) {
+            had = defaults;
+        }
+        if (had != null && had != want && !noRows) {
+            throw new IllegalStateException("the results in " + cfg.outDir() + " were trained with --stop-after-epochs "
+                    + had + ", not " + want + "; use that value to resume them, or another --out for the new setting");
+        }
+        if (want != defaults) {
+            Files.writeString(settings, "# jsbi validate: training settings of the rows in " + RESULTS_CSV + "\n"
+                    + PATIENCE_KEY + "=" + want + "\n", StandardCharsets.UTF_8);
+        } else {
+            Files.deleteIfExists(settings);
+        }
     }
 
     /** Every row of an earlier run's {@code results.csv}, in file order. */

@@ -49,6 +49,35 @@ class ValidationHarnessTest {
         assertTrue(md.contains("bin/jsbi validate"), md);
     }
 
+    /**
+     * A folder's rows share one patience: a resume with another is refused before anything is trained, the
+     * setting is recorded beside the CSV when it is not sbi's, and rows without a record count as sbi's 20.
+     */
+    @Test
+    void aFolderKeepsOnePatience(@TempDir Path dir) throws Exception {
+        HarnessConfig sbi = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 1000,
+                100, 1, dir);
+        HarnessConfig longer = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 1000,
+                100, 1, dir, 100);
+        assertEquals(20, sbi.stopAfterEpochs());
+        Path settings = dir.resolve(ValidationHarness.SETTINGS_FILE);
+        ValidationHarness.checkSameTraining(longer, true);
+        assertTrue(Files.readString(settings).contains("stop_after_epochs=100"));
+        ValidationHarness.checkSameTraining(longer, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ValidationHarness.checkSameTraining(sbi, false));
+        assertTrue(e.getMessage().contains("were trained with --stop-after-epochs 100, not 20"), e.getMessage());
+        // No record and rows present: the rows were made with the default.
+        Files.delete(settings);
+        ValidationHarness.checkSameTraining(sbi, false);
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameTraining(longer, false));
+        assertTrue(e.getMessage().contains("were trained with --stop-after-epochs 20, not 100"), e.getMessage());
+        assertTrue(!Files.exists(settings));
+        Files.writeString(settings, "stop_after_epochs=many\n");
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameTraining(longer, false));
+        assertTrue(e.getMessage().contains("no valid stop_after_epochs"), e.getMessage());
+    }
+
     @Test
     void configRefusesNonsense(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> new HarnessConfig(List.of("two_moons"), List.of("nsf"),
@@ -57,5 +86,7 @@ class ValidationHarnessTest {
                 List.of(1000), List.of(11), 1000, 100, 1, dir));
         assertThrows(IllegalArgumentException.class, () -> new HarnessConfig(List.of(), List.of("maf"),
                 List.of(1000), List.of(1), 1000, 100, 1, dir));
+        assertThrows(IllegalArgumentException.class, () -> new HarnessConfig(List.of("two_moons"), List.of("maf"),
+                List.of(1000), List.of(1), 1000, 100, 1, dir, 0));
     }
 }
