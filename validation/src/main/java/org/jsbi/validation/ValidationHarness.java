@@ -123,31 +123,33 @@ public final class ValidationHarness {
     static void checkSameTraining(HarnessConfig cfg, boolean noRows) throws IOException {
         Path settings = cfg.outDir().resolve(SETTINGS_FILE);
         int want = cfg.stopAfterEpochs(), defaults = TrainingConfig.defaults().stopAfterEpochs();
-        Integer had = null;
-        if (Files.exists(settings)) {
-            Properties p = new Properties();
-            try (var in = Files.newBufferedReader(settings, StandardCharsets.UTF_8)) {
-                p.load(in);
+        if (!noRows) {
+            int had = Files.exists(settings) ? recordedPatience(settings) : defaults;
+            if (had != want) {
+                throw new IllegalStateException("the results in " + cfg.outDir() + " were trained with"
+                        + " --stop-after-epochs " + had + ", not " + want + "; use that value to resume them, or"
+                        + " another --out for the new setting");
             }
-            String v = p.getProperty(PATIENCE_KEY);
-            try {
-                had = Integer.parseInt(v == null ? "" : v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException(settings + " has no valid " + PATIENCE_KEY + " (" + v + "); repair or"
-                        + " delete it, or choose another output directory");
-            }
-        } else if (!noRows) {
-            had = defaults;
-        }
-        if (had != null && had != want && !noRows) {
-            throw new IllegalStateException("the results in " + cfg.outDir() + " were trained with --stop-after-epochs "
-                    + had + ", not " + want + "; use that value to resume them, or another --out for the new setting");
         }
         if (want != defaults) {
             Files.writeString(settings, "# jsbi validate: training settings of the rows in " + RESULTS_CSV + "\n"
                     + PATIENCE_KEY + "=" + want + "\n", StandardCharsets.UTF_8);
         } else {
             Files.deleteIfExists(settings);
+        }
+    }
+
+    private static int recordedPatience(Path settings) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(settings, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        String v = p.getProperty(PATIENCE_KEY);
+        try {
+            return Integer.parseInt(v == null ? "" : v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(settings + " has no valid " + PATIENCE_KEY + " (" + v + "); repair or"
+                    + " delete it, or choose another output directory");
         }
     }
 
