@@ -106,6 +106,7 @@ final class Gradients {
                     be.axpy(dy.size(), 1f, dy.storage(), 0, tape.gradOf(in[1]).storage(), 0);
                 }
             }
+            case GAUSSIAN_MIXTURE -> gaussianMixture(tape, be, v, dy);
             case GATHER_COLUMNS -> {
                 Var a = in[0];
                 if (a.requiresGrad) {
@@ -130,6 +131,20 @@ final class Gradients {
         be.affineFlowBackward(u.rows(), u.cols(), v.ints, params.value.storage(), 0, u.value.storage(), 0,
                 v.aux.storage(), 0, dOut.storage(), 0, dLogDet == null ? null : dLogDet.storage(), 0,
                 dp == null ? null : dp.storage(), 0, du == null ? null : du.storage(), 0);
+    }
+
+    /** {@link Tape#gaussianMixture}: the gradients of every input that wants one, in one backend call. */
+    private static void gaussianMixture(Tape tape, Backend be, Var v, Tensor dy) {
+        Var[] in = v.inputs;
+        Var logits = in[0], means = in[1], diag = in[2], z = in[3], upper = in.length > 4 ? in[4] : null;
+        be.gaussianMixtureBackward(logits.rows(), z.rows(), z.cols(), logits.value.storage(), means.value.storage(),
+                diag.value.storage(), upper == null ? null : upper.value.storage(), z.value.storage(),
+                v.aux.storage(), dy.storage(), gradStorage(tape, logits), gradStorage(tape, means),
+                gradStorage(tape, diag), upper == null ? null : gradStorage(tape, upper), gradStorage(tape, z));
+    }
+
+    private static Storage gradStorage(Tape tape, Var v) {
+        return v.requiresGrad ? tape.gradOf(v).storage() : null;
     }
 
     /** dst block += src block, row by row. */

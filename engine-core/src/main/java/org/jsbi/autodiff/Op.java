@@ -54,5 +54,11 @@ public enum Op {
      * previous log-determinant}; the previous one plus the column sums of log(scale). Its gradient reaches the
      * transform's parameters through the transform node's rule (auxGrad).
      */
-    AFFINE_FLOW_LOG_DET
+    AFFINE_FLOW_LOG_DET,
+    /**
+     * A Gaussian mixture's log-density per column, where the backend fuses it: inputs {logits, means, diag, z} or
+     * {logits, means, diag, z, upper}; aux holds the components' terms and the two log-sum-exps ((K + 2) x n)
+     * that the gradient rule reads.
+     */
+    GAUSSIAN_MIXTURE
 }

@@ -502,6 +502,45 @@ public final class Tape {
         return new Var[] {v, ld};
     }
 
+    /**
+     * The log-density of a mixture of K Gaussians in d dimensions given by their precision factors, per column, as one
+     * node where the backend fuses it ({@link Backend#fusesGaussianMixture}): LSE_c(logit_c + Σ_i log a_ii − ½
+     * ‖A_c(μ_c − z)‖²) − LSE_c(logit_c), without the constant −(d/2) log 2π. Layouts as {@link
+     * Backend#gaussianMixtureForward}: logits K x n, means and diag Kd x n (row i·K + c), upper K·d(d−1)/2 x n (null
+     * where d = 1), z d x n. The diagonal must be positive (an MDN adds ε to a softplus).
+     */
+    public Var gaussianMixture(Var logits, Var means, Var diag, Var upper, Var z) {
+        if (!backend.fusesGaussianMixture()) {
+            throw new IllegalStateException("backend " + backend.name() + " does not fuse the Gaussian mixture"
+                    + " log-density; build it from the primitives");
+        }
+        int k = logits.rows(), d = z.rows(), n = z.cols();
+        checkMixtureInput("logits", logits, k, n);
+        checkMixtureInput("means", means, k * d, n);
+        checkMixtureInput("diag", diag, k * d, n);
+        if (d == 1 && upper != null) {
+            throw new IllegalArgumentException("gaussianMixture: one dimension has no upper triangle; pass null");
+        }
+        if (d > 1) {
+            if (upper == null) throw new IllegalArgumentException("gaussianMixture: upper is null for d = " + d);
+            checkMixtureInput("upper", upper, k * d * (d - 1) / 2, n);
+        }
+        Tensor out = values(1, n), work = values(k + 2, n);
+        backend.gaussianMixtureForward(k, d, n, logits.value.storage(), means.value.storage(), diag.value.storage(),
+                upper == null ? null : upper.value.storage(), z.value.storage(), out.storage(), work.storage());
+        Var v = upper == null ? node(out, Op.GAUSSIAN_MIXTURE, logits, means, diag, z)
+                : node(out, Op.GAUSSIAN_MIXTURE, logits, means, diag, z, upper);
+        v.aux = work;
+        return v;
+    }
+
+    private static void checkMixtureInput(String what, Var v, int rows, int n) {
+        if (v == null || v.rows() != rows || v.cols() != n) {
+            throw new IllegalArgumentException("gaussianMixture: " + what + " must be " + rows + " x " + n + ", got "
+                    + (v == null ? "null" : v.value.shape()));
+        }
+    }
+
     private static void checkPermutation(String what, int[] perm, int d) {
         if (perm.length != d) {
             throw new IllegalArgumentException(what + ": a permutation of " + d + " rows needs " + d + " entries, got "

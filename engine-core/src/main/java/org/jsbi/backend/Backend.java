@@ -146,6 +146,42 @@ public interface Backend {
         throw new UnsupportedOperationException(name() + " does not fuse the affine flow transform");
     }
 
+    /**
+     * Whether this backend computes a Gaussian mixture's log-density as one operation ({@link
+     * #gaussianMixtureForward}, {@link #gaussianMixtureBackward}). Where it does not, the MDN builds it from the
+     * primitives (gathers, products with 0/1 matrices, column log-sum-exps), whose intermediates hold K·d(d+1)/2 rows
+     * per column; where it does, each column's components are evaluated in registers. The two agree to rounding, not
+     * bit for bit: the fused kernels sum in their own order.
+     */
+    default boolean fusesGaussianMixture() {
+        return false;
+    }
+
+    /**
+     * The log-density of a mixture of K Gaussians in d dimensions, each given by its precision factor, per column
+     * of n, without the constant −(d/2) log 2π: out_j = LSE_c(logit_c + Σ_i log a_ii − ½ ‖A_c(μ_c − z)‖²) −
+     * LSE_c(logit_c), where A_c is upper triangular with diagonal a (positive) and strict upper triangle u.
+     * Layouts, rows of n columns each: logits K; means and diag K·d, row i·K + c for dimension i of component c; upper
+     * K·d(d−1)/2, row p·K + c for the pair p of (i, j), i &lt; j, in the row-major order of the strict upper
+     * triangle (null where d = 1); z d. work ((K + 2) x n) receives what the backward pass reads: the components'
+     * terms t_c = logit_c + Σ_i log a_ii − ½ ‖A_c(μ_c − z)‖² in rows 0..K−1, then LSE(t) and LSE(logits). Only where
+     * {@link #fusesGaussianMixture}.
+     */
+    default void gaussianMixtureForward(int k, int d, int n, Storage logits, Storage means, Storage diag,
+                                        Storage upper, Storage z, Storage out, Storage work) {
+        throw new UnsupportedOperationException(name() + " does not fuse the Gaussian mixture log-density");
+    }
+
+    /**
+     * The gradients of {@link #gaussianMixtureForward} from dOut (1 x n), added to dLogits, dMeans, dDiag, dUpper and
+     * dz (each null where not wanted; same layouts as the inputs). work is the forward pass's.
+     */
+    default void gaussianMixtureBackward(int k, int d, int n, Storage logits, Storage means, Storage diag,
+                                         Storage upper, Storage z, Storage work, Storage dOut, Storage dLogits,
+                                         Storage dMeans, Storage dDiag, Storage dUpper, Storage dz) {
+        throw new UnsupportedOperationException(name() + " does not fuse the Gaussian mixture log-density");
+    }
+
     // ---- elementwise over n contiguous floats -------------------------------------------------------------------
 
     /** y = f(x); x and y may be the same run. */

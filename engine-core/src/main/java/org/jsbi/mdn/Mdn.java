@@ -45,6 +45,9 @@ import org.jsbi.tensor.Tensor;
  * (one slice and one small GEMM). Then one constant K x 2KD matrix [S | −½ S] sums log diag(A) and y² per component,
  * and log q = LSE_k(logits + that) − LSE_k(logits) − D/2 log 2π − Σ log std_θ. About 30 + 2D tape ops in all, each on
  * whole n-wide rows, and O(K²D² n) flops for the quadratic forms.
+ * <p>That graph is kept for backends that do not fuse the mixture (CUDA). The CPU backends compute the same density in
+ * one node ({@link Tape#gaussianMixture}): each column's components in registers, O(K D² n) flops and no
+ * intermediates of K·D(D+1)/2 rows; it agrees with the graph to rounding (the sums run in another order).
  *
  * <h2>Initialisation</h2>
  * As sbi's {@code custom_initialization} (mixture weights ≈ uniform, covariances ≈ identity): the logits, diagonal and
@@ -223,6 +226,18 @@ public final class Mdn implements ConditionalDensityEstimator {
 
     @Override
     public Var logProb(Tape tape, Var theta, Var x) {
+        return logProb(tape, theta, x, tape.backend().fusesGaussianMixture());
+    }
+
+    /**
+     * {@link #logProb} with the mixture's density built from the primitives even where the backend fuses it: what a
+     * backend without the fused kernels (CUDA) runs, for benchmarks and tests that compare the two on one backend.
+     */
+    public Var logProbFromPrimitives(Tape tape, Var theta, Var x) {
+        return logProb(tape, theta, x, false);
+    }
+
+    private Var logProb(Tape tape, Var theta, Var x, boolean fused) {
         if (theta.rows() != thetaDim) {
             throw new IllegalArgumentException("Mdn.logProb: θ must be " + thetaDim + " x n (thetaDim x batch), got "
                     + theta.value().shape());
@@ -238,7 +253,19 @@ public final class Mdn implements ConditionalDensityEstimator {
         int d = thetaDim;
         Heads hd = heads(tape, xScore.apply(tape, x));
         Var z = thetaScore.apply(tape, theta);
+        float constant = (float) (-0.5 * d * LOG_2PI - thetaScore.logScale());
+        if (fused) {
+            return tape.affine(tape.gaussianMixture(hd.logits(), hd.means(), hd.diagA(), hd.upper(), z), 1f, constant);
+        }
+        return tape.affine(logDensityFromPrimitives(tape, hd, z), 1f, constant);
+    }
 
+    /**
+     * The mixture's log-density less the constant, from the primitives, for a backend without the fused kernels
+     * (CUDA): the same value as {@link Tape#gaussianMixture} up to rounding, through intermediates of K·d(d+1)/2 rows.
+     */
+    private Var logDensityFromPrimitives(Tape tape, Heads hd, Var z) {
+        int d = thetaDim;
         // E = μ − z, KD x n, row j·K + k.
         Var e = tape.sub(hd.means(), tape.gatherRows(z, zGather));
         // Factor entries and matching differences in the (i, j ≥ i, k) row order; P = A_ij ⊙ e_j.
@@ -255,7 +282,7 @@ public final class Mdn implements ConditionalDensityEstimator {
         Var logNormal = tape.matmul(tape.constant(componentSum), terms);
         Var joint = tape.reduceColumns(ReduceOp.LOGSUMEXP, tape.add(hd.logits(), logNormal));
         Var norm = tape.reduceColumns(ReduceOp.LOGSUMEXP, hd.logits());
-        return tape.affine(tape.sub(joint, norm), 1f, (float) (-0.5 * d * LOG_2PI - thetaScore.logScale()));
+        return tape.sub(joint, norm);
     }
 
     // ---- mixture parameters and sampling ------------------------------------------------------------------------

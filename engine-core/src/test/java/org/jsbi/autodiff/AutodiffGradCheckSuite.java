@@ -315,6 +315,26 @@ public abstract class AutodiffGradCheckSuite {
                     cs.uniform(d, n, -2, 2), cs.uniform(1, n, -2, 2));
         }
 
+        // ---- GAUSSIAN_MIXTURE (an MDN's density, fused on the CPU backends; a backend without the kernels refuses the
+        // node, and its MDN builds the same function from the ops above): 3 components, 1 and 3 dimensions, past one
+        // 16-lane vector; a positive diagonal, as softplus + ε gives it
+        for (int d : new int[] {1, 3}) {
+            int k = 3, n = 19, kd = k * d, ku = k * d * (d - 1) / 2;
+            String shape = " K=" + k + " d=" + d + " n=" + n;
+            if (d == 1) {
+                cs.add("GAUSSIAN_MIXTURE" + shape, Op.GAUSSIAN_MIXTURE, "d=1", k,
+                        (t, v) -> t.gaussianMixture(v[0], v[1], v[2], null, v[3]),
+                        x -> Ref.gaussianMixture(x[0], x[1], x[2], null, x[3], k, d, n), cs.uniform(k, n, -2, 2),
+                        cs.uniform(kd, n, -1, 1), cs.uniform(kd, n, 0.5, 2), cs.uniform(d, n, -1, 1));
+            } else {
+                cs.add("GAUSSIAN_MIXTURE" + shape, Op.GAUSSIAN_MIXTURE, "upper triangle", k * d,
+                        (t, v) -> t.gaussianMixture(v[0], v[1], v[2], v[4], v[3]),
+                        x -> Ref.gaussianMixture(x[0], x[1], x[2], x[4], x[3], k, d, n), cs.uniform(k, n, -2, 2),
+                        cs.uniform(kd, n, -1, 1), cs.uniform(kd, n, 0.5, 2), cs.uniform(d, n, -1, 1),
+                        cs.uniform(ku, n, -0.5, 0.5));
+            }
+        }
+
         // ---- composites: fan-out (one input used several times, gradients accumulate), ops feeding ops
         int[] s0 = shapes[3];
         int r = s0[0], c = s0[1];
@@ -454,6 +474,43 @@ public abstract class AutodiffGradCheckSuite {
                 }
             }
             return y;
+        }
+
+        /**
+         * LSE_c(logit_c + Σ_i log a_ii − ½‖A_c(μ_c − z)‖²) − LSE_c(logit_c) per column, A_c upper triangular with
+         * diagonal a (rows i·K + c) and strict upper triangle u (rows p·K + c, p the pair's row-major index).
+         */
+        static double[] gaussianMixture(double[] logits, double[] means, double[] diag, double[] upper, double[] z,
+                                        int k, int d, int n) {
+            double[] y = new double[n];
+            for (int j = 0; j < n; j++) {
+                double[] t = new double[k], l = new double[k];
+                for (int c = 0; c < k; c++) {
+                    double s = logits[c * n + j], q = 0;
+                    for (int i = 0; i < d; i++) {
+                        double a = diag[(i * k + c) * n + j];
+                        s += Math.log(a);
+                        double yi = a * (means[(i * k + c) * n + j] - z[i * n + j]);
+                        int p = i * (2 * d - i - 1) / 2;
+                        for (int jj = i + 1; jj < d; jj++, p++) {
+                            yi += upper[(p * k + c) * n + j] * (means[(jj * k + c) * n + j] - z[jj * n + j]);
+                        }
+                        q += yi * yi;
+                    }
+                    t[c] = s - 0.5 * q;
+                    l[c] = logits[c * n + j];
+                }
+                y[j] = logSumExp(t) - logSumExp(l);
+            }
+            return y;
+        }
+
+        private static double logSumExp(double[] v) {
+            double mx = Double.NEGATIVE_INFINITY;
+            for (double x : v) mx = Math.max(mx, x);
+            double s = 0;
+            for (double x : v) s += Math.exp(x - mx);
+            return mx + Math.log(s);
         }
 
         /** prev + Σ_i log(softplus(s_i) + floor) per column (prev null: 0). */
@@ -777,6 +834,8 @@ public abstract class AutodiffGradCheckSuite {
         expected.add("AFFINE_FLOW/out");
         expected.add("AFFINE_FLOW_LOG_DET/first");
         expected.add("AFFINE_FLOW_LOG_DET/chained");
+        expected.add("GAUSSIAN_MIXTURE/d=1");
+        expected.add("GAUSSIAN_MIXTURE/upper triangle");
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(seen);
         assertTrue(missing.isEmpty(), "variants without a gradient check: " + missing);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.autodiff.Tape;
@@ -24,6 +25,13 @@ class MdnTest {
 
     private static final long SEED = TestSeeds.seed(4_242L);
     private final Backend be = new ScalarBackend();
+    /** The reference backend with the mixture built from the primitives, as on a backend that does not fuse it. */
+    private static final Backend UNFUSED = new ScalarBackend() {
+        @Override
+        public boolean fusesGaussianMixture() {
+            return false;
+        }
+    };
 
     private Mdn perturbed(int thetaDim, int xDim, MdnConfig cfg, long seed) {
         Rng rng = new Rng(seed);
@@ -111,19 +119,76 @@ class MdnTest {
 
     @Test
     void tapeOpCountGrowsLinearlyInThetaDim() {
-        int[] sizes = new int[3];
-        int[] dims = {2, 4, 8};
+        int[] primitives = tapeSizes(UNFUSED), fused = tapeSizes(be);
+        // From the primitives: 2 ops (a slice and a GEMM) per θ dimension, plus a constant.
+        assertEquals(4, primitives[1] - primitives[0], "ops per 2 more θ dims: " + Arrays.toString(primitives));
+        assertEquals(8, primitives[2] - primitives[1], "ops per 4 more θ dims: " + Arrays.toString(primitives));
+        assertTrue(primitives[2] <= 60, "ops for D = 8: " + primitives[2]);
+        // Fused: one node for the mixture whatever the dimension.
+        assertTrue(fused[0] == fused[1] && fused[1] == fused[2], "fused ops: " + Arrays.toString(fused));
+        assertTrue(fused[0] < primitives[0], "fused " + fused[0] + " against " + primitives[0]);
+    }
+
+    @Test
+    void fusedMixtureAgreesWithThePrimitives() {
+        for (int d : new int[] {1, 2, 3, 6}) {
+            for (int k : new int[] {1, 3, 10}) {
+                MdnConfig cfg = MdnConfig.defaults().withComponents(k);
+                long seed = SEED + 31L * d + k;
+                Mdn fused = perturbedOn(be, d, 3, cfg, seed), composed = perturbedOn(UNFUSED, d, 3, cfg, seed);
+                Rng rng = new Rng(seed + 1);
+                int n = 23;
+                float[] theta = new float[d * n], x = new float[3 * n];
+                for (int i = 0; i < theta.length; i++) theta[i] = (float) rng.nextGaussian();
+                for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+                float[][] a = lossAndGradients(fused, theta, x, n), b = lossAndGradients(composed, theta, x, n);
+                String what = "d=" + d + " K=" + k + TestSeeds.replay(SEED);
+                for (int i = 0; i < a.length; i++) {
+                    double scale = 0;
+                    for (float v : b[i]) scale = Math.max(scale, Math.abs(v));
+                    for (int j = 0; j < a[i].length; j++) {
+                        assertEquals(b[i][j], a[i][j], 2e-5 * Math.max(1, scale),
+                                what + (i == 0 ? " log-density " : " gradient of parameter " + (i - 1)) + " [" + j + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    private Mdn perturbedOn(Backend backend, int thetaDim, int xDim, MdnConfig cfg, long seed) {
+        Rng rng = new Rng(seed);
+        Mdn mdn = new Mdn(backend, thetaDim, xDim, DirectionalGradCheck.randomScore(thetaDim, rng),
+                DirectionalGradCheck.randomScore(xDim, rng), cfg, rng);
+        MdnTesting.perturb(mdn, rng, 0.3);
+        return mdn;
+    }
+
+    /** Row 0: log q of each column; then each parameter's gradient of the summed log q. */
+    private static float[][] lossAndGradients(Mdn mdn, float[] theta, float[] x, int n) {
+        Backend backend = mdn.backend();
+        Tape tape = Tape.recording(backend);
+        for (Parameter p : mdn.parameters()) p.zeroGrad();
+        Var lp = mdn.logProb(tape, tape.constant(Tensor.of(backend, mdn.thetaDim(), n, theta)),
+                tape.constant(Tensor.of(backend, mdn.xDim(), n, x)));
+        tape.backward(tape.reduceAll(org.jsbi.backend.ReduceOp.SUM, lp));
+        List<Parameter> ps = mdn.parameters();
+        float[][] out = new float[ps.size() + 1][];
+        out[0] = lp.value().toArray();
+        for (int i = 0; i < ps.size(); i++) out[i + 1] = ps.get(i).grad().toArray();
+        return out;
+    }
+
+    private static int[] tapeSizes(Backend backend) {
+        int[] dims = {2, 4, 8}, sizes = new int[dims.length];
         for (int t = 0; t < dims.length; t++) {
             int d = dims[t];
-            Mdn mdn = new Mdn(be, d, 2, ZScore.identity(d), ZScore.identity(2), MdnConfig.defaults(), new Rng(SEED));
-            Tape tape = Tape.recording(be);
-            mdn.logProb(tape, tape.constant(Tensor.zeros(be, d, 5)), tape.constant(Tensor.zeros(be, 2, 5)));
+            Mdn mdn = new Mdn(backend, d, 2, ZScore.identity(d), ZScore.identity(2), MdnConfig.defaults(),
+                    new Rng(SEED));
+            Tape tape = Tape.recording(backend);
+            mdn.logProb(tape, tape.constant(Tensor.zeros(backend, d, 5)), tape.constant(Tensor.zeros(backend, 2, 5)));
             sizes[t] = tape.size();
         }
-        // 2 ops (a slice and a GEMM) per θ dimension, plus a constant.
-        assertEquals(4, sizes[1] - sizes[0], "ops per 2 more θ dims: " + java.util.Arrays.toString(sizes));
-        assertEquals(8, sizes[2] - sizes[1], "ops per 4 more θ dims: " + java.util.Arrays.toString(sizes));
-        assertTrue(sizes[2] <= 60, "ops for D = 8: " + sizes[2]);
+        return sizes;
     }
 
     // ---- mixture parameters and log-density -------------------------------------------------------------------------

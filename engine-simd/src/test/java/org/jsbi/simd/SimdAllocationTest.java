@@ -187,6 +187,20 @@ class SimdAllocationTest {
             assertAllocationFree("affineFlowBackward " + d + "x" + n, () -> be.affineFlowBackward(d, n, perm, p, 0, u,
                     0, scale, 0, g, 0, gld, 0, dp, 0, du, 0));
         }
+        // An MDN's mixture density, fused, at 2-D and 10-D with 10 components over the training batch (a tail past
+        // whole vectors): forward, and backward into every input's gradient.
+        for (int d : new int[] {2, 10}) {
+            int k = 10, n = 200, kd = k * d, ku = k * d * (d - 1) / 2;
+            Storage lg = data(k * n, -2f, 2f, 50), mu = data(kd * n, -1f, 1f, 51), dg = data(kd * n, 0.5f, 2f, 52),
+                    up = data(ku * n, -0.5f, 0.5f, 53), z = data(d * n, -1f, 1f, 54), out = data(n, 0f, 0f, 55),
+                    work = data((k + 2) * n, 0f, 0f, 56), g = data(n, -1f, 1f, 57), dlg = data(k * n, 0f, 0f, 58),
+                    dmu = data(kd * n, 0f, 0f, 59), ddg = data(kd * n, 0f, 0f, 60), dup = data(ku * n, 0f, 0f, 61),
+                    dz = data(d * n, 0f, 0f, 62);
+            assertAllocationFree("gaussianMixtureForward K=" + k + " d=" + d + " n=" + n,
+                    () -> be.gaussianMixtureForward(k, d, n, lg, mu, dg, up, z, out, work));
+            assertAllocationFree("gaussianMixtureBackward K=" + k + " d=" + d + " n=" + n,
+                    () -> be.gaussianMixtureBackward(k, d, n, lg, mu, dg, up, z, work, g, dlg, dmu, ddg, dup, dz));
+        }
         // A 2-D MADE's first layer in one pass (on 512 bits shortKDense): with its context term and tanh, and bare.
         Storage w2 = data(100, -1f, 1f, 40), x2 = data(400, -1f, 1f, 41), y2 = data(50 * 200, 0f, 0f, 42);
         assertAllocationFree("denseForward 50x200x2 + addend, tanh",
