@@ -73,6 +73,10 @@ public abstract class KernelConformanceSuite {
         for (int k = 1; k <= 4; k++) shapes.add(new int[] {4 * k + 5, 16 * k + 17, k});   // k ≤ 4, row by row
         shapes.add(new int[] {50, 207, 2});      // a layer fed by 2-D θ or x
         shapes.add(new int[] {50, 10, 200});     // the weight gradient of a layer fed by 10-D θ or x
+        // Below the threading threshold: A taller than the pack buffer holds at this k (blocks of rows), and k
+        // longer than one cache block with A short enough to pack whole (blocks of k): an MDN's heads at 10-D.
+        shapes.add(new int[] {660, 20, 50});
+        shapes.add(new int[] {50, 20, 700});
         List<DynamicTest> tests = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
@@ -86,7 +90,7 @@ public abstract class KernelConformanceSuite {
             }
         }
         for (int[] s : new int[][] {{50, 207, 13}, {13, 1021, 50}, {1, 1, 1}, {0, 5, 3}, {100, 4103, 60},
-                {50, 200, 2}, {50, 207, 4}}) {
+                {50, 200, 2}, {50, 207, 4}, {660, 20, 50}, {50, 20, 700}}) {
             for (boolean tw : new boolean[] {false, true}) {
                 String name = "maskedGemm m=" + s[0] + " n=" + s[1] + " k=" + s[2] + (tw ? " Wᵀ" : "");
                 tests.add(DynamicTest.dynamicTest(name, () -> checkGemm(s[0], s[1], s[2], tw, false, 1f, 0.5f, true,
