@@ -31,20 +31,20 @@ public class ScalarBackend implements Backend {
     @Override
     public void gaussianMixtureForward(int k, int d, int n, Storage logits, Storage means, Storage diag, Storage upper,
                                        Storage z, Storage out, Storage work) {
-        GaussianMixtureReference.forward(k, d, n, array(logits), array(means), array(diag),
-                upper == null ? null : array(upper), array(z), array(out), array(work));
+        GaussianMixtureReference.forward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
+                array(out), array(work));
     }
 
     @Override
     public void gaussianMixtureBackward(int k, int d, int n, Storage logits, Storage means, Storage diag,
                                         Storage upper, Storage z, Storage work, Storage dOut, Storage dLogits,
                                         Storage dMeans, Storage dDiag, Storage dUpper, Storage dz) {
-        GaussianMixtureReference.backward(k, d, n, array(logits), array(means), array(diag),
-                upper == null ? null : array(upper), array(z), array(dOut), orNull(dLogits),
-                orNull(dMeans), orNull(dDiag), orNull(dUpper), orNull(dz));
+        GaussianMixtureReference.backward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
+                array(dOut), orNull(dLogits), orNull(dMeans), orNull(dDiag), orNull(dUpper), orNull(dz));
     }
 
-    private static float[] orNull(Storage s) {
+    /** The host array of a storage, or null for none (an optional output). */
+    protected static float[] orNull(Storage s) {
         return s == null ? null : array(s);
     }
 

@@ -170,7 +170,8 @@ final class AffineFlowKernels {
      * dst rows [r L, (r + 1) L) = src's rows' columns off .. off + width − 1 (row stride ld), zeros after them: one
      * masked load per row on 512 bits (a copy and a fill per row took about 0.5 µs a call at 2 x 200), else a copy.
      */
-    private static void padRows(float[] src, int off, int ld, int rows, int width, float[] dst, int dOff) {
+    /** Rows of width columns from src (leading dimension ld) into rows of L in dst, zero-padded. */
+    static void padRows(float[] src, int off, int ld, int rows, int width, float[] dst, int dOff) {
         if (MASKED_TAILS) {
             VectorMask<Float> m = S.indexInRange(0, width);
             for (int r = 0; r < rows; r++) FloatVector.fromArray(S, src, off + r * ld, m).intoArray(dst, dOff + r * L);
@@ -182,7 +183,8 @@ final class AffineFlowKernels {
         }
     }
 
-    private static void unpadRows(float[] src, int sOff, int rows, int width, float[] dst, int off, int ld) {
+    /** The first width columns of rows of L in src back into dst (leading dimension ld). */
+    static void unpadRows(float[] src, int sOff, int rows, int width, float[] dst, int off, int ld) {
         if (MASKED_TAILS) {
             VectorMask<Float> m = S.indexInRange(0, width);
             for (int r = 0; r < rows; r++) FloatVector.fromArray(S, src, sOff + r * L).intoArray(dst, off + r * ld, m);

@@ -22,8 +22,8 @@ import org.jsbi.backend.UnaryOp;
  * The forward pass leaves every component's term t_c and the two log-sum-exps in {@code work} ((K + 2) x n), from
  * which the backward pass takes the mixture weights; it recomputes e and y, which cost FMAs only. Vectors never cross
  * a method boundary (the helpers read and write scratch rows), so that C2 keeps them in registers. Columns go in
- * whole vectors; the last n mod L through zero-padded copies of their rows, as {@link AffineFlowKernels} does (the
- * padding's lanes compute −∞ and NaN, which are dropped).
+ * whole vectors; the last n mod L through zero-padded copies of their rows, made by {@link AffineFlowKernels}' copies
+ * (the padding's lanes compute −∞ and NaN, which are dropped).
  */
 final class GaussianMixtureKernels {
 
@@ -70,14 +70,14 @@ final class GaussianMixtureKernels {
         // Rows: logits k, means kd, diag kd, upper ku, z d; then out 1 and work k + 2.
         float[] w = scratch(0, (k + 2 * kd + ku + d + 1 + k + 2) * L);
         int wl = 0, wm = k * L, wd = wm + kd * L, wu = wd + kd * L, wz = wu + ku * L, wo = wz + d * L, ww = wo + L;
-        padRows(logits, full, n, k, tail, w, wl);
-        padRows(means, full, n, kd, tail, w, wm);
-        padRows(diag, full, n, kd, tail, w, wd);
-        if (upper != null) padRows(upper, full, n, ku, tail, w, wu);
-        padRows(z, full, n, d, tail, w, wz);
+        AffineFlowKernels.padRows(logits, full, n, k, tail, w, wl);
+        AffineFlowKernels.padRows(means, full, n, kd, tail, w, wm);
+        AffineFlowKernels.padRows(diag, full, n, kd, tail, w, wd);
+        if (upper != null) AffineFlowKernels.padRows(upper, full, n, ku, tail, w, wu);
+        AffineFlowKernels.padRows(z, full, n, d, tail, w, wz);
         forwardBlock(k, d, L, 0, w, wl, w, wm, w, wd, upper == null ? null : w, wu, w, wz, w, wo, w, ww);
-        unpadRows(w, wo, 1, tail, out, full, n);
-        unpadRows(w, ww, k + 2, tail, work, full, n);
+        AffineFlowKernels.unpadRows(w, wo, 1, tail, out, full, n);
+        AffineFlowKernels.unpadRows(w, ww, k + 2, tail, work, full, n);
     }
 
     /** Columns [j, j + L) of matrices at leading dimension ld, each from its offset. */
@@ -159,26 +159,26 @@ final class GaussianMixtureKernels {
         int wl = 0, wm = k * L, wd = wm + kd * L, wu = wd + kd * L, wz = wu + ku * L, ww = wz + d * L,
                 wg = ww + (k + 2) * L;
         int gl = wg + L, gm = gl + k * L, gd = gm + kd * L, gu = gd + kd * L, gz = gu + ku * L;
-        padRows(logits, full, n, k, tail, w, wl);
-        padRows(means, full, n, kd, tail, w, wm);
-        padRows(diag, full, n, kd, tail, w, wd);
-        if (upper != null) padRows(upper, full, n, ku, tail, w, wu);
-        padRows(z, full, n, d, tail, w, wz);
-        padRows(work, full, n, k + 2, tail, w, ww);
-        padRows(g, full, n, 1, tail, w, wg);
-        if (dLogits != null) padRows(dLogits, full, n, k, tail, w, gl);
-        if (dMeans != null) padRows(dMeans, full, n, kd, tail, w, gm);
-        if (dDiag != null) padRows(dDiag, full, n, kd, tail, w, gd);
-        if (dUpper != null) padRows(dUpper, full, n, ku, tail, w, gu);
-        if (dz != null) padRows(dz, full, n, d, tail, w, gz);
+        AffineFlowKernels.padRows(logits, full, n, k, tail, w, wl);
+        AffineFlowKernels.padRows(means, full, n, kd, tail, w, wm);
+        AffineFlowKernels.padRows(diag, full, n, kd, tail, w, wd);
+        if (upper != null) AffineFlowKernels.padRows(upper, full, n, ku, tail, w, wu);
+        AffineFlowKernels.padRows(z, full, n, d, tail, w, wz);
+        AffineFlowKernels.padRows(work, full, n, k + 2, tail, w, ww);
+        AffineFlowKernels.padRows(g, full, n, 1, tail, w, wg);
+        if (dLogits != null) AffineFlowKernels.padRows(dLogits, full, n, k, tail, w, gl);
+        if (dMeans != null) AffineFlowKernels.padRows(dMeans, full, n, kd, tail, w, gm);
+        if (dDiag != null) AffineFlowKernels.padRows(dDiag, full, n, kd, tail, w, gd);
+        if (dUpper != null) AffineFlowKernels.padRows(dUpper, full, n, ku, tail, w, gu);
+        if (dz != null) AffineFlowKernels.padRows(dz, full, n, d, tail, w, gz);
         backwardBlock(k, d, L, 0, w, wl, w, wm, w, wd, upper == null ? null : w, wu, w, wz, w, ww, w, wg,
                 dLogits == null ? null : w, gl, dMeans == null ? null : w, gm, dDiag == null ? null : w, gd,
                 dUpper == null ? null : w, gu, dz == null ? null : w, gz);
-        if (dLogits != null) unpadRows(w, gl, k, tail, dLogits, full, n);
-        if (dMeans != null) unpadRows(w, gm, kd, tail, dMeans, full, n);
-        if (dDiag != null) unpadRows(w, gd, kd, tail, dDiag, full, n);
-        if (dUpper != null) unpadRows(w, gu, ku, tail, dUpper, full, n);
-        if (dz != null) unpadRows(w, gz, d, tail, dz, full, n);
+        if (dLogits != null) AffineFlowKernels.unpadRows(w, gl, k, tail, dLogits, full, n);
+        if (dMeans != null) AffineFlowKernels.unpadRows(w, gm, kd, tail, dMeans, full, n);
+        if (dDiag != null) AffineFlowKernels.unpadRows(w, gd, kd, tail, dDiag, full, n);
+        if (dUpper != null) AffineFlowKernels.unpadRows(w, gu, ku, tail, dUpper, full, n);
+        if (dz != null) AffineFlowKernels.unpadRows(w, gz, d, tail, dz, full, n);
     }
 
     private static void backwardBlock(int k, int d, int ld, int j, float[] logits, int lOff, float[] means, int mOff,
@@ -284,18 +284,5 @@ final class GaussianMixtureKernels {
     /** Index of the pair (i, j), i &lt; j, in the row-major strict upper triangle of a d x d matrix. */
     private static int pair(int i, int j, int d) {
         return i * (2 * d - i - 1) / 2 + (j - i - 1);
-    }
-
-    // ---- the tail's padded copies ---------------------------------------------------------------------------------
-
-    private static void padRows(float[] src, int off, int ld, int rows, int width, float[] dst, int dOff) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(src, off + r * ld, dst, dOff + r * L, width);
-            java.util.Arrays.fill(dst, dOff + r * L + width, dOff + (r + 1) * L, 0f);
-        }
-    }
-
-    private static void unpadRows(float[] src, int sOff, int rows, int width, float[] dst, int off, int ld) {
-        for (int r = 0; r < rows; r++) System.arraycopy(src, sOff + r * L, dst, off + r * ld, width);
     }
 }

@@ -149,19 +149,16 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void gaussianMixtureForward(int k, int d, int n, Storage logits, Storage means, Storage diag, Storage upper,
                                        Storage z, Storage out, Storage work) {
-        GaussianMixtureKernels.forward(k, d, n, array(logits), array(means), array(diag),
-                upper == null ? null : array(upper), array(z), array(out), array(work));
+        GaussianMixtureKernels.forward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
+                array(out), array(work));
     }
 
     @Override
     public void gaussianMixtureBackward(int k, int d, int n, Storage logits, Storage means, Storage diag,
                                         Storage upper, Storage z, Storage work, Storage dOut, Storage dLogits,
                                         Storage dMeans, Storage dDiag, Storage dUpper, Storage dz) {
-        GaussianMixtureKernels.backward(k, d, n, array(logits), array(means), array(diag),
-                upper == null ? null : array(upper), array(z), array(work), array(dOut),
-                dLogits == null ? null : array(dLogits), dMeans == null ? null : array(dMeans),
-                dDiag == null ? null : array(dDiag), dUpper == null ? null : array(dUpper),
-                dz == null ? null : array(dz));
+        GaussianMixtureKernels.backward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
+                array(work), array(dOut), orNull(dLogits), orNull(dMeans), orNull(dDiag), orNull(dUpper), orNull(dz));
     }
 
     // ---- elementwise --------------------------------------------------------------------------------------------
