@@ -158,12 +158,20 @@ public interface Backend {
     }
 
     /**
+     * Index of the pair (i, j), i &lt; j, in the row-major order of a d x d matrix's strict upper triangle: the row
+     * block of the upper-triangle entries in {@link #gaussianMixtureForward}'s layout (and the MDN's head).
+     */
+    static int upperTriangleIndex(int i, int j, int d) {
+        return i * (2 * d - i - 1) / 2 + (j - i - 1);
+    }
+
+    /**
      * The log-density of a mixture of K Gaussians in d dimensions, each given by its precision factor, per column
      * of n, without the constant −(d/2) log 2π: out_j = LSE_c(logit_c + Σ_i log a_ii − ½ ‖A_c(μ_c − z)‖²) −
      * LSE_c(logit_c), where A_c is upper triangular with diagonal a (positive) and strict upper triangle u.
      * Layouts, rows of n columns each: logits K; means and diag K·d, row i·K + c for dimension i of component c; upper
-     * K·d(d−1)/2, row p·K + c for the pair p of (i, j), i &lt; j, in the row-major order of the strict upper
-     * triangle (null where d = 1); z d. work ((K + 2) x n) receives what the backward pass reads: the components'
+     * K·d(d−1)/2, row p·K + c for the pair p = {@link #upperTriangleIndex}(i, j, d), i &lt; j (null where d = 1);
+     * z d. work ((K + 2) x n) receives what the backward pass reads: the components'
      * terms t_c = logit_c + Σ_i log a_ii − ½ ‖A_c(μ_c − z)‖² in rows 0..K−1, then LSE(t) and LSE(logits). Only where
      * {@link #fusesGaussianMixture}.
      */

@@ -58,12 +58,16 @@ final class GaussianMixtureReference {
                     double a = diag[(i * k + c) * n + col];
                     if (dDiag != null) dDiag[(i * k + c) * n + col] += (float) (gc / a + dy[i] * e[i]);
                     if (dUpper != null) {
-                        for (int j = i + 1; j < d; j++) dUpper[(pair(i, j, d) * k + c) * n + col] += (float) (dy[i] * e[j]);
+                        for (int j = i + 1; j < d; j++) {
+                            dUpper[(Backend.upperTriangleIndex(i, j, d) * k + c) * n + col] += (float) (dy[i] * e[j]);
+                        }
                     }
                 }
                 for (int j = 0; j < d; j++) {
                     double de = dy[j] * diag[(j * k + c) * n + col];
-                    for (int i = 0; i < j; i++) de += dy[i] * upper[(pair(i, j, d) * k + c) * n + col];
+                    for (int i = 0; i < j; i++) {
+                        de += dy[i] * upper[(Backend.upperTriangleIndex(i, j, d) * k + c) * n + col];
+                    }
                     if (dMeans != null) dMeans[(j * k + c) * n + col] += (float) de;
                     dzSum[j] -= de;
                 }
@@ -81,7 +85,9 @@ final class GaussianMixtureReference {
             double a = diag[(i * k + c) * n + col];
             logDet += Math.log(a);
             double yi = a * e[i];
-            for (int j = i + 1; j < d; j++) yi += upper[(pair(i, j, d) * k + c) * n + col] * e[j];
+            for (int j = i + 1; j < d; j++) {
+                yi += upper[(Backend.upperTriangleIndex(i, j, d) * k + c) * n + col] * e[j];
+            }
             if (y != null) y[i] = yi;
             q += yi * yi;
         }
@@ -99,10 +105,5 @@ final class GaussianMixtureReference {
         double s = 0;
         for (int i = 0; i < m; i++) s += Math.exp(v[i] - mx);
         return mx + Math.log(s);
-    }
-
-    /** Index of the pair (i, j), i &lt; j, in the row-major strict upper triangle of a d x d matrix. */
-    static int pair(int i, int j, int d) {
-        return i * (2 * d - i - 1) / 2 + (j - i - 1);
     }
 }

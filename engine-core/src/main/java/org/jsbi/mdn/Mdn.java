@@ -141,7 +141,7 @@ public final class Mdn implements ConditionalDensityEstimator {
         for (int i = 0; i < d; i++) {
             blockStart[i] = r;
             for (int j = i; j < d; j++) {
-                int src = j == i ? i * k : k * d + pairIndex(i, j, d) * k;
+                int src = j == i ? i * k : k * d + Backend.upperTriangleIndex(i, j, d) * k;
                 for (int c = 0; c < k; c++) {
                     factorGather[r] = src + c;
                     diffGather[r] = j * k + c;
@@ -166,10 +166,6 @@ public final class Mdn implements ConditionalDensityEstimator {
         componentSum = Tensor.of(be, k, 2 * k * d, cs);
     }
 
-    /** Index of the pair (i, j), i &lt; j, in the row-major strict upper triangle of a D x D matrix. */
-    static int pairIndex(int i, int j, int d) {
-        return i * (2 * d - i - 1) / 2 + (j - i - 1);
-    }
 
     private void customInit(float eps) {
         scale(logitsHead.weight().value(), HEAD_INIT_SCALE);
@@ -312,7 +308,7 @@ public final class Mdn implements ConditionalDensityEstimator {
             for (int i = 0; i < d; i++) {
                 means[c][i] = mu[i * k + c];
                 a[c][i][i] = diag[i * k + c];
-                for (int j = i + 1; j < d; j++) a[c][i][j] = up[pairIndex(i, j, d) * k + c];
+                for (int j = i + 1; j < d; j++) a[c][i][j] = up[Backend.upperTriangleIndex(i, j, d) * k + c];
             }
         }
         return new ZMixture(w, means, a);

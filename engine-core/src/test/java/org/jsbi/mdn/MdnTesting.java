@@ -101,7 +101,9 @@ final class MdnTesting {
                 double[] e = new double[d];
                 for (int i = 0; i < d; i++) {
                     a[i][i] = UnaryOp.SOFTPLUS.apply(diag[(i * k + c) * n + s]) + cfg.epsilon();
-                    for (int j = i + 1; j < d; j++) a[i][j] = up[(Mdn.pairIndex(i, j, d) * k + c) * n + s];
+                    for (int j = i + 1; j < d; j++) {
+                        a[i][j] = up[(org.jsbi.backend.Backend.upperTriangleIndex(i, j, d) * k + c) * n + s];
+                    }
                     e[i] = z[i] - mu[(i * k + c) * n + s];
                 }
                 double quad = 0, logDet = 0;

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jsbi.backend.Backend;
 import org.jsbi.backend.Parallel;
 import org.jsbi.backend.UnaryOp;
 
@@ -112,7 +113,7 @@ final class GaussianMixtureKernels {
         for (int i = 0; i < d; i++) {
             s = s.add(FloatVector.fromArray(S, lg, (i * k + c) * L));
             FloatVector y = FloatVector.fromArray(S, diag, dOff + (i * k + c) * ld + j).mul(FloatVector.fromArray(S, e, i * L));
-            int p = pair(i, i + 1, d);
+            int p = Backend.upperTriangleIndex(i, i + 1, d);
             for (int jj = i + 1; jj < d; jj++, p++) {
                 y = FloatVector.fromArray(S, upper, uOff + (p * k + c) * ld + j).fma(FloatVector.fromArray(S, e, jj * L), y);
             }
@@ -234,7 +235,7 @@ final class GaussianMixtureKernels {
         FloatVector gc = FloatVector.fromArray(S, tmp, 2 * d * L).neg();
         for (int i = 0; i < d; i++) {
             FloatVector y = FloatVector.fromArray(S, diag, dOff + (i * k + c) * ld + j).mul(FloatVector.fromArray(S, tmp, i * L));
-            int p = pair(i, i + 1, d);
+            int p = Backend.upperTriangleIndex(i, i + 1, d);
             for (int jj = i + 1; jj < d; jj++, p++) {
                 y = FloatVector.fromArray(S, upper, uOff + (p * k + c) * ld + j).fma(FloatVector.fromArray(S, tmp, jj * L), y);
             }
@@ -254,7 +255,7 @@ final class GaussianMixtureKernels {
                         .add(FloatVector.fromArray(S, dDiag, at)).intoArray(dDiag, at);
             }
             if (dUpper != null) {
-                int p = pair(i, i + 1, d);
+                int p = Backend.upperTriangleIndex(i, i + 1, d);
                 for (int jj = i + 1; jj < d; jj++, p++) {
                     int at = guOff + (p * k + c) * ld + j;
                     dy.fma(FloatVector.fromArray(S, tmp, jj * L), FloatVector.fromArray(S, dUpper, at)).intoArray(dUpper, at);
@@ -270,7 +271,7 @@ final class GaussianMixtureKernels {
             FloatVector de = FloatVector.fromArray(S, tmp, (d + jj) * L)
                     .mul(FloatVector.fromArray(S, diag, dOff + (jj * k + c) * ld + j));
             for (int i = 0; i < jj; i++) {
-                int p = pair(i, jj, d);
+                int p = Backend.upperTriangleIndex(i, jj, d);
                 de = FloatVector.fromArray(S, tmp, (d + i) * L).fma(FloatVector.fromArray(S, upper, uOff + (p * k + c) * ld + j), de);
             }
             if (dMeans != null) {
@@ -279,10 +280,5 @@ final class GaussianMixtureKernels {
             }
             FloatVector.fromArray(S, dzSum, jj * L).sub(de).intoArray(dzSum, jj * L);
         }
-    }
-
-    /** Index of the pair (i, j), i &lt; j, in the row-major strict upper triangle of a d x d matrix. */
-    private static int pair(int i, int j, int d) {
-        return i * (2 * d - i - 1) / 2 + (j - i - 1);
     }
 }
