@@ -26,6 +26,7 @@ public final class LinearGaussianConditional {
 
     /** n pairs from rng: {θ, x}, each n x 3 (one pair per row, as {@code TrainingData.of} takes them). */
     public static float[][][] pairs(int n, Rng rng) {
+        if (n < 0) throw new IllegalArgumentException("LinearGaussianConditional: " + n + " pairs asked for; need n >= 0");
         float[][] theta = new float[n][DIM], x = new float[n][DIM];
         for (int i = 0; i < n; i++) {
             double[] xi = new double[DIM], e = new double[DIM];
@@ -113,6 +114,10 @@ public final class LinearGaussianConditional {
      */
     public static Fit measure(Backend be, ConditionalDensityEstimator est, int testPairs, Rng testRng, float[] x,
                               int n, Rng sampleRng) {
+        if (testPairs < 1 || n < 2) {
+            throw new IllegalArgumentException("LinearGaussianConditional: need at least 1 test pair and 2 samples (a "
+                    + "covariance), got " + testPairs + " and " + n);
+        }
         if (x.length != DIM) {
             throw new IllegalArgumentException("LinearGaussianConditional: x has " + x.length + " values, expected "
                     + DIM);
