@@ -14,6 +14,7 @@ import org.jsbi.backend.ScalarBackend;
 import org.jsbi.flow.Maf;
 import org.jsbi.flow.MafConfig;
 import org.jsbi.random.Rng;
+import org.jsbi.tensor.Tensor;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +134,41 @@ class TrainerTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    @Test
+    void anEpochsBatchesAreTheSameFromThePermutedCopyAndFromTheSource() {
+        int n = 1_003;
+        Rng rng = new Rng(seed);
+        float[] t = new float[3 * n], x = new float[2 * n];
+        for (int i = 0; i < t.length; i++) t[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        Tensor theta = Tensor.of(be, 3, n, t), xs = Tensor.of(be, 2, n, x);
+        Trainer.EpochOrder copied = new Trainer.EpochOrder(be, theta, xs, true);
+        Trainer.EpochOrder gathered = new Trainer.EpochOrder(be, theta, xs, false);
+        for (int epoch = 0; epoch < 3; epoch++) {
+            int[] order = rng.permutation(n);
+            copied.begin(order);
+            gathered.begin(order);
+            for (int from = 0; from + 200 <= n; from += 200) {
+                for (int[] part : new int[][] {{0, 112}, {112, 88}, {0, 200}}) {
+                    int w = part[1];
+                    Tensor ta = Tensor.zeros(be, 3, w);
+                    Tensor xa = Tensor.zeros(be, 2, w);
+                    Tensor tb = Tensor.zeros(be, 3, w);
+                    Tensor xb = Tensor.zeros(be, 2, w);
+                    copied.batch(from + part[0], w, ta, xa);
+                    gathered.batch(from + part[0], w, tb, xb);
+                    assertArrayEquals(tb.toArray(), ta.toArray());
+                    assertArrayEquals(xb.toArray(), xa.toArray());
+                    // And both are the source's columns in the epoch's order.
+                    for (int c = 0; c < w; c++) {
+                        assertEquals(t[2 * n + order[from + part[0] + c]], ta.toArray()[2 * w + c]);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> copied.begin(new int[n - 1]));
     }
 
     @Test
