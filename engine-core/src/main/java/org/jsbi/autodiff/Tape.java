@@ -108,13 +108,13 @@ public final class Tape {
     /** A value that gets no gradient. */
     public Var constant(Tensor t) {
         checkBackend(t);
-        return new Var(t, Op.LEAF, new Var[0], false);
+        return make(t, Op.LEAF, 0, false);
     }
 
     /** A value that gets a gradient of its own (inputs in gradient checks). */
     public Var variable(Tensor t) {
         checkBackend(t);
-        Var v = new Var(t, Op.LEAF, new Var[0], recording);
+        Var v = make(t, Op.LEAF, 0, recording);
         if (recording) {
             v.grad = zeros(t.rows(), t.cols());
             nodes.add(v);
@@ -126,7 +126,7 @@ public final class Tape {
     public Var param(Parameter p) {
         checkBackend(p.value());
         if (beforeParameter != null) beforeParameter.accept(p);
-        Var v = new Var(p.value(), Op.LEAF, new Var[0], recording);
+        Var v = make(p.value(), Op.LEAF, 0, recording);
         if (recording) {
             Tensor g = gradients == null ? null : gradients.get(p);
             v.grad = g != null ? g : p.grad();
@@ -495,7 +495,7 @@ public final class Tape {
                 logDetIn == null ? null : logDetIn.value.storage(), 0, scale.storage(), 0, out.storage(), 0,
                 logDet.storage(), 0);
         Var v = node(out, Op.AFFINE_FLOW, params, u);
-        v.ints = perm.clone();
+        v.ints = v.copyOfInts(perm);
         v.aux = scale;
         Var ld = logDetIn == null ? node(logDet, Op.AFFINE_FLOW_LOG_DET, v)
                 : node(logDet, Op.AFFINE_FLOW_LOG_DET, v, logDetIn);
@@ -546,6 +546,18 @@ public final class Tape {
             throw new IllegalArgumentException(what + ": a permutation of " + d + " rows needs " + d + " entries, got "
                     + perm.length);
         }
+        if (d <= 64) {
+            // The common case (a flow's θ of up to 64 dimensions) in one word, without an array per call.
+            long seen = 0;
+            for (int i : perm) {
+                if (i < 0 || i >= d || (seen & (1L << i)) != 0) {
+                    throw new IllegalArgumentException(what + ": " + java.util.Arrays.toString(perm)
+                            + " is not a permutation of 0.." + (d - 1));
+                }
+                seen |= 1L << i;
+            }
+            return;
+        }
         long[] seen = new long[(d + 63) / 64];
         for (int i : perm) {
             if (i < 0 || i >= d || (seen[i >> 6] & (1L << i)) != 0) {
@@ -577,7 +589,9 @@ public final class Tape {
             throw new IllegalArgumentException("backward(output) needs a 1 x 1 output, got " + output.value.shape()
                     + "; reduce it to a scalar or pass a seed gradient");
         }
-        backward(output, Tensor.of(backend, 1, 1, 1f), gradientDone);
+        Tensor seed = values(1, 1);
+        backend.fill(1, 1f, seed.storage(), 0);
+        backward(output, seed, gradientDone);
     }
 
     /** Backward from output with the given seed gradient (same shape as output). */
@@ -607,6 +621,17 @@ public final class Tape {
     }
 
     private List<List<Tensor>> parameterGradientsDone(int last) {
+        if (arena != null) {
+            // The same graph as the arena's last backward pass (its Vars are the same objects): the same answer.
+            List<List<Tensor>> known = arena.gradientsDone(nodes, last);
+            if (known != null) return known;
+        }
+        List<List<Tensor>> doneAfter = findParameterGradientsDone(last);
+        if (arena != null) arena.rememberGradientsDone(nodes, last, doneAfter);
+        return doneAfter;
+    }
+
+    private List<List<Tensor>> findParameterGradientsDone(int last) {
         Map<Tensor, Integer> firstReader = new IdentityHashMap<>();
         for (int i = 0; i <= last; i++) {
             Var v = nodes.get(i);
@@ -651,12 +676,69 @@ public final class Tape {
         return arena == null ? Tensor.zeros(backend, rows, cols) : arena.take(rows, cols, false);
     }
 
+    /**
+     * A Var for value with inputs of this arity for the caller to fill (none where the tape does not record; a leaf
+     * always has its empty array): the arena's next one where the tape has an arena, else a new one.
+     */
+    private Var make(Tensor value, Op op, int arity, boolean requiresGrad) {
+        int a = recording || arity == 0 ? arity : -1;
+        if (arena != null) return arena.var(value, op, a, requiresGrad);
+        return new Var(value, op, a < 0 ? null : a == 0 ? Var.NO_INPUTS : new Var[a], requiresGrad);
+    }
+
+    // Nodes of one to four inputs without a varargs array: on an arena a step then allocates no Var and no array.
+
+    private Var node(Tensor value, Op op, Var a) {
+        boolean rg = recording && a.requiresGrad;
+        Var v = make(value, op, 1, rg);
+        if (v.inputs != null) v.inputs[0] = a;
+        if (rg) nodes.add(v);
+        return v;
+    }
+
+    private Var node(Tensor value, Op op, Var a, Var b) {
+        boolean rg = recording && (a.requiresGrad | b.requiresGrad);
+        Var v = make(value, op, 2, rg);
+        if (v.inputs != null) {
+            v.inputs[0] = a;
+            v.inputs[1] = b;
+        }
+        if (rg) nodes.add(v);
+        return v;
+    }
+
+    private Var node(Tensor value, Op op, Var a, Var b, Var c) {
+        boolean rg = recording && (a.requiresGrad | b.requiresGrad | c.requiresGrad);
+        Var v = make(value, op, 3, rg);
+        if (v.inputs != null) {
+            v.inputs[0] = a;
+            v.inputs[1] = b;
+            v.inputs[2] = c;
+        }
+        if (rg) nodes.add(v);
+        return v;
+    }
+
+    private Var node(Tensor value, Op op, Var a, Var b, Var c, Var d) {
+        boolean rg = recording && (a.requiresGrad | b.requiresGrad | c.requiresGrad | d.requiresGrad);
+        Var v = make(value, op, 4, rg);
+        if (v.inputs != null) {
+            v.inputs[0] = a;
+            v.inputs[1] = b;
+            v.inputs[2] = c;
+            v.inputs[3] = d;
+        }
+        if (rg) nodes.add(v);
+        return v;
+    }
+
     private Var node(Tensor value, Op op, Var... inputs) {
         boolean rg = false;
         if (recording) {
             for (Var in : inputs) rg |= in.requiresGrad;
         }
-        Var v = new Var(value, op, recording ? inputs : null, rg);
+        Var v = make(value, op, inputs.length, rg);
+        if (v.inputs != null) System.arraycopy(inputs, 0, v.inputs, 0, inputs.length);
         if (rg) nodes.add(v);
         return v;
     }

@@ -28,6 +28,12 @@ public final class TapeArena {
      * ~150 nodes every time, and a fresh list grew to them through eight copies per step.
      */
     private final List<Var> nodes = new ArrayList<>();
+    /**
+     * The Vars of the tapes on this arena, handed out again in order every step, as the tensors are: a step made
+     * some 150 nodes and their input arrays, about half of what a training allocated per step (session 36).
+     */
+    private final List<Var> vars = new ArrayList<>();
+    private int nextVar;
 
     public TapeArena(Backend backend) {
         this.backend = backend;
@@ -50,6 +56,7 @@ public final class TapeArena {
 
     void rewind() {
         next = 0;
+        nextVar = 0;
         java.util.Arrays.fill(zeroed, false);
         if (!backend.zeroesScratchInBatches()) return;
         // The graph is usually the same every step: zero now, in one call, every tensor the last pass wanted zeroed.
@@ -65,6 +72,67 @@ public final class TapeArena {
             zeroed[i] = true;
         }
         backend.zeroMany(xs, n);
+    }
+
+    /**
+     * What {@link Tape}'s backward pass found last on this arena's nodes (after which node each parameter gradient is
+     * final), and the graph it was found for: every node, then each input and, for a parameter, its gradient tensor.
+     */
+    private Object[] doneGraph = new Object[0];
+    private int doneGraphLength = -1;
+    private List<List<Tensor>> done;
+
+    /** The remembered answer where nodes 0..last are the graph it was found for (by identity), else null. */
+    List<List<Tensor>> gradientsDone(List<Var> nodes, int last) {
+        if (done == null) return null;
+        int k = 0;
+        for (int i = 0; i <= last; i++) {
+            Var v = nodes.get(i);
+            if (k >= doneGraphLength || doneGraph[k++] != v) return null;
+            if (v.inputs == null) continue;
+            for (Var in : v.inputs) {
+                if (k + 1 >= doneGraphLength || doneGraph[k] != in || doneGraph[k + 1] != (in.parameter ? in.grad : null)) {
+                    return null;
+                }
+                k += 2;
+            }
+        }
+        return k == doneGraphLength ? done : null;
+    }
+
+    void rememberGradientsDone(List<Var> nodes, int last, List<List<Tensor>> answer) {
+        int k = 0;
+        for (int i = 0; i <= last; i++) {
+            Var v = nodes.get(i);
+            k += 1 + (v.inputs == null ? 0 : 2 * v.inputs.length);
+        }
+        if (doneGraph.length < k) doneGraph = new Object[k];
+        k = 0;
+        for (int i = 0; i <= last; i++) {
+            Var v = nodes.get(i);
+            doneGraph[k++] = v;
+            if (v.inputs == null) continue;
+            for (Var in : v.inputs) {
+                doneGraph[k++] = in;
+                doneGraph[k++] = in.parameter ? in.grad : null;
+            }
+        }
+        doneGraphLength = k;
+        done = answer;
+    }
+
+    /** The next Var, as {@link Var#reset} leaves it. */
+    Var var(Tensor value, Op op, int arity, boolean requiresGrad) {
+        Var v;
+        if (nextVar < vars.size()) {
+            v = vars.get(nextVar);
+        } else {
+            v = new Var(null, null, null, false);
+            vars.add(v);
+        }
+        nextVar++;
+        v.reset(value, op, arity, requiresGrad);
+        return v;
     }
 
     /** The next tensor of this shape: contents undefined unless zero, then all zeros. */

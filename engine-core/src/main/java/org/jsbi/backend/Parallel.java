@@ -150,6 +150,16 @@ public final class Parallel {
     }
 
     /**
+     * Whether {@link #forRange}{@code (n, grain, align, body)} would run body on the calling thread in one call,
+     * {@code body.run(0, n)} (or not at all, n &lt;= 0). Hot paths test it first and call their kernel directly, so
+     * that no capturing lambda is allocated for a call that is not split: most calls of a training step, which run
+     * inside the trainer's own parts of the batch.
+     */
+    public static boolean runsInline(int n, int grain) {
+        return n <= 0 || Math.min(threads, Math.max(1, n / (long) Math.max(1, grain))) <= 1 || !canSplit();
+    }
+
+    /**
      * Runs body over [0, n) in chunks of at least {@code grain} indices whose inner boundaries are multiples of
      * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown.
      */

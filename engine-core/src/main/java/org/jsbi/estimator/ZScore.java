@@ -11,15 +11,27 @@ import org.jsbi.tensor.Tensor;
  * Independent z-scoring of each dimension, z = (v - mean) / std, with statistics from the training split (as sbi's
  * {@code z_score_x="independent"}). Standard deviations are floored so a constant dimension does not divide by zero.
  *
- * @param mean per-dimension mean
- * @param std  per-dimension standard deviation (≥ the floor)
+ * <p>A class rather than a record so that it can keep its statistics as column tensors on the backend last used:
+ * {@link #apply} runs twice a training step, and making them anew each time was a steady allocation (session 36).
  */
-public record ZScore(float[] mean, float[] std) {
+public final class ZScore {
 
     /** The floor on a standard deviation (sbi uses 1e-14 for θ and 1e-7 for x; one value serves both in float32). */
     public static final float MIN_STD = 1e-7f;
 
-    public ZScore {
+    private final float[] mean;
+    private final float[] std;
+    /** mean and std as dim x 1 tensors on one backend; a record's final fields publish it safely across threads. */
+    private volatile Columns columns;
+
+    private record Columns(Backend backend, Tensor mean, Tensor std) {
+    }
+
+    /**
+     * @param mean per-dimension mean
+     * @param std  per-dimension standard deviation (≥ the floor)
+     */
+    public ZScore(float[] mean, float[] std) {
         if (mean.length != std.length) {
             throw new IllegalArgumentException("z-score mean and std lengths differ: " + mean.length + " vs " + std.length);
         }
@@ -29,8 +41,28 @@ public record ZScore(float[] mean, float[] std) {
                         + mean[i] + ", std " + std[i]);
             }
         }
-        mean = mean.clone();
-        std = std.clone();
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    /** Per-dimension mean (the array itself: do not change it). */
+    public float[] mean() {
+        return mean;
+    }
+
+    /** Per-dimension standard deviation (the array itself: do not change it). */
+    public float[] std() {
+        return std;
+    }
+
+    /** mean and std as columns on be, made once per backend (constants: no operation writes them). */
+    private Columns columns(Backend be) {
+        Columns c = columns;
+        if (c == null || c.backend() != be) {
+            c = new Columns(be, Tensor.of(be, dim(), 1, mean), Tensor.of(be, dim(), 1, std));
+            columns = c;
+        }
+        return c;
     }
 
     /** The identity: mean 0, std 1. */
@@ -70,19 +102,18 @@ public record ZScore(float[] mean, float[] std) {
 
     /** (v - mean) / std on a dim x n value, as tape operations (constants, so no gradient flows into the statistics). */
     public Var apply(Tape tape, Var v) {
-        Backend be = tape.backend();
-        Var centred = tape.broadcastColumn(BinaryOp.SUB, v, tape.constant(Tensor.of(be, dim(), 1, mean)));
-        return tape.broadcastColumn(BinaryOp.DIV, centred, tape.constant(Tensor.of(be, dim(), 1, std)));
+        Columns c = columns(tape.backend());
+        Var centred = tape.broadcastColumn(BinaryOp.SUB, v, tape.constant(c.mean()));
+        return tape.broadcastColumn(BinaryOp.DIV, centred, tape.constant(c.std()));
     }
 
     /** z * std + mean for a dim x n tensor, in place. */
     public void invertInPlace(Tensor z) {
         Backend be = z.backend();
         int n = z.cols();
-        be.broadcastColumn(BinaryOp.MUL, dim(), n, z.storage(), 0, n, Tensor.of(be, dim(), 1, std).storage(), 0,
-                z.storage(), 0, n);
-        be.broadcastColumn(BinaryOp.ADD, dim(), n, z.storage(), 0, n, Tensor.of(be, dim(), 1, mean).storage(), 0,
-                z.storage(), 0, n);
+        Columns c = columns(be);
+        be.broadcastColumn(BinaryOp.MUL, dim(), n, z.storage(), 0, n, c.std().storage(), 0, z.storage(), 0, n);
+        be.broadcastColumn(BinaryOp.ADD, dim(), n, z.storage(), 0, n, c.mean().storage(), 0, z.storage(), 0, n);
     }
 
     @Override

@@ -14,6 +14,8 @@ public final class Adam {
     private final Tensor[] m;
     private final Tensor[] v;
     private long step;
+    /** {@link #applyStep}'s ranges by their first parameter. */
+    private final Range[] ranges;
     /** The bias corrections of the current step, 1 − β₁ᵗ and 1 − β₂ᵗ (set by {@link #beginStep}). */
     private float c1, c2;
 
@@ -27,6 +29,7 @@ public final class Adam {
             }
         }
         this.config = config;
+        this.ranges = new Range[this.params.size()];
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
         for (int i = 0; i < m.length; i++) {
@@ -83,6 +86,24 @@ public final class Adam {
             throw new IllegalArgumentException("parameters [" + from + ", " + to + ") of " + params.size());
         }
         if (from == to) return;
+        Range r = ranges[from];
+        if (r == null || r.to() != to) {
+            r = range(from, to);
+            ranges[from] = r;
+        }
+        backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2, gradScale,
+                zeroGrads, r.ps(), r.gs(), r.ms(), r.vs(), r.lengths());
+    }
+
+    /**
+     * The storages and lengths of parameters [from, to), which do not change: kept per range (a trainer updates the
+     * same ranges every step), so a step allocates none. A record's final fields publish it safely to the thread
+     * that updates the range next time.
+     */
+    private record Range(int to, Storage[] ps, Storage[] gs, Storage[] ms, Storage[] vs, int[] lengths) {
+    }
+
+    private Range range(int from, int to) {
         int n = to - from;
         Storage[] ps = new Storage[n], gs = new Storage[n], ms = new Storage[n], vs = new Storage[n];
         int[] lengths = new int[n];
@@ -94,8 +115,7 @@ public final class Adam {
             vs[i] = v[from + i].storage();
             lengths[i] = p.size();
         }
-        backend().adamStepMany(config.learningRate(), config.beta1(), config.beta2(), config.eps(), c1, c2, gradScale,
-                zeroGrads, ps, gs, ms, vs, lengths);
+        return new Range(to, ps, gs, ms, vs, lengths);
     }
 
     public void zeroGrad() {

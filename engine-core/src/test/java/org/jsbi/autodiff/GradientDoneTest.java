@@ -70,4 +70,35 @@ class GradientDoneTest {
         assertEquals(36f, told[0]);
         assertEquals(36f, w.grad().toArray()[0]);
     }
+
+    /**
+     * On a tape arena the answer of which node finishes which gradient is kept from one backward pass to the next
+     * while the graph is the same: two graphs taking turns on one arena, whose parameters are first read at other
+     * nodes, must each be told at their own graph's points, with final values.
+     */
+    @Test
+    void anArenaWhoseGraphChangesIsToldAtTheNewGraphsPoints() {
+        Parameter w = new Parameter("w", Tensor.of(be, 1, 1, new float[] {2f}));
+        Parameter v = new Parameter("v", Tensor.of(be, 1, 1, new float[] {-3f}));
+        TapeArena arena = new TapeArena(be);
+        for (int step = 0; step < 6; step++) {
+            boolean first = step % 3 != 2;
+            w.zeroGrad();
+            v.zeroGrad();
+            Tape tape = Tape.recording(be, null, arena);
+            Var c = tape.constant(Tensor.of(be, 1, 1, new float[] {1.5f}));
+            Var a = tape.param(w), b = tape.param(v);
+            // First graph: y = (w·c)·(v·c) + w·v; second: y = (v·c)·(v·c) + w·c, w read last.
+            Var y = first ? tape.add(tape.mul(tape.mul(a, c), tape.mul(b, c)), tape.mul(a, b))
+                    : tape.add(tape.mul(tape.mul(b, c), tape.mul(b, c)), tape.mul(a, c));
+            Map<Tensor, float[]> told = new IdentityHashMap<>();
+            tape.backward(y, g -> assertTrue(told.put(g, g.toArray()) == null, "told twice"));
+            assertEquals(2, told.size(), "step " + step);
+            assertArrayEquals(w.grad().toArray(), told.get(w.grad()), "w, step " + step);
+            assertArrayEquals(v.grad().toArray(), told.get(v.grad()), "v, step " + step);
+            float dw = first ? 1.5f * 1.5f * -3f + -3f : 1.5f, dv = first ? 1.5f * 1.5f * 2f + 2f : 2 * 1.5f * 1.5f * -3f;
+            assertEquals(dw, w.grad().toArray()[0], 1e-6f, "dy/dw, step " + step);
+            assertEquals(dv, v.grad().toArray()[0], 1e-6f, "dy/dv, step " + step);
+        }
+    }
 }

@@ -55,6 +55,11 @@ class TapeArenaTest {
         Tensor first = arena.take(1, 1, false);
         for (int k = 0; k < 3; k++) assertArrayEquals(fresh, step(maf, theta, x, arena), "step " + k);
         assertEquals(held + 1, arena.size(), "the same tensors serve every step");
+        // And the same Vars: a node of one step's tape is the same object as the next step's.
+        Tape t1 = Tape.recording(be, null, arena);
+        Var v1 = maf.logProb(t1, t1.constant(theta), t1.constant(x));
+        Tape t2 = Tape.recording(be, null, arena);
+        assertSame(v1, maf.logProb(t2, t2.constant(theta), t2.constant(x)));
         arena.rewind();
         for (int i = 0; i < held; i++) arena.take(0, 0, false);
         assertSame(first, arena.take(1, 1, false));

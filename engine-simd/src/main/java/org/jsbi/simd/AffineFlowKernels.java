@@ -48,8 +48,13 @@ final class AffineFlowKernels {
                         float[] ldIn, int ldInOff, float[] scale, int sOff, float[] out, int oOff, float[] logDet,
                         int ldOff) {
         int full = n / L * L;
-        if (full > 0) {
-            Parallel.forRange(full, Math.max(L, GRAIN_FLOATS / (4 * d)), L, (j0, j1) -> forwardColumns(d, floor, perm,
+        int grain = Math.max(L, GRAIN_FLOATS / (4 * d));
+        if (full > 0 && Parallel.runsInline(full, grain)) {
+            // Called directly where nothing is split (inside the trainer's parts): no lambda allocated per call.
+            forwardColumns(d, floor, perm, p, pOff, n, u, uOff, n, ldIn, ldInOff, scale, sOff, n, out, oOff, n, logDet,
+                    ldOff, 0, full);
+        } else if (full > 0) {
+            Parallel.forRange(full, grain, L, (j0, j1) -> forwardColumns(d, floor, perm,
                     p, pOff, n, u, uOff, n, ldIn, ldInOff, scale, sOff, n, out, oOff, n, logDet, ldOff, j0, j1));
         }
         if (full == n) return;
@@ -107,8 +112,12 @@ final class AffineFlowKernels {
     static void backward(int d, int n, int[] perm, float[] p, int pOff, float[] u, int uOff, float[] scale, int sOff,
                          float[] g, int gOff, float[] gld, int gldOff, float[] dp, int dpOff, float[] du, int duOff) {
         int full = n / L * L;
-        if (full > 0) {
-            Parallel.forRange(full, Math.max(L, GRAIN_FLOATS / (6 * d)), L, (j0, j1) -> backwardColumns(d, perm, p,
+        int grain = Math.max(L, GRAIN_FLOATS / (6 * d));
+        if (full > 0 && Parallel.runsInline(full, grain)) {
+            backwardColumns(d, perm, p, pOff, n, u, uOff, n, scale, sOff, n, g, gOff, n, gld, gldOff, dp, dpOff, n, du,
+                    duOff, n, 0, full);
+        } else if (full > 0) {
+            Parallel.forRange(full, grain, L, (j0, j1) -> backwardColumns(d, perm, p,
                     pOff, n, u, uOff, n, scale, sOff, n, g, gOff, n, gld, gldOff, dp, dpOff, n, du, duOff, n, j0, j1));
         }
         if (full == n) return;

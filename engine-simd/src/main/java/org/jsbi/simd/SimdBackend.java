@@ -67,14 +67,14 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda,
                      Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
-        SimdGemm.gemm(m, n, k, alpha, new SimdGemm.Operand(array(a), aOff, lda, transA, null, 0),
+        SimdGemm.gemm(m, n, k, alpha, SimdGemm.operand(array(a), aOff, lda, transA, null, 0),
                 array(b), bOff, ldb, transB, beta, array(c), cOff, ldc);
     }
 
     @Override
     public void maskedGemm(boolean transW, int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, int ldw,
                            Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
-        SimdGemm.gemm(m, n, k, 1f, new SimdGemm.Operand(array(w), wOff, ldw, transW, array(mask), maskOff),
+        SimdGemm.gemm(m, n, k, 1f, SimdGemm.operand(array(w), wOff, ldw, transW, array(mask), maskOff),
                 array(b), bOff, ldb, false, beta, array(c), cOff, ldc);
     }
 
@@ -82,7 +82,7 @@ public final class SimdBackend extends ScalarBackend {
     public void denseForward(int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, Storage x, int xOff,
                              Storage b, int bOff, Storage addend, int addendOff, UnaryOp f, Storage y, int yOff) {
         if ((f == null || f == UnaryOp.TANH) && SimdGemm.shortKDense(m, n, k,
-                new SimdGemm.Operand(array(w), wOff, k, false, mask == null ? null : array(mask), maskOff),
+                SimdGemm.operand(array(w), wOff, k, false, mask == null ? null : array(mask), maskOff),
                 array(x), xOff, array(b), bOff, addend == null ? null : array(addend), addendOff, f != null, array(y),
                 yOff)) {
             return;
@@ -167,6 +167,10 @@ public final class SimdBackend extends ScalarBackend {
     public void unary(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff) {
         float[] x = array(xs), y = array(ys);
         UnaryKernels.Loop loop = UnaryKernels.of(op);
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            loop.run(x, xOff, y, yOff, 0, n);
+            return;
+        }
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(x, xOff, y, yOff, from, to));
     }
 
@@ -175,6 +179,10 @@ public final class SimdBackend extends ScalarBackend {
                               Storage dys, int dyOff, Storage dxs, int dxOff) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         UnaryKernels.BackwardLoop loop = UnaryKernels.backward(op);
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            loop.run(x, xOff, y, yOff, dy, dyOff, dx, dxOff, 0, n);
+            return;
+        }
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(x, xOff, y, yOff, dy, dyOff, dx, dxOff, from, to));
     }
 
@@ -183,7 +191,11 @@ public final class SimdBackend extends ScalarBackend {
         UnaryKernels.InPlaceBackwardLoop loop = UnaryKernels.inPlaceBackward(op);
         if (loop == null) return false;
         float[] y = array(ys), dy = array(dys);
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(y, yOff, dy, dyOff, from, to));
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            loop.run(y, yOff, dy, dyOff, 0, n);
+        } else {
+            Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> loop.run(y, yOff, dy, dyOff, from, to));
+        }
         return true;
     }
 
@@ -192,6 +204,15 @@ public final class SimdBackend extends ScalarBackend {
         float[] a = array(as), b = array(bs), c = array(cs);
         // A loop per operation: one loop with SimdMath.binary's switch inside ran 10,000 floats in 2.3-3.4 µs once C2
         // had recompiled it, against 0.6 for axpy's loop (the same loads and stores); each of these runs in 0.6.
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            switch (op) {
+                case ADD -> add(a, aOff, b, bOff, c, cOff, 0, n);
+                case SUB -> sub(a, aOff, b, bOff, c, cOff, 0, n);
+                case MUL -> mul(a, aOff, b, bOff, c, cOff, 0, n);
+                case DIV -> div(a, aOff, b, bOff, c, cOff, 0, n);
+            }
+            return;
+        }
         switch (op) {
             case ADD -> Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> add(a, aOff, b, bOff, c, cOff, from, to));
             case SUB -> Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> sub(a, aOff, b, bOff, c, cOff, from, to));
@@ -237,26 +258,39 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void axpy(int n, float alpha, Storage xs, int xOff, Storage ys, int yOff) {
         float[] x = array(xs), y = array(ys);
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
-            int i = from;
-            for (; i <= to - L; i += L) {
-                FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yOff + i))
-                        .intoArray(y, yOff + i);
-            }
-            for (; i < to; i++) y[yOff + i] += alpha * x[xOff + i];
-        });
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            axpyRange(alpha, x, xOff, y, yOff, 0, n);
+            return;
+        }
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> axpyRange(alpha, x, xOff, y, yOff, from, to));
+    }
+
+    private static void axpyRange(float alpha, float[] x, int xOff, float[] y, int yOff, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
     @Override
     public void affine(int n, float alpha, float beta, Storage xs, int xOff, Storage ys, int yOff) {
         float[] x = array(xs), y = array(ys);
-        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> {
-            int i = from;
-            for (; i <= to - L; i += L) {
-                FloatVector.fromArray(S, x, xOff + i).fma(alpha, beta).intoArray(y, yOff + i);
-            }
-            for (; i < to; i++) y[yOff + i] = alpha * x[xOff + i] + beta;
-        });
+        if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
+            affineRange(alpha, beta, x, xOff, y, yOff, 0, n);
+            return;
+        }
+        Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> affineRange(alpha, beta, x, xOff, y, yOff, from, to));
+    }
+
+    private static void affineRange(float alpha, float beta, float[] x, int xOff, float[] y, int yOff, int from,
+                                    int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(alpha, beta).intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) y[yOff + i] = alpha * x[xOff + i] + beta;
     }
 
     @Override
@@ -283,45 +317,53 @@ public final class SimdBackend extends ScalarBackend {
                                 Storage vs, int vOff, Storage cs, int cOff, int ldc) {
         float[] a = array(as), v = array(vs), c = array(cs);
         boolean pairs = SimdGemm.MASKED_TAILS && cols % L == L / 2 && lda == cols && ldc == cols;
-        forRows(rows, cols, (r0, r1) -> {
-            int i = r0;
-            if (pairs) {
-                // Rows of half a vector past a whole number (200 = 12.5 x 16; the half-batches 88 and the validation's
-                // 232 too) two at a time: two rows are a whole number of vectors, the middle one half each row's.
-                int half = cols / L;
-                for (; i + 1 < r1; i += 2) {
-                    FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
-                    FloatVector vn = FloatVector.broadcast(S, v[vOff + i + 1]);
-                    int ar = aOff + i * cols, cr = cOff + i * cols;
-                    for (int q = 0; q < half; q++, ar += L, cr += L) {
-                        SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi).intoArray(c, cr);
-                    }
-                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi.blend(vn, UPPER_HALF)).intoArray(c, cr);
-                    ar += L;
-                    cr += L;
-                    for (int q = 0; q < half; q++, ar += L, cr += L) {
-                        SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vn).intoArray(c, cr);
-                    }
-                }
-            }
-            for (; i < r1; i++) {
+        if (rowsInline(rows, cols)) {
+            broadcastColumnRows(op, cols, a, aOff, lda, v, vOff, c, cOff, ldc, pairs, 0, rows);
+            return;
+        }
+        forRows(rows, cols, (r0, r1) -> broadcastColumnRows(op, cols, a, aOff, lda, v, vOff, c, cOff, ldc, pairs, r0,
+                r1));
+    }
+
+    private static void broadcastColumnRows(BinaryOp op, int cols, float[] a, int aOff, int lda, float[] v, int vOff,
+                                            float[] c, int cOff, int ldc, boolean pairs, int r0, int r1) {
+        int i = r0;
+        if (pairs) {
+            // Rows of half a vector past a whole number (200 = 12.5 x 16; the half-batches 88 and the validation's
+            // 232 too) two at a time: two rows are a whole number of vectors, the middle one half each row's.
+            int half = cols / L;
+            for (; i + 1 < r1; i += 2) {
                 FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
-                int ar = aOff + i * lda, cr = cOff + i * ldc;
-                int j = 0;
-                for (; j <= cols - L; j += L) {
-                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
+                FloatVector vn = FloatVector.broadcast(S, v[vOff + i + 1]);
+                int ar = aOff + i * cols, cr = cOff + i * cols;
+                for (int q = 0; q < half; q++, ar += L, cr += L) {
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi).intoArray(c, cr);
                 }
-                if (SimdGemm.MASKED_TAILS && j < cols) {
-                    // 512 bits: the tail as one masked vector (8 of a batch of 200 per row; the scalar loop, with
-                    // op's switch per element, took a fifth of the call).
-                    store(SimdMath.binary(op, load(a, ar + j, cols - j), vi), c, cr + j, cols - j);
-                    continue;
+                SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vi.blend(vn, UPPER_HALF)).intoArray(c, cr);
+                ar += L;
+                cr += L;
+                for (int q = 0; q < half; q++, ar += L, cr += L) {
+                    SimdMath.binary(op, FloatVector.fromArray(S, a, ar), vn).intoArray(c, cr);
                 }
-                // The tail in scalar code: the same IEEE operation per element, and no masked load, which AVX2
-                // does not intrinsify (each allocated, once per row: SimdAllocationTest).
-                for (float vs0 = v[vOff + i]; j < cols; j++) c[cr + j] = op.apply(a[ar + j], vs0);
             }
-        });
+        }
+        for (; i < r1; i++) {
+            FloatVector vi = FloatVector.broadcast(S, v[vOff + i]);
+            int ar = aOff + i * lda, cr = cOff + i * ldc;
+            int j = 0;
+            for (; j <= cols - L; j += L) {
+                SimdMath.binary(op, FloatVector.fromArray(S, a, ar + j), vi).intoArray(c, cr + j);
+            }
+            if (SimdGemm.MASKED_TAILS && j < cols) {
+                // 512 bits: the tail as one masked vector (8 of a batch of 200 per row; the scalar loop, with
+                // op's switch per element, took a fifth of the call).
+                store(SimdMath.binary(op, load(a, ar + j, cols - j), vi), c, cr + j, cols - j);
+                continue;
+            }
+            // The tail in scalar code: the same IEEE operation per element, and no masked load, which AVX2
+            // does not intrinsify (each allocated, once per row: SimdAllocationTest).
+            for (float vs0 = v[vOff + i]; j < cols; j++) c[cr + j] = op.apply(a[ar + j], vs0);
+        }
     }
 
     @Override
@@ -345,8 +387,16 @@ public final class SimdBackend extends ScalarBackend {
 
     /** Splits rows over threads when the matrix is large. */
     private static void forRows(int rows, int cols, Parallel.RangeBody body) {
-        int grain = Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, cols));
-        Parallel.forRange(rows, grain, 1, body);
+        Parallel.forRange(rows, rowGrain(cols), 1, body);
+    }
+
+    /** Whether {@link #forRows} would run its body on this thread over all rows (then call the kernel directly). */
+    private static boolean rowsInline(int rows, int cols) {
+        return Parallel.runsInline(rows, rowGrain(cols));
+    }
+
+    private static int rowGrain(int cols) {
+        return Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, cols));
     }
 
     // ---- reductions ---------------------------------------------------------------------------------------------
@@ -354,13 +404,20 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void reduceRows(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
         float[] a = array(as), out = array(outs);
-        forRows(rows, cols, (r0, r1) -> {
-            int i = r0;
-            if (op == ReduceOp.SUM) {
-                for (; i + 4 <= r1; i += 4) sum4(cols, a, aOff + i * lda, lda, out, outOff + i);
-            }
-            for (; i < r1; i++) out[outOff + i] = reduceContiguous(op, cols, a, aOff + i * lda);
-        });
+        if (rowsInline(rows, cols)) {
+            reduceRowRange(op, cols, a, aOff, lda, out, outOff, 0, rows);
+            return;
+        }
+        forRows(rows, cols, (r0, r1) -> reduceRowRange(op, cols, a, aOff, lda, out, outOff, r0, r1));
+    }
+
+    private static void reduceRowRange(ReduceOp op, int cols, float[] a, int aOff, int lda, float[] out, int outOff,
+                                       int r0, int r1) {
+        int i = r0;
+        if (op == ReduceOp.SUM) {
+            for (; i + 4 <= r1; i += 4) sum4(cols, a, aOff + i * lda, lda, out, outOff + i);
+        }
+        for (; i < r1; i++) out[outOff + i] = reduceContiguous(op, cols, a, aOff + i * lda);
     }
 
     /**
@@ -494,8 +551,12 @@ public final class SimdBackend extends ScalarBackend {
     public void reduceColumns(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
         float[] a = array(as), out = array(outs);
         // Vectorised across columns (samples), each lane walking down its column.
-        Parallel.forRange(cols, Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows)), L,
-                (j0, j1) -> columnBlock(op, rows, a, aOff, lda, out, outOff, j0, j1));
+        int grain = Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows));
+        if (Parallel.runsInline(cols, grain)) {
+            columnBlock(op, rows, a, aOff, lda, out, outOff, 0, cols);
+            return;
+        }
+        Parallel.forRange(cols, grain, L, (j0, j1) -> columnBlock(op, rows, a, aOff, lda, out, outOff, j0, j1));
     }
 
     /**
@@ -590,6 +651,10 @@ public final class SimdBackend extends ScalarBackend {
     public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys, int yOff,
                                    Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
+        if (op == ReduceOp.SUM && rowsInline(rows, cols)) {
+            rowsSumBackward(0, rows, cols, dy, dyOff, dx, dxOff, lddx);
+            return;
+        }
         switch (op) {
             case SUM -> forRows(rows, cols, (r0, r1) -> rowsSumBackward(r0, r1, cols, dy, dyOff, dx, dxOff, lddx));
             case MAX -> forRows(rows, cols, (r0, r1) -> rowsMaxBackward(r0, r1, cols, x, xOff, ldx, y, yOff, dy, dyOff,
@@ -637,6 +702,10 @@ public final class SimdBackend extends ScalarBackend {
                                       int yOff, Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         int grain = Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows));
+        if (op == ReduceOp.SUM && Parallel.runsInline(cols, grain)) {
+            columnsSumBackward(0, cols, rows, dy, dyOff, dx, dxOff, lddx);
+            return;
+        }
         switch (op) {
             case SUM -> Parallel.forRange(cols, grain, L, (j0, j1) -> columnsSumBackward(j0, j1, rows, dy, dyOff, dx,
                     dxOff, lddx));
@@ -730,15 +799,17 @@ public final class SimdBackend extends ScalarBackend {
                              boolean zeroGrads, Storage[] params, Storage[] grads, Storage[] m, Storage[] v,
                              int[] lengths) {
         int t = params.length;
-        long[] start = new long[t + 1];
-        for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
-        if (start[t] > Integer.MAX_VALUE || Parallel.threads() == 1) {
+        long total = 0;
+        for (int i = 0; i < t; i++) total += lengths[i];
+        if (total > Integer.MAX_VALUE || Parallel.runsInline((int) total, ADAM_GRAIN)) {
             for (int i = 0; i < t; i++) {
                 adamLoop(0, lengths[i], lr, beta1, beta2, eps, c1, c2, gradScale, zeroGrads, array(params[i]), 0,
                         array(grads[i]), 0, array(m[i]), 0, array(v[i]), 0);
             }
             return;
         }
+        long[] start = new long[t + 1];
+        for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
         Parallel.forRange((int) start[t], ADAM_GRAIN, L, (from, to) -> {
             for (int i = 0; i < t && start[i] < to; i++) {
                 if (start[i + 1] <= from) continue;
@@ -759,6 +830,20 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public double addManyAndSumSquares(Storage[] dst, Storage[][] parts, int[] lengths) {
         int t = dst.length;
+        long total = 0;
+        for (int i = 0; i < t; i++) total += lengths[i];
+        if (total <= Integer.MAX_VALUE && Parallel.runsInline((int) total, ADAM_GRAIN)) {
+            // On this thread, tensor by tensor, with no arrays or lambda made: the two-thread trainer calls this
+            // once per tensor as part 0 finishes each gradient. The squares are added in tensor order, as below.
+            float[][] src = partArrays(parts.length - 1);
+            double s = 0;
+            for (int i = 0; i < t; i++) {
+                for (int p = 1; p < parts.length; p++) src[p - 1] = array(parts[p][i]);
+                s += addAndSumSquares(array(dst[i]), src, lengths[i]);
+            }
+            java.util.Arrays.fill(src, null);
+            return s;
+        }
         long[] start = new long[t + 1];
         for (int i = 0; i < t; i++) start[i + 1] = start[i] + lengths[i];
         double[] squares = new double[t];
@@ -780,6 +865,18 @@ public final class SimdBackend extends ScalarBackend {
         double s = 0;
         for (double q : squares) s += q;
         return s;
+    }
+
+    private static final ThreadLocal<float[][]> PART_ARRAYS = ThreadLocal.withInitial(() -> new float[1][]);
+
+    /** This thread's array of n part arrays for {@link #addAndSumSquares}. */
+    private static float[][] partArrays(int n) {
+        float[][] a = PART_ARRAYS.get();
+        if (a.length != n) {
+            a = new float[n][];
+            PART_ARRAYS.set(a);
+        }
+        return a;
     }
 
     /** d += each of parts in turn, then Σ d² with {@link #dot}'s four accumulators, in one pass over d. */

@@ -47,8 +47,63 @@ final class SimdGemm {
     private SimdGemm() {
     }
 
-    /** Where op(A)'s elements come from; mask may be null. */
-    record Operand(float[] a, int off, int ld, boolean trans, float[] mask, int maskOff) {
+    /**
+     * Where op(A)'s elements come from; mask may be null. Not a record: {@link #operand} hands each thread one
+     * instance, reset per product, because a product's Operand reaches methods too large to inline and was the
+     * largest allocation of a training step after its tape nodes (session 36). A product that splits its work over
+     * threads hands them this instance, which its caller does not reset until the product returns.
+     */
+    static final class Operand {
+        private float[] a;
+        private int off, ld, maskOff;
+        private boolean trans;
+        private float[] mask;
+
+        Operand(float[] a, int off, int ld, boolean trans, float[] mask, int maskOff) {
+            set(a, off, ld, trans, mask, maskOff);
+        }
+
+        private Operand set(float[] a, int off, int ld, boolean trans, float[] mask, int maskOff) {
+            this.a = a;
+            this.off = off;
+            this.ld = ld;
+            this.trans = trans;
+            this.mask = mask;
+            this.maskOff = maskOff;
+            return this;
+        }
+
+        float[] a() {
+            return a;
+        }
+
+        int off() {
+            return off;
+        }
+
+        int ld() {
+            return ld;
+        }
+
+        boolean trans() {
+            return trans;
+        }
+
+        float[] mask() {
+            return mask;
+        }
+
+        int maskOff() {
+            return maskOff;
+        }
+    }
+
+    private static final ThreadLocal<Operand> OPERAND = ThreadLocal.withInitial(() -> new Operand(null, 0, 0, false,
+            null, 0));
+
+    /** This thread's Operand, set to these values: valid until this thread's next call. */
+    static Operand operand(float[] a, int off, int ld, boolean trans, float[] mask, int maskOff) {
+        return OPERAND.get().set(a, off, ld, trans, mask, maskOff);
     }
 
     /** op(A) from row r0 on: the same storage, its offsets (and the mask's, which shares A's layout) moved. */

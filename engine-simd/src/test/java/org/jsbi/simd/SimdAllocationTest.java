@@ -220,4 +220,39 @@ class SimdAllocationTest {
         assertAllocationFree("denseParameterGradients 50x10x200",
                 () -> be.denseParameterGradients(50, 10, 200, dy, 0, x, 0, 0f, dw, 0, db, 0));
     }
+
+    /**
+     * A whole training step of the peers' MAF at gaussian_linear's shapes (10-D θ and x, batch 200) on a tape arena,
+     * with Adam's update: the tape's Vars come from the arena, the kernels' lambdas are not made where nothing is
+     * split, products reuse one Operand per thread, Adam its arrays. Before session 36 a step allocated about 20 KB,
+     * which in a heap grown by earlier work landed on fresh pages, each a page fault (docs/ARCHITECTURE.md).
+     */
+    @Test
+    void aTrainingStepOnATapeArena() {
+        int d = 10, n = 200;
+        org.jsbi.random.Rng rng = new org.jsbi.random.Rng(70);
+        org.jsbi.flow.Maf maf = new org.jsbi.flow.Maf(be, d, d, org.jsbi.estimator.ZScore.identity(d),
+                org.jsbi.estimator.ZScore.identity(d), org.jsbi.flow.MafConfig.defaults(), rng);
+        org.jsbi.tensor.Tensor theta = org.jsbi.tensor.Tensor.wrap(be, data(d * n, -1f, 1f, 71), d, n);
+        org.jsbi.tensor.Tensor x = org.jsbi.tensor.Tensor.wrap(be, data(d * n, -1f, 1f, 72), d, n);
+        org.jsbi.autodiff.TapeArena arena = new org.jsbi.autodiff.TapeArena(be);
+        org.jsbi.optim.Adam adam = new org.jsbi.optim.Adam(maf.parameters(), org.jsbi.optim.AdamConfig.defaults());
+        AllocationProbe.Result r = AllocationProbe.settle(() -> {
+            org.jsbi.autodiff.Tape tape = org.jsbi.autodiff.Tape.recording(be, null, arena);
+            tape.backward(tape.neg(tape.mean(maf.logProb(tape, tape.constant(theta), tape.constant(x)))));
+            adam.stepAndZeroGrad(1f);
+        }, 1, 20, 20, STEP_BUDGET, PATIENCE_S);
+        if (r.bytesPerUnit() > STEP_BUDGET) {
+            fail("a MAF training step allocates " + r.bytesPerUnit() + " bytes after " + r.rounds() + " rounds, more "
+                    + "than " + STEP_BUDGET + ": profile it (async-profiler's alloc event) and see docs/ARCHITECTURE.md, "
+                    + "session 36");
+        }
+    }
+
+    /**
+     * Bytes a whole MAF training step may allocate: the few small objects left (the tape, the flow's {v, logDet}
+     * pairs, the dense layers' epilogue lambdas), 960 bytes here, against about 20 KB before; the removed sources
+     * (tape nodes and their input arrays, about 150 of each a step, the kernels' lambdas and operands) would exceed it.
+     */
+    static final long STEP_BUDGET = 2048;
 }
