@@ -48,7 +48,12 @@ public final class Rng {
 
     /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
     public int[] permutation(int n) {
-        int[] p = new int[n];
+        return permutation(new int[n]);
+    }
+
+    /** {@link #permutation(int)} of p.length written into p (the same permutation from the same state), returned. */
+    public int[] permutation(int[] p) {
+        int n = p.length;
         for (int i = 0; i < n; i++) p[i] = i;
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
