@@ -41,9 +41,10 @@ import javax.management.ObjectName;
  */
 final class JitDirectives {
 
-    /** Every method that takes or returns a vector (all of SimdMath, and seven helpers elsewhere); a new one goes here. */
+    /** Every method that takes or returns a vector (all of SimdMath, and eight helpers elsewhere); a new one goes here. */
     private static final String INLINE = "inline: [\"+org/jsbi/simd/SimdMath.*\", "
             + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.twoTable\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
+            + "\"+org/jsbi/simd/SimdGemm.tailLoad\", "
             + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
             + "\"+org/jsbi/simd/SimdBackend.maxGrad\", \"+org/jsbi/simd/SimdBackend.lseGrad\", \"-org/jsbi/simd/UnaryKernels*.full\", \"-org/jsbi/simd/DenseEpilogue.*\"]";
 

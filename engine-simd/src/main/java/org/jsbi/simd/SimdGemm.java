@@ -1431,7 +1431,7 @@ final class SimdGemm {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         int hi = aIdx + MR * kc;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
+            FloatVector b0 = tailLoad(b, bIdx, nt, cols);
             bIdx += ldb;
             c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
@@ -1454,6 +1454,19 @@ final class SimdGemm {
         c7.intoArray(c, cIdx += ldc, cols);
     }
 
+    /**
+     * B's last nt &lt; L columns of one row as a vector, lanes from nt on zero: what {@code fromArray(S, b, idx, cols)}
+     * reads. Where the whole vector at idx would run past b's end (the last row of a tensor, whose array ends there)
+     * the masked load leaves the intrinsic for a per-lane bounds check that boxes its mask, a 32-byte array per call:
+     * most of what an MDN training step allocated (its 660-row head runs as many row blocks, each reading B's last
+     * row; session 36). There the vector that ends at the row's end, slid down by L − nt lanes, has the same lanes.
+     * In the JIT directive's inline list ({@link JitDirectives}): it returns a vector.
+     */
+    private static FloatVector tailLoad(float[] b, int idx, int nt, VectorMask<Float> cols) {
+        if (idx + L <= b.length || idx + nt < L) return FloatVector.fromArray(S, b, idx, cols);
+        return FloatVector.fromArray(S, b, idx + nt - L).slice(L - nt);
+    }
+
     /** As {@link #half8MaskedStore}, adding the product to C (beta = 1: c + sum, merge's c·1 + t). */
     private static void half8MaskedAdd(int kc, float[] ap, int aIdx, float[] b, int bIdx, int ldb, int nt, float[] c,
                                        int cIdx, int ldc) {
@@ -1461,7 +1474,7 @@ final class SimdGemm {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         int hi = aIdx + MR * kc;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
+            FloatVector b0 = tailLoad(b, bIdx, nt, cols);
             bIdx += ldb;
             c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
@@ -1513,7 +1526,7 @@ final class SimdGemm {
         VectorMask<Float> cols = S.indexInRange(0, nt);
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bIdx, cols);
+            FloatVector b0 = tailLoad(b, bIdx, nt, cols);
             bIdx += ldb;
             c0 = FloatVector.broadcast(S, ap[aIdx]).fma(b0, c0);
             c1 = FloatVector.broadcast(S, ap[aIdx + 1]).fma(b0, c1);
