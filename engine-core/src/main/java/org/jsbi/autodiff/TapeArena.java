@@ -10,11 +10,12 @@ import org.jsbi.tensor.Tensor;
  * the backward rules' scratch. A training step records the same graph every time, so the i-th tensor a tape asks
  * for has the same shape every step; the arena hands out its i-th tensor again (a new one only where the shape
  * differs). Values are handed out as they are (every operation overwrites its whole output); gradients are zeroed
- * first, as a new tensor would be. Only where memory comes from changes: the arithmetic is the same.
+ * first, as a new tensor would be. The tapes' {@link Var}s come from the arena the same way. Only where memory comes
+ * from changes: the arithmetic is the same.
  *
  * <p>A tape made with an arena ({@link Tape#recording(Backend, java.util.Map, TapeArena)}) rewinds it: every tensor
- * of the earlier tapes on the same arena may be overwritten, so read what you need (the loss) before the next step.
- * An arena belongs to one thread at a time.
+ * and every Var of the earlier tapes on the same arena may be overwritten, so read what you need (the loss) before
+ * the next step. An arena belongs to one thread at a time.
  */
 public final class TapeArena {
 
