@@ -34,7 +34,8 @@ import javax.management.ObjectName;
  * intrinsified, and tanh ran boxed for the rest of the run (MAF sampling at 10-D on two threads: 58–65 ms in 3 of 7
  * runs, 28–41 in the others; every run fast with the rule). Compiled on its own, a loop body inlines its function
  * as a root compilation; the call costs one call per kernel call. {@code DenseEpilogue}'s methods (a dense layer's
- * bias, addend and tanh in one pass) are kept out of their callers for the same reason.
+ * bias, addend and tanh in one pass) are kept out of their callers for the same reason, and so is
+ * {@code SimdBackend.denseEpilogue}, which calls them.
  *
  * <p>Where the platform has no such command (another JVM, or management disabled) nothing happens and the kernels
  * are as before: right, and fast whenever C2 inlines them anyway. {@code -Djsbi.jit.directives=false} turns it off.
@@ -46,7 +47,8 @@ final class JitDirectives {
             + "\"+org/jsbi/simd/SimdGemm.pair\", \"+org/jsbi/simd/SimdGemm.twoTable\", \"+org/jsbi/simd/SimdGemm.shortStore\", "
             + "\"+org/jsbi/simd/SimdGemm.tailLoad\", "
             + "\"+org/jsbi/simd/SimdBackend.load\", \"+org/jsbi/simd/SimdBackend.store\", "
-            + "\"+org/jsbi/simd/SimdBackend.maxGrad\", \"+org/jsbi/simd/SimdBackend.lseGrad\", \"-org/jsbi/simd/UnaryKernels*.full\", \"-org/jsbi/simd/DenseEpilogue.*\"]";
+            + "\"+org/jsbi/simd/SimdBackend.maxGrad\", \"+org/jsbi/simd/SimdBackend.lseGrad\", \"-org/jsbi/simd/UnaryKernels*.full\", \"-org/jsbi/simd/DenseEpilogue.*\", "
+            + "\"-org/jsbi/simd/SimdBackend.denseEpilogue\"]";
 
     /**
      * The directive: compilations of any org.jsbi method inline {@link #INLINE}'s methods, and SimdGemm's methods are

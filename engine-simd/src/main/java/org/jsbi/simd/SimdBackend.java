@@ -96,11 +96,26 @@ public final class SimdBackend extends ScalarBackend {
             } else {
                 maskedGemm(false, m, n, k, w, wOff, mask, maskOff, k, x, xOff, n, 0f, y, yOff, n);
             }
-            float[] ya = array(y), ba = array(b), aa = addend == null ? null : array(addend);
-            forRows(m, n, (r0, r1) -> DenseEpilogue.biasTanh(n, ya, yOff, ba, bOff, aa, addendOff, r0, r1));
+            denseEpilogue(m, n, array(y), yOff, array(b), bOff, addend == null ? null : array(addend), addendOff);
             return;
         }
         super.denseForward(m, n, k, w, wOff, mask, maskOff, x, xOff, b, bOff, addend, addendOff, f, y, yOff);
+    }
+
+    /**
+     * {@link DenseEpilogue#biasTanh} over rows 0..m, on this thread where {@link #forRows} would not split them (no
+     * lambda made: most of what a training step still allocated), else split. Its own method, which the JIT
+     * directive keeps out of its caller ({@link JitDirectives}): with the call in {@code denseForward} itself, C2
+     * compiled that method's 2-input path ({@code shortKDense}) with boxed vectors once a 10-D training had run first
+     * (SimdAllocationTest, 4,800 bytes per call).
+     */
+    private static void denseEpilogue(int m, int n, float[] y, int yOff, float[] b, int bOff, float[] addend,
+                                      int addendOff) {
+        if (rowsInline(m, n)) {
+            DenseEpilogue.biasTanh(n, y, yOff, b, bOff, addend, addendOff, 0, m);
+        } else {
+            forRows(m, n, (r0, r1) -> DenseEpilogue.biasTanh(n, y, yOff, b, bOff, addend, addendOff, r0, r1));
+        }
     }
 
     @Override

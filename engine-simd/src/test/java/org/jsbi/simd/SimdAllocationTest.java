@@ -251,8 +251,8 @@ class SimdAllocationTest {
 
     /**
      * Bytes a whole MAF training step may allocate: the few small objects left (the tape, the flow's {v, logDet}
-     * pairs, the dense layers' epilogue lambdas), 960 bytes here, against about 20 KB before; the removed sources
-     * (tape nodes and their input arrays, about 150 of each a step, the kernels' lambdas and operands) would exceed it.
+     * pairs), 160 bytes here, against about 20 KB before; any of the removed sources (tape nodes and their input
+     * arrays, about 150 of each a step; the kernels' lambdas, about 20; the products' operands) would exceed it.
      */
-    static final long STEP_BUDGET = 2048;
+    static final long STEP_BUDGET = 1024;
 }
