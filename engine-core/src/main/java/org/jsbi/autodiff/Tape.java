@@ -546,25 +546,16 @@ public final class Tape {
             throw new IllegalArgumentException(what + ": a permutation of " + d + " rows needs " + d + " entries, got "
                     + perm.length);
         }
-        if (d <= 64) {
-            // The common case (a flow's θ of up to 64 dimensions) in one word, without an array per call.
-            long seen = 0;
-            for (int i : perm) {
-                if (i < 0 || i >= d || (seen & (1L << i)) != 0) {
-                    throw new IllegalArgumentException(what + ": " + java.util.Arrays.toString(perm)
-                            + " is not a permutation of 0.." + (d - 1));
-                }
-                seen |= 1L << i;
-            }
-            return;
-        }
-        long[] seen = new long[(d + 63) / 64];
+        // Rows seen as bits: up to 64 rows (a flow's θ, every step) in one word, so that no array is made.
+        long low = 0;
+        long[] words = d > 64 ? new long[(d + 63) / 64] : null;
         for (int i : perm) {
-            if (i < 0 || i >= d || (seen[i >> 6] & (1L << i)) != 0) {
+            long bit = 1L << i;
+            if (i < 0 || i >= d || ((words == null ? low : words[i >> 6]) & bit) != 0) {
                 throw new IllegalArgumentException(what + ": " + java.util.Arrays.toString(perm)
                         + " is not a permutation of 0.." + (d - 1));
             }
-            seen[i >> 6] |= 1L << i;
+            if (words == null) low |= bit; else words[i >> 6] |= bit;
         }
     }
 

@@ -62,7 +62,7 @@ public final class Parallel {
      * that keep per-chunk state (per-thread gradients) size it from this.
      */
     public static int[] chunkBounds(int n, int grain, int align) {
-        int chunks = (int) Math.min(threads, Math.max(1, n / (long) Math.max(1, grain)));
+        int chunks = chunks(n, grain);
         int[] bounds = new int[chunks + 1];
         int a = Math.max(1, align);
         for (int c = 1; c < chunks; c++) {
@@ -156,7 +156,12 @@ public final class Parallel {
      * inside the trainer's own parts of the batch.
      */
     public static boolean runsInline(int n, int grain) {
-        return n <= 0 || Math.min(threads, Math.max(1, n / (long) Math.max(1, grain))) <= 1 || !canSplit();
+        return n <= 0 || chunks(n, grain) <= 1 || !canSplit();
+    }
+
+    /** How many chunks {@link #forRange} cuts [0, n) into at the current thread count. */
+    private static int chunks(int n, int grain) {
+        return (int) Math.min(threads, Math.max(1, n / (long) Math.max(1, grain)));
     }
 
     /**
@@ -164,23 +169,15 @@ public final class Parallel {
      * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown.
      */
     public static void forRange(int n, int grain, int align, RangeBody body) {
-        int t = threads;
-        if (n <= 0) return;
-        int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(1, grain)));
-        if (chunks <= 1 || !canSplit()) {
-            // Nested in a chunk (on a pool or team thread, or the caller in its own): inline.
-            body.run(0, n);
+        if (runsInline(n, grain)) {
+            // One chunk, or nested in a chunk (on a pool or team thread, or the caller in its own): inline.
+            if (n > 0) body.run(0, n);
             return;
         }
+        int[] bounds = chunkBounds(n, grain, align);
+        int chunks = bounds.length - 1;
         WorkerTeam tm = team();
         boolean[] inChunk = IN_CHUNK.get();
-        int[] bounds = new int[chunks + 1];
-        int a = Math.max(1, align);
-        for (int c = 1; c < chunks; c++) {
-            long b = (long) n * c / chunks;
-            bounds[c] = (int) Math.min(n, (b + a - 1) / a * a);
-        }
-        bounds[chunks] = n;
         if (tm != null && tm.tryRun(bounds, body, inChunk)) return;
         ForkJoinPool p = pool();
         @SuppressWarnings("unchecked")

@@ -325,9 +325,11 @@ public final class Trainer {
      * The training pairs in an epoch's shuffled order. Where they are small enough ({@link #PERMUTED_COPY_MAX_FLOATS}),
      * the whole epoch is gathered once at its start into a copy, row by row, so that each row's random reads stay
      * within one row of the source (in L1 at 10,000 pairs), and each batch is then a contiguous copy of that; the
-     * batches' own gathers, 200 random reads in each of all the rows, missed L1 every step (2.8% of a one-thread
-     * gaussian_linear MAF step). Larger data sets, whose copy would cost memory and whose rows outgrow the caches
-     * anyway, gather each batch from the source. Either way a batch holds the same values in the same order.
+     * batches' own gathers make 200 random reads in each of all the rows. At gaussian_linear's 10,000 pairs (session
+     * 36) the epoch's gather took 59 µs and its 45 copies 12, against 80–200 µs for 45 gathers alone and more in
+     * training; the trainings ran 1.004× faster on one thread and 1.025–1.049× on two. Larger data sets, whose copy
+     * would cost memory and whose rows outgrow the caches anyway, gather each batch from the source. Either way a
+     * batch holds the same values in the same order.
      */
     static final class EpochOrder {
         /** Up to 4 Mi floats (16 MB) the copy is kept: 1,000,000 pairs of 2-D θ and x take 4 Mi. */

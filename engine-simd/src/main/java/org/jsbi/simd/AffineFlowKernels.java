@@ -179,7 +179,6 @@ final class AffineFlowKernels {
      * dst rows [r L, (r + 1) L) = src's rows' columns off .. off + width − 1 (row stride ld), zeros after them: one
      * masked load per row on 512 bits (a copy and a fill per row took about 0.5 µs a call at 2 x 200), else a copy.
      */
-    /** Rows of width columns from src (leading dimension ld) into rows of L in dst, zero-padded. */
     static void padRows(float[] src, int off, int ld, int rows, int width, float[] dst, int dOff) {
         if (MASKED_TAILS) {
             VectorMask<Float> m = S.indexInRange(0, width);

@@ -66,6 +66,14 @@ class AffineFlowConformanceTest {
         assertThrows(IllegalArgumentException.class, () -> t.affineFlow(p, u, 1e-3f, new int[] {1, 2}, null));
         assertThrows(IllegalArgumentException.class,
                 () -> t.affineFlow(p, u, 1e-3f, new int[] {1, 0}, t.variable(Tensor.zeros(be, 1, 4))));
+        // Over 64 rows the check keeps its bits in an array: a repeat in the second word is refused, a permutation
+        // passes.
+        Var p70 = t.variable(Tensor.zeros(be, 140, 5)), u70 = t.variable(Tensor.zeros(be, 70, 5));
+        int[] perm70 = new int[70];
+        for (int i = 0; i < 70; i++) perm70[i] = 69 - i;
+        t.affineFlow(p70, u70, 1e-3f, perm70, null);
+        perm70[0] = 66;
+        assertThrows(IllegalArgumentException.class, () -> t.affineFlow(p70, u70, 1e-3f, perm70, null));
         Tape scalar = Tape.recording(new org.jsbi.backend.ScalarBackend());
         Var sp = scalar.variable(Tensor.zeros(scalar.backend(), 4, 5));
         Var su = scalar.variable(Tensor.zeros(scalar.backend(), 2, 5));
