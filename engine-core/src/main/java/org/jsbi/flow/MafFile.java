@@ -54,7 +54,12 @@ public final class MafFile {
     }
 
     public static Maf load(Path path, Backend backend) throws IOException {
-        return fromModelFile(ModelFiles.read(path), backend);
+        ModelFile f = ModelFiles.read(path);
+        try {
+            return fromModelFile(f, backend);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(path + ": " + e.getMessage(), e);
+        }
     }
 
     public static Maf fromModelFile(ModelFile f, Backend backend) {
@@ -80,10 +85,14 @@ public final class MafFile {
         try {
             MafConfig cfg = new MafConfig(f.metaInt("transforms"), f.metaInt("hiddenFeatures"), f.metaInt("blocks"),
                     act);
-            int[][] perms = new int[cfg.transforms()][];
-            for (int t = 0; t < perms.length; t++) perms[t] = f.metaInts("permutation." + t);
+            // The z-scoring's shapes bound θ's and x's dimensions by the file's contents; then the sizes.
             ZScore ts = new ZScore(f.array("zscore.theta.mean", 1, d), f.array("zscore.theta.std", 1, d));
             ZScore xs = new ZScore(f.array("zscore.x.mean", 1, xd), f.array("zscore.x.std", 1, xd));
+            double h = cfg.hiddenFeatures();
+            f.requireValuesFor(cfg.transforms() * (h * (d + xd) + cfg.blocks() * h * h + h * 2.0 * d),
+                    cfg + " for θ of " + d + " and x of " + xd + " dimensions");
+            int[][] perms = new int[cfg.transforms()][];
+            for (int t = 0; t < perms.length; t++) perms[t] = f.metaInts("permutation." + t);
             maf = new Maf(backend, d, xd, ts, xs, cfg, new Rng(0), perms);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("the MAF file's architecture is inconsistent: " + e.getMessage());

@@ -148,6 +148,27 @@ public record ModelFile(String kind, Map<String, String> metadata, List<NamedArr
         return out;
     }
 
+    /** The float values the file's arrays hold together: no architecture the file describes has more weights. */
+    public long values() {
+        long n = 0;
+        for (NamedArray a : arrays) n += (long) a.rows() * a.cols();
+        return n;
+    }
+
+    /**
+     * Refuses an architecture read from the metadata whose weights (at least {@code weights}, counted in double so
+     * that no product overflows) outnumber the values the file holds, before anything of that size is built: a
+     * damaged or edited size entry would otherwise ask for gigabytes, or overflow an int, instead of failing on the
+     * first array's shape.
+     */
+    public void requireValuesFor(double weights, String architecture) {
+        if (weights > values()) {
+            throw new ModelFormatException(describe() + "'s architecture (" + architecture + ") needs at least "
+                    + String.format(java.util.Locale.ROOT, "%.0f", weights) + " weights, but the file holds only "
+                    + values() + " values: the file is damaged or was not written by jsbi");
+        }
+    }
+
     /** Whether there is an array with this name. */
     public boolean hasArray(String name) {
         for (NamedArray a : arrays) {

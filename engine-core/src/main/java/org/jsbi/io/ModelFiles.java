@@ -11,10 +11,8 @@ import java.io.UTFDataFormatException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +47,8 @@ public final class ModelFiles {
     public static final int FORMAT_VERSION = 1;
 
     private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
+    /** The magic bytes and the format version. */
+    private static final int HEAD_BYTES = 12;
 
     /** The largest file this format version holds (one Java byte array). */
     static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 64;
@@ -62,7 +62,8 @@ public final class ModelFiles {
      * Writes {@code model} to {@code path} atomically: to a temporary file in the same directory, flushed to the
      * device, then moved onto {@code path} (replacing an existing file), so an interrupted save leaves either the
      * previous file or the new one under that name, never a half-written one. The temporary file is removed if
-     * anything fails.
+     * anything fails. A symbolic link is followed (the file it points to is replaced) and a replaced file's
+     * permissions are kept (AtomicFiles).
      *
      * @throws ModelFormatException if the model cannot be written in this format (a NaN or infinite value, a string
      *                              over 65535 bytes, a file over 2 GiB); nothing is written then
@@ -70,12 +71,11 @@ public final class ModelFiles {
      */
     public static void write(ModelFile model, Path path) throws IOException {
         byte[] bytes = toBytes(model);
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null) {
+        Path target = AtomicFiles.target(path);
+        if (target.getParent() == null) {
             throw new IOException("cannot write a model file to " + path + ": it has no parent directory");
         }
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = AtomicFiles.tempSibling(target);
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -85,12 +85,7 @@ public final class ModelFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                // A rename within one directory is atomic on every usual file system; where it is not, replace.
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.move(tmp, target);
             moved = true;
         } finally {
             if (!moved) {
@@ -193,6 +188,14 @@ public final class ModelFiles {
             throw new ModelFormatException(path + ": the file is " + size + " bytes, more than any jsbi model file"
                     + " of format version " + FORMAT_VERSION + " (" + MAX_FILE_BYTES + " bytes): not a jsbi model file");
         }
+        // The head first: another kind of file (say a large .npy given where a model was meant) is then named as such
+        // instead of being read whole.
+        byte[] head = new byte[HEAD_BYTES];
+        int got;
+        try (InputStream in = Files.newInputStream(path)) {
+            got = in.readNBytes(head, 0, HEAD_BYTES);
+        }
+        if (got == HEAD_BYTES) new Reader(head, path.toString()).readHead();
         return parse(Files.readAllBytes(path), path.toString());
     }
 
@@ -225,7 +228,8 @@ public final class ModelFiles {
             this.source = source;
         }
 
-        ModelFile read() {
+        /** The magic bytes and the format version, which must be this jsbi's. */
+        void readHead() {
             checkMagic();
             int version = readInt("the format version");
             if (version != FORMAT_VERSION) {
@@ -236,6 +240,10 @@ public final class ModelFiles {
                 throw error("format version " + version + " is not one any jsbi writes (this jsbi reads version "
                         + FORMAT_VERSION + "): the file is damaged");
             }
+        }
+
+        ModelFile read() {
+            readHead();
             String kind = readUtf("the model kind");
             int metaCount = readCount("metadata count", 4, "metadata entries");
             LinkedHashMap<String, String> meta = new LinkedHashMap<>();

@@ -14,7 +14,6 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -155,6 +154,12 @@ public final class Npy {
         }
     }
 
+    /** The most rows (or columns) a matrix read as {@code float[][]} can have: Java's array length limit. */
+    static final long MAX_ROWS = Integer.MAX_VALUE - 8;
+
+    /** The first allocation when reading a whole array from a stream, which then doubles as data arrive. */
+    static final int STREAM_FIRST_ELEMENTS = 1 << 16;
+
     /** An array read from a {@code .npy} file: its shape and its values in C order, as floats. */
     public record FloatArray(long[] shape, float[] values) {
 
@@ -178,8 +183,18 @@ public final class Npy {
                 throw new IllegalArgumentException("a " + shape.length + "-d array of shape " + tuple(shape)
                         + " is not a matrix; reshape it to 2-D in Python first");
             }
-            int rows = (int) shape[0];
-            int cols = shape.length == 1 ? 1 : (int) shape[1];
+            long rowCount = shape[0], colCount = shape.length == 1 ? 1 : shape[1];
+            if (rowCount > MAX_ROWS || colCount > MAX_ROWS) {
+                throw new IllegalArgumentException("an array of shape " + tuple(shape) + " has more rows or columns than"
+                        + " a Java matrix holds (" + MAX_ROWS + "); read it row by row with Npy.Reader");
+            }
+            if (colCount == 0 && rowCount > 0) {
+                // Each row would still be an object: a few header bytes could otherwise ask for gigabytes.
+                throw new IllegalArgumentException("an array of shape " + tuple(shape) + " has rows of no values; a"
+                        + " matrix of samples needs at least one column");
+            }
+            int rows = (int) rowCount;
+            int cols = (int) colCount;
             float[][] r = new float[rows][cols];
             for (int i = 0; i < rows; i++) System.arraycopy(values, i * cols, r[i], 0, cols);
             return r;
@@ -313,32 +328,18 @@ public final class Npy {
      * onto {@code path}. Plain {@code java.io} streams are used, so an interrupt of the calling thread does not abort it.
      */
     public static void writeAtomically(Path path, byte[] bytes) throws IOException {
-        Path tmp = tempSibling(path);
+        Path target = AtomicFiles.target(path);
+        Path tmp = AtomicFiles.tempSibling(target);
         boolean moved = false;
         try {
             try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
                 out.write(bytes);
                 out.getFD().sync();
             }
-            moveAtomically(tmp, path);
+            AtomicFiles.move(tmp, target);
             moved = true;
         } finally {
             if (!moved) Files.deleteIfExists(tmp);
-        }
-    }
-
-    static Path tempSibling(Path path) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null) throw new IOException("cannot write " + path + ": it has no parent directory");
-        return Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    }
-
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -370,6 +371,7 @@ public final class Npy {
         private final byte[] block;
         private long rows;
         private boolean finished;
+        private boolean prepared;
         private boolean closed;
 
         private Writer(DType dtype, long declaredRows, int cols, OutputStream out, RandomAccessFile file, Path tmp,
@@ -391,12 +393,13 @@ public final class Npy {
          */
         public static Writer create(Path path, DType dtype, long rows, int cols) throws IOException {
             checkShape(dtype, rows, cols, true);
-            Path tmp = tempSibling(path);
+            Path target = AtomicFiles.target(path);
+            Path tmp = AtomicFiles.tempSibling(target);
             RandomAccessFile raf = null;
             try {
                 raf = new RandomAccessFile(tmp.toFile(), "rw");
                 OutputStream out = new BufferedOutputStream(new FileOutputStream(raf.getFD()), IO_BLOCK);
-                Writer w = new Writer(dtype, rows, cols, out, raf, tmp, path, path.toString());
+                Writer w = new Writer(dtype, rows, cols, out, raf, tmp, target, path.toString());
                 out.write(header(dtype, Math.max(rows, 0), cols));
                 return w;
             } catch (IOException | RuntimeException e) {
@@ -491,7 +494,88 @@ public final class Npy {
          * renames it into place. After a failure nothing is left at the path but what was there before.
          */
         public void finish() throws IOException {
-            if (finished || closed) throw new IllegalStateException("the writer of " + name + " is already closed");
+            prepare();
+            if (file != null) commit();
+        }
+
+        /**
+         * Finishes two arrays that belong together (θ and x of the same simulations) so that a failure leaves both
+         * earlier files or both new ones, never a new one beside an old one of the same shape, which would load
+         * without complaint and pair the wrong rows: both are completed and synced before either is renamed, and
+         * if the second rename fails the first file's earlier version (kept through a hard link, or a copy where
+         * the file system has none) is put back. A crash between the two renames can still leave one of each.
+         */
+        public static void finishBoth(Writer first, Writer second) throws IOException {
+            if (first.file == null || second.file == null) {
+                first.finish();
+                second.finish();
+                return;
+            }
+            try {
+                first.prepare();
+                second.prepare();
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(first, e);
+                closeQuietly(second, e);
+                throw e;
+            }
+            Path backup = null;
+            try {
+                backup = Files.exists(first.target) ? keepCopy(first.target) : null;
+                first.commit();
+                try {
+                    second.commit();
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        if (backup != null) {
+                            AtomicFiles.move(backup, first.target);
+                            backup = null;
+                        } else {
+                            Files.deleteIfExists(first.target);
+                        }
+                    } catch (IOException restore) {
+                        e.addSuppressed(restore);
+                        Path kept = backup;
+                        backup = null;
+                        throw new IOException(second.name + " could not be written, and " + first.name + ", already"
+                                + " replaced, could not be put back, so the two no longer belong together"
+                                + (kept != null ? " (the earlier " + first.name + " is in " + kept + ")" : "")
+                                + ": delete both and write them again", e);
+                    }
+                    throw e;
+                }
+            } finally {
+                closeQuietly(first, null);
+                closeQuietly(second, null);
+                if (backup != null) AtomicFiles.deleteQuietly(backup);
+            }
+        }
+
+        /** A hidden second name (a hard link, else a copy) for the file's current contents. */
+        private static Path keepCopy(Path file) throws IOException {
+            Path copy = AtomicFiles.tempSibling(file);
+            Files.delete(copy);
+            try {
+                Files.createLink(copy, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return copy;
+        }
+
+        private static void closeQuietly(Writer w, Throwable into) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                if (into != null) into.addSuppressed(e);
+            }
+        }
+
+        /** Checks the row count, completes the header and, for a path, syncs the temporary file and closes it. */
+        private void prepare() throws IOException {
+            if (finished || closed || prepared) {
+                throw new IllegalStateException("the writer of " + name + " is already closed");
+            }
             if (declaredRows >= 0 && rows != declaredRows) {
                 close();
                 throw new IOException(name + ": " + rows + " rows were written but " + declaredRows + " were declared;"
@@ -502,7 +586,7 @@ public final class Npy {
                 finished = true;
                 return;
             }
-            boolean moved = false;
+            boolean ok = false;
             try {
                 if (declaredRows < 0) {
                     byte[] head = header(dtype, rows, cols);
@@ -511,7 +595,18 @@ public final class Npy {
                 }
                 file.getFD().sync();
                 file.close();
-                moveAtomically(tmp, target);
+                prepared = true;
+                ok = true;
+            } finally {
+                if (!ok) close();
+            }
+        }
+
+        /** Renames the prepared temporary file onto the target. */
+        private void commit() throws IOException {
+            boolean moved = false;
+            try {
+                AtomicFiles.move(tmp, target);
                 moved = true;
                 finished = true;
             } finally {
@@ -526,7 +621,7 @@ public final class Npy {
             closed = true;
             if (file != null && !finished) {
                 try {
-                    file.close();
+                    if (!prepared) file.close();
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -557,6 +652,7 @@ public final class Npy {
             throw r.truncatedError(bytes.length - r.dataOffset);
         }
         if (bytes.length > expected) throw r.trailingError(bytes.length - expected);
+        r.sizeChecked = true;
         return r.readAll();
     }
 
@@ -567,7 +663,12 @@ public final class Npy {
                 throw new NpyFormatException(path + ": a " + r.header.ndim() + "-d array of shape " + r.header.shapeText()
                         + " where a matrix (2-d) was expected; reshape it in Python (a.reshape(n, -1)) and save again");
             }
-            return r.readAll().toRows();
+            FloatArray a = r.readAll();
+            try {
+                return a.toRows();
+            } catch (IllegalArgumentException e) {
+                throw new NpyFormatException(path + ": " + e.getMessage());
+            }
         }
     }
 
@@ -614,6 +715,8 @@ public final class Npy {
         private final byte[] block = new byte[IO_BLOCK];
         private long elementsRead;
         private long rowsRead;
+        /** Whether the data's size was checked against the header (a file, a byte array) before any allocation. */
+        private boolean sizeChecked;
 
         private Reader(InputStream in, boolean owned, String source) throws IOException {
             this.in = in;
@@ -640,6 +743,7 @@ public final class Npy {
                 long expected = r.dataOffset + r.header.dataBytes();
                 if (size < expected) throw r.truncatedError(size - r.dataOffset);
                 if (size > expected) throw r.trailingError(size - expected);
+                r.sizeChecked = true;
                 return r;
             } catch (IOException | RuntimeException e) {
                 in.close();
@@ -691,7 +795,16 @@ public final class Npy {
                 if (header.dtype() == DType.FLOAT32) {
                     bb.asFloatBuffer().get(dst, offset + done, m);
                 } else {
-                    for (int k = 0; k < m; k++) dst[offset + done + k] = (float) bb.getDouble();
+                    for (int k = 0; k < m; k++) {
+                        double value = bb.getDouble();
+                        float f = (float) value;
+                        if (Float.isInfinite(f) && !Double.isInfinite(value)) {
+                            throw new NpyFormatException(source + ": value " + (elementsRead + k) + " is " + value
+                                    + ", beyond float32's range (about ±3.4e38), which jsbi computes in; rescale the"
+                                    + " data before saving it");
+                        }
+                        dst[offset + done + k] = f;
+                    }
                 }
                 done += m;
                 elementsRead += m;
@@ -705,8 +818,21 @@ public final class Npy {
                 throw new NpyFormatException(source + ": an array of shape " + header.shapeText() + " (" + totalElements
                         + " values) does not fit in one Java array; read it row by row with Npy.Reader");
             }
-            float[] v = new float[(int) left];
-            readElements(v, 0, v.length);
+            float[] v;
+            if (sizeChecked) {
+                v = new float[(int) left];
+                readElements(v, 0, v.length);
+            } else {
+                // A stream's header is not backed by a known size: grow the array as the data arrives, so that a
+                // damaged header is reported as truncated rather than allocated.
+                v = new float[(int) Math.min(left, STREAM_FIRST_ELEMENTS)];
+                int filled = 0;
+                while (filled < left) {
+                    if (filled == v.length) v = Arrays.copyOf(v, (int) Math.min(left, 2L * v.length));
+                    readElements(v, filled, v.length - filled);
+                    filled = v.length;
+                }
+            }
             rowsRead = header.rows();
             return new FloatArray(header.shape(), v);
         }

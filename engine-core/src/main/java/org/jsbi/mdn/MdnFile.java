@@ -53,7 +53,12 @@ public final class MdnFile {
     }
 
     public static Mdn load(Path path, Backend backend) throws IOException {
-        return fromModelFile(ModelFiles.read(path), backend);
+        ModelFile f = ModelFiles.read(path);
+        try {
+            return fromModelFile(f, backend);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(path + ": " + e.getMessage(), e);
+        }
     }
 
     public static Mdn fromModelFile(ModelFile f, Backend backend) {
@@ -93,6 +98,11 @@ public final class MdnFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("the MDN file's z-scoring is unusable: " + e.getMessage(), e);
         }
+        // The z-scoring's shapes bound θ's and x's dimensions by the file's contents; then the sizes.
+        double h = cfg.hiddenLayers() > 0 ? cfg.hiddenFeatures() : xd;
+        double trunk = cfg.hiddenLayers() > 0 ? h * xd + (cfg.hiddenLayers() - 1) * h * h : 0;
+        f.requireValuesFor(trunk + h * cfg.components() * (1 + d + d * (d + 1.0) / 2),
+                cfg + " for θ of " + d + " and x of " + xd + " dimensions");
         Mdn mdn;
         try {
             mdn = new Mdn(backend, d, xd, ts, xs, cfg, new Rng(0));

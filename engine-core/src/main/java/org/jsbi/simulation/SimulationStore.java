@@ -668,7 +668,8 @@ public final class SimulationStore {
 
     /**
      * Writes θ and x of the simulations that pass {@code filter} to two {@code .npy} files (float32, one row per
-     * simulation, in simulation order), each atomically; returns the rows written. The store must be complete.
+     * simulation, in simulation order), each atomically and the pair together ({@link Npy.Writer#finishBoth}: a
+     * failure leaves both earlier files or both new ones); returns the rows written. The store must be complete.
      */
     public long export(Path thetaNpy, Path xNpy, RowFilter filter) throws IOException {
         if (thetaNpy.toAbsolutePath().normalize().equals(xNpy.toAbsolutePath().normalize())) {
@@ -694,8 +695,7 @@ public final class SimulationStore {
                     }
                 }
             });
-            wt.finish();
-            wx.finish();
+            Npy.Writer.finishBoth(wt, wx);
             return wt.rowsWritten();
         }
     }

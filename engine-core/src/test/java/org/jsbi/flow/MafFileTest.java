@@ -104,7 +104,7 @@ class MafFileTest {
         good.metadata().forEach((k, v) -> wrong.meta(k, k.equals("hiddenFeatures") ? "21" : v));
         good.arrays().forEach(wrong::array);
         e = assertThrows(ModelFormatException.class, () -> MafFile.fromModelFile(wrong.build(), be));
-        assertTrue(e.getMessage().contains("expected"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected") || e.getMessage().contains("needs at least"), e.getMessage());
         assertTrue(ModelFiles.toBytes(good).length > 0);
     }
 
@@ -118,5 +118,30 @@ class MafFileTest {
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> MafFile.fromModelFile(old.build(), be));
         assertTrue(e.getMessage().contains("layout 1") && e.getMessage().contains("train the estimator again"),
                 e.getMessage());
+    }
+
+    @Test
+    void absurdSizesInTheMetadataAreRefusedBeforeAnythingIsBuilt() {
+        // A file whose checksum is right but whose sizes promise gigabytes (or an int overflow in the masks) must
+        // be refused from its own contents, not run out of memory building the network.
+        ModelFile good = MafFile.toModelFile(maf());
+        for (String[] edit : new String[][] {{"transforms", "2147483647"}, {"hiddenFeatures", "2000000000"},
+                {"hiddenFeatures", "65536"}, {"blocks", "1000000000"}}) {
+            ModelFile.Builder b = ModelFile.builder("maf");
+            good.metadata().forEach((k, v) -> b.meta(k, k.equals(edit[0]) ? edit[1] : v));
+            good.arrays().forEach(b::array);
+            ModelFormatException e = assertThrows(ModelFormatException.class,
+                    () -> MafFile.fromModelFile(b.build(), be), edit[0] + " = " + edit[1]);
+            assertTrue(e.getMessage().contains("needs at least") && e.getMessage().contains("damaged"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aFileOfAnotherKindIsNamedByItsPath(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("posterior.jsbi");
+        ModelFiles.write(ModelFile.builder("mdn").meta("layout", 1).build(), file);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> MafFile.load(file, be));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("mdn"), e.getMessage());
     }
 }

@@ -371,6 +371,29 @@ class ModelFilesTest {
     }
 
     @Test
+    void aSaveKeepsPermissionsAndFollowsASymbolicLink() throws IOException {
+        Path real = dir.resolve("run7.jsbi"), link = dir.resolve("current.jsbi");
+        ModelFiles.write(ModelFile.builder("mdn").meta("k", 1).build(), real);
+        var perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--");
+        Files.setPosixFilePermissions(real, perms);
+        Files.createSymbolicLink(link, real.getFileName());
+        ModelFiles.write(ModelFile.builder("mdn").meta("k", 2).build(), link);
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertEquals("2", ModelFiles.read(real).meta("k"), "the file it points to holds the new model");
+        assertEquals(perms, Files.getPosixFilePermissions(real), "and keeps its permissions");
+        assertEquals(List.of("current.jsbi", "run7.jsbi"), listDir());
+    }
+
+    @Test
+    void anotherKindOfFileIsNamedFromItsFirstBytes() throws IOException {
+        Path npy = dir.resolve("theta.npy");
+        Npy.write(npy, new float[][] {{1, 2}, {3, 4}});
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.read(npy));
+        assertTrue(e.getMessage().startsWith(npy.toString()) && e.getMessage().contains("not a jsbi model file"),
+                e.getMessage());
+    }
+
+    @Test
     void aMissingDirectoryIsAnIOException() {
         assertThrows(IOException.class, () -> ModelFiles.write(sample(), dir.resolve("no").resolve("m.jsbi")));
     }

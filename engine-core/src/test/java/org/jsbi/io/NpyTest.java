@@ -127,11 +127,26 @@ class NpyTest {
 
     @Test
     void readsFloat64IntoFloatByRounding() throws IOException {
-        Npy.FloatArray a = Npy.read(file("d.npy", b64(F8_2X3)));
+        Path f8 = dir.resolve("d8.npy");
+        try (Npy.Writer w = Npy.Writer.create(f8, DType.FLOAT64, 2, 3)) {
+            w.writeRow(new double[] {0.1, 1.0 / 3, -2.5});
+            w.writeRow(new double[] {Double.POSITIVE_INFINITY, 0, 7});
+            w.finish();
+        }
+        Npy.FloatArray a = Npy.read(f8);
         assertArrayEquals(new long[] {2, 3}, a.shape());
         assertArrayEquals(new float[] {(float) 0.1, (float) (1.0 / 3), -2.5f, Float.POSITIVE_INFINITY, 0f, 7f}, a.values(),
-                "each double is rounded to the nearest float (beyond float range: infinity)");
-        assertEquals(new Npy.Header(DType.FLOAT64, new long[] {2, 3}), Npy.readHeader(dir.resolve("d.npy")));
+                "each double is rounded to the nearest float; an infinity stays one");
+        assertEquals(new Npy.Header(DType.FLOAT64, new long[] {2, 3}), Npy.readHeader(f8));
+    }
+
+    @Test
+    void aFiniteFloat64BeyondFloatRangeIsRefusedNotMadeInfinite() throws IOException {
+        // NumPy's file holds 1e300 at index 3: as a float it would become an infinity that later checks would blame
+        // on the data, not on the conversion.
+        NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(file("d.npy", b64(F8_2X3))));
+        assertTrue(e.getMessage().contains("value 3 is 1.0E300") && e.getMessage().contains("float32"),
+                e.getMessage());
     }
 
     @Test
@@ -299,6 +314,100 @@ class NpyTest {
 
         e = assertThrows(NpyFormatException.class, () -> Npy.readVector(file("m.npy", b64(F4_3X2))));
         assertTrue(e.getMessage().contains("where a vector (1-d) was expected"), e.getMessage());
+    }
+
+    @Test
+    void aHeaderOfRowsWithoutValuesIsRefusedNotAllocated() throws IOException {
+        // A 128-byte file (no data at all) whose header claims two billion rows of nothing.
+        Path p = dir.resolve("empty-rows.npy");
+        try (Npy.Writer w = Npy.Writer.create(p, DType.FLOAT32, 2_000_000_000L, 0)) {
+            w.writeRows(new float[0], 0, 2_000_000_000);
+            w.finish();
+        }
+        NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.readMatrix(p));
+        assertTrue(e.getMessage().startsWith(p.toString()) && e.getMessage().contains("rows of no values"),
+                e.getMessage());
+        assertEquals(0, Npy.readMatrix(file("e.npy", b64(EMPTY_0X3))).length, "no rows of three is still fine");
+    }
+
+    @Test
+    void aStreamWhoseHeaderPromisesMoreThanItHoldsIsTruncatedNotAllocated() throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        Npy.Writer w = Npy.Writer.to(bos, DType.FLOAT32, 1_900_000_000L, 1);
+        w.writeRows(new float[] {1, 2, 3, 4}, 0, 4);
+        byte[] bytes = bos.toByteArray();
+        NpyFormatException e = assertThrows(NpyFormatException.class,
+                () -> Npy.read(new ByteArrayInputStream(bytes), "stream"));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        // A whole stream still reads, beyond the first allocation.
+        int n = Npy.STREAM_FIRST_ELEMENTS * 2 + 3;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = i;
+        ByteArrayOutputStream full = new ByteArrayOutputStream();
+        Npy.Writer wf = Npy.Writer.to(full, DType.FLOAT32, n, 1);
+        wf.writeRows(v, 0, n);
+        wf.finish();
+        assertArrayEquals(v, Npy.read(new ByteArrayInputStream(full.toByteArray()), "stream").values());
+    }
+
+    @Test
+    void aSaveKeepsTheReplacedFilesPermissionsAndFollowsASymbolicLink() throws IOException {
+        Path p = dir.resolve("shared.npy");
+        Npy.write(p, new float[][] {{1}});
+        var perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(p, perms);
+        Npy.write(p, new float[][] {{2}});
+        assertEquals(perms, Files.getPosixFilePermissions(p), "a re-save keeps the file's permissions");
+        Path plain = dir.resolve("plain");
+        Files.createFile(plain);
+        Path fresh = dir.resolve("fresh.npy");
+        Npy.write(fresh, new float[][] {{3}});
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(fresh),
+                "a new file gets the permissions any new file gets (the umask's), not owner-only");
+
+        Path link = dir.resolve("current.npy");
+        Files.createSymbolicLink(link, p.getFileName());
+        Npy.write(link, new float[][] {{4}});
+        assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+        assertArrayEquals(new float[][] {{4}}, Npy.readMatrix(p), "the file it points to holds the new array");
+        assertNoTempFiles();
+    }
+
+    @Test
+    void twoArraysFinishedTogetherAreBothOldOrBothNew() throws IOException {
+        Path theta = dir.resolve("theta.npy"), x = dir.resolve("x.npy");
+        Npy.write(theta, new float[][] {{1}, {2}});
+        // x's target cannot be replaced (a non-empty directory): its rename fails after θ's has succeeded.
+        Files.createDirectory(x);
+        Files.writeString(x.resolve("keep"), "k");
+        byte[] before = Files.readAllBytes(theta);
+        Npy.Writer wt = Npy.Writer.create(theta, DType.FLOAT32, 2, 1);
+        Npy.Writer wx = Npy.Writer.create(x, DType.FLOAT32, 2, 1);
+        wt.writeRows(new float[] {7, 8}, 0, 2);
+        wx.writeRows(new float[] {7, 8}, 0, 2);
+        assertThrows(IOException.class, () -> Npy.Writer.finishBoth(wt, wx));
+        assertArrayEquals(before, Files.readAllBytes(theta), "θ is put back as it was");
+        assertNoTempFiles();
+        // Where there was no θ before, the new one is removed again.
+        Files.delete(theta);
+        Npy.Writer wt2 = Npy.Writer.create(theta, DType.FLOAT32, 1, 1);
+        Npy.Writer wx2 = Npy.Writer.create(x, DType.FLOAT32, 1, 1);
+        wt2.writeRow(new float[] {1});
+        wx2.writeRow(new float[] {1});
+        assertThrows(IOException.class, () -> Npy.Writer.finishBoth(wt2, wx2));
+        assertFalse(Files.exists(theta));
+        assertNoTempFiles();
+        // And both land when both can.
+        Files.delete(x.resolve("keep"));
+        Files.delete(x);
+        Npy.Writer wt3 = Npy.Writer.create(theta, DType.FLOAT32, 1, 1);
+        Npy.Writer wx3 = Npy.Writer.create(x, DType.FLOAT32, 1, 1);
+        wt3.writeRow(new float[] {5});
+        wx3.writeRow(new float[] {6});
+        Npy.Writer.finishBoth(wt3, wx3);
+        assertArrayEquals(new float[][] {{5}}, Npy.readMatrix(theta));
+        assertArrayEquals(new float[][] {{6}}, Npy.readMatrix(x));
+        assertNoTempFiles();
     }
 
     private void assertNoTempFiles() throws IOException {

@@ -134,6 +134,19 @@ class MdnFileTest {
     }
 
     @Test
+    void absurdSizesInTheMetadataAreRefusedBeforeAnythingIsBuilt() {
+        ModelFile good = MdnFile.toModelFile(mdn());
+        for (String[] e : new String[][] {{"components", "1000000000"}, {"hiddenFeatures", "2000000000"},
+                {"hiddenLayers", "1000000000"}}) {
+            ModelFile wrong = edit(good, (k, v) -> k.equals(e[0]) ? e[1] : v);
+            ModelFormatException x = assertThrows(ModelFormatException.class, () -> MdnFile.fromModelFile(wrong, be),
+                    e[0]);
+            assertTrue(x.getMessage().contains("needs at least") && x.getMessage().contains("damaged"),
+                    x.getMessage());
+        }
+    }
+
+    @Test
     void inconsistentArchitectureIsRefused() {
         ModelFile good = MdnFile.toModelFile(mdn());
 
@@ -142,12 +155,15 @@ class MdnFileTest {
             ModelFile wrong = edit(good, (k, v) -> k.equals(key) ? Integer.toString(Integer.parseInt(v) + 1) : v);
             ModelFormatException e = assertThrows(ModelFormatException.class, () -> MdnFile.fromModelFile(wrong, be),
                     key);
-            assertTrue(e.getMessage().contains("expected"), key + ": " + e.getMessage());
+            // Either an array of the wrong shape, or (more weights than the file holds) the size check before it.
+            assertTrue(e.getMessage().contains("expected") || e.getMessage().contains("needs at least"),
+                    key + ": " + e.getMessage());
         }
         // One hidden layer more: the file lacks the arrays of that layer.
         ModelFile deeper = edit(good, (k, v) -> k.equals("hiddenLayers") ? "3" : v);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> MdnFile.fromModelFile(deeper, be));
-        assertTrue(e.getMessage().contains("no array 'mlp."), e.getMessage());
+        assertTrue(e.getMessage().contains("no array 'mlp.") || e.getMessage().contains("needs at least"),
+                e.getMessage());
         // One hidden layer less: every array found has its shape, one pair is left over.
         ModelFile shallower = edit(good, (k, v) -> k.equals("hiddenLayers") ? "1" : v);
         e = assertThrows(ModelFormatException.class, () -> MdnFile.fromModelFile(shallower, be));
