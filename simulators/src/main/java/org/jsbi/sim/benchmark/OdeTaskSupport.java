@@ -1,5 +1,6 @@
 package org.jsbi.sim.benchmark;
 
+import org.jsbi.sim.ParameterChecks;
 import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
 
@@ -16,6 +17,7 @@ final class OdeTaskSupport {
      */
     static void check(Simulator sim, String[] parameterNames, ParameterBatch batch, float[] out) {
         batch.check(sim);
+        ParameterChecks.nonEmpty(sim.name(), batch);
         long need = (long) batch.count() * sim.dataDim();
         if (out == null || out.length < need) {
             throw new IllegalArgumentException(sim.name() + ": the output needs " + need + " values for " + batch.count()

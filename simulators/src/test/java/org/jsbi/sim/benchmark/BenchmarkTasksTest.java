@@ -140,5 +140,9 @@ class BenchmarkTasksTest {
         ParameterBatch ok = new ParameterBatch(new float[4 * d], 4, d, 0);
         e = assertThrows(IllegalArgumentException.class, () -> sim.simulate(ok, 1, new float[4 * sim.dataDim() - 1]));
         assertTrue(e.getMessage().contains(name) && e.getMessage().contains("output"), e.getMessage());
+
+        ParameterBatch empty = new ParameterBatch(new float[0], 0, d, 0);
+        e = assertThrows(IllegalArgumentException.class, () -> sim.simulate(empty, 1, out));
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains("empty"), e.getMessage());
     }
 }
