@@ -25,23 +25,47 @@ public final class KolmogorovSmirnov {
         return d;
     }
 
+    // Below this λ the alternating series converges too slowly; Numerical Recipes (3rd ed., §6.14) switches here.
+    private static final double SMALL_LAMBDA = 1.18;
+
     /**
      * The p-value of D for a sample of n: the asymptotic Kolmogorov distribution with Stephens' small-sample
-     * correction, λ = (√n + 0.12 + 0.11/√n)·D, p = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²λ²) (Press et al., Numerical Recipes
-     * §14.3; good to a few per cent of p for n ≥ 5). For two samples of n1 and n2, n is n1·n2/(n1 + n2).
+     * correction, λ = (√n + 0.12 + 0.11/√n)·D, p = Q(λ) (Press et al., Numerical Recipes §14.3; good to a few per
+     * cent of p for n ≥ 5). For two samples of n1 and n2, n is n1·n2/(n1 + n2).
      */
     public static double pValue(double d, double n) {
         if (!(n >= 1)) throw new IllegalArgumentException("n must be >= 1, got " + n);
         double sn = Math.sqrt(n);
         double lambda = (sn + 0.12 + 0.11 / sn) * d;
-        if (lambda < 1e-3) return 1.0;
+        double q = lambda < SMALL_LAMBDA ? 1 - kolmogorovCdfSmall(lambda) : kolmogorovTailLarge(lambda);
+        return Math.max(0, Math.min(1, q));
+    }
+
+    /**
+     * P(K ≤ λ) = √(2π)/λ Σ_{k≥1} exp(−(2k−1)²π²/(8λ²)), the form that converges fast for small λ (the alternating one
+     * would need thousands of terms below λ ≈ 0.03 and, cut short, gave near-perfect fits small p-values).
+     */
+    private static double kolmogorovCdfSmall(double lambda) {
+        if (lambda < 1e-3) return 0;   // exp(−π²/(8λ²)) underflows long before; also keeps 0/0 out
+        double a = -Math.PI * Math.PI / (8 * lambda * lambda);
+        double sum = 0;
+        for (int k = 1; k <= 100; k++) {
+            double term = Math.exp(a * (2 * k - 1) * (2 * k - 1));
+            sum += term;
+            if (term <= 1e-16 * sum) break;
+        }
+        return Math.sqrt(2 * Math.PI) / lambda * sum;
+    }
+
+    /** Q(λ) = 2 Σ_{k≥1} (−1)^{k−1} exp(−2k²λ²), which for λ ≥ 1.18 converges within a handful of terms. */
+    private static double kolmogorovTailLarge(double lambda) {
         double sum = 0;
         for (int k = 1; k <= 100; k++) {
             double term = Math.exp(-2.0 * k * k * lambda * lambda);
             sum += (k % 2 == 1 ? term : -term);
             if (term < 1e-16) break;
         }
-        return Math.max(0, Math.min(1, 2 * sum));
+        return 2 * sum;
     }
 
     /** The p-value of the sample's D against U(0, 1). */

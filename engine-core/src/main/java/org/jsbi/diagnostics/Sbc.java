@@ -1,6 +1,7 @@
 package org.jsbi.diagnostics;
 
 import java.util.Arrays;
+import org.jsbi.posterior.SamplingIncompleteException;
 
 /**
  * Simulation-based calibration of an amortized posterior (Talts et al. 2018; sbi's {@code run_sbc} and
@@ -86,8 +87,10 @@ public final class Sbc {
 
     /**
      * Runs the check on test pairs theta[i], x[i] (from the prior and the simulator, not used in training); test i's
-     * samples use seed + i. Progress is reported after every block of about 100,000 samples, and an interrupt stops
-     * after the block (the result then holds the tests done; the interrupt stays set).
+     * samples use seed + i. Progress is reported after every block of about 100,000 samples. An interrupt stops the
+     * run before the next sampler call, with progress reported where it stopped; the result then holds the tests
+     * finished and the interrupt stays set. A test whose sampling the interrupt cut short (the sampler returned null or
+     * threw {@link SamplingIncompleteException} with the interrupt set) is left out, not counted as skipped.
      *
      * @param density null to skip expected coverage
      */
@@ -122,37 +125,65 @@ public final class Sbc {
         int[][] ranks = new int[n][d];
         double[] hdr = density == null ? new double[0] : new double[n];
         int used = 0, skipped = 0;
-        // Progress (and the interrupt check) after each block of about 100,000 samples.
-        int per = Math.max(1, Math.min(n, 100_000 / samples));
-        for (int i = 0; i < n; i++) {
-            float[][] s = sampler.sample(samples, x[i], seed + i);
+        int per = Math.max(1, Math.min(n, 100_000 / samples));   // progress after each block of ~100,000 samples
+        int done = 0;   // tests the sampler has answered, finished or skipped
+        for (; done < n; done++) {
+            // Checked before every sampler call, not once per block: a sampler called after the interrupt can only
+            // return null (counted as "ran out of time") or throw (losing the finished tests).
+            if (interrupted()) break;
+            float[][] s = sample(sampler, samples, x[done], seed + done);
+            if (s == null && interrupted()) break;   // the interrupt, not the time limit, cut this test short
             if (s == null) {
                 skipped++;
             } else {
                 if (s.length != samples) {
-                    throw new IllegalStateException("the sampler returned " + s.length + " samples for test " + i
+                    throw new IllegalStateException("the sampler returned " + s.length + " samples for test " + done
                             + ", not " + samples);
                 }
-                for (float[] row : s) {
-                    for (int c = 0; c < d; c++) if (row[c] < theta[i][c]) ranks[used][c]++;
-                }
-                if (density != null) {
-                    float[][] rows = Arrays.copyOf(s, samples + 1);
-                    rows[samples] = theta[i];
-                    double[] lp = density.logDensity(rows, x[i]);
-                    double ref = lp[samples];
-                    int above = 0;
-                    for (int l = 0; l < samples; l++) if (lp[l] > ref) above++;
-                    hdr[used] = above / (double) samples;
-                }
+                rank(s, theta[done], ranks[used]);
+                if (density != null) hdr[used] = hdrShare(s, theta[done], x[done], density);
                 used++;
             }
-            if ((i + 1) % per == 0 || i == n - 1) {
-                pr.update(i + 1, n);
-                if (Thread.currentThread().isInterrupted() && i < n - 1) break;
-            }
+            if ((done + 1) % per == 0) pr.update(done + 1, n);
         }
+        if (done % per != 0) pr.update(done, n);
         return new Result(Arrays.copyOf(ranks, used), density == null ? hdr : Arrays.copyOf(hdr, used), samples,
                 skipped);
+    }
+
+    private static boolean interrupted() {
+        return Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * The sampler's answer; a {@link SamplingIncompleteException} thrown because of the interrupt becomes null, so the
+     * caller stops with the tests it has rather than losing them.
+     */
+    private static float[][] sample(Sampler sampler, int samples, float[] x, long seed) {
+        try {
+            return sampler.sample(samples, x, seed);
+        } catch (SamplingIncompleteException e) {
+            if (interrupted()) return null;
+            throw e;
+        }
+    }
+
+    /** Adds to rank[c] the samples whose coordinate c lies below θ*_c. */
+    private static void rank(float[][] s, float[] theta, int[] rank) {
+        for (float[] row : s) {
+            for (int c = 0; c < rank.length; c++) if (row[c] < theta[c]) rank[c]++;
+        }
+    }
+
+    /** The share of the samples with a higher density than θ*. */
+    private static double hdrShare(float[][] s, float[] theta, float[] x, Density density) {
+        int samples = s.length;
+        float[][] rows = Arrays.copyOf(s, samples + 1);
+        rows[samples] = theta;
+        double[] lp = density.logDensity(rows, x);
+        double ref = lp[samples];
+        int above = 0;
+        for (int l = 0; l < samples; l++) if (lp[l] > ref) above++;
+        return above / (double) samples;
     }
 }

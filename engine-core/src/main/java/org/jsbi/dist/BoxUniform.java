@@ -8,6 +8,9 @@ public final class BoxUniform implements Prior {
 
     private final double[] low;
     private final double[] high;
+    // The smallest float >= low_i and the largest float <= high_i: draws are floats, so these bound what one can be.
+    private final float[] lowFloat;
+    private final float[] highFloat;
     private final double logDensity;
 
     BoxUniform(double[] low, double[] high) {
@@ -17,16 +20,41 @@ public final class BoxUniform implements Prior {
             throw new IllegalArgumentException("low has " + low.length + " bounds but high has " + high.length);
         }
         double ld = 0;
+        this.lowFloat = new float[low.length];
+        this.highFloat = new float[low.length];
         for (int i = 0; i < low.length; i++) {
             if (!Double.isFinite(low[i]) || !Double.isFinite(high[i]) || !(high[i] > low[i])) {
                 throw new IllegalArgumentException("dimension " + i + ": need finite low < high, got [" + low[i] + ", "
                         + high[i] + "]");
+            }
+            if (low[i] < -Float.MAX_VALUE || high[i] > Float.MAX_VALUE) {
+                throw new IllegalArgumentException("dimension " + i + ": [" + low[i] + ", " + high[i] + "] reaches"
+                        + " beyond the float range ±" + Float.MAX_VALUE + " that parameters are drawn in; rescale the"
+                        + " parameter");
+            }
+            lowFloat[i] = floatAtLeast(low[i]);
+            highFloat[i] = floatAtMost(high[i]);
+            if (lowFloat[i] > highFloat[i]) {
+                throw new IllegalArgumentException("dimension " + i + ": [" + low[i] + ", " + high[i] + "] contains no"
+                        + " float value, so no parameter drawn as a float can lie in it; widen the interval");
             }
             ld -= Math.log(high[i] - low[i]);
         }
         this.low = low.clone();
         this.high = high.clone();
         this.logDensity = ld;
+    }
+
+    /** The smallest float >= x (x within the float range). */
+    private static float floatAtLeast(double x) {
+        float f = (float) x;
+        return f < x ? Math.nextUp(f) : f;
+    }
+
+    /** The largest float <= x (x within the float range). */
+    private static float floatAtMost(double x) {
+        float f = (float) x;
+        return f > x ? Math.nextDown(f) : f;
     }
 
     public double[] low() {
@@ -48,9 +76,10 @@ public final class BoxUniform implements Prior {
         float[][] out = new float[n][low.length];
         for (int s = 0; s < n; s++) {
             for (int i = 0; i < low.length; i++) {
-                // Rounding to float can land exactly on high; fold it back so every draw is inside the support.
+                // Rounding to float can cross either bound when it is not itself a float (0.7 rounds to 0.69999999);
+                // clamp to the floats inside so every draw is in the support.
                 float v = (float) rng.uniform(low[i], high[i]);
-                out[s][i] = v > high[i] ? (float) low[i] : v;
+                out[s][i] = Math.min(Math.max(v, lowFloat[i]), highFloat[i]);
             }
         }
         return out;

@@ -7,6 +7,10 @@ import org.jsbi.random.Rng;
 public final class LogNormal implements Prior {
 
     private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+    // Draws are floats: within 8σ of μ (all but about 1e-15 of them) exp must stay a positive normal finite float.
+    private static final double FLOAT_SIGMAS = 8;
+    private static final double LOG_FLOAT_MIN = Math.log(Float.MIN_NORMAL);
+    private static final double LOG_FLOAT_MAX = Math.log(Float.MAX_VALUE);
 
     private final double[] mu;
     private final double[] sigma;
@@ -22,9 +26,21 @@ public final class LogNormal implements Prior {
                 throw new IllegalArgumentException("dimension " + i + ": need finite μ and σ > 0, got μ=" + mu[i]
                         + ", σ=" + sigma[i]);
             }
+            checkFitsFloat(i, mu[i], sigma[i]);
         }
         this.mu = mu.clone();
         this.sigma = sigma.clone();
+    }
+
+    /** Refuses parameters whose draws would overflow to +∞ or underflow to 0, both outside the support. */
+    private static void checkFitsFloat(int i, double mu, double sigma) {
+        double lo = mu - FLOAT_SIGMAS * sigma, hi = mu + FLOAT_SIGMAS * sigma;
+        if (!(lo > LOG_FLOAT_MIN && hi < LOG_FLOAT_MAX)) {
+            throw new IllegalArgumentException("dimension " + i + ": μ=" + mu + ", σ=" + sigma + " puts draws outside"
+                    + " the float range: exp(μ ± 8σ) = [" + Math.exp(lo) + ", " + Math.exp(hi) + "] must lie inside ("
+                    + Float.MIN_NORMAL + ", " + Float.MAX_VALUE + "), i.e. μ ± 8σ inside (" + (float) LOG_FLOAT_MIN
+                    + ", " + (float) LOG_FLOAT_MAX + "); rescale the parameter or narrow σ");
+        }
     }
 
     @Override
@@ -37,9 +53,17 @@ public final class LogNormal implements Prior {
         Priors.checkCount(n);
         float[][] out = new float[n][mu.length];
         for (int s = 0; s < n; s++) {
-            for (int i = 0; i < mu.length; i++) out[s][i] = (float) Math.exp(mu[i] + sigma[i] * rng.nextGaussian());
+            for (int i = 0; i < mu.length; i++) out[s][i] = toSupport(Math.exp(mu[i] + sigma[i] * rng.nextGaussian()));
         }
         return out;
+    }
+
+    /**
+     * The draw as a float inside the support: the constructor keeps 8σ inside the float range, and this catches the
+     * draw in about 1e-15 that lies further out rather than return +∞ or 0.
+     */
+    private static float toSupport(double v) {
+        return (float) Math.min(Math.max(v, Float.MIN_VALUE), Float.MAX_VALUE);
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.jsbi.random.Rng;
 public final class MultivariateGaussian implements Prior {
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
+    // How far Σ_ij and Σ_ji may differ, as a share of √(Σ_ii Σ_jj): rounding noise passes, a typo does not.
+    private static final double SYMMETRY_TOLERANCE = 1e-9;
 
     private final double[] mean;
     private final double[] lower;   // L, row-major d x d
@@ -19,25 +21,11 @@ public final class MultivariateGaussian implements Prior {
     MultivariateGaussian(double[] mean, double[][] covariance) {
         if (mean == null || covariance == null) throw new IllegalArgumentException("μ and Σ must be given, got null");
         int d = mean.length;
-        if (d == 0) throw new IllegalArgumentException("a Gaussian prior needs at least one dimension");
-        if (covariance.length != d) {
-            throw new IllegalArgumentException("μ has " + d + " values but Σ has " + covariance.length + " rows");
-        }
+        checkMean(mean);
+        checkSymmetric(covariance, "Σ", d);
         DMatrixRMaj cov = new DMatrixRMaj(d, d);
         for (int i = 0; i < d; i++) {
-            if (!Double.isFinite(mean[i])) throw new IllegalArgumentException("μ[" + i + "] = " + mean[i] + " is not finite");
-            if (covariance[i] == null || covariance[i].length != d) {
-                throw new IllegalArgumentException("Σ row " + i + " must have " + d + " values");
-            }
-            for (int j = 0; j < d; j++) {
-                double v = covariance[i][j];
-                if (!Double.isFinite(v)) throw new IllegalArgumentException("Σ[" + i + "][" + j + "] = " + v + " is not finite");
-                if (Math.abs(v - covariance[j][i]) > 1e-9 * Math.max(1.0, Math.abs(v))) {
-                    throw new IllegalArgumentException("Σ is not symmetric: Σ[" + i + "][" + j + "] = " + v + " but Σ["
-                            + j + "][" + i + "] = " + covariance[j][i]);
-                }
-                cov.set(i, j, 0.5 * (v + covariance[j][i]));
-            }
+            for (int j = 0; j < d; j++) cov.set(i, j, 0.5 * (covariance[i][j] + covariance[j][i]));
         }
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
         if (!chol.decompose(cov)) {
@@ -56,8 +44,14 @@ public final class MultivariateGaussian implements Prior {
 
     /** N(μ, P⁻¹) from a precision matrix P, as the Bernoulli GLM task states its prior. */
     static MultivariateGaussian fromPrecision(double[] mean, double[][] precision) {
-        int d = precision.length;
-        DMatrixRMaj p = new DMatrixRMaj(precision);
+        if (mean == null || precision == null) throw new IllegalArgumentException("μ and P must be given, got null");
+        int d = mean.length;
+        checkMean(mean);
+        checkSymmetric(precision, "P", d);
+        DMatrixRMaj p = new DMatrixRMaj(d, d);
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) p.set(i, j, 0.5 * (precision[i][j] + precision[j][i]));
+        }
         DMatrixRMaj cov = new DMatrixRMaj(d, d);
         if (!CommonOps_DDRM.invertSPD(p, cov)) {
             throw new IllegalArgumentException("the precision matrix is not positive definite");
@@ -67,6 +61,46 @@ public final class MultivariateGaussian implements Prior {
             for (int j = 0; j < d; j++) c[i][j] = 0.5 * (cov.get(i, j) + cov.get(j, i));
         }
         return new MultivariateGaussian(mean, c);
+    }
+
+    private static void checkMean(double[] mean) {
+        if (mean.length == 0) throw new IllegalArgumentException("a Gaussian prior needs at least one dimension");
+        for (int i = 0; i < mean.length; i++) {
+            if (!Double.isFinite(mean[i])) throw new IllegalArgumentException("μ[" + i + "] = " + mean[i] + " is not finite");
+        }
+    }
+
+    /**
+     * Checks that m (named Σ or P in messages) is a finite, symmetric d x d matrix. Every row's shape is checked
+     * before any symmetry test, which reads m[j][i] and so needs row j whole; symmetry is judged relative to
+     * √(m_ii m_jj), the scale of the entry, so a matrix of tiny variances cannot hide a wrong-signed correlation.
+     */
+    private static void checkSymmetric(double[][] m, String name, int d) {
+        if (m.length != d) {
+            throw new IllegalArgumentException("μ has " + d + " values but " + name + " has " + m.length + " rows");
+        }
+        for (int i = 0; i < d; i++) {
+            if (m[i] == null || m[i].length != d) {
+                throw new IllegalArgumentException(name + " row " + i + " must have " + d + " values, got "
+                        + (m[i] == null ? "null" : m[i].length));
+            }
+            for (int j = 0; j < d; j++) {
+                if (!Double.isFinite(m[i][j])) {
+                    throw new IllegalArgumentException(name + "[" + i + "][" + j + "] = " + m[i][j] + " is not finite");
+                }
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+                double scale = Math.sqrt(Math.abs(m[i][i])) * Math.sqrt(Math.abs(m[j][j]));
+                if (Math.abs(m[i][j] - m[j][i]) > SYMMETRY_TOLERANCE * scale) {
+                    throw new IllegalArgumentException(name + " is not symmetric: " + name + "[" + i + "][" + j + "] = "
+                            + m[i][j] + " but " + name + "[" + j + "][" + i + "] = " + m[j][i] + " (they may differ by"
+                            + " at most " + SYMMETRY_TOLERANCE + " √(" + name + "[" + i + "][" + i + "] " + name + "["
+                            + j + "][" + j + "]))");
+                }
+            }
+        }
     }
 
     @Override

@@ -13,6 +13,9 @@ public final class Priors {
 
     /** The same interval [low, high] in each of dim dimensions. */
     public static BoxUniform boxUniform(int dim, double low, double high) {
+        if (dim < 1) {
+            throw new IllegalArgumentException("a box-uniform prior needs at least one dimension, got dim = " + dim);
+        }
         double[] lo = new double[dim], hi = new double[dim];
         java.util.Arrays.fill(lo, low);
         java.util.Arrays.fill(hi, high);

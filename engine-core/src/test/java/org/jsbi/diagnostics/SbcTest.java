@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.posterior.SamplingIncompleteFixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,23 +109,69 @@ class SbcTest {
     }
 
     @Test
-    void progressIsReportedAndAnInterruptKeepsTheTestsDone() {
+    void progressIsReportedAndAnInterruptStopsBeforeTheNextSamplerCall() {
         float[][][] p = pairs(3);
-        long[] seen = {0};
+        List<Long> seen = new ArrayList<>();
         int[] calls = {0};
-        // Progress after every 100,000 / 200 = 500 tests; the interrupt comes during the first block.
+        // Progress after every 100,000 / 200 = 500 tests; the interrupt comes during the 510th sampler call.
         Sbc.Sampler interrupting = (n, x, seed) -> {
-            if (++calls[0] == 10) Thread.currentThread().interrupt();
+            if (++calls[0] == 510) Thread.currentThread().interrupt();
             return sampler(1, 0).sample(n, x, seed);
         };
         try {
-            Sbc.Result r = Sbc.run(p[0], p[1], interrupting, density(1, 0), SAMPLES, 1, (done, total) -> seen[0] = done);
-            assertEquals(500, r.tests());
-            assertEquals(500, r.hdrShare().length);
-            assertEquals(500, seen[0]);
+            Sbc.Result r = Sbc.run(p[0], p[1], interrupting, density(1, 0), SAMPLES, 1, (done, total) -> seen.add(done));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+            assertEquals(510, calls[0], "no sampler call after the interrupt");
+            assertEquals(510, r.tests());
+            assertEquals(510, r.hdrShare().length);
+            assertEquals(0, r.skipped());
+            assertEquals(List.of(500L, 510L), seen);
         } finally {
             Thread.interrupted();
         }
+    }
+
+    @Test
+    void aSamplerGivingUpOnTheInterruptSkipsNothing() {
+        // As CalibrationCheck's does: the posterior's sampling stops on the interrupt and the sampler returns null.
+        float[][][] p = pairs(3);
+        int[] calls = {0};
+        Sbc.Sampler givesUp = (n, x, seed) -> {
+            if (++calls[0] == 10) Thread.currentThread().interrupt();
+            return Thread.currentThread().isInterrupted() ? null : sampler(1, 0).sample(n, x, seed);
+        };
+        try {
+            Sbc.Result r = Sbc.run(p[0], p[1], givesUp, density(1, 0), SAMPLES, 1, null);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+            assertEquals(10, calls[0]);
+            assertEquals(9, r.tests());
+            assertEquals(0, r.skipped(), "an interrupted test did not run out of time");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void aSamplerThrowingOnTheInterruptKeepsTheTestsDone() {
+        float[][][] p = pairs(3);
+        int[] calls = {0};
+        Sbc.Sampler throwing = (n, x, seed) -> {
+            if (++calls[0] == 10) Thread.currentThread().interrupt();
+            if (Thread.currentThread().isInterrupted()) throw SamplingIncompleteFixture.interrupted(n);
+            return sampler(1, 0).sample(n, x, seed);
+        };
+        try {
+            Sbc.Result r = Sbc.run(p[0], p[1], throwing, density(1, 0), SAMPLES, 1, null);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
+            assertEquals(10, calls[0]);
+            assertEquals(9, r.tests());
+            assertEquals(0, r.skipped());
+        } finally {
+            Thread.interrupted();
+        }
+        // Without an interrupt the exception is the sampler breaking its contract (null means "no samples"): it passes.
+        assertThrows(SamplingIncompleteException.class, () -> Sbc.run(p[0], p[1],
+                (n, x, seed) -> { throw SamplingIncompleteFixture.interrupted(n); }, null, SAMPLES, 1, null));
     }
 
     @Test
@@ -151,6 +201,29 @@ class SbcTest {
         for (int i = 0; i < 100; i++) grid[i] = (i + 0.5) / 100;
         assertEquals(0.005, KolmogorovSmirnov.statistic(grid), 1e-12);
         assertTrue(KolmogorovSmirnov.uniformPValue(grid) > 0.99);
+    }
+
+    @Test
+    void kolmogorovSmirnovPValueMatchesTheKolmogorovDistribution() {
+        // Q(λ) = 1 − K(λ) for the Kolmogorov distribution K; n so large that Stephens' correction is the identity.
+        double n = 1e12, c = Math.sqrt(n) + 0.12 + 0.11 / Math.sqrt(n);
+        assertEquals(0.963945, KolmogorovSmirnov.pValue(0.5 / c, n), 1e-5);
+        assertEquals(0.270000, KolmogorovSmirnov.pValue(1.0 / c, n), 1e-5);
+        assertEquals(0.129390, KolmogorovSmirnov.pValue(1.17 / c, n), 1e-6);   // either side of the series switch
+        assertEquals(0.117742, KolmogorovSmirnov.pValue(1.19 / c, n), 1e-6);
+        // Small λ, where the alternating series cut at 100 terms had not converged: 1 to machine precision.
+        for (double lambda : new double[] {0.002, 0.01, 0.03, 0.1, 0.2}) {
+            assertEquals(1.0, KolmogorovSmirnov.pValue(lambda / c, n), 1e-12, "λ = " + lambda);
+        }
+    }
+
+    @Test
+    void aNearPerfectFitHasPValueNearOne() {
+        int n = 300_000;
+        double[] grid = new double[n];
+        for (int i = 0; i < n; i++) grid[i] = (i + 0.7) / n;
+        // D = 0.7/n = 2.3e-6, λ = 0.0013: the cut alternating series gave p = 0.032.
+        assertEquals(1.0, KolmogorovSmirnov.uniformPValue(grid), 1e-12);
     }
 
     @Test

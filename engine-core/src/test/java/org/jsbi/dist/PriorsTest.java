@@ -116,4 +116,69 @@ class PriorsTest {
         assertThrows(IllegalArgumentException.class, () -> Priors.boxUniform(new double[] {1}, new double[] {0}));
         assertThrows(IllegalArgumentException.class, () -> Priors.logNormal(new double[] {0}, new double[] {-1}));
     }
+
+    @Test
+    void boxUniformDrawsStayInsideBoundsThatAreNotFloats() {
+        // 0.7 is no float: (float) 0.7 = 0.69999999 lies below the box, and a draw rounding onto it was outside.
+        BoxUniform narrow = Priors.boxUniform(new double[] {0.7, -0.7000003}, new double[] {0.7000003, -0.7});
+        long seed = TestSeeds.seed(5);
+        float[][] s = narrow.sample(N, new Rng(seed));
+        for (float[] r : s) assertTrue(narrow.inSupport(r), "draw " + java.util.Arrays.toString(r) + " outside "
+                + narrow.describe() + TestSeeds.replay(seed));
+        // A box holding a single float gives that float.
+        BoxUniform one = Priors.boxUniform(new double[] {0.69999996}, new double[] {0.70000001});
+        for (float[] r : one.sample(100, new Rng(seed))) assertEquals(0.7f, r[0]);
+    }
+
+    @Test
+    void boxUniformRefusesBoxesNoFloatDrawFits() {
+        assertMessage("contains no float", () -> Priors.boxUniform(new double[] {0.70000001}, new double[] {0.70000002}));
+        assertMessage("float range", () -> Priors.boxUniform(new double[] {0}, new double[] {1e39}));
+        assertMessage("float range", () -> Priors.boxUniform(1, -1e39, 0));
+        assertMessage("at least one dimension, got dim = -1", () -> Priors.boxUniform(-1, 0, 1));
+        assertMessage("at least one dimension, got dim = 0", () -> Priors.boxUniform(0, 0, 1));
+    }
+
+    @Test
+    void logNormalRefusesDrawsThatLeaveTheFloatRange() {
+        // μ = 95 drew +∞ (which its own logProb refuses), μ = −110 drew 0 (outside the support θ > 0).
+        assertMessage("outside the float range", () -> Priors.logNormal(new double[] {95}, new double[] {1}));
+        assertMessage("outside the float range", () -> Priors.logNormal(new double[] {-110}, new double[] {1}));
+        assertMessage("dimension 1", () -> Priors.logNormal(new double[] {0, 70}, new double[] {1, 3}));
+        LogNormal wide = Priors.logNormal(new double[] {0}, new double[] {10});
+        for (float[] r : wide.sample(N, new Rng(TestSeeds.seed(6)))) {
+            assertTrue(wide.inSupport(r) && Double.isFinite(wide.logProb(r)), "draw " + r[0]);
+        }
+    }
+
+    @Test
+    void gaussianRefusesMalformedCovarianceWithTheReason() {
+        // Rows are checked whole before the symmetry test reads Σ[j][i]: these gave an index error and an NPE.
+        assertMessage("Σ row 2 must have 3 values, got 1", () -> Priors.gaussian(new double[3],
+                new double[][] {{1, 0, 0}, {0, 1, 0}, {0}}));
+        double[] m = {0, 0};
+        assertMessage("Σ row 1 must have 2 values, got null", () -> Priors.gaussian(m, new double[][] {{1, 0}, null}));
+        assertMessage("Σ[1][0] = NaN", () -> Priors.gaussian(m, new double[][] {{1, 0}, {Double.NaN, 1}}));
+        // Tiny variances: correlation +0.9 one way and −0.9 the other is no rounding difference.
+        assertMessage("Σ is not symmetric", () -> Priors.gaussian(m, new double[][] {{1e-12, 0.9e-12}, {-0.9e-12, 1e-12}}));
+        // Rounding-level differences at the same scale pass.
+        Priors.gaussian(m, new double[][] {{1e-12, 0.9e-12}, {0.9e-12 * (1 + 1e-14), 1e-12}});
+    }
+
+    @Test
+    void gaussianFromPrecisionRefusesMalformedPrecisionWithTheReason() {
+        double[] m = {0, 0};
+        assertMessage("P is not symmetric", () -> Priors.gaussianFromPrecision(m, new double[][] {{4, 1}, {-1, 2}}));
+        assertMessage("μ and P must be given", () -> Priors.gaussianFromPrecision(m, null));
+        assertMessage("μ and P must be given", () -> Priors.gaussianFromPrecision(null, new double[][] {{1}}));
+        assertMessage("P row 0 must have 2 values", () -> Priors.gaussianFromPrecision(m, new double[][] {{4}, {1, 2}}));
+        assertMessage("μ has 2 values but P has 3 rows", () -> Priors.gaussianFromPrecision(m, new double[3][3]));
+        assertMessage("P[0][1] = Infinity", () -> Priors.gaussianFromPrecision(m,
+                new double[][] {{4, Double.POSITIVE_INFINITY}, {1, 2}}));
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(ex.getMessage().contains(part), "message '" + ex.getMessage() + "' should contain '" + part + "'");
+    }
 }
