@@ -178,8 +178,14 @@ public final class MultivariateGaussian implements Prior {
         return s;
     }
 
+    /**
+     * The mean and the covariance at full precision: a simulation store takes this as the prior's identity, and two
+     * Gaussians of the same mean but other covariances must not pass for one (a store resumed with N(0, 100 I) after
+     * N(0, 0.01 I) would mix their draws).
+     */
     @Override
     public String describe() {
-        return "Gaussian[dim=" + mean.length + ", mean=" + Arrays.toString(mean) + "]";
+        return "Gaussian[dim=" + mean.length + ", mean=" + Arrays.toString(mean) + ", covariance="
+                + Arrays.deepToString(covariance()) + "]";
     }
 }

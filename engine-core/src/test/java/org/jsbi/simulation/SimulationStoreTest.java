@@ -404,6 +404,23 @@ class SimulationStoreTest {
     }
 
     @Test
+    void gaussianPriorsOfTheSameMeanButAnotherCovarianceAreDifferentPriors() throws IOException {
+        // Two Gaussians used to describe themselves by their mean alone, so a store begun with one resumed with the
+        // other and mixed their draws.
+        Path dir = tmp.resolve("gaussian");
+        Prior narrow = Priors.gaussian(new double[] {0, 0}, new double[][] {{0.01, 0}, {0, 0.01}});
+        Prior wide = Priors.gaussian(new double[] {0, 0}, new double[][] {{100, 0}, {0, 100}});
+        SimulationStore.create(dir, new Doubler(), narrow, N, config());
+        StoreMismatchException e = assertThrows(StoreMismatchException.class,
+                () -> SimulationStore.create(dir, new Doubler(), wide, N, config()));
+        assertTrue(e.differences().get(0).startsWith("prior: Gaussian[") && e.differences().get(0).contains("100.0"),
+                e.differences().toString());
+        e = assertThrows(StoreMismatchException.class,
+                () -> SimulationStore.open(dir).run(new Doubler(), wide, StoreListener.NONE));
+        assertTrue(e.differences().get(0).contains("covariance"), e.differences().toString());
+    }
+
+    @Test
     void directoriesThatAreNotStoresAreRefused() throws IOException {
         Path foreign = Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(foreign.resolve("holiday.jpg"), "not simulations");
