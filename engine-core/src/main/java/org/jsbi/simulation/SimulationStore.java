@@ -163,8 +163,8 @@ public final class SimulationStore {
         checkDimensions(sim, prior);
         if (n < 1) throw new IllegalArgumentException("the number of simulations must be >= 1, got " + n);
         config.goodRow().check(sim.dataDim());
-        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.revision(), sim.parameterDim(),
-                sim.dataDim(), n,
+        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.revision(), sim.configuration(),
+                sim.parameterDim(), sim.dataDim(), n,
                 config.chunkSize(), config.seed(), prior.describe(), config.goodRow().describe(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Path manifestPath = dir.resolve(MANIFEST);
@@ -245,7 +245,7 @@ public final class SimulationStore {
 
     /**
      * Throws a {@link StoreMismatchException} naming every difference when {@code sim} or {@code prior} is not the one
-     * the store was made with (name, dimensions, {@link Prior#describe()}).
+     * the store was made with (name, revision, {@link Simulator#configuration()}, dimensions, {@link Prior#describe()}).
      */
     public void checkCompatible(Simulator sim, Prior prior) {
         if (sim == null || prior == null) throw new IllegalArgumentException("simulator and prior must be given");
@@ -255,6 +255,9 @@ public final class SimulationStore {
             d.add("simulator: " + manifest.simulator() + " in the store, " + sim.name() + " given");
         } else if (!manifest.revision().isEmpty() && !manifest.revision().equals(sim.revision())) {
             d.add("simulator revision: " + manifest.revision() + " in the store, " + sim.revision() + " given");
+        } else if (!manifest.configuration().isEmpty() && !manifest.configuration().equals(sim.configuration())) {
+            d.add("simulator configuration: " + manifest.configuration() + " in the store, " + sim.configuration()
+                    + " given");
         }
         if (sim.parameterDim() != manifest.parameterDim()) {
             d.add("parameter dimension: " + manifest.parameterDim() + " in the store, " + sim.parameterDim() + " given");

@@ -30,6 +30,17 @@ public interface Simulator {
     }
 
     /**
+     * The settings of this instance that change its output bits beyond its name and revision (noise on or off, a
+     * stimulus, a feature configuration, a basis), as one line of text. A {@link SimulationStore} records it and
+     * resumes only with a simulator of the same configuration, so that a store begun with noise is not finished
+     * without it. Empty (the default) where the name fixes the output; an implementation choice that gives the same
+     * bits (a SIMD and a scalar version of one model) is not part of it.
+     */
+    default String configuration() {
+        return "";
+    }
+
+    /**
      * Simulates every row of the batch into {@code out}, row-major: row i's data at {@code out[i * dataDim()] ..}.
      * {@code out} holds at least {@code batch.count() * dataDim()} values.
      */

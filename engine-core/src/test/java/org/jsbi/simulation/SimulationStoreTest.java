@@ -471,8 +471,8 @@ class SimulationStoreTest {
         assertFalse(m.created().isEmpty());
         assertEquals(List.of(), m.differences(StoreManifest.parse(m.toText(), dir), "a", "b"));
         // values with characters a properties file escapes survive
-        StoreManifest odd = new StoreManifest(1, "sim = \"x\"\\ é", "rev\t2 = ü", 1, 1, 5, 2, -3, " leading space\nand a newline",
-                "all", "");
+        StoreManifest odd = new StoreManifest(1, "sim = \"x\"\\ é", "rev\t2 = ü", "noise=on: ü", 1, 1, 5, 2, -3,
+                " leading space\nand a newline", "all", "");
         assertEquals(odd, StoreManifest.parse(odd.toText(), dir));
     }
 

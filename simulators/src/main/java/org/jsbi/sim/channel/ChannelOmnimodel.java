@@ -118,6 +118,12 @@ public final class ChannelOmnimodel implements Simulator {
         return diverged.sum();
     }
 
+    /** Whether the currents are noisy, and the PCA basis the features project on (by checksum). */
+    @Override
+    public String configuration() {
+        return "noise=" + noise + ", basis=" + basis.fingerprint();
+    }
+
     @Override
     public String name() {
         return NAME;

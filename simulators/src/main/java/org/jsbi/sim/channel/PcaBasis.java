@@ -12,6 +12,7 @@ import org.jsbi.io.ModelFile;
 import org.jsbi.io.ModelFormatException;
 import org.jsbi.io.NamedArray;
 import org.jsbi.random.Rng;
+import org.jsbi.sim.Fingerprint;
 
 /**
  * The per-protocol PCA time basis of the Omnimodel's summary features: for each protocol, 10 orthonormal vectors of
@@ -43,6 +44,21 @@ public final class PcaBasis {
     private final long seed;
     private volatile float[][] interleaved;
     private volatile double[][] gramInverse;
+
+    /** A checksum of the components (and their layout), which identifies the basis a simulator projects on. */
+    public String fingerprint() {
+        float[][] all = new float[components.length + 2][];
+        System.arraycopy(components, 0, all, 0, components.length);
+        all[components.length] = toFloats(sweeps);
+        all[components.length + 1] = toFloats(samples);
+        return Fingerprint.of(all);
+    }
+
+    private static float[] toFloats(int[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = v[i];
+        return f;
+    }
 
     PcaBasis(float[][] components, int[] sweeps, int[] samples, int simulations, long seed) {
         this.components = components;

@@ -131,6 +131,15 @@ public final class Gabor implements Simulator {
         return diverged.sum();
     }
 
+    /**
+     * Whether spikes are drawn, the stimulus seed, and the implementation, since the SIMD version sums in float
+     * where the scalar one sums in double (their bits differ).
+     */
+    @Override
+    public String configuration() {
+        return "noise=" + noise + ", stimulusSeed=" + stimulusSeed + ", implementation=" + implementation;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -3,6 +3,7 @@ package org.jsbi.sim.glm;
 import org.jsbi.backend.Parallel;
 import org.jsbi.dist.MultivariateGaussian;
 import org.jsbi.dist.Priors;
+import org.jsbi.sim.Fingerprint;
 import org.jsbi.sim.benchmark.BernoulliGlm;
 import org.jsbi.sim.benchmark.NumpyRandomState;
 import org.jsbi.simulation.ParameterBatch;
@@ -146,6 +147,12 @@ public final class Glm implements Simulator {
 
     public boolean noise() {
         return noise;
+    }
+
+    /** Whether spikes are drawn, and the stimulus (by checksum); the implementations give the same bits. */
+    @Override
+    public String configuration() {
+        return "noise=" + noise + ", stimulus=" + stimulus.length + " samples crc " + Fingerprint.of(stimulus);
     }
 
     @Override

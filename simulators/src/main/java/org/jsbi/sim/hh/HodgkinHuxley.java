@@ -122,6 +122,12 @@ public final class HodgkinHuxley implements Simulator {
         return diverged.sum();
     }
 
+    /** The feature set and whether the input current is noisy; the implementations give the same bits. */
+    @Override
+    public String configuration() {
+        return "features=" + features + ", noise=" + noise;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -181,6 +181,12 @@ public final class PyloricNetwork implements Simulator {
         return c;
     }
 
+    /** The outputs, whether the currents are noisy, and the feature configuration; the implementations give the same bits. */
+    @Override
+    public String configuration() {
+        return "outputs=" + outputs + ", noise=" + noise + ", features=" + featureConfig;
+    }
+
     @Override
     public String name() {
         return NAME;
