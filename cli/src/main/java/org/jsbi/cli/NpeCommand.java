@@ -167,6 +167,12 @@ final class NpeCommand implements Callable<Integer> {
                                 + " to log q >= %.4g (%.3g%% of its mass)", rd.threshold(), 100 * rd.regionMass()),
                         rd.epochs(), rd.trainingRows());
             }
+            if (seq.interrupted()) {
+                // As for one round: report what was done; the sampling below then stops on the same interrupt.
+                System.out.printf(Locale.ROOT, "interrupted after %d of %d rounds (%,d simulations, %,d trained on);"
+                        + " the posterior is round %d's%n", seq.rounds().size(), rounds, seq.simulations().simulated(),
+                        seq.rounds().getLast().trainingRows(), seq.rounds().size() - 1);
+            }
             r = seq.last();
             posterior = seq.posterior();
         }

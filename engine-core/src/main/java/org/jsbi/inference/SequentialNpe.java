@@ -9,11 +9,14 @@ import org.jsbi.dist.Prior;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.InvalidObservationException;
 import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.posterior.TruncatedPrior;
+import org.jsbi.simulation.SimulationInterruptedException;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.train.TrainingHistory;
 import org.jsbi.train.TrainingListener;
 
 /**
@@ -31,6 +34,13 @@ import org.jsbi.train.TrainingListener;
  * <p>Round r's simulations use seed {@code seed + r} (their noise streams do not repeat), its training seed
  * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result. A
  * round whose pooled training split is smaller than one batch trains with batches of the whole split.
+ *
+ * <p>Interrupting the thread stops the run without losing finished rounds: as in {@link Npe}, an interrupted training
+ * keeps its best weights so far and the round counts as finished; an interrupt while a later round builds its
+ * proposal or simulates ends the run at the last finished round, keeping that round's simulations in
+ * {@link Result#simulations()}. Either way {@link #run} returns with {@link Result#interrupted()} set and leaves the
+ * interrupt status set. Only an interrupt before round 0 has trained anything ends in the
+ * {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished simulations.
  */
 public final class SequentialNpe {
 
@@ -60,8 +70,23 @@ public final class SequentialNpe {
                         int trainingRows, int epochs, double simulationSeconds, double trainingSeconds) {
     }
 
-    /** The rounds and the last round's estimator and posterior (restricted to the prior's support). */
-    public record Result(List<Round> rounds, NpeResult last, DirectPosterior posterior) {
+    /**
+     * The rounds finished and the last one's estimator and posterior (restricted to the prior's support).
+     *
+     * @param rounds      the rounds finished, in order; fewer than asked when interrupted
+     * @param last        the last finished round's estimator (trained on {@code rounds}' simulations)
+     * @param posterior   its posterior
+     * @param simulations every finished simulation pooled over the rounds; after an interruption it also holds those of
+     *                    the round that was stopped, which no estimator was trained on (compare
+     *                    {@link Round#trainingRows()} of the last round)
+     * @param interrupted the thread was interrupted and the run stopped early (the interrupt status is still set)
+     */
+    public record Result(List<Round> rounds, NpeResult last, DirectPosterior posterior, SimulationSet simulations,
+                         boolean interrupted) {
+    }
+
+    /** Round r's proposal for r ≥ 1: the prior truncated at τ to round r − 1's posterior, with its prior mass. */
+    private record Proposal(Prior prior, double threshold, double mass) {
     }
 
     public SequentialNpe(NpeConfig config) {
@@ -128,35 +153,71 @@ public final class SequentialNpe {
             }
         }
         List<Round> rounds = new ArrayList<>();
-        List<float[]> theta = new ArrayList<>(), x = new ArrayList<>();
-        int excluded = 0;
+        Pool pool = new Pool();
         NpeResult trained = null;
         DirectPosterior posterior = null;
         for (int r = 0; r < simulationsPerRound.length; r++) {
-            Prior proposal = prior;
-            double tau = Double.NaN, mass = 1;
-            if (r > 0) {
-                float[][] s = posterior.sample(thresholdSamples, xo, seed + 0x5EED_0000L + r);
-                tau = TruncatedPrior.threshold(posterior.logProbUncorrected(s, xo), quantile);
-                TruncatedPrior t = new TruncatedPrior(posterior, xo, tau, "round " + (r - 1));
-                mass = t.massEstimate().mass();
-                proposal = t;
-            }
+            if (r > 0 && Thread.currentThread().isInterrupted()) break;
+            Proposal proposal = new Proposal(prior, Double.NaN, 1);
             long t0 = System.nanoTime();
-            SimulationSet data = Simulations.run(simulator, proposal, simulationsPerRound[r], seed + r,
-                    simulationListener);
+            SimulationSet data;
+            try {
+                if (r > 0) proposal = truncatedProposal(posterior, xo, seed, r);
+                data = Simulations.run(simulator, proposal.prior(), simulationsPerRound[r], seed + r,
+                        simulationListener);
+            } catch (SimulationInterruptedException e) {
+                if (r == 0) throw e;   // nothing trained yet: as Npe, with round 0's finished simulations
+                pool.add(e.completed());
+                break;
+            } catch (SamplingIncompleteException e) {
+                if (!e.interrupted()) throw e;   // the time limit: the region or the estimate needs attention
+                break;
+            }
             double simSeconds = (System.nanoTime() - t0) * 1e-9;
-            theta.addAll(Arrays.asList(data.theta()));
-            x.addAll(Arrays.asList(data.x()));
-            excluded += data.excludedNonFinite();
-            SimulationSet pooled = new SimulationSet(theta.toArray(float[][]::new), x.toArray(float[][]::new), excluded);
+            pool.add(data);
+            // Training with the interrupt set would stop at once and hand back an untrained estimator.
+            if (Thread.currentThread().isInterrupted()) {
+                if (r == 0) throw new SimulationInterruptedException(data);
+                break;
+            }
+            SimulationSet pooled = pool.set();
             NpeConfig cfg = config.withTraining(config.training().withSeed(config.training().seed() + r)
                     .withBatchSize(batchFor(pooled.size())));
             trained = new Npe(cfg, backend).train(pooled, trainingListener);
             posterior = trained.posterior(prior, posteriorConfig);
-            rounds.add(new Round(r, simulationsPerRound[r], data.excludedNonFinite(), tau, mass, pooled.size(),
-                    trained.trained().history().epochs(), simSeconds, trained.trainingSeconds()));
+            rounds.add(new Round(r, simulationsPerRound[r], data.excludedNonFinite(), proposal.threshold(),
+                    proposal.mass(), pooled.size(), trained.trained().history().epochs(), simSeconds,
+                    trained.trainingSeconds()));
         }
-        return new Result(List.copyOf(rounds), trained, posterior);
+        boolean interrupted = rounds.size() < simulationsPerRound.length
+                || trained.trained().history().stopReason() == TrainingHistory.StopReason.INTERRUPTED;
+        return new Result(List.copyOf(rounds), trained, posterior, pool.set(), interrupted);
+    }
+
+    /**
+     * The prior truncated to the posterior for x_o, τ the {@code quantile} of log q over {@code thresholdSamples} of
+     * its samples; rejection sampling in both stops on an interrupt with a {@link SamplingIncompleteException}.
+     */
+    private Proposal truncatedProposal(DirectPosterior posterior, float[] xo, long seed, int r) {
+        float[][] s = posterior.sample(thresholdSamples, xo, seed + 0x5EED_0000L + r);
+        double tau = TruncatedPrior.threshold(posterior.logProbUncorrected(s, xo), quantile);
+        TruncatedPrior t = new TruncatedPrior(posterior, xo, tau, "round " + (r - 1));
+        return new Proposal(t, tau, t.massEstimate().mass());
+    }
+
+    /** All rounds' simulations so far, in round order, with the count of those excluded for non-finite data. */
+    private static final class Pool {
+        private final List<float[]> theta = new ArrayList<>(), x = new ArrayList<>();
+        private int excluded;
+
+        void add(SimulationSet data) {
+            theta.addAll(Arrays.asList(data.theta()));
+            x.addAll(Arrays.asList(data.x()));
+            excluded += data.excludedNonFinite();
+        }
+
+        SimulationSet set() {
+            return new SimulationSet(theta.toArray(float[][]::new), x.toArray(float[][]::new), excluded);
+        }
     }
 }

@@ -83,11 +83,12 @@ public final class DirectPosterior {
         while (kept.size() < n) {
             double seconds = (System.nanoTime() - t0) * 1e-9;
             if (Thread.currentThread().isInterrupted()) {
-                throw new SamplingIncompleteException("was interrupted", kept.toArray(float[][]::new), n, proposed, seconds);
+                throw new SamplingIncompleteException("was interrupted", true, kept.toArray(float[][]::new), n,
+                        proposed, seconds);
             }
             if (seconds > config.timeLimitSeconds()) {
                 throw new SamplingIncompleteException("hit its time limit of " + config.timeLimitSeconds() + " s",
-                        kept.toArray(float[][]::new), n, proposed, seconds);
+                        false, kept.toArray(float[][]::new), n, proposed, seconds);
             }
             int missing = n - kept.size();
             // Size the next pass from the acceptance seen so far (optimistic at first), with 10% slack.
@@ -113,12 +114,22 @@ public final class DirectPosterior {
         return kept.toArray(float[][]::new);
     }
 
-    /** n samples for each of several observations; observation i uses seed + i. */
+    /**
+     * n samples for each of several observations; observation i uses seed + i. When one of them stops at the time
+     * limit or on an interrupt, a {@link BatchSamplingIncompleteException} names it and keeps the samples of those
+     * before it.
+     */
     public float[][][] sample(int n, float[][] xs, long seed) {
         if (xs == null || xs.length == 0) throw new InvalidObservationException("no observations given");
         for (float[] x : xs) InvalidObservationException.check(x, estimator.xDim());
         float[][][] out = new float[xs.length][][];
-        for (int i = 0; i < xs.length; i++) out[i] = sample(n, xs[i], seed + i);
+        for (int i = 0; i < xs.length; i++) {
+            try {
+                out[i] = sample(n, xs[i], seed + i);
+            } catch (SamplingIncompleteException e) {
+                throw new BatchSamplingIncompleteException(e, i, xs.length, Arrays.copyOf(out, i));
+            }
+        }
         return out;
     }
 

@@ -138,7 +138,9 @@ public final class TruncatedPrior implements Prior {
     }
 
     /**
-     * n draws of the base prior inside the region, by rejection in blocks of {@value #BLOCK}. Throws an
+     * n draws of the base prior inside the region, by rejection in blocks of {@value #BLOCK}. Between blocks it stops
+     * with a {@link SamplingIncompleteException} holding the draws accepted so far when the thread is interrupted (the
+     * interrupt stays set) or after the posterior's {@link PosteriorConfig#timeLimitSeconds()}, and with an
      * {@link IllegalStateException} naming the acceptance rate after {@value #MAX_PROPOSALS} base draws.
      */
     @Override
@@ -147,7 +149,16 @@ public final class TruncatedPrior implements Prior {
         float[][] out = new float[n][];
         int kept = 0;
         long proposals = 0;
+        long t0 = System.nanoTime();
         while (kept < n) {
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            if (Thread.currentThread().isInterrupted()) {
+                throw incomplete("was interrupted", true, Arrays.copyOf(out, kept), n, proposals, seconds);
+            }
+            if (seconds > posterior.config().timeLimitSeconds()) {
+                throw incomplete("hit its time limit of " + posterior.config().timeLimitSeconds() + " s", false,
+                        Arrays.copyOf(out, kept), n, proposals, seconds);
+            }
             if (proposals >= maxProposals) {
                 throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the truncated prior accepted %d"
                         + " of %,d base draws (%.2g): the region log q(θ | x_o) ≥ %.4g holds almost none of the"
@@ -160,6 +171,19 @@ public final class TruncatedPrior implements Prior {
             }
         }
         return out;
+    }
+
+    /** Why {@link #sample} stopped short, how far it got, and (when the region is what makes it slow) what to do. */
+    private SamplingIncompleteException incomplete(String cause, boolean interrupted, float[][] accepted, int requested,
+                                                   long proposals, double seconds) {
+        double rate = proposals == 0 ? 0 : accepted.length / (double) proposals;
+        String advice = interrupted ? "" : "; the region holds little of the prior's mass: lower the threshold (a"
+                + " smaller quantile), raise the time limit (PosteriorConfig.withTimeLimitSeconds of the posterior the"
+                + " region is cut from) or check that the estimator is the one trained for x_o";
+        return new SamplingIncompleteException(String.format(java.util.Locale.ROOT, "drawing from the truncated prior"
+                + " %s after %.1f s with %d of %d draws; %d of %,d base draws (%.2g) fell in the region log q(θ | x_o)"
+                + " >= %.4g%s", cause, seconds, accepted.length, requested, accepted.length, proposals, rate, threshold,
+                advice), interrupted, accepted, proposals);
     }
 
     /** {@value #BLOCK} base draws from {@code rng}, log q evaluated as one batch; those inside the region, in order. */
@@ -217,7 +241,8 @@ public final class TruncatedPrior implements Prior {
     /**
      * The region's prior mass and the truncated prior's moments, estimated once from a fixed stream of base draws
      * (until {@value #MASS_ACCEPTED} are accepted, at most {@value #MASS_MAX_PROPOSALS} draws). Throws an
-     * {@link IllegalStateException} when none is accepted.
+     * {@link IllegalStateException} when none is accepted, and a {@link SamplingIncompleteException} (with the draws
+     * accepted so far) when the thread is interrupted between blocks; a later call estimates again.
      */
     public MassEstimate massEstimate() {
         MassEstimate m = mass;
@@ -233,21 +258,28 @@ public final class TruncatedPrior implements Prior {
     private MassEstimate estimateMass() {
         Rng rng = new Rng(MASS_SEED);
         int d = dim();
-        double[] sum = new double[d], sumSq = new double[d];
-        long accepted = 0, proposals = 0;
-        while (accepted < MASS_ACCEPTED && proposals < massMaxProposals) {
-            proposals += BLOCK;
-            for (float[] t : nextBlockInRegion(rng)) {
-                accepted++;
-                for (int k = 0; k < d; k++) {
-                    sum[k] += t[k];
-                    sumSq[k] += (double) t[k] * t[k];
-                }
+        List<float[]> inRegion = new ArrayList<>();
+        long proposals = 0;
+        while (inRegion.size() < MASS_ACCEPTED && proposals < massMaxProposals) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SamplingIncompleteException(String.format(java.util.Locale.ROOT, "estimating the truncated"
+                        + " prior's mass was interrupted after %,d base draws, %d of them in the region", proposals,
+                        inRegion.size()), true, inRegion.toArray(float[][]::new), proposals);
             }
+            proposals += BLOCK;
+            inRegion.addAll(nextBlockInRegion(rng));
         }
+        long accepted = inRegion.size();
         if (accepted == 0) {
             throw new IllegalStateException(String.format(java.util.Locale.ROOT, "none of %,d base draws lies in the"
                     + " region log q(θ | x_o) >= %.4g; it holds almost none of the prior's mass", proposals, threshold));
+        }
+        double[] sum = new double[d], sumSq = new double[d];
+        for (float[] t : inRegion) {
+            for (int k = 0; k < d; k++) {
+                sum[k] += t[k];
+                sumSq[k] += (double) t[k] * t[k];
+            }
         }
         double[] mean = new double[d], sd = new double[d];
         for (int k = 0; k < d; k++) {

@@ -10,6 +10,13 @@ public final class SimulationInterruptedException extends RuntimeException {
         this.completed = completed;
     }
 
+    /** Interrupted while {@code cause} (drawing the parameter sets, say) was under way. */
+    public SimulationInterruptedException(SimulationSet completed, Throwable cause) {
+        super("simulation interrupted after " + completed.simulated() + " simulations; the finished ones are kept ("
+                + cause.getMessage() + ")", cause);
+        this.completed = completed;
+    }
+
     public SimulationSet completed() {
         return completed;
     }

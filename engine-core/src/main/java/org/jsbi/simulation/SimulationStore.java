@@ -29,6 +29,7 @@ import org.jsbi.backend.Parallel;
 import org.jsbi.dist.Prior;
 import org.jsbi.io.Npy;
 import org.jsbi.io.NpyFormatException;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.random.Rng;
 
 /**
@@ -70,8 +71,9 @@ import org.jsbi.random.Rng;
  * <h2>Interruption</h2>
  * {@link #run} checks the thread's interrupt status before each chunk. A chunk being simulated when the interrupt
  * arrives is finished and written (file writes are not aborted by interrupts); then {@code run} returns a
- * {@link RunResult} with {@code interrupted() == true}, leaving the thread's interrupt status set. A kill or power cut
- * loses at most the chunk in progress.
+ * {@link RunResult} with {@code interrupted() == true}, leaving the thread's interrupt status set. A prior that
+ * samples by rejection (a truncated prior) may stop while drawing a chunk's θ; that chunk is left for the resume. A
+ * kill or power cut loses at most the chunk in progress.
  *
  * <p>Instances are not thread-safe; one run at a time may fill a directory (others fail with a
  * {@link SimulationStoreException}), while any number may read it.
@@ -391,7 +393,15 @@ public final class SimulationStore {
                     break;
                 }
                 int rows = manifest.rowsOfChunk(c);
-                float[] theta = drawTheta(prior, c);
+                float[] theta;
+                try {
+                    theta = drawTheta(prior, c);
+                } catch (SamplingIncompleteException e) {
+                    // A truncated prior's rejection sampling stops on an interrupt: the chunk was not begun.
+                    if (!e.interrupted()) throw e;
+                    interrupted = true;
+                    break;
+                }
                 float[] x = simulateChunk(sim, c, theta);
                 good[c] = commit(c, theta, x);
                 done[c] = true;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jsbi.backend.Parallel;
 import org.jsbi.dist.Prior;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.random.Rng;
 
 /**
@@ -31,8 +32,7 @@ public final class Simulations {
             throw new IllegalArgumentException("the prior has dimension " + prior.dim() + " but " + sim.name() + " takes "
                     + sim.parameterDim() + " parameters");
         }
-        // The prior's draws use a stream separate from the simulator's noise (which is keyed by seed and index).
-        float[][] theta = prior.sample(n, new Rng(seed ^ 0x5DEECE66DL));
+        float[][] theta = drawParameters(prior, n, seed);
         float[][] x = new float[n][];
         long t0 = System.nanoTime();
         int wave = CHUNK * Parallel.threads();
@@ -51,6 +51,20 @@ public final class Simulations {
             listener.progress(done, n, nonFinite, (System.nanoTime() - t0) * 1e-9);
         }
         return keepFinite(theta, x, n);
+    }
+
+    /**
+     * The prior's n draws, from a stream separate from the simulator's noise (which is keyed by seed and index). A
+     * prior that samples by rejection (a truncated prior) can take long and stops on an interrupt; that ends the run
+     * as an interrupt between waves does, here before any simulation.
+     */
+    private static float[][] drawParameters(Prior prior, int n, long seed) {
+        try {
+            return prior.sample(n, new Rng(seed ^ 0x5DEECE66DL));
+        } catch (SamplingIncompleteException e) {
+            if (!e.interrupted()) throw e;
+            throw new SimulationInterruptedException(new SimulationSet(new float[0][], new float[0][], 0), e);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
+import org.jsbi.testing.InterruptingPrior;
 import org.jsbi.testing.NoisyIdentity;
 import org.jsbi.testing.TestSeeds;
 import org.jsbi.train.EstimatorFactory;
@@ -106,6 +107,29 @@ class DirectPosteriorTest {
             b += s[1][i][0];
         }
         assertTrue(a / 500 < 0.4 && b / 500 > 0.6, "each observation gets its own posterior");
+    }
+
+    /** Observation 1 of three is interrupted: it is named, and observation 0's finished samples are handed back. */
+    @Test
+    void anInterruptedObservationKeepsTheSamplesOfThoseBeforeIt() {
+        float[][] xs = {{0.5f, 0.5f}, {0.4f, 0.6f}, {0.6f, 0.4f}};
+        // Interrupted while checking observation 0's first draw: its one pass finishes it, observation 1 stops at once.
+        DirectPosterior interrupted = new DirectPosterior(posterior.estimator(),
+                InterruptingPrior.onSupportCheck(PRIOR, 1), posterior.config());
+        BatchSamplingIncompleteException e;
+        try {
+            e = assertThrows(BatchSamplingIncompleteException.class, () -> interrupted.sample(200, xs, 5));
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(e.interrupted());
+        assertEquals(1, e.observation());
+        assertTrue(e.getMessage().contains("observation 1 (of 3"), e.getMessage());
+        assertEquals(0, e.accepted().length, "observation 1 was stopped before its first pass");
+        assertEquals(1, e.finished().length);
+        float[][] again = posterior.sample(200, xs[0], 5);
+        assertEquals(200, e.finished()[0].length);
+        for (int i = 0; i < 200; i++) assertArrayEquals(again[i], e.finished()[0][i]);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.jsbi.posterior;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import org.jsbi.flow.Maf;
 import org.jsbi.flow.MafConfig;
 import org.jsbi.flow.MafFile;
 import org.jsbi.random.Rng;
+import org.jsbi.testing.InterruptingPrior;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,6 +163,65 @@ class TruncatedPriorTest {
         assertThrows(IllegalArgumentException.class, () -> new TruncatedPrior(p, XO, Double.NaN, "test"));
         assertThrows(IllegalArgumentException.class, () -> new TruncatedPrior(p, new float[3], 0, "test"));
         assertThrows(IllegalArgumentException.class, () -> new TruncatedPrior(p, XO, 0, " "));
+    }
+
+    /** Ctrl-C during a long rejection run: it stops between blocks and hands back what it had accepted. */
+    @Test
+    void anInterruptStopsSamplingBetweenBlocksWithTheDrawsAcceptedSoFar() {
+        DirectPosterior p = posterior();
+        double tau = medianThreshold(p);
+        DirectPosterior interrupting = new DirectPosterior(p.estimator(), InterruptingPrior.onSample(BOX, 3),
+                PosteriorConfig.defaults());
+        TruncatedPrior t = new TruncatedPrior(interrupting, XO, tau, "test");
+        SamplingIncompleteException e;
+        try {
+            e = assertThrows(SamplingIncompleteException.class, () -> t.sample(1_000_000, new Rng(3)));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(e.interrupted());
+        assertTrue(e.getMessage().contains("was interrupted"), e.getMessage());
+        float[][] accepted = e.accepted();
+        assertTrue(accepted.length > 0 && accepted.length <= 3 * TruncatedPrior.BLOCK,
+                "stopped after the third block: " + accepted.length + " accepted");
+        assertEquals(0.5, e.acceptanceRate(), 0.05, "τ at the median holds half the base draws");
+        float[][] uninterrupted = new TruncatedPrior(p, XO, tau, "test").sample(accepted.length, new Rng(3));
+        for (int i = 0; i < accepted.length; i++) assertArrayEquals(uninterrupted[i], accepted[i]);
+    }
+
+    @Test
+    void anInterruptStopsTheMassEstimateAndALaterCallEstimatesAgain() {
+        DirectPosterior p = posterior();
+        // τ at the 0.9 quantile: a tenth of the prior, so the estimate needs several blocks for its 2,000 draws
+        double tau = TruncatedPrior.threshold(p.logProbUncorrected(BOX.sample(20_000, new Rng(77)), XO), 0.9);
+        TruncatedPrior t = new TruncatedPrior(new DirectPosterior(p.estimator(), InterruptingPrior.onSample(BOX, 2),
+                PosteriorConfig.defaults()), XO, tau, "test");
+        SamplingIncompleteException e;
+        try {
+            e = assertThrows(SamplingIncompleteException.class, t::massEstimate);
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(e.interrupted());
+        assertTrue(e.getMessage().contains("after 8,192 base draws"), e.getMessage());
+        assertEquals(0.1, e.acceptanceRate(), 0.03);
+        assertEquals(new TruncatedPrior(p, XO, tau, "test").massEstimate().mass(), t.massEstimate().mass(), 0,
+                "estimated again, uninterrupted, from the same stream");
+    }
+
+    @Test
+    void samplingARegionOfLittleMassStopsAtThePosteriorsTimeLimit() {
+        DirectPosterior p = posterior();
+        DirectPosterior hurried = new DirectPosterior(p.estimator(), BOX,
+                PosteriorConfig.defaults().withTimeLimitSeconds(1e-6));
+        TruncatedPrior t = new TruncatedPrior(hurried, XO, medianThreshold(p), "test");
+        SamplingIncompleteException e = assertThrows(SamplingIncompleteException.class,
+                () -> t.sample(1_000_000, new Rng(3)));
+        assertFalse(e.interrupted());
+        assertTrue(e.getMessage().contains("time limit") && e.getMessage().contains("withTimeLimitSeconds"),
+                e.getMessage());
+        assertTrue(e.accepted().length < 1_000_000);
     }
 
     @Test

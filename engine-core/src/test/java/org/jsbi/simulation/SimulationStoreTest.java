@@ -23,6 +23,7 @@ import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.io.Npy;
 import org.jsbi.random.CounterRandom;
+import org.jsbi.testing.InterruptingPrior;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +185,20 @@ class SimulationStoreTest {
         SimulationStore.RunResult again = SimulationStore.open(dir).run(new Doubler(), prior(), StoreListener.NONE);
         assertTrue(again.complete());
         assertEquals(0, again.chunksSimulated());
+    }
+
+    /** An interrupt while a truncated prior draws a chunk's θ is an interrupted run, the chunk left for the resume. */
+    @Test
+    void anInterruptWhileATruncatedPriorDrawsAChunkEndsTheRunLikeOneBetweenChunks() throws IOException {
+        Prior truncated = SimulationsTest.everywhere(InterruptingPrior.onSample(prior(), 1));
+        // chunks of 10,000 rows take three blocks of base draws: the interrupt comes in the middle of the first chunk
+        StoreConfig cfg = config().withChunkSize(10_000);
+        SimulationStore store = SimulationStore.create(tmp.resolve("truncated"), new Doubler(), truncated, 20_000, cfg);
+        SimulationStore.RunResult r = store.run(new Doubler(), truncated, StoreListener.NONE);
+        assertTrue(Thread.interrupted(), "the interrupt status is kept for the caller");
+        assertTrue(r.interrupted());
+        assertEquals(0, r.chunksSimulated(), "the chunk whose θ were being drawn is not simulated");
+        assertEquals(0, store.completedRows());
     }
 
     @Test

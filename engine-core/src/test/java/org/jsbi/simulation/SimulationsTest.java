@@ -2,13 +2,25 @@ package org.jsbi.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
+import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
+import org.jsbi.estimator.ZScore;
+import org.jsbi.flow.Maf;
+import org.jsbi.flow.MafConfig;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.PosteriorConfig;
+import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.posterior.TruncatedPrior;
 import org.jsbi.random.CounterRandom;
+import org.jsbi.random.Rng;
+import org.jsbi.testing.InterruptingPrior;
 import org.junit.jupiter.api.Test;
 
 class SimulationsTest {
@@ -66,6 +78,34 @@ class SimulationsTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    /**
+     * A truncated prior draws all n parameter sets by rejection before the first wave; an interrupt there ends the
+     * run as one between waves does, without drawing the rest.
+     */
+    @Test
+    void anInterruptWhileATruncatedPriorDrawsEndsTheRunBeforeTheFirstWave() {
+        Prior truncated = everywhere(InterruptingPrior.onSample(Priors.boxUniform(2, -1, 1), 2));
+        SimulationInterruptedException e;
+        try {
+            e = assertThrows(SimulationInterruptedException.class,
+                    () -> Simulations.run(new NoisyShift(), truncated, 100_000, 5));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(0, e.completed().simulated());
+        SamplingIncompleteException drawing = assertInstanceOf(SamplingIncompleteException.class, e.getCause());
+        assertEquals(2 * TruncatedPrior.BLOCK, drawing.accepted().length, "stopped after the second block");
+    }
+
+    /** The prior truncated to where an untrained flow's log q exceeds −10³⁰: all of it, drawn block by block. */
+    static TruncatedPrior everywhere(Prior base) {
+        Maf q = new Maf(Backends.current(), 2, 2, ZScore.identity(2), ZScore.identity(2),
+                MafConfig.defaults().withTransforms(2).withHiddenFeatures(8), new Rng(5));
+        return new TruncatedPrior(new DirectPosterior(q, base, PosteriorConfig.defaults()), new float[2], -1e30,
+                "test");
     }
 
     @Test
