@@ -3,7 +3,7 @@ package org.jsbi.posterior;
 /**
  * Settings of a posterior's sampling and evaluation.
  *
- * @param timeLimitSeconds    rejection sampling gives up after this long with a {@link SamplingTimeoutException}
+ * @param timeLimitSeconds    rejection sampling gives up after this long with a {@link SamplingIncompleteException}
  * @param maxProposalBatch    most proposals drawn from the estimator in one pass (bounds memory)
  * @param leakageSamples      draws used to estimate the acceptance rate for the leakage-corrected log-density
  * @param mapStarts           candidate samples whose best seeds the MAP search

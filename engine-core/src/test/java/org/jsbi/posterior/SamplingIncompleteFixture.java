@@ -8,6 +8,6 @@ public final class SamplingIncompleteFixture {
 
     /** What {@link DirectPosterior#sample} throws when interrupted with none of the requested samples accepted. */
     public static SamplingIncompleteException interrupted(int requested) {
-        return new SamplingIncompleteException("was interrupted", new float[0][], requested, 0, 0.0);
+        return new SamplingIncompleteException("was interrupted", true, new float[0][], requested, 0, 0.0);
     }
 }
