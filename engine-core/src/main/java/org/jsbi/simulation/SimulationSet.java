@@ -27,6 +27,10 @@ public record SimulationSet(float[][] theta, float[][] x, int excludedNonFinite)
 
     /** The kept pairs, checked, for training; fails clearly when nothing is left. */
     public TrainingData toTrainingData() {
+        if (theta.length == 0 && excludedNonFinite == 0) {
+            throw new IllegalArgumentException("the simulation set is empty: simulate at least one batch before"
+                    + " training");
+        }
         if (theta.length == 0) {
             throw new IllegalArgumentException("no usable simulations: all " + excludedNonFinite
                     + " produced NaN or infinite data; check the simulator and the prior");

@@ -51,6 +51,16 @@ class SimulationsTest {
     }
 
     @Test
+    void anEmptySetAndAnAllNonFiniteSetAreToldApart() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SimulationSet(new float[0][], new float[0][], 0).toTrainingData());
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SimulationSet(new float[0][], new float[0][], 3).toTrainingData());
+        assertTrue(e.getMessage().contains("all 3 produced NaN"), e.getMessage());
+    }
+
+    @Test
     void excludesNonFiniteRowsAndCountsThem() {
         AtomicLong lastDone = new AtomicLong();
         SimulationSet s = Simulations.run(new NoisyShift(), Priors.boxUniform(2, -1, 1), 5000, 11,
