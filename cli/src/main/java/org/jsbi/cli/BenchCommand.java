@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Backend;
+import org.jsbi.backend.BackendProvider;
+import org.jsbi.backend.BackendUnavailableException;
 import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
+import org.jsbi.backend.Probe;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.Simulations;
@@ -17,8 +20,12 @@ import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.Trainer;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingData;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jsbi bench train}: seconds per NPE training epoch on several backends side by side, in one JVM, so the
@@ -44,9 +51,18 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** Advice for a backend that cannot run here: the same option without it, where others are named. */
+    static String leaveOut(String option, List<String> named, String unusable) {
+        List<String> others = named.stream().map(String::trim).filter(n -> !n.equalsIgnoreCase(unusable)).toList();
+        return others.isEmpty() ? "" : "; leave it out with " + option + " " + String.join(",", others);
+    }
+
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Seconds per training epoch of NPE (MAF or MDN) on each backend, side by side.")
     static final class Train implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--task", description = "Benchmark task that simulates the pairs (default: ${DEFAULT-VALUE}).")
         String task = "two_moons";
@@ -82,8 +98,11 @@ final class BenchCommand implements Runnable {
                 case "mdn" -> EstimatorFactory.mdn();
                 default -> throw new IllegalArgumentException("--estimator must be maf or mdn, got " + estimator);
             };
+            BenchmarkTask t = BenchmarkTasks.byName(task);
+            List<Setup> parsed = new ArrayList<>();
+            for (String setup : setups) parsed.add(Setup.parse(spec.commandLine(), setup));
             List<Backend> bes = new ArrayList<>();
-            for (String b : backends) bes.add(Backends.byName(b.trim()));
+            for (String b : backends) bes.add(backend(spec.commandLine(), b.trim(), backends));
             System.out.println("jsbi bench train: " + estimator + " on " + task + ", " + epochs + " timed epochs, "
                     + Parallel.threads() + " CPU threads (-Djsbi.threads)");
             for (Backend be : bes) {
@@ -93,13 +112,8 @@ final class BenchCommand implements Runnable {
             System.out.println("| pairs | batch | steps/epoch | backend | median s/epoch | min | max | vs "
                     + bes.get(0).name() + " |");
             System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|");
-            BenchmarkTask t = BenchmarkTasks.byName(task);
-            for (String setup : setups) {
-                String[] pb = setup.trim().toLowerCase(Locale.ROOT).split("x");
-                if (pb.length != 2) {
-                    throw new IllegalArgumentException("--setups takes PAIRSxBATCH, e.g. 10000x200; got " + setup);
-                }
-                int pairs = Integer.parseInt(pb[0]), batch = Integer.parseInt(pb[1]);
+            for (Setup setup : parsed) {
+                int pairs = setup.pairs(), batch = setup.batch();
                 TrainingData data = Simulations.run(t.simulator(), t.prior(), pairs, 1).toTrainingData();
                 int steps = (pairs - (int) Math.max(1, Math.round(pairs * 0.1))) / batch;
                 double base = Double.NaN;
@@ -119,6 +133,51 @@ final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        /**
+         * A backend of --backends: a name no backend has is an option error (exit code 2); a backend that cannot run
+         * here is {@link Backends#byName}'s error (exit code 1), as for --implementations of bench simulate.
+         */
+        private static Backend backend(CommandLine cl, String name, List<String> named) {
+            List<String> known = Backends.providers().stream().map(BackendProvider::name).toList();
+            if (known.stream().noneMatch(name::equalsIgnoreCase)) {
+                throw new ParameterException(cl, "--backends: no backend named '" + name + "'; found: "
+                        + String.join(", ", known));
+            }
+            try {
+                return Backends.byName(name);
+            } catch (BackendUnavailableException e) {
+                throw new BackendUnavailableException(e.getMessage() + leaveOut("--backends", named, name));
+            }
+        }
+
+        /** One of --setups: PAIRSxBATCH, both at least 1, and at least one training batch after the hold-out. */
+        record Setup(int pairs, int batch) {
+
+            /** Checks one setup before any training; a malformed one is an option error that names it. */
+            static Setup parse(CommandLine cl, String setup) {
+                String[] pb = setup.trim().toLowerCase(Locale.ROOT).split("x", -1);
+                int pairs, batch;
+                try {
+                    if (pb.length != 2) throw new NumberFormatException();
+                    pairs = Integer.parseInt(pb[0].trim());
+                    batch = Integer.parseInt(pb[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new ParameterException(cl, "--setups takes PAIRSxBATCH, two whole numbers, e.g. 10000x200;"
+                            + " got '" + setup + "'");
+                }
+                if (pairs < 1 || batch < 1) {
+                    throw new ParameterException(cl, "--setups '" + setup + "': pairs and batch must be at least 1");
+                }
+                int needed = Trainer.minimumSimulations(TrainingConfig.defaults().withBatchSize(batch));
+                if (pairs < needed) {
+                    throw new ParameterException(cl, "--setups '" + setup + "': " + pairs + " pairs do not fill one"
+                            + " training batch of " + batch + " after the validation hold-out; use " + needed
+                            + " pairs or more, or a smaller batch");
+                }
+                return new Setup(pairs, batch);
+            }
         }
 
         /**
@@ -170,6 +229,9 @@ final class BenchCommand implements Runnable {
             description = "Hodgkin–Huxley simulations per second on each implementation, side by side.")
     static final class Simulate implements Callable<Integer> {
 
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--implementations", split = ",", description = "scalar, simd, cuda; the first is the"
                 + " baseline (default: ${DEFAULT-VALUE}).")
         List<String> implementations = List.of("simd", "cuda");
@@ -187,14 +249,27 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (count < 1 || cpuCount < 1) throw new IllegalArgumentException("--count and --cpu-count must be >= 1");
+            // Every implementation before any timing: an unknown name or a GPU that cannot run was found after the
+            // first rows, and a missing GPU ended them with a native-library stack trace.
+            List<org.jsbi.simulation.Simulator> sims = new ArrayList<>();
+            for (String impl : implementations) {
+                String name = impl.trim().toLowerCase(Locale.ROOT);
+                try {
+                    sims.add(hh(spec.commandLine(), name));
+                } catch (BackendUnavailableException e) {
+                    throw new BackendUnavailableException(e.getMessage() + leaveOut("--implementations",
+                            implementations, name));
+                }
+            }
             System.out.println("jsbi bench simulate: Hodgkin–Huxley (120 ms, dt 0.01 ms, noise on, 7 features), "
                     + Parallel.threads() + " CPU threads (-Djsbi.threads)");
             System.out.println("| implementation | simulations | seconds | simulations/s | vs "
                     + implementations.get(0) + " |");
             System.out.println("|---|---:|---:|---:|---:|");
             double base = Double.NaN;
-            for (String impl : implementations) {
-                org.jsbi.simulation.Simulator sim = hh(impl.trim().toLowerCase(Locale.ROOT));
+            for (int k = 0; k < implementations.size(); k++) {
+                String impl = implementations.get(k);
+                org.jsbi.simulation.Simulator sim = sims.get(k);
                 int n = impl.trim().equalsIgnoreCase("cuda") ? count : cpuCount;
                 float[][] draws = org.jsbi.sim.hh.HodgkinHuxley.prior().sample(n, new org.jsbi.random.Rng(seed));
                 float[] theta = new float[n * 8];
@@ -220,14 +295,31 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static org.jsbi.simulation.Simulator hh(String impl) {
+        private static org.jsbi.simulation.Simulator hh(CommandLine cl, String impl) {
             org.jsbi.sim.hh.HodgkinHuxley model = org.jsbi.sim.hh.HodgkinHuxley.withDefaults();
             return switch (impl) {
                 case "scalar" -> model.withImplementation(org.jsbi.sim.hh.HodgkinHuxley.Implementation.SCALAR);
                 case "simd" -> model;
-                case "cuda" -> new org.jsbi.cuda.CudaHodgkinHuxley(model, org.jsbi.cuda.CudaDevice.shared());
-                default -> throw new IllegalArgumentException("implementations are scalar, simd and cuda; got " + impl);
+                case "cuda" -> {
+                    requireCuda();
+                    yield new org.jsbi.cuda.CudaHodgkinHuxley(model, org.jsbi.cuda.CudaDevice.shared());
+                }
+                default -> throw new ParameterException(cl, "--implementations are scalar, simd and cuda; got '"
+                        + impl + "'");
             };
+        }
+
+        /**
+         * The CUDA backend's probe, as bench train's --backends cuda gets it through {@link Backends#byName}: where it
+         * fails, one line naming why (exit code 1), not the native library's error in the middle of the table.
+         */
+        private static void requireCuda() {
+            BackendProvider cuda = Backends.providers().stream().filter(p -> p.name().equals("cuda")).findFirst()
+                    .orElse(null);
+            Probe probe = cuda == null ? Probe.no("engine-cuda is not on the class path") : cuda.probe();
+            if (!probe.usable()) {
+                throw new BackendUnavailableException("implementation 'cuda' is not usable here: " + probe.reason());
+            }
         }
     }
 }

@@ -1,10 +1,13 @@
 package org.jsbi.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Backend;
@@ -14,11 +17,14 @@ import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
+import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.Trainer;
+import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingHistory;
 import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
@@ -27,6 +33,7 @@ import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.ProgressLines;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,8 +63,16 @@ final class NpeCommand implements Callable<Integer> {
     @Option(names = "--observation", description = "Reference observation, 1 to 10 (default: ${DEFAULT-VALUE}).")
     int observation = 1;
 
-    @Option(names = "--samples", description = "Posterior samples (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", description = "Posterior samples (default: ${DEFAULT-VALUE}; at least "
+            + MIN_SAMPLES + "). The C2ST compares them with as many reference samples, up to the 10,000 there are.")
     int samples = 10_000;
+
+    /**
+     * The fewest posterior samples npe takes: the C2ST cuts the posterior and reference samples into 5 folds and trains
+     * a classifier on each, and the summary's standard deviation needs two. Fewer gave an index error after the whole
+     * training, or a "± NaN".
+     */
+    static final int MIN_SAMPLES = 5;
 
     @Option(names = "--seed", description = "Seed of simulation, training and sampling (default: ${DEFAULT-VALUE}).")
     long seed = 1L;
@@ -79,8 +94,10 @@ final class NpeCommand implements Callable<Integer> {
             + " truncated to the previous round's posterior (TSNPE).")
     int rounds = 1;
 
-    @Option(names = "--out", description = "Write the posterior samples to this CSV file.")
-    Path out;
+    // A string, not a Path: Path drops the trailing slash of "--out results/", which names a folder.
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the posterior samples to this CSV file"
+            + " (its folder is created; an existing file is replaced).")
+    String out;
 
     @Option(names = "--sbc", paramLabel = "N", description = "Also run simulation-based calibration of the amortized"
             + " posterior on N fresh simulations from the prior: rank tests per parameter and the expected coverage of"
@@ -93,29 +110,7 @@ final class NpeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (simulations < 1) {
-            throw new ParameterException(spec.commandLine(), "--simulations must be at least 1, got " + simulations);
-        }
-        if (rounds < 1 || rounds > simulations) {
-            throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
-                    + simulations + "), got " + rounds);
-        }
-        if (stopAfterEpochs < 1) {
-            throw new ParameterException(spec.commandLine(), "--stop-after-epochs must be at least 1, got "
-                    + stopAfterEpochs);
-        }
-        if (sbc < 0) throw new ParameterException(spec.commandLine(), "--sbc must be >= 0, got " + sbc);
-        if (sbcSamples < 1) {
-            throw new ParameterException(spec.commandLine(), "--sbc-samples must be at least 1, got " + sbcSamples);
-        }
-        if (sbc > 0 && rounds > 1) {
-            throw new ParameterException(spec.commandLine(), "--sbc checks an amortized posterior over the prior's"
-                    + " data; a sequential posterior (--rounds " + rounds + ") is trained for one observation only."
-                    + " Use --rounds 1 with --sbc");
-        }
-        if (!estimator.equals("maf") && !estimator.equals("mdn")) {
-            throw new IllegalArgumentException("--estimator must be maf or mdn, got '" + estimator + "'");
-        }
+        checkOptions();
         BenchmarkTask t = BenchmarkTasks.byName(task);
         ReferenceTask refTask = null;
         for (ReferenceTask rt : ReferenceTask.values()) {
@@ -127,6 +122,8 @@ final class NpeCommand implements Callable<Integer> {
         }
         ReferenceData reference = ReferenceData.locate();
         float[] xo = reference.observation(refTask, observation);
+        // Before any simulation: a bad --out found after the training lost the samples it was to hold.
+        Path outFile = out == null ? null : writableOutFile(spec.commandLine(), out);
         NpeConfig cfg = NpeConfig.defaults()
                 .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
                 .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs)
@@ -198,10 +195,14 @@ final class NpeCommand implements Callable<Integer> {
         System.out.println("true θ:           " + row(truth));
 
         long t1 = System.nanoTime();
-        double c2st = C2st.accuracy(ref, draws);
-        System.out.printf(Locale.ROOT, "C2ST against the reference posterior: %.3f (0.5 = indistinguishable; %.1f s)%n",
-                c2st, (System.nanoTime() - t1) * 1e-9);
-        float[][] predictive = java.util.Arrays.copyOf(draws, Math.min(1_000, draws.length));
+        // As many samples of each, as sbibm scores them: with unequal sets a classifier that always names the larger
+        // one scores above 0.5 (1,000 draws against the 10,000 reference samples: 0.91), and 0.5 no longer means
+        // indistinguishable.
+        int compared = Math.min(ref.length, draws.length);
+        double c2st = C2st.accuracy(Arrays.copyOf(ref, compared), Arrays.copyOf(draws, compared));
+        System.out.printf(Locale.ROOT, "C2ST against the reference posterior: %.3f (0.5 = indistinguishable; %,d"
+                + " samples of each; %.1f s)%n", c2st, compared, (System.nanoTime() - t1) * 1e-9);
+        float[][] predictive = Arrays.copyOf(draws, Math.min(1_000, draws.length));
         System.out.printf(Locale.ROOT, "posterior predictive: median distance of simulated data to the observation %.4g%n",
                 PredictiveCheck.medianDistance(t.simulator(), predictive, xo, seed + 1));
         if (sbc > 0) {
@@ -212,11 +213,67 @@ final class NpeCommand implements Callable<Integer> {
                     seed, ProgressLines.every10Seconds(progress, "tests sampled"));
             System.out.print(cal.text());
         }
-        if (out != null) {
-            writeCsv(out, draws);
-            System.out.println("posterior samples written to " + out.toAbsolutePath());
+        if (outFile != null) {
+            writeCsv(outFile, draws);
+            System.out.println("posterior samples written to " + outFile);
         }
         return 0;
+    }
+
+    /** The option checks that need no data; each failure is an option error (exit code 2) before any work. */
+    private void checkOptions() {
+        if (simulations < 1) {
+            throw new ParameterException(spec.commandLine(), "--simulations must be at least 1, got " + simulations);
+        }
+        if (rounds < 1 || rounds > simulations) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be between 1 and --simulations ("
+                    + simulations + "), got " + rounds);
+        }
+        if (stopAfterEpochs < 1) {
+            throw new ParameterException(spec.commandLine(), "--stop-after-epochs must be at least 1, got "
+                    + stopAfterEpochs);
+        }
+        if (maxEpochs < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-epochs must be at least 1, got " + maxEpochs);
+        }
+        if (samples < MIN_SAMPLES) {
+            throw new ParameterException(spec.commandLine(), "--samples must be at least " + MIN_SAMPLES + ", got "
+                    + samples + ": the C2ST trains a classifier on each of 5 folds of the samples, and the summary"
+                    + " gives their standard deviation");
+        }
+        if (sbc < 0) throw new ParameterException(spec.commandLine(), "--sbc must be >= 0, got " + sbc);
+        if (sbcSamples < 1) {
+            throw new ParameterException(spec.commandLine(), "--sbc-samples must be at least 1, got " + sbcSamples);
+        }
+        if (sbc > 0 && rounds > 1) {
+            throw new ParameterException(spec.commandLine(), "--sbc checks an amortized posterior over the prior's"
+                    + " data; a sequential posterior (--rounds " + rounds + ") is trained for one observation only."
+                    + " Use --rounds 1 with --sbc");
+        }
+        if (!estimator.equals("maf") && !estimator.equals("mdn")) {
+            throw new IllegalArgumentException("--estimator must be maf or mdn, got '" + estimator + "'");
+        }
+        checkBudgetFillsABatch();
+    }
+
+    /**
+     * The first round's share of --simulations (all of them with one round) must fill one training batch after the
+     * validation hold-out; later rounds train on every round so far. The trainer refuses less too, but only after the
+     * simulations, and its advice to lower the batch size names an option npe does not have.
+     */
+    private void checkBudgetFillsABatch() {
+        TrainingConfig training = NpeConfig.defaults().training();
+        int needed = Trainer.minimumSimulations(training);
+        int firstRound = SequentialNpe.evenRounds(simulations, rounds)[0];
+        if (firstRound >= needed) return;
+        String budget = rounds == 1 ? "--simulations " + simulations
+                : "--simulations " + simulations + " over " + rounds + " rounds (" + firstRound + " in the first)";
+        String advice = rounds == 1 ? "use --simulations " + needed + " or more"
+                : "use --simulations " + (long) needed * rounds + " or more, or fewer --rounds";
+        throw new ParameterException(spec.commandLine(), String.format(Locale.ROOT, "%s is too few to train on: after"
+                + " holding out %.0f%% for validation, one training batch of %d needs %d simulations%s; %s", budget,
+                100 * training.validationFraction(), training.batchSize(), needed, rounds == 1 ? "" : " a round",
+                advice));
     }
 
     private static void describe(String label, float[][] s) {
@@ -242,17 +299,46 @@ final class NpeCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static void writeCsv(Path path, float[][] s) throws IOException {
-        if (path.getParent() != null) Files.createDirectories(path.getParent());
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(path, StandardCharsets.UTF_8))) {
-            StringBuilder h = new StringBuilder();
-            for (int j = 0; j < s[0].length; j++) h.append(j == 0 ? "" : ",").append("theta_").append(j + 1);
-            w.println(h);
-            for (float[] r : s) {
-                StringBuilder sb = new StringBuilder();
-                for (int j = 0; j < r.length; j++) sb.append(j == 0 ? "" : ",").append(r[j]);
-                w.println(sb);
-            }
+    /**
+     * The absolute path --out names, checked before any work: not a folder, its folder created, and a file creatable
+     * there (a trial file, deleted at once). Any failure is an option error.
+     */
+    static Path writableOutFile(CommandLine cl, String out) {
+        if (out.isBlank()) throw new ParameterException(cl, "--out is empty; give the CSV file to write");
+        Path path;
+        try {
+            path = Path.of(out).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new ParameterException(cl, "--out " + out + " is not a usable file name: " + e.getMessage());
         }
+        if (out.endsWith("/") || out.endsWith(File.separator) || Files.isDirectory(path)) {
+            throw new ParameterException(cl, "--out " + out + " names a folder; give a file in it, e.g. --out "
+                    + path.resolve("posterior.csv"));
+        }
+        Path dir = path.getParent();
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, "." + path.getFileName(), ".tmp"));
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ParameterException(cl, "--out " + out + ": cannot write a file in " + dir + " ("
+                    + ErrorReport.message(e) + "); choose a folder you can write to");
+        }
+        return path;
+    }
+
+    /**
+     * Writes the samples as CSV (header theta_1,..,theta_d) to a temporary file beside {@code path} and renames it into
+     * place, as the model files are saved: an interrupted or failed write leaves an earlier file whole.
+     */
+    private static void writeCsv(Path path, float[][] s) throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int j = 0; j < s[0].length; j++) csv.append(j == 0 ? "" : ",").append("theta_").append(j + 1);
+        csv.append(System.lineSeparator());
+        for (float[] r : s) {
+            for (int j = 0; j < r.length; j++) csv.append(j == 0 ? "" : ",").append(r[j]);
+            csv.append(System.lineSeparator());
+        }
+        // Npy's atomic write takes any bytes; it is the project's one temporary-file-and-rename (links, permissions).
+        Npy.writeAtomically(path, csv.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.jsbi.cli.PyloricCommandTest.Run;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jsbi npe}: the sequential option's checks, and a small two-round run on two_moons. */
 class NpeCommandTest {
@@ -54,6 +59,92 @@ class NpeCommandTest {
         }
     }
 
+    /**
+     * Options that failed only after the simulations and the training (--samples 0: an index error's stack trace;
+     * --simulations 50: advice to lower a batch size npe has no option for) are refused before any work, with advice
+     * the user can follow. Small budgets keep the test short should a check come late again.
+     */
+    @Test
+    void samplesEpochsAndTooSmallBudgetsAreRefusedBeforeAnyWork() {
+        String[][] cases = {
+            {"--samples must be at least 5, got 0: the C2ST trains a classifier on each of 5 folds", "--samples", "0"},
+            {"--samples must be at least 5, got -1", "--samples", "-1"},
+            {"--samples must be at least 5, got 1", "--samples", "1"},
+            {"--max-epochs must be at least 1, got 0", "--max-epochs", "0"},
+            {"--simulations 50 is too few to train on: after holding out 10% for validation, one training batch of"
+                    + " 200 needs 222 simulations; use --simulations 222 or more", "--simulations", "50"},
+            {"--simulations 300 over 2 rounds (150 in the first) is too few to train on", "--simulations", "300",
+                    "--rounds", "2"},
+            {"use --simulations 444 or more, or fewer --rounds", "--simulations", "300", "--rounds", "2"},
+        };
+        for (String[] c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of("npe"));
+            args.addAll(List.of(c).subList(1, c.length));
+            // Small settings where the case leaves them free, so a check that comes late again fails quickly.
+            if (!args.contains("--simulations")) args.addAll(List.of("--simulations", "300"));
+            if (!args.contains("--max-epochs")) args.addAll(List.of("--max-epochs", "1"));
+            Printed p = printed(args.toArray(String[]::new));
+            Run r = p.run();
+            assertEquals(2, r.code(), args + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+            assertFalse(r.err().contains("\tat ") || r.err().contains("batch size"), "no trace, no batch size:\n" + r);
+            assertFalse(p.out().contains("simulated"), "before any simulation:\n" + p.out());
+        }
+    }
+
+    /** The budget check's boundary is the trainer's: 222 simulations fill one batch of 200 after the hold-out. */
+    @Test
+    void theSmallestBudgetTheCheckAllowsTrains() {
+        String out = succeeds("npe", "--simulations", "222", "--max-epochs", "1", "--samples", "5");
+        assertTrue(out.contains("trained 1 epochs"), out);
+    }
+
+    /**
+     * --out is checked before any simulation (a folder, a folder that cannot be made, here below a regular file), so
+     * a mistake there no longer costs the run; a good one is written through a temporary file renamed into place.
+     */
+    @Test
+    void outIsCheckedBeforeAnyWorkAndWrittenWhole(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("afile"), "x");
+        String[][] cases = {
+            {"names a folder; give a file in it, e.g. --out " + tmp.resolve("posterior.csv"), tmp.toString()},
+            {"names a folder", tmp.resolve("new") + "/"},
+            {"cannot write a file in " + file + " (", file.resolve("post.csv").toString()},
+        };
+        for (String[] c : cases) {
+            Printed p = printed("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "5",
+                        "--out", c[1]);
+            Run r = p.run();
+            assertEquals(2, r.code(), c[1] + "\n" + r);
+            assertTrue(r.err().contains("--out " + c[1]) && r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+            assertFalse(p.out().contains("simulated"), "before any simulation:\n" + p.out());
+        }
+        assertFalse(Files.exists(tmp.resolve("new")), "a file name ending in / is refused, not written as a file");
+
+        Path csv = tmp.resolve("sub/dir/post.csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, "an earlier run's samples\n");
+        String out = succeeds("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "40", "--out",
+                csv.toString());
+        assertTrue(out.contains("posterior samples written to " + csv), out);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("theta_1,theta_2", lines.get(0));
+        assertEquals(41, lines.size());
+        try (var left = Files.list(csv.getParent())) {
+            assertEquals(List.of(csv), left.toList(), "no temporary file left beside it");
+        }
+    }
+
+    /**
+     * The C2ST compares as many posterior as reference samples, as sbibm does: 40 draws against all 10,000 reference
+     * samples scored about 0.996 however good the posterior, the share of the larger set.
+     */
+    @Test
+    void c2stComparesAsManySamplesOfEach() {
+        String out = succeeds("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "40");
+        assertTrue(out.contains("(0.5 = indistinguishable; 40 samples of each; "), out);
+    }
+
     @Test
     void calibrationOptionsAreChecked() {
         String[][] cases = {
@@ -94,6 +185,16 @@ class NpeCommandTest {
 
     /** Runs jsbi in process, requires exit code 0, and returns what it printed to System.out (npe prints there). */
     private static String succeeds(String... args) {
+        Printed p = printed(args);
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        return p.out();
+    }
+
+    /** A run and what it printed to System.out (npe's report and bench's tables go there). */
+    record Printed(Run run, String out) {
+    }
+
+    static Printed printed(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Run r;
@@ -103,8 +204,6 @@ class NpeCommandTest {
         } finally {
             System.setOut(old);
         }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, r.code(), r + "\n" + out);
-        return out;
+        return new Printed(r, buf.toString(StandardCharsets.UTF_8));
     }
 }

@@ -393,12 +393,29 @@ public final class Trainer {
         }
     }
 
+    /** How many of {@code n} simulations {@link #train} holds out for validation: the configured share, at least one. */
+    public static int validationCount(int n, TrainingConfig cfg) {
+        return (int) Math.max(1, Math.round(n * cfg.validationFraction()));
+    }
+
+    /**
+     * The fewest simulations {@link #train} accepts with {@code cfg}: enough that what is left after the validation
+     * hold-out fills one batch, and has the two samples z-scoring needs. A command checks its budget against this
+     * before it simulates anything.
+     */
+    public static int minimumSimulations(TrainingConfig cfg) {
+        int trainRows = Math.max(2, cfg.batchSize());
+        int n = trainRows + 1;
+        while (n - validationCount(n, cfg) < trainRows) n++;
+        return n;
+    }
+
     public static TrainedEstimator train(Backend be, EstimatorFactory factory, TrainingData data, TrainingConfig cfg,
                                          TrainingListener listener) {
         long start = System.nanoTime();
         Rng rng = new Rng(cfg.seed());
         int n = data.size();
-        int nVal = (int) Math.max(1, Math.round(n * cfg.validationFraction()));
+        int nVal = validationCount(n, cfg);
         int nTrain = n - nVal;
         if (nTrain < cfg.batchSize()) {
             throw new IllegalArgumentException("only " + nTrain + " training simulations after holding out " + nVal

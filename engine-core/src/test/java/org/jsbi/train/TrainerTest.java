@@ -239,4 +239,19 @@ class TrainerTest {
                 TrainingConfig.defaults(), TrainingListener.NONE));
         assertTrue(e.getMessage().contains("fewer than one batch of 200"), e.getMessage());
     }
+
+    /** The smallest budget that a command checks up front is exactly the one train accepts: one fewer is refused. */
+    @Test
+    void minimumSimulationsIsTheBoundaryTrainEnforces() {
+        TrainingConfig cfg = TrainingConfig.defaults().withMaxEpochs(1).withSeed(seed);
+        assertEquals(222, Trainer.minimumSimulations(cfg));   // 22 held out, 200 left: one batch
+        assertEquals(3, Trainer.minimumSimulations(cfg.withBatchSize(1)));   // z-scoring needs two training rows
+        for (int batch : new int[] {1, 7, 50, 200}) {
+            TrainingConfig c = cfg.withBatchSize(batch);
+            int min = Trainer.minimumSimulations(c);
+            assertEquals(1, Trainer.train(be, SMALL_MAF, linear(min, seed), c, TrainingListener.NONE).history().epochs());
+            assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.train(be, SMALL_MAF, linear(min - 1, seed), c, TrainingListener.NONE), "batch " + batch);
+        }
+    }
 }

@@ -43,6 +43,7 @@ public final class ReferenceData {
         return locate(System.getProperty(DIR_PROPERTY), Path.of("").toAbsolutePath());
     }
 
+    /** {@link #locate()} with the property's value and the working directory given. */
     static ReferenceData locate(String property, Path start) {
         if (property != null && !property.isBlank()) {
             Path dir = Path.of(property.trim());
@@ -56,9 +57,13 @@ public final class ReferenceData {
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve(MARKER))) return at(p.resolve(MARKER).getParent());
         }
-        throw new ReferenceDataException("benchmark reference data not found: no " + MARKER + " in " + start
-                + " or any folder above it. Place the data at ../shared/reference relative to the project root, or"
-                + " run with -D" + DIR_PROPERTY + "=/path/to/reference (the folder holding TASKS.md).");
+        // The search starts at the working directory, not the project: from elsewhere it misses ../shared/reference
+        // even where the data are in place, so the message says where it looked and how to name the folder.
+        throw new ReferenceDataException("benchmark reference data not found: no " + MARKER + " in the working"
+                + " directory " + start + " or any folder above it. Name the folder holding TASKS.md with the Java"
+                + " option -D" + DIR_PROPERTY + "=/path/to/reference; with bin/jsbi, JSBI_JAVA_OPTS=-D"
+                + DIR_PROPERTY + "=/path/to/reference bin/jsbi ... (bin/jsbi sets it itself when the data are at"
+                + " ../shared/reference beside the project).");
     }
 
     /** The folder the data are read from. */

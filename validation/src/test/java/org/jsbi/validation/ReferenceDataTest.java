@@ -2,6 +2,7 @@ package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,11 @@ class ReferenceDataTest {
         ReferenceDataException notFound = assertThrows(ReferenceDataException.class,
                 () -> ReferenceData.locate(null, Path.of("/")));
         assertTrue(notFound.getMessage().contains("jsbi.reference.dir"), notFound.getMessage());
+        // Says where the search began and how to name the folder, not to put the data where they may already be.
+        assertTrue(notFound.getMessage().contains("in the working directory / or any folder above it"),
+                notFound.getMessage());
+        assertTrue(notFound.getMessage().contains("JSBI_JAVA_OPTS"), notFound.getMessage());
+        assertFalse(notFound.getMessage().contains("Place the data"), notFound.getMessage());
         Path missing = tmp.resolve("nowhere");
         ReferenceDataException badProperty = assertThrows(ReferenceDataException.class,
                 () -> ReferenceData.locate(missing.toString(), module));

@@ -72,8 +72,11 @@ public final class PaperData {
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve(MARKER))) return p.resolve(MARKER).getParent();
         }
-        throw new PaperDataException("the paper's data were not found: no " + MARKER + " in " + start
-                + " or any folder above it. Place them at ../shared/paper-data relative to the project root, or run"
-                + " with -D" + DIR_PROPERTY + "=/path/to/paper-data (the folder holding channels/).");
+        // As for the reference data: the search starts at the working directory, so say which, and how to name it.
+        throw new PaperDataException("the paper's data were not found: no " + MARKER + " in the working directory "
+                + start + " or any folder above it. Name the folder holding channels/ with the Java option -D"
+                + DIR_PROPERTY + "=/path/to/paper-data; with bin/jsbi, JSBI_JAVA_OPTS=-D" + DIR_PROPERTY
+                + "=/path/to/paper-data bin/jsbi ... (bin/jsbi sets it itself when the data are at ../shared/paper-data"
+                + " beside the project).");
     }
 }

@@ -55,6 +55,9 @@ class ChannelProtocolsTest {
         assertTrue(e.getMessage().contains(PaperData.DIR_PROPERTY), e.getMessage());
         e = assertThrows(PaperDataException.class, () -> PaperData.locate(null, tmp));
         assertTrue(e.getMessage().contains("../shared/paper-data"), e.getMessage());
+        assertTrue(e.getMessage().contains("in the working directory " + tmp + " or any folder above it"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("JSBI_JAVA_OPTS"), e.getMessage());
         e = assertThrows(PaperDataException.class, () -> ChannelProtocols.read(tmp));
         assertTrue(e.getMessage().contains("protocol_v_act.csv"), e.getMessage());
     }
