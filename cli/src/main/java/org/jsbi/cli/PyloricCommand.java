@@ -125,7 +125,9 @@ final class PyloricCommand implements Runnable {
             description = {"Train NPE (MAF, 5 transforms x 3 hidden layers of 100, as the paper) on the triphasic"
                     + " networks of one or more stores (x = the 18 features), sample the posterior for the experimental"
                     + " x_o, and run the paper's posterior predictive check (posterior against factorised posterior).",
-                    "Writes posterior.npy, posterior-maf.jsbi, the check's .npy files and summary.md to --out."})
+                    "Writes posterior.npy, posterior-maf.jsbi, the check's .npy files and summary.md to --out, through"
+                            + " --out/" + PyloricInference.STAGING_DIR + ": nothing there is replaced until the run has"
+                            + " succeeded, so a failed or interrupted rerun keeps the earlier results."})
     static final class Infer implements Callable<Integer> {
 
         @Spec
@@ -213,8 +215,10 @@ final class PyloricCommand implements Runnable {
                     + " density on a grid over the prior's box, the other 29 parameters fixed at a posterior sample,"
                     + " averaged over samples).",
                     "Writes correlations.md, marginal-correlations.npy and conditional-correlations.csv into the"
-                            + " posterior's directory. The paper's 10 pairs at its 500 samples x 50 x 50 grids take"
-                            + " about 12.5 million flow evaluations (a few minutes on 2 cores)."})
+                            + " posterior's directory (after Ctrl-C: correlations.partial.md and"
+                            + " conditional-correlations.partial.csv, so a complete run's tables stay). The paper's"
+                            + " 10 pairs at its 500 samples x 50 x 50 grids take about 12.5 million flow evaluations"
+                            + " (a few minutes on 2 cores)."})
     static final class Correlations implements Callable<Integer> {
 
         @Spec
@@ -264,7 +268,7 @@ final class PyloricCommand implements Runnable {
             try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricCorrelations.Result r = PyloricCorrelations.run(new PyloricCorrelations.Settings(posterior, xo,
                         conditions, pairList, resolution), o);
-                printSummary(o, r.summary(), posterior);
+                printSummary(o, r.summary(), r.summaryFile());
                 return r.conditional().complete() ? 0 : EXIT_INTERRUPTED;
             } catch (PaperDataException | IllegalArgumentException | ModelFormatException | NpyFormatException e) {
                 return usageError(err, e);
@@ -279,7 +283,8 @@ final class PyloricCommand implements Runnable {
                     + " rank the true parameters of held-out triphasic networks among posterior samples for their"
                     + " features, and measure the coverage of the posterior's highest-density regions.",
                     "The test networks come from prior stores the posterior was not trained on (a store made with"
-                            + " another seed). Writes calibration.md into the posterior's directory."})
+                            + " another seed). Writes calibration.md into the posterior's directory (after Ctrl-C:"
+                            + " calibration.partial.md, so a complete run's report stays)."})
     static final class Calibration implements Callable<Integer> {
 
         @Spec
@@ -319,8 +324,8 @@ final class PyloricCommand implements Runnable {
             try (StopOnShutdown stop = stopOnCtrlC(err)) {
                 PyloricCalibration.Result r = PyloricCalibration.run(new PyloricCalibration.Settings(posterior, stores,
                         tests, samples, seed), o);
-                printSummary(o, r.summary(), posterior.resolve(PyloricCalibration.SUMMARY_FILE));
-                return stop.triggered() ? EXIT_INTERRUPTED : 0;
+                printSummary(o, r.summary(), r.summaryFile());
+                return stop.triggered() || !r.complete() ? EXIT_INTERRUPTED : 0;
             } catch (SimulationStoreException | IllegalArgumentException | ModelFormatException e) {
                 return usageError(err, e);
             } finally {

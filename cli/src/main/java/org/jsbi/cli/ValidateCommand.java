@@ -3,13 +3,15 @@ package org.jsbi.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.HarnessConfig;
 import org.jsbi.validation.HarnessRow;
 import org.jsbi.validation.ReferenceData;
+import org.jsbi.validation.ReferenceTask;
 import org.jsbi.validation.ResultsReport;
 import org.jsbi.validation.ValidationHarness;
 import picocli.CommandLine.Command;
@@ -38,11 +40,13 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--observations", description = "Observations, e.g. 1-10 or 1,2 (default: ${DEFAULT-VALUE}).")
     String observations = "1-10";
 
-    @Option(names = "--samples", description = "Posterior samples per observation (default: ${DEFAULT-VALUE}).")
-    int samples = 10_000;
+    @Option(names = "--samples", description = "Posterior samples per observation (default: ${DEFAULT-VALUE}). A"
+            + " folder's rows all share one value; another needs another --out.")
+    int samples = HarnessConfig.DEFAULT_POSTERIOR_SAMPLES;
 
-    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed = 1L;
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}). A folder's rows all share one value;"
+            + " another needs another --out.")
+    long seed = HarnessConfig.DEFAULT_SEED;
 
     @Option(names = "--out", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("validation-results");
@@ -78,23 +82,43 @@ final class ValidateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Observation numbers from "1-10", "1,3,5" or a mix, repeats dropped (first-seen order kept). A range is checked
+     * against 1..{@value ReferenceTask#OBSERVATIONS} before it is expanded, so "1-2147483647" is an error, not a list
+     * that grows until memory runs out.
+     */
     static List<Integer> parseRange(String spec) {
-        List<Integer> ks = new ArrayList<>();
+        Set<Integer> ks = new LinkedHashSet<>();
         for (String part : spec.split(",")) {
             String p = part.trim();
-            try {
-                int dash = p.indexOf('-');
-                if (dash > 0) {
-                    int a = Integer.parseInt(p.substring(0, dash).trim()), b = Integer.parseInt(p.substring(dash + 1).trim());
-                    for (int k = a; k <= b; k++) ks.add(k);
-                } else {
-                    ks.add(Integer.parseInt(p));
+            int dash = p.indexOf('-');
+            if (dash > 0) {
+                int a = observation(p.substring(0, dash), p), b = observation(p.substring(dash + 1), p);
+                if (a > b) {
+                    throw new IllegalArgumentException("--observations: the range '" + p + "' is reversed; write it"
+                            + " low-high, e.g. " + b + "-" + a);
                 }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--observations: cannot read '" + p + "'; write e.g. 1-10 or 1,3,5");
+                for (int k = a; k <= b; k++) ks.add(k);
+            } else {
+                ks.add(observation(p, p));
             }
         }
-        return ks;
+        return List.copyOf(ks);
+    }
+
+    /** One observation number of {@code part}, which must lie in 1..{@value ReferenceTask#OBSERVATIONS}. */
+    private static int observation(String number, String part) {
+        int k;
+        try {
+            k = Integer.parseInt(number.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--observations: cannot read '" + part + "'; write e.g. 1-10 or 1,3,5");
+        }
+        if (k < 1 || k > ReferenceTask.OBSERVATIONS) {
+            throw new IllegalArgumentException("--observations: '" + part + "' names observation " + k + ", which"
+                    + " does not exist; each task has observations 1-" + ReferenceTask.OBSERVATIONS);
+        }
+        return k;
     }
 
     private static String join(List<Integer> v) {

@@ -1,6 +1,7 @@
 package org.jsbi.validation;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.jsbi.train.TrainingConfig;
 
@@ -21,6 +22,11 @@ import org.jsbi.train.TrainingConfig;
  */
 public record HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
                             int posteriorSamples, int predictiveSamples, long seed, Path outDir, int stopAfterEpochs) {
+
+    /** The seed of {@code jsbi validate} unless told otherwise; a results folder without a record was made with it. */
+    public static final long DEFAULT_SEED = 1L;
+    /** The benchmark's posterior samples per observation; a results folder without a record was made with it. */
+    public static final int DEFAULT_POSTERIOR_SAMPLES = 10_000;
 
     /** The benchmark's training: sbi's patience of 20 epochs. */
     public HarnessConfig(List<String> tasks, List<String> estimators, List<Integer> budgets, List<Integer> observations,
@@ -55,9 +61,15 @@ public record HarnessConfig(List<String> tasks, List<String> estimators, List<In
             throw new IllegalArgumentException("the patience (epochs without improvement) must be >= 1, got "
                     + stopAfterEpochs);
         }
-        tasks = List.copyOf(tasks);
-        estimators = List.copyOf(estimators);
-        budgets = List.copyOf(budgets);
-        observations = List.copyOf(observations);
+        // A repeated entry would be computed and counted twice ("± 0.000 (3)" for one observation given three times).
+        tasks = distinct(tasks);
+        estimators = distinct(estimators);
+        budgets = distinct(budgets);
+        observations = distinct(observations);
+    }
+
+    /** The entries of {@code values} without repeats, in first-seen order. */
+    private static <T> List<T> distinct(List<T> values) {
+        return List.copyOf(new LinkedHashSet<>(values));
     }
 }

@@ -29,11 +29,14 @@ import org.jsbi.simulation.StoreManifest;
  * {@link PyloricInference}: the test pairs are the triphasic networks (all 18 features defined, the training filter)
  * of prior stores that the posterior was not trained on. Only a posterior trained on prior stores alone is amortized
  * over the prior's triphasic networks; one trained on truncated rounds is refused, since its proposal covers only the
- * region around x_o. Writes {@code calibration.md} into the posterior's directory.
+ * region around x_o. Writes {@code calibration.md} into the posterior's directory, or {@code calibration.partial.md}
+ * when interrupted, so that a partial report never replaces a complete one.
  */
 public final class PyloricCalibration {
 
     public static final String SUMMARY_FILE = "calibration.md";
+    /** Where an interrupted run writes its report: never over a complete run's. A complete run removes it. */
+    public static final String PARTIAL_SUMMARY_FILE = "calibration.partial.md";
     /** A store line of an infer summary: "- DIR: seed S, ..., prior" or "..., truncated prior". */
     private static final Pattern STORE_LINE = Pattern.compile("^- (.+): seed (-?\\d+), .*, (truncated prior|prior)$");
 
@@ -53,7 +56,13 @@ public final class PyloricCalibration {
         }
     }
 
-    public record Result(CalibrationCheck.Report report, int available, String summary) {
+    /**
+     * The check, the triphasic test networks the stores hold, the report as written to summaryFile
+     * ({@value #SUMMARY_FILE}, or {@value #PARTIAL_SUMMARY_FILE} when an interrupt cut the check short), and whether
+     * every test network was ranked or skipped.
+     */
+    public record Result(CalibrationCheck.Report report, int available, String summary, Path summaryFile,
+                         boolean complete) {
     }
 
     public static Result run(Settings s, PrintWriter log) throws IOException {
@@ -107,9 +116,29 @@ public final class PyloricCalibration {
         log.flush();
         CalibrationCheck.Report r = CalibrationCheck.check(theta.toArray(float[][]::new), x.toArray(float[][]::new),
                 posterior, s.samples(), s.seed(), ProgressLines.every10Seconds(log, "tests"));
-        String summary = summary(s, r, theta.size(), available);
-        Files.writeString(s.posterior().resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
-        return new Result(r, available, summary);
+        return write(s, r, theta.size(), available, log);
+    }
+
+    /**
+     * Writes the report of a check over {@code tests} test networks: to {@value #SUMMARY_FILE} when it ranked or
+     * skipped them all, else (an interrupt cut it short) to {@value #PARTIAL_SUMMARY_FILE}, so that a complete
+     * report is never replaced by a partial one, and saying so on {@code log}.
+     */
+    static Result write(Settings s, CalibrationCheck.Report r, int tests, int available, PrintWriter log)
+            throws IOException {
+        String summary = summary(s, r, tests, available);
+        boolean complete = !interrupted(r, tests);
+        Path file = s.posterior().resolve(complete ? SUMMARY_FILE : PARTIAL_SUMMARY_FILE);
+        if (!complete) {
+            log.printf(Locale.ROOT, "interrupted after %,d of %,d tests; writing what was computed to %s (a complete %s,"
+                    + " if there, stays as it is; rerun to finish)%n", r.result().tests() + r.result().skipped(),
+                    tests, file, SUMMARY_FILE);
+            log.flush();
+        }
+        Files.writeString(file, summary, StandardCharsets.UTF_8);
+        // A finished report supersedes an interrupted one's.
+        if (complete) Files.deleteIfExists(s.posterior().resolve(PARTIAL_SUMMARY_FILE));
+        return new Result(r, available, summary, file, complete);
     }
 
     /** Seeds of the posterior's training stores, from its summary.md; refuses a posterior trained on truncated rounds. */
@@ -137,6 +166,11 @@ public final class PyloricCalibration {
         return seeds;
     }
 
+    /** Whether an interrupt stopped the check before it had ranked or skipped every one of its tests. */
+    private static boolean interrupted(CalibrationCheck.Report report, int tests) {
+        return report.result().tests() + report.result().skipped() < tests;
+    }
+
     static String summary(Settings s, CalibrationCheck.Report report, int tests, int available) {
         Sbc.Result r = report.result();
         String[] names = PyloricNetwork.PARAMETER_NAMES;
@@ -146,7 +180,7 @@ public final class PyloricCalibration {
                 s.posterior(), r.tests(), s.stores(), available, r.samples(), r.skipped() > 0
                         ? String.format(Locale.ROOT, " (%,d tests left out: sampling ran out of time)", r.skipped())
                         : "", StoreListener.duration(report.seconds())));
-        if (r.tests() < tests - r.skipped()) {
+        if (interrupted(report, tests)) {
             b.append(String.format(Locale.ROOT, "**Interrupted** after %,d of %,d tests.%n%n", r.tests() + r.skipped(),
                     tests));
         }

@@ -33,7 +33,9 @@ import org.jsbi.simulation.StoreListener;
  *
  * <p>Reads {@code posterior-maf.jsbi} and {@code posterior.npy} of an {@code infer} output directory and writes
  * {@code correlations.md}, {@code marginal-correlations.npy} (31 × 31, float64) and
- * {@code conditional-correlations.csv} (one row per pair) beside them.
+ * {@code conditional-correlations.csv} (one row per pair) beside them; an interrupted run writes its partial tables
+ * as {@code correlations.partial.md} and {@code conditional-correlations.partial.csv} instead, so that it never
+ * replaces a complete run's.
  */
 public final class PyloricCorrelations {
 
@@ -46,6 +48,12 @@ public final class PyloricCorrelations {
     public static final int PAPER_CONDITIONS = 500, PAPER_RESOLUTION = 50;
     public static final String SUMMARY_FILE = "correlations.md", MARGINAL_FILE = "marginal-correlations.npy",
             CONDITIONAL_FILE = "conditional-correlations.csv";
+    /**
+     * Where an interrupted run writes its tables: never over a complete run's, which a partial one must not replace.
+     * A complete run removes them.
+     */
+    public static final String PARTIAL_SUMMARY_FILE = "correlations.partial.md",
+            PARTIAL_CONDITIONAL_FILE = "conditional-correlations.partial.csv";
 
     private PyloricCorrelations() {
     }
@@ -88,9 +96,12 @@ public final class PyloricCorrelations {
         }
     }
 
-    /** marginal: 31 × 31; conditional: per pair and condition; summary: the markdown written. */
+    /**
+     * marginal: 31 × 31; conditional: per pair and condition; summary: the markdown written, to summaryFile
+     * ({@value #SUMMARY_FILE}, or {@value #PARTIAL_SUMMARY_FILE} after an interruption).
+     */
     public record Result(double[][] marginal, PosteriorCorrelations.Conditional conditional, int samples,
-                         double seconds, String summary) {
+                         double seconds, String summary, Path summaryFile) {
     }
 
     /** Every pair (i, j), i &lt; j, of the 31 parameters. */
@@ -173,15 +184,25 @@ public final class PyloricCorrelations {
                 theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(samples, nc), s.pairs(),
                 prior.low(), prior.high(), s.resolution(), ProgressLines.every10Seconds(log, "pair grids"));
         double seconds = (System.nanoTime() - t0) * 1e-9;
+        Path dir = s.posterior();
+        Path csvFile = dir.resolve(cc.complete() ? CONDITIONAL_FILE : PARTIAL_CONDITIONAL_FILE);
+        Path summaryFile = dir.resolve(cc.complete() ? SUMMARY_FILE : PARTIAL_SUMMARY_FILE);
         if (!cc.complete()) {
-            line(log, String.format(Locale.ROOT, "interrupted after %,d of %,d conditions; writing what was computed",
-                    cc.conditionsDone(), nc));
+            line(log, String.format(Locale.ROOT, "interrupted after %,d of %,d conditions; writing what was computed"
+                    + " to %s and %s (a complete %s and %s, if there, stay as they are; rerun to finish)",
+                    cc.conditionsDone(), nc, summaryFile, csvFile, SUMMARY_FILE, CONDITIONAL_FILE));
         }
-        Npy.write(s.posterior().resolve(MARGINAL_FILE), marginal);
-        Files.writeString(s.posterior().resolve(CONDITIONAL_FILE), csv(cc, marginal), StandardCharsets.UTF_8);
+        // The marginal correlations are complete either way: they take all the samples and no grid.
+        Npy.write(dir.resolve(MARGINAL_FILE), marginal);
+        Files.writeString(csvFile, csv(cc, marginal), StandardCharsets.UTF_8);
         String summary = summary(s, samples.length, marginal, cc, seconds);
-        Files.writeString(s.posterior().resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
-        return new Result(marginal, cc, samples.length, seconds, summary);
+        Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
+        if (cc.complete()) {
+            // A finished run supersedes an interrupted one's tables.
+            Files.deleteIfExists(dir.resolve(PARTIAL_CONDITIONAL_FILE));
+            Files.deleteIfExists(dir.resolve(PARTIAL_SUMMARY_FILE));
+        }
+        return new Result(marginal, cc, samples.length, seconds, summary, summaryFile);
     }
 
     /** x_o: the given file; else the one the posterior's truncated-prior.properties records; else the paper's. */
@@ -275,8 +296,8 @@ public final class PyloricCorrelations {
         }
         b.append(String.format(Locale.ROOT, "The strongest marginal correlation of all 465 pairs: %s – %s, r = %.3f.%n",
                 names[mi], names[mj], marginal[mi][mj]));
-        b.append("\nFiles: `" + MARGINAL_FILE + "` (31 x 31, parameter order of posterior.npy), `" + CONDITIONAL_FILE
-                + "` (the table above).\n");
+        b.append("\nFiles: `" + MARGINAL_FILE + "` (31 x 31, parameter order of posterior.npy), `"
+                + (cc.complete() ? CONDITIONAL_FILE : PARTIAL_CONDITIONAL_FILE) + "` (the table above).\n");
         return b.toString();
     }
 

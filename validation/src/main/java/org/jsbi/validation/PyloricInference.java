@@ -3,8 +3,10 @@ package org.jsbi.validation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,7 +61,8 @@ import org.jsbi.train.TrainingHistory;
  * <p>Files written to the output directory: {@code posterior.npy} (samples × 31, float32), {@code posterior-maf.jsbi}
  * (the trained flow, {@link MafFile}), {@code ppc-posterior-theta.npy}/{@code -x.npy} and
  * {@code ppc-factorised-theta.npy}/{@code -x.npy} (the predictive check's parameters and 18 features) and
- * {@code summary.md}.
+ * {@code summary.md}. They are written into {@link #STAGING_DIR} inside it and moved into place only when the run
+ * has succeeded, so a rerun that fails or is interrupted leaves an earlier run's files as they were.
  *
  * <p>Errors, each with what to do: a store that is missing or not a pyloric store ({@link SimulationStoreException}),
  * x_o missing ({@link PaperDataException}), fewer triphasic rows than {@link Settings#minTriphasic()}
@@ -82,6 +85,17 @@ public final class PyloricInference {
     public static final String MODEL_FILE = "posterior-maf.jsbi";
     /** The next round's proposal in the output directory ({@link TruncatedPriorFile}). */
     public static final String PROPOSAL_FILE = "truncated-prior.properties";
+    /** The posterior samples and the run's summary in the output directory. */
+    public static final String SAMPLES_FILE = "posterior.npy", SUMMARY_FILE = "summary.md";
+    /** The predictive check's parameters and features in the output directory. */
+    static final String[] PPC_FILES = {"ppc-posterior-theta.npy", "ppc-posterior-x.npy", "ppc-factorised-theta.npy",
+        "ppc-factorised-x.npy"};
+    /**
+     * The folder inside the output directory where a run writes its files until it has succeeded; they replace the
+     * directory's own only then, so a failed or interrupted run leaves an earlier run's results whole and consistent
+     * (the proposal file records its model's CRC, so a new model beside an old proposal would break both).
+     */
+    public static final String STAGING_DIR = "unfinished-run";
     /** Triphasic rows required by default. */
     public static final int DEFAULT_MIN_TRIPHASIC = 1_000;
 
@@ -310,7 +324,8 @@ public final class PyloricInference {
 
     /**
      * Trains, samples, checks and writes; progress lines go to {@code log}. Nothing is written before the training
-     * set is found large enough.
+     * set is found large enough, and nothing in the output directory is replaced before the run has succeeded: its
+     * files are written into {@link #STAGING_DIR} and moved into place at the end.
      */
     public static Result run(Settings s, PrintWriter log) throws IOException {
         if (s.ppc() > s.samples()) {
@@ -358,7 +373,11 @@ public final class PyloricInference {
         if (x.size() < s.minTriphasic()) throw tooFew(s, rows, x.size(), onDisk);
 
         // ---- training
-        Files.createDirectories(s.out());
+        Path staging = freshStaging(s.out());
+        if (Files.exists(s.out().resolve(MODEL_FILE)) || Files.exists(s.out().resolve(SUMMARY_FILE))) {
+            line(log, "the earlier results in " + s.out() + " stay as they are until this run has finished; it writes"
+                    + " into " + staging + " meanwhile");
+        }
         line(log, String.format(Locale.ROOT, "training NPE: MAF %d x %d hidden layers of %d %s units, batch %d, at most"
                         + " %d epochs; backend %s, %s", s.maf().transforms(), s.maf().blocks() + 1,
                 s.maf().hiddenFeatures(), s.maf().activation().name().toLowerCase(Locale.ROOT), s.batchSize(),
@@ -382,7 +401,7 @@ public final class PyloricInference {
         line(log, String.format(Locale.ROOT, "trained %d epochs in %s (best epoch %d, validation loss %.4f, %s)",
                 h.epochs(), StoreListener.duration(trained.trainingSeconds()), h.bestEpoch(), h.bestValidationLoss(),
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
-        if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, s.out().resolve(MODEL_FILE));
+        if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, staging.resolve(MODEL_FILE));
 
         // ---- posterior samples for x_o
         PosteriorConfig pc = s.posterior();
@@ -401,7 +420,7 @@ public final class PyloricInference {
             line(log, "note: " + note + "; continuing with the " + samples.length + " samples accepted");
         }
         double samplingSeconds = (System.nanoTime() - t0) * 1e-9;
-        Npy.write(s.out().resolve("posterior.npy"), samples);
+        Npy.write(staging.resolve(SAMPLES_FILE), samples);
         line(log, String.format(Locale.ROOT, "posterior: %,d samples for x_o in %.1f s; %.2f%% of the flow's draws fall"
                 + " inside the prior", samples.length, samplingSeconds, 100 * acceptance));
 
@@ -410,8 +429,8 @@ public final class PyloricInference {
         TruncatedPrior proposal = new TruncatedPrior(posterior, xo,
                 TruncatedPrior.threshold(posterior.logProbUncorrected(samples, xo), TruncatedPrior.DEFAULT_QUANTILE),
                 "next round");
-        TruncatedPriorFile.write(proposalFile, proposal, s.out().resolve(MODEL_FILE), TruncatedPrior.DEFAULT_QUANTILE,
-                samples.length);
+        TruncatedPriorFile.write(staging.resolve(PROPOSAL_FILE), proposal, staging.resolve(MODEL_FILE),
+                TruncatedPrior.DEFAULT_QUANTILE, samples.length);
         double regionMass;
         try {
             regionMass = proposal.massEstimate().mass();
@@ -436,19 +455,53 @@ public final class PyloricInference {
         float[][] factX = simulate(s.ppcSimulator(), factTheta, s.seed() + 2, log);
         double ppcSeconds = (System.nanoTime() - t1) * 1e-9;
         Ppc post = check(ppcX, xo, std), fact = check(factX, xo, std);
-        Npy.write(s.out().resolve("ppc-posterior-theta.npy"), ppcTheta);
-        Npy.write(s.out().resolve("ppc-posterior-x.npy"), ppcX);
-        Npy.write(s.out().resolve("ppc-factorised-theta.npy"), factTheta);
-        Npy.write(s.out().resolve("ppc-factorised-x.npy"), factX);
+        Npy.write(staging.resolve(PPC_FILES[0]), ppcTheta);
+        Npy.write(staging.resolve(PPC_FILES[1]), ppcX);
+        Npy.write(staging.resolve(PPC_FILES[2]), factTheta);
+        Npy.write(staging.resolve(PPC_FILES[3]), factX);
 
         Result partial = new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
                 samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
                 regionMass, null);
         String summary = summary(s, partial, xo, samples, prior);
-        Files.writeString(s.out().resolve("summary.md"), summary, StandardCharsets.UTF_8);
+        Files.writeString(staging.resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
+        publish(staging, s.out());
         return new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
                 samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
                 regionMass, summary);
+    }
+
+    /**
+     * The empty staging folder of {@code out} (both created as needed): a failed run's leftovers are cleared, since
+     * this run makes them again.
+     */
+    static Path freshStaging(Path out) throws IOException {
+        Path staging = out.resolve(STAGING_DIR);
+        Files.createDirectories(staging);
+        try (var files = Files.list(staging)) {
+            for (Path f : files.toList()) Files.delete(f);
+        }
+        return staging;
+    }
+
+    /**
+     * Moves a finished run's files from {@code staging} into {@code out}, each by an atomic rename over the earlier
+     * run's, the model just before the proposal that records its CRC, then removes the staging folder.
+     */
+    static void publish(Path staging, Path out) throws IOException {
+        List<String> names = new ArrayList<>(List.of(PPC_FILES));
+        names.addAll(List.of(SAMPLES_FILE, MODEL_FILE, PROPOSAL_FILE, SUMMARY_FILE));
+        for (String name : names) {
+            Path from = staging.resolve(name);
+            if (!Files.exists(from)) continue;
+            try {
+                Files.move(from, out.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                // A rename within one directory tree is atomic on every usual file system; where it is not, replace.
+                Files.move(from, out.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.delete(staging);
     }
 
     private static List<SimulationStore> openStores(List<Path> dirs) throws IOException {

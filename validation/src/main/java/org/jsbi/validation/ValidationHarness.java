@@ -36,41 +36,74 @@ public final class ValidationHarness {
 
     public static final String RESULTS_CSV = "results.csv";
     /**
-     * Beside the CSV: the training settings its rows were made with, where they are not the benchmark's (today the
-     * patience). A folder without it holds rows made with the defaults, as every folder did before it existed.
+     * Beside the CSV: the settings its rows were made with (patience, seed, posterior samples), where they are not the
+     * defaults. A folder without it, or without one of them, holds rows made with the defaults, as every folder did
+     * before it existed.
      */
     public static final String SETTINGS_FILE = "training.properties";
-    private static final String PATIENCE_KEY = "stop_after_epochs";
+    private static final String PATIENCE_KEY = "stop_after_epochs", SEED_KEY = "seed", SAMPLES_KEY = "posterior_samples";
 
     private ValidationHarness() {
     }
 
     public static List<HarnessRow> run(HarnessConfig cfg, ReferenceData reference, Consumer<String> log) {
+        // Every name is resolved before anything is created or trained: a typo in the last task must not surface
+        // hours later, after the first tasks ran, nor leave an output folder behind.
+        List<Task> tasks = resolveTasks(cfg, reference);
         try {
             Files.createDirectories(cfg.outDir());
             Path csv = cfg.outDir().resolve(RESULTS_CSV);
             Map<String, HarnessRow> done = readExisting(csv);
-            checkSameTraining(cfg, done.isEmpty());
+            checkSameSettings(cfg, done.isEmpty());
             if (done.isEmpty()) Files.writeString(csv, HarnessRow.CSV_HEADER + "\n", StandardCharsets.UTF_8);
             List<HarnessRow> rows = new ArrayList<>();
-            for (String taskName : cfg.tasks()) {
-                BenchmarkTask task = BenchmarkTasks.byName(taskName);
-                ReferenceTask refTask = ReferenceTask.byId(task.name());
+            for (Task t : tasks) {
                 for (String est : cfg.estimators()) {
                     for (int budget : cfg.budgets()) {
                         List<Integer> todo = new ArrayList<>();
                         for (int k : cfg.observations()) {
-                            HarnessRow r = done.get(task.name() + "/" + est + "/" + budget + "/" + k);
+                            HarnessRow r = done.get(t.task().name() + "/" + est + "/" + budget + "/" + k);
                             if (r != null) rows.add(r); else todo.add(k);
                         }
                         if (todo.isEmpty()) continue;
-                        rows.addAll(runOne(cfg, reference, task, refTask, est, budget, todo, csv, log));
+                        rows.addAll(runOne(cfg, reference, t.task(), t.reference(), est, budget, todo, csv, log));
                     }
                 }
             }
             return rows;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results under " + cfg.outDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A benchmark task and its reference posteriors. */
+    record Task(BenchmarkTask task, ReferenceTask reference) {
+    }
+
+    /**
+     * The config's tasks, each resolved to its simulator and reference posteriors, with the reference folder checked
+     * to hold every requested observation; names that mean one task (two_moons, Two-Moons) count once, first-seen
+     * order kept.
+     */
+    static List<Task> resolveTasks(HarnessConfig cfg, ReferenceData reference) {
+        Map<String, Task> tasks = new LinkedHashMap<>();
+        for (String name : cfg.tasks()) {
+            BenchmarkTask task = BenchmarkTasks.byName(name);
+            if (tasks.containsKey(task.name())) continue;
+            ReferenceTask refTask = ReferenceTask.byId(task.name());
+            for (int k : cfg.observations()) requireReferenceFiles(reference, refTask, k);
+            tasks.put(task.name(), new Task(task, refTask));
+        }
+        return List.copyOf(tasks.values());
+    }
+
+    private static void requireReferenceFiles(ReferenceData reference, ReferenceTask task, int k) {
+        for (String name : new String[] {"observation.csv", "reference_posterior_samples.csv"}) {
+            Path file = reference.file(task, k, name);
+            if (!Files.isRegularFile(file)) {
+                throw new ReferenceDataException("the reference data lack " + file + ", needed to score " + task.id()
+                        + " observation " + k + "; restore that file, or leave the observation out (--observations)");
+            }
         }
     }
 
@@ -116,40 +149,68 @@ public final class ValidationHarness {
     }
 
     /**
-     * Refuses to add rows trained with another patience to a folder's rows (a resume skips rows by task, estimator,
-     * budget and observation, so they would be mixed silently), and records this run's patience where it is not
-     * the default. Rows without a settings file were made with the default.
+     * Refuses to add rows made with another patience, seed or number of posterior samples to a folder's rows (a resume
+     * skips rows by task, estimator, budget and observation, so they would be mixed silently, and the table labelled
+     * with the new command), and records this run's settings where they are not the defaults. Rows without a record
+     * were made with the defaults.
      */
-    static void checkSameTraining(HarnessConfig cfg, boolean noRows) throws IOException {
-        Path settings = cfg.outDir().resolve(SETTINGS_FILE);
-        int want = cfg.stopAfterEpochs(), defaults = TrainingConfig.defaults().stopAfterEpochs();
+    static void checkSameSettings(HarnessConfig cfg, boolean noRows) throws IOException {
+        Path file = cfg.outDir().resolve(SETTINGS_FILE);
+        List<Setting> settings = settings(cfg);
         if (!noRows) {
-            int had = Files.exists(settings) ? recordedPatience(settings) : defaults;
-            if (had != want) {
-                throw new IllegalStateException("the results in " + cfg.outDir() + " were trained with"
-                        + " --stop-after-epochs " + had + ", not " + want + "; use that value to resume them, or"
-                        + " another --out for the new setting");
+            Properties recorded = Files.exists(file) ? load(file) : new Properties();
+            for (Setting s : settings) {
+                long had = recordedValue(recorded, s, file);
+                if (had != s.value()) {
+                    throw new IllegalStateException("the results in " + cfg.outDir() + " were made with " + s.option()
+                            + " " + had + ", not " + s.value() + "; use " + s.option() + " " + had + " to resume them,"
+                            + " or another --out for the new setting");
+                }
             }
         }
-        if (want != defaults) {
-            Files.writeString(settings, "# jsbi validate: training settings of the rows in " + RESULTS_CSV + "\n"
-                    + PATIENCE_KEY + "=" + want + "\n", StandardCharsets.UTF_8);
+        StringBuilder text = new StringBuilder();
+        for (Setting s : settings) {
+            if (s.value() != s.defaultValue()) text.append(s.key()).append('=').append(s.value()).append('\n');
+        }
+        if (text.isEmpty()) {
+            Files.deleteIfExists(file);
         } else {
-            Files.deleteIfExists(settings);
+            Files.writeString(file, "# jsbi validate: settings of the rows in " + RESULTS_CSV + " that are not the"
+                    + " defaults\n" + text, StandardCharsets.UTF_8);
         }
     }
 
-    private static int recordedPatience(Path settings) throws IOException {
+    /**
+     * A setting every row of a folder shares: its key in {@link #SETTINGS_FILE}, the option of {@code jsbi validate}
+     * that sets it, this run's value, and the value of rows made without a record.
+     */
+    private record Setting(String key, String option, long value, long defaultValue) {
+    }
+
+    private static List<Setting> settings(HarnessConfig cfg) {
+        return List.of(
+                new Setting(PATIENCE_KEY, "--stop-after-epochs", cfg.stopAfterEpochs(),
+                        TrainingConfig.defaults().stopAfterEpochs()),
+                new Setting(SEED_KEY, "--seed", cfg.seed(), HarnessConfig.DEFAULT_SEED),
+                new Setting(SAMPLES_KEY, "--samples", cfg.posteriorSamples(), HarnessConfig.DEFAULT_POSTERIOR_SAMPLES));
+    }
+
+    private static Properties load(Path file) throws IOException {
         Properties p = new Properties();
-        try (var in = Files.newBufferedReader(settings, StandardCharsets.UTF_8)) {
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         }
-        String v = p.getProperty(PATIENCE_KEY);
+        return p;
+    }
+
+    private static long recordedValue(Properties recorded, Setting s, Path file) {
+        String v = recorded.getProperty(s.key());
+        if (v == null) return s.defaultValue();
         try {
-            return Integer.parseInt(v == null ? "" : v.trim());
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException(settings + " has no valid " + PATIENCE_KEY + " (" + v + "); repair or"
-                    + " delete it, or choose another output directory");
+            throw new IllegalStateException(file + " has no valid " + s.key() + " (" + v + "); repair or delete it,"
+                    + " or choose another output directory");
         }
     }
 

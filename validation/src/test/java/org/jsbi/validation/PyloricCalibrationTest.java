@@ -1,6 +1,7 @@
 package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jsbi.flow.MafConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,40 @@ class PyloricCalibrationTest {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> PyloricCalibration.run(
                 new PyloricCalibration.Settings(out, List.of(test), 10, 10, 1), new PrintWriter(new StringWriter())));
         assertTrue(none.getMessage().contains("its summary names the training stores"), none.getMessage());
+    }
+
+    /**
+     * A check cut short by Ctrl-C writes its report as calibration.partial.md and leaves a complete calibration.md as
+     * it was; a complete one removes the partial report. (The partial report is the complete run's, written as if 20
+     * tests had been asked for: an interrupt that lands between two tests cannot be timed from a test.)
+     */
+    @Test
+    void anInterruptedCheckNeverReplacesACompleteReport() throws IOException {
+        Path train = PyloricInferenceTest.syntheticStore(tmp.resolve("train"), 600, 3);
+        Path out = tmp.resolve("post");
+        PyloricInference.run(PyloricInferenceTest.small(List.of(train), out).withMaf(MafConfig.defaults()
+                .withTransforms(2).withHiddenFeatures(32).withBlocks(1)), new PrintWriter(new StringWriter(), true));
+        Path test = PyloricInferenceTest.syntheticStore(tmp.resolve("test"), 128, 9);
+        PyloricCalibration.Settings settings = new PyloricCalibration.Settings(out, List.of(test), 12, 20, 1);
+        PyloricCalibration.Result complete = PyloricCalibration.run(settings, new PrintWriter(new StringWriter(), true));
+        assertTrue(complete.complete());
+        assertEquals(out.resolve(PyloricCalibration.SUMMARY_FILE), complete.summaryFile());
+        String md = Files.readString(out.resolve(PyloricCalibration.SUMMARY_FILE));
+
+        StringWriter log = new StringWriter();
+        PyloricCalibration.Result partial = PyloricCalibration.write(settings, complete.report(), 20,
+                complete.available(), new PrintWriter(log, true));
+        assertFalse(partial.complete());
+        Path partialFile = out.resolve(PyloricCalibration.PARTIAL_SUMMARY_FILE);
+        assertEquals(partialFile, partial.summaryFile());
+        assertEquals(md, Files.readString(out.resolve(PyloricCalibration.SUMMARY_FILE)), "the complete report was replaced");
+        assertTrue(Files.readString(partialFile).contains("**Interrupted** after 12 of 20 tests"),
+                Files.readString(partialFile));
+        assertTrue(log.toString().contains("interrupted after 12 of 20 tests; writing what was computed to " + partialFile
+                + " (a complete calibration.md, if there, stays as it is"), log.toString());
+
+        PyloricCalibration.write(settings, complete.report(), 12, complete.available(), new PrintWriter(log, true));
+        assertFalse(Files.exists(partialFile), "a complete report removes the partial one");
     }
 
     @Test

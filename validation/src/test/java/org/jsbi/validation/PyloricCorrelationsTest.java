@@ -2,6 +2,7 @@ package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,54 @@ class PyloricCorrelationsTest {
         float[][] npy = Npy.readMatrix(dir.resolve(PyloricCorrelations.MARGINAL_FILE));
         assertEquals(31, npy.length);
         assertEquals((float) marginal[3][6], npy[3][6], 0);
+    }
+
+    /**
+     * Ctrl-C (an interrupt of the running thread, as StopOnShutdown sends it) as the grids start: the partial tables go
+     * to correlations.partial.md and conditional-correlations.partial.csv, a complete run's tables stay as they were,
+     * and the next complete run removes the partial ones.
+     */
+    @Test
+    void anInterruptedRunNeverReplacesACompleteRunsTables() throws IOException {
+        Path dir = posteriorDir(tmp.resolve("post"));
+        // 50 x 50 grids: 3 (condition, pair) units per batch, so the interrupt stops the 6 units after the first 3.
+        PyloricCorrelations.Settings settings = PyloricCorrelations.Settings.defaults(dir).withConditions(3)
+                .withPairs(new int[][] {{3, 6}, {11, 14}}).withResolution(50);
+        PyloricCorrelations.Result complete = PyloricCorrelations.run(settings, new PrintWriter(new StringWriter(), true));
+        assertTrue(complete.conditional().complete());
+        assertEquals(dir.resolve(PyloricCorrelations.SUMMARY_FILE), complete.summaryFile());
+        String md = Files.readString(dir.resolve(PyloricCorrelations.SUMMARY_FILE));
+        String csv = Files.readString(dir.resolve(PyloricCorrelations.CONDITIONAL_FILE));
+
+        StringWriter log = new StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                super.write(str, off, len);
+                if (str.contains("Ctrl-C stops")) Thread.currentThread().interrupt();
+            }
+        };
+        PyloricCorrelations.Result partial;
+        try {
+            partial = PyloricCorrelations.run(settings, new PrintWriter(log, true));
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(partial.conditional().complete());
+        Path partialMd = dir.resolve(PyloricCorrelations.PARTIAL_SUMMARY_FILE);
+        Path partialCsv = dir.resolve(PyloricCorrelations.PARTIAL_CONDITIONAL_FILE);
+        assertEquals(partialMd, partial.summaryFile());
+        assertEquals(md, Files.readString(dir.resolve(PyloricCorrelations.SUMMARY_FILE)), "the complete table was replaced");
+        assertEquals(csv, Files.readString(dir.resolve(PyloricCorrelations.CONDITIONAL_FILE)), "the complete csv was replaced");
+        assertEquals(partial.summary(), Files.readString(partialMd));
+        assertTrue(partial.summary().contains("**Interrupted**: 1 of 3 conditions computed")
+                && partial.summary().contains("`" + PyloricCorrelations.PARTIAL_CONDITIONAL_FILE + "`"), partial.summary());
+        assertEquals(3, Files.readAllLines(partialCsv).size());
+        assertTrue(log.toString().contains("interrupted after 1 of 3 conditions; writing what was computed to "
+                + partialMd + " and " + partialCsv + " (a complete correlations.md and conditional-correlations.csv, if"
+                + " there, stay as they are"), log.toString());
+
+        PyloricCorrelations.run(settings, new PrintWriter(new StringWriter(), true));
+        assertFalse(Files.exists(partialMd) || Files.exists(partialCsv), "a complete run removes the partial tables");
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jsbi.backend.Backends;
 import org.jsbi.flow.MafConfig;
 import org.jsbi.backend.Parallel;
@@ -22,8 +24,10 @@ import org.jsbi.posterior.TruncatedPriorFile;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.channel.PaperDataException;
 import org.jsbi.sim.stg.PyloricNetwork;
+import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.SimulationStore;
 import org.jsbi.simulation.SimulationStoreException;
+import org.jsbi.simulation.Simulator;
 import org.jsbi.simulation.StoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +150,80 @@ class PyloricInferenceTest {
         assertEquals(List.of(false, true), r2.stores().stream().map(PyloricInference.StoreRows::truncated).toList());
         assertEquals(r2.stores().get(0).triphasic() + r2.stores().get(1).triphasic(), r2.trainingRows());
         assertTrue(r2.summary().contains("1 of them drawn from a truncated prior"), r2.summary());
+    }
+
+    /** The regular files directly in {@code dir}, by name. */
+    private static Map<String, byte[]> files(Path dir) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (var list = Files.list(dir)) {
+            for (Path f : list.filter(Files::isRegularFile).toList()) {
+                files.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        return files;
+    }
+
+    /**
+     * A rerun into the folder of a finished run replaces nothing until it has succeeded: one that fails after training
+     * and sampling (here in the predictive check) leaves every earlier file as it was, so the model still matches the
+     * proposal that records its CRC and the samples drawn from it; its own files wait in the staging folder. A rerun
+     * that succeeds then replaces them all and removes that folder.
+     */
+    @Test
+    void aFailedRerunLeavesTheEarlierResultsWholeAndConsistent() throws IOException {
+        Path store = syntheticStore(tmp.resolve("store"), 600, 1);
+        Path out = tmp.resolve("out");
+        MafConfig maf = MafConfig.defaults().withTransforms(2).withHiddenFeatures(32).withBlocks(1);
+        PyloricInference.run(small(List.of(store), out).withMaf(maf), new PrintWriter(new StringWriter()));
+        Map<String, byte[]> before = files(out);
+        assertTrue(before.containsKey(PyloricInference.MODEL_FILE) && before.containsKey(PyloricInference.PROPOSAL_FILE),
+                before.keySet().toString());
+        assertTrue(!Files.exists(out.resolve(PyloricInference.STAGING_DIR)), "a finished run leaves no staging folder");
+
+        SyntheticPyloric ppc = new SyntheticPyloric("synthetic-ppc", 18, 0.2);
+        Simulator failing = new Simulator() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public int parameterDim() {
+                return ppc.parameterDim();
+            }
+
+            @Override
+            public int dataDim() {
+                return ppc.dataDim();
+            }
+
+            @Override
+            public void simulate(ParameterBatch batch, long seed, float[] x) {
+                throw new IllegalStateException("the predictive simulator failed");
+            }
+        };
+        StringWriter log = new StringWriter();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PyloricInference.run(
+                small(List.of(store), out).withMaf(maf).withSeed(2).withPpcSimulator(failing),
+                new PrintWriter(log, true)));
+        assertEquals("the predictive simulator failed", e.getMessage());
+        assertTrue(log.toString().contains("the earlier results in " + out + " stay as they are"), log.toString());
+        Map<String, byte[]> after = files(out);
+        assertEquals(before.keySet(), after.keySet());
+        for (String name : before.keySet()) assertArrayEquals(before.get(name), after.get(name), name + " was replaced");
+        TruncatedPriorFile.load(out.resolve(PyloricInference.PROPOSAL_FILE), PyloricNetwork.prior(), Backends.current(),
+                PosteriorConfig.defaults());
+        Path staged = out.resolve(PyloricInference.STAGING_DIR).resolve(PyloricInference.MODEL_FILE);
+        assertTrue(Files.isRegularFile(staged), "the failed run's trained model is kept aside");
+
+        PyloricInference.run(small(List.of(store), out).withMaf(maf).withSeed(2), new PrintWriter(new StringWriter()));
+        Map<String, byte[]> replaced = files(out);
+        assertEquals(before.keySet(), replaced.keySet());
+        assertTrue(!Arrays.equals(before.get(PyloricInference.MODEL_FILE), replaced.get(PyloricInference.MODEL_FILE)),
+                "the successful rerun's model replaces the earlier one");
+        TruncatedPriorFile.load(out.resolve(PyloricInference.PROPOSAL_FILE), PyloricNetwork.prior(), Backends.current(),
+                PosteriorConfig.defaults());
+        assertTrue(!Files.exists(out.resolve(PyloricInference.STAGING_DIR)), "the staging folder is removed");
     }
 
     @Test

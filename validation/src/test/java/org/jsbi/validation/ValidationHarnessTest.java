@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,27 +56,107 @@ class ValidationHarnessTest {
      */
     @Test
     void aFolderKeepsOnePatience(@TempDir Path dir) throws Exception {
-        HarnessConfig sbi = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 1000,
+        HarnessConfig sbi = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 10_000,
                 100, 1, dir);
-        HarnessConfig longer = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 1000,
+        HarnessConfig longer = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 10_000,
                 100, 1, dir, 100);
         assertEquals(20, sbi.stopAfterEpochs());
         Path settings = dir.resolve(ValidationHarness.SETTINGS_FILE);
-        ValidationHarness.checkSameTraining(longer, true);
+        ValidationHarness.checkSameSettings(longer, true);
         assertTrue(Files.readString(settings).contains("stop_after_epochs=100"));
-        ValidationHarness.checkSameTraining(longer, false);
+        ValidationHarness.checkSameSettings(longer, false);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ValidationHarness.checkSameTraining(sbi, false));
-        assertTrue(e.getMessage().contains("were trained with --stop-after-epochs 100, not 20"), e.getMessage());
+                () -> ValidationHarness.checkSameSettings(sbi, false));
+        assertTrue(e.getMessage().contains("were made with --stop-after-epochs 100, not 20"), e.getMessage());
         // No record and rows present: the rows were made with the default.
         Files.delete(settings);
-        ValidationHarness.checkSameTraining(sbi, false);
-        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameTraining(longer, false));
-        assertTrue(e.getMessage().contains("were trained with --stop-after-epochs 20, not 100"), e.getMessage());
+        ValidationHarness.checkSameSettings(sbi, false);
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameSettings(longer, false));
+        assertTrue(e.getMessage().contains("were made with --stop-after-epochs 20, not 100"), e.getMessage());
         assertTrue(!Files.exists(settings));
         Files.writeString(settings, "stop_after_epochs=many\n");
-        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameTraining(longer, false));
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameSettings(longer, false));
         assertTrue(e.getMessage().contains("no valid stop_after_epochs"), e.getMessage());
+    }
+
+    /**
+     * The seed and the posterior samples are a folder's too: a rerun with another is refused (it would skip the rows
+     * made with the old values and label the table with the new command), and both are recorded when not the defaults.
+     */
+    @Test
+    void aFolderKeepsOneSeedAndOneSampleCount(@TempDir Path dir) throws Exception {
+        HarnessConfig defaults = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1),
+                HarnessConfig.DEFAULT_POSTERIOR_SAMPLES, 100, HarnessConfig.DEFAULT_SEED, dir);
+        HarnessConfig seed2 = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1),
+                HarnessConfig.DEFAULT_POSTERIOR_SAMPLES, 100, 2, dir);
+        HarnessConfig fewer = new HarnessConfig(List.of("two_moons"), List.of("mdn"), List.of(1000), List.of(1), 500,
+                100, HarnessConfig.DEFAULT_SEED, dir);
+        Path settings = dir.resolve(ValidationHarness.SETTINGS_FILE);
+
+        // Rows without a record were made with the defaults.
+        ValidationHarness.checkSameSettings(defaults, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ValidationHarness.checkSameSettings(seed2, false));
+        assertTrue(e.getMessage().contains("were made with --seed 1, not 2; use --seed 1 to resume them, or another"
+                + " --out"), e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameSettings(fewer, false));
+        assertTrue(e.getMessage().contains("were made with --samples 10000, not 500"), e.getMessage());
+
+        // A new folder records what is not the default, and holds its later runs to it.
+        ValidationHarness.checkSameSettings(seed2, true);
+        assertTrue(Files.readString(settings).contains("seed=2"), Files.readString(settings));
+        ValidationHarness.checkSameSettings(seed2, false);
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameSettings(defaults, false));
+        assertTrue(e.getMessage().contains("were made with --seed 2, not 1"), e.getMessage());
+        ValidationHarness.checkSameSettings(fewer, true);
+        assertTrue(Files.readString(settings).contains("posterior_samples=500"), Files.readString(settings));
+        e = assertThrows(IllegalStateException.class, () -> ValidationHarness.checkSameSettings(seed2, false));
+        assertTrue(e.getMessage().contains("--seed 1, not 2"), e.getMessage());
+    }
+
+    /** A reference folder holding two_moons observation 1 only (its files' existence is all the checks read). */
+    private static ReferenceData twoMoonsObservation1(Path root) throws IOException {
+        Path obs = Files.createDirectories(root.resolve("two_moons").resolve("obs1"));
+        Files.writeString(obs.resolve("observation.csv"), "x0,x1\n0,0\n");
+        Files.writeString(obs.resolve("reference_posterior_samples.csv"), "t0,t1\n0,0\n");
+        return ReferenceData.at(root);
+    }
+
+    /**
+     * Every task is resolved before anything is made: an unknown name, a benchmark task without reference posteriors,
+     * or missing reference files, anywhere in the list, fail at once and leave no output folder behind.
+     */
+    @Test
+    void unknownTasksFailBeforeAnythingIsCreated(@TempDir Path dir) throws Exception {
+        ReferenceData reference = twoMoonsObservation1(dir.resolve("reference"));
+        Path out = dir.resolve("out");
+        for (String[] c : new String[][] {{"nope", "1", "unknown benchmark task 'nope'"},
+            {"slcp_distractors", "1", "no reference task named 'slcp_distractors'"},
+            {"slcp", "1", "no folder for task slcp"},
+            {"two_moons", "2", "lack " + dir.resolve("reference").resolve("two_moons").resolve("obs2")
+                    .resolve("observation.csv").toAbsolutePath()}}) {
+            HarnessConfig cfg = new HarnessConfig(List.of("two_moons", c[0]), List.of("maf"), List.of(1000),
+                    List.of(1, Integer.parseInt(c[1])), 1000, 100, 1, out);
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> ValidationHarness.run(cfg, reference, line -> { }));
+            assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
+            assertTrue(!Files.exists(out), c[0] + ": the output folder was created");
+        }
+    }
+
+    @Test
+    void repeatedEntriesCountOnceInFirstSeenOrder(@TempDir Path dir) throws IOException {
+        HarnessConfig cfg = new HarnessConfig(List.of("slcp", "two_moons", "slcp"), List.of("mdn", "maf", "mdn"),
+                List.of(1000, 100, 1000), List.of(3, 1, 3, 3), 1000, 100, 1, dir);
+        assertEquals(List.of("slcp", "two_moons"), cfg.tasks());
+        assertEquals(List.of("mdn", "maf"), cfg.estimators());
+        assertEquals(List.of(1000, 100), cfg.budgets());
+        assertEquals(List.of(3, 1), cfg.observations());
+        // Two spellings of one task resolve to it once.
+        List<ValidationHarness.Task> tasks = ValidationHarness.resolveTasks(new HarnessConfig(List.of("two_moons",
+                "Two-Moons"), List.of("maf"), List.of(1000), List.of(1), 1000, 100, 1, dir),
+                twoMoonsObservation1(dir.resolve("reference")));
+        assertEquals(1, tasks.size());
     }
 
     @Test
