@@ -195,11 +195,8 @@ final class NpeCommand implements Callable<Integer> {
         System.out.println("true θ:           " + row(truth));
 
         long t1 = System.nanoTime();
-        // As many samples of each, as sbibm scores them: with unequal sets a classifier that always names the larger
-        // one scores above 0.5 (1,000 draws against the 10,000 reference samples: 0.91), and 0.5 no longer means
-        // indistinguishable.
         int compared = Math.min(ref.length, draws.length);
-        double c2st = C2st.accuracy(Arrays.copyOf(ref, compared), Arrays.copyOf(draws, compared));
+        double c2st = C2st.accuracyOnEqualCounts(ref, draws);
         System.out.printf(Locale.ROOT, "C2ST against the reference posterior: %.3f (0.5 = indistinguishable; %,d"
                 + " samples of each; %.1f s)%n", c2st, compared, (System.nanoTime() - t1) * 1e-9);
         float[][] predictive = Arrays.copyOf(draws, Math.min(1_000, draws.length));

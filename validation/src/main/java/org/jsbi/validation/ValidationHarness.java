@@ -129,7 +129,7 @@ public final class ValidationHarness {
             float[][] samples = posterior.sample(cfg.posteriorSamples(), xo, seed + k);
             double sampleSeconds = (System.nanoTime() - t0) * 1e-9;
             long t1 = System.nanoTime();
-            double c2st = C2st.accuracy(reference.referenceSamples(refTask, k), samples);
+            double c2st = C2st.accuracyOnEqualCounts(reference.referenceSamples(refTask, k), samples);
             double c2stSeconds = (System.nanoTime() - t1) * 1e-9;
             float[][] predictive = java.util.Arrays.copyOf(samples, Math.min(cfg.predictiveSamples(), samples.length));
             double ppc = PredictiveCheck.medianDistance(task.simulator(), predictive, xo, seed + 1_000 + k);

@@ -75,6 +75,17 @@ class C2stTest {
     }
 
     @Test
+    void unequalSetsAreScoredOnEqualCounts() {
+        // One distribution, 2,000 against 400 draws: on the raw sets a classifier naming the larger set scores about
+        // 5/6; on the first 400 of each, about one half.
+        Rng rng = new Rng(seed + 2);
+        float[][] x = gaussian(2_000, 2, 0, rng), y = gaussian(400, 2, 0, rng);
+        double raw = C2st.accuracy(x, y), equal = C2st.accuracyOnEqualCounts(x, y);
+        assertTrue(raw > 0.8, "unequal sets: " + raw);
+        assertEquals(0.5, equal, 0.05, "equal counts" + TestSeeds.replay(seed + 2));
+    }
+
+    @Test
     void deterministicAndIndependentOfFoldParallelism() {
         Rng rng = new Rng(seed + 2);
         float[][] x = gaussian(1_000, 3, 0, rng), y = gaussian(1_000, 3, 0.5, rng);
