@@ -170,6 +170,10 @@ final class NpeCommand implements Callable<Integer> {
                         + " the posterior is round %d's%n", seq.rounds().size(), rounds, seq.simulations().simulated(),
                         seq.rounds().getLast().trainingRows(), seq.rounds().size() - 1);
             }
+            if (!seq.proposalFailure().isEmpty()) {
+                System.out.printf(Locale.ROOT, "stopped after %d of %d rounds: %s%nthe posterior is round %d's%n",
+                        seq.rounds().size(), rounds, seq.proposalFailure(), seq.rounds().size() - 1);
+            }
             r = seq.last();
             posterior = seq.posterior();
         }

@@ -40,7 +40,9 @@ import org.jsbi.train.TrainingListener;
  * proposal or simulates ends the run at the last finished round, keeping that round's simulations in
  * {@link Result#simulations()}. Either way {@link #run} returns with {@link Result#interrupted()} set and leaves the
  * interrupt status set. Only an interrupt before round 0 has trained anything ends in the
- * {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished simulations.
+ * {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished simulations. A later
+ * round whose proposal cannot be drawn from within the posterior's time limit ends the run the same way, with the
+ * reason in {@link Result#proposalFailure()}.
  */
 public final class SequentialNpe {
 
@@ -80,9 +82,17 @@ public final class SequentialNpe {
      *                    the round that was stopped, which no estimator was trained on (compare
      *                    {@link Round#trainingRows()} of the last round)
      * @param interrupted the thread was interrupted and the run stopped early (the interrupt status is still set)
+     * @param proposalFailure empty, or why a later round's proposal could not be drawn from (its rejection sampling hit
+     *                    the posterior's time limit: the last posterior leaks almost all its mass outside the prior),
+     *                    which ended the run at the last finished round
      */
     public record Result(List<Round> rounds, NpeResult last, DirectPosterior posterior, SimulationSet simulations,
-                         boolean interrupted) {
+                         boolean interrupted, String proposalFailure) {
+
+        /** Whether the run ended before the rounds asked for: interrupted, or a proposal could not be drawn from. */
+        public boolean stoppedEarly() {
+            return interrupted || !proposalFailure.isEmpty();
+        }
     }
 
     /** Round r's proposal for r ≥ 1: the prior truncated at τ to round r − 1's posterior, with its prior mass. */
@@ -156,6 +166,7 @@ public final class SequentialNpe {
         Pool pool = new Pool();
         NpeResult trained = null;
         DirectPosterior posterior = null;
+        String failure = "";
         for (int r = 0; r < simulationsPerRound.length; r++) {
             if (r > 0 && Thread.currentThread().isInterrupted()) break;
             Proposal proposal = new Proposal(prior, Double.NaN, 1);
@@ -170,7 +181,10 @@ public final class SequentialNpe {
                 pool.add(e.completed());
                 break;
             } catch (SamplingIncompleteException e) {
-                if (!e.interrupted()) throw e;   // the time limit: the region or the estimate needs attention
+                if (r == 0) throw e;
+                // An interrupt, or the time limit of drawing from the truncated prior: either way the rounds
+                // finished so far stand, and the caller learns why there are no more.
+                if (!e.interrupted()) failure = "round " + r + "'s proposal: " + e.getMessage();
                 break;
             }
             double simSeconds = (System.nanoTime() - t0) * 1e-9;
@@ -189,9 +203,9 @@ public final class SequentialNpe {
                     proposal.mass(), pooled.size(), trained.trained().history().epochs(), simSeconds,
                     trained.trainingSeconds()));
         }
-        boolean interrupted = rounds.size() < simulationsPerRound.length
-                || trained.trained().history().stopReason() == TrainingHistory.StopReason.INTERRUPTED;
-        return new Result(List.copyOf(rounds), trained, posterior, pool.set(), interrupted);
+        boolean interrupted = failure.isEmpty() && (rounds.size() < simulationsPerRound.length
+                || trained.trained().history().stopReason() == TrainingHistory.StopReason.INTERRUPTED);
+        return new Result(List.copyOf(rounds), trained, posterior, pool.set(), interrupted, failure);
     }
 
     /**

@@ -54,9 +54,30 @@ class SequentialNpeTest {
     }
 
     @Test
+    void aProposalThatCannotBeDrawnFromInTimeEndsTheRunAtTheFinishedRounds() {
+        // Round 1 needs 5,000 draws from the truncated prior, many blocks of rejection sampling, under a time limit
+        // of a microsecond: its proposal fails, and round 0 stands.
+        NpeConfig d = NpeConfig.defaults();
+        NpeConfig cfg = d.withEstimator(EstimatorFactory.mdn(MdnConfig.defaults().withHiddenFeatures(16)
+                .withComponents(2))).withTraining(d.training().withMaxEpochs(2).withSeed(3));
+        SequentialNpe seq = new SequentialNpe(cfg, PosteriorConfig.defaults().withTimeLimitSeconds(1e-6),
+                TruncatedPrior.DEFAULT_QUANTILE, 100, Backends.current());
+        SequentialNpe.Result r = seq.run(SIM, PRIOR, XO, new int[] {150, 5_000}, 7);
+        assertFalse(r.interrupted());
+        assertTrue(r.stoppedEarly());
+        assertEquals(1, r.rounds().size());
+        assertTrue(r.proposalFailure().startsWith("round 1's proposal: ") && r.proposalFailure().contains("time limit"),
+                r.proposalFailure());
+        assertEquals(150, r.simulations().simulated());
+        assertTrue(r.posterior() != null && r.last() != null);
+    }
+
+    @Test
     void uninterruptedRunsAllRoundsAndPoolsTheirSimulations() {
         SequentialNpe.Result r = tiny(2).run(SIM, PRIOR, XO, new int[] {150, 120}, 7);
         assertFalse(r.interrupted());
+        assertFalse(r.stoppedEarly());
+        assertEquals("", r.proposalFailure());
         assertEquals(2, r.rounds().size());
         assertEquals(270, r.simulations().size());
         assertEquals(270, r.rounds().get(1).trainingRows());
