@@ -465,7 +465,7 @@ public final class PyloricInference {
                 regionMass, null);
         String summary = summary(s, partial, xo, samples, prior);
         Files.writeString(staging.resolve(SUMMARY_FILE), summary, StandardCharsets.UTF_8);
-        publish(staging, s.out());
+        publish(staging, s.out(), log);
         return new Result(rows, s.out(), data.size(), excluded[0], h, trained.trainingSeconds(), acceptance,
                 samples.length, samplingSeconds, note, post, fact, ppcSeconds, proposalFile, proposal.threshold(),
                 regionMass, summary);
@@ -486,9 +486,11 @@ public final class PyloricInference {
 
     /**
      * Moves a finished run's files from {@code staging} into {@code out}, each by an atomic rename over the earlier
-     * run's, the model just before the proposal that records its CRC, then removes the staging folder.
+     * run's, the model just before the proposal that records its CRC, then removes the staging folder; the earlier
+     * posterior's correlations and calibration go aside first ({@link #setAsideEarlierAnalyses}).
      */
-    static void publish(Path staging, Path out) throws IOException {
+    static void publish(Path staging, Path out, PrintWriter log) throws IOException {
+        setAsideEarlierAnalyses(out, log);
         List<String> names = new ArrayList<>(List.of(PPC_FILES));
         names.addAll(List.of(SAMPLES_FILE, MODEL_FILE, PROPOSAL_FILE, SUMMARY_FILE));
         for (String name : names) {
@@ -502,6 +504,37 @@ public final class PyloricInference {
             }
         }
         Files.delete(staging);
+    }
+
+    /** Where a rerun puts the analyses of the posterior it replaces. */
+    public static final String EARLIER_ANALYSES_DIR = "analyses-of-the-earlier-posterior";
+
+    /**
+     * Moves the correlations and calibration made from the earlier posterior in {@code out} (complete or partial)
+     * into {@value #EARLIER_ANALYSES_DIR}, replacing what an earlier rerun put there: beside the new model they would
+     * describe a posterior that is no longer there.
+     */
+    static void setAsideEarlierAnalyses(Path out, PrintWriter log) throws IOException {
+        String[] names = {PyloricCorrelations.SUMMARY_FILE, PyloricCorrelations.MARGINAL_FILE,
+                PyloricCorrelations.CONDITIONAL_FILE, PyloricCorrelations.PARTIAL_SUMMARY_FILE,
+                PyloricCorrelations.PARTIAL_CONDITIONAL_FILE, PyloricCalibration.SUMMARY_FILE,
+                PyloricCalibration.PARTIAL_SUMMARY_FILE};
+        Path aside = out.resolve(EARLIER_ANALYSES_DIR);
+        boolean announced = false;
+        for (String name : names) {
+            Path f = out.resolve(name);
+            if (!Files.isRegularFile(f)) continue;
+            if (!announced) {
+                Files.createDirectories(aside);
+                try (var old = Files.list(aside)) {
+                    for (Path p : old.toList()) Files.delete(p);
+                }
+                log.println("the analyses of the earlier posterior go to " + aside + "; run pyloric correlations and"
+                        + " calibration again for the new one");
+                announced = true;
+            }
+            Files.move(f, aside.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static List<SimulationStore> openStores(List<Path> dirs) throws IOException {

@@ -2,6 +2,7 @@ package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,6 +170,26 @@ class PyloricInferenceTest {
      * proposal that records its CRC and the samples drawn from it; its own files wait in the staging folder. A rerun
      * that succeeds then replaces them all and removes that folder.
      */
+    @Test
+    void aSuccessfulRerunSetsTheEarlierPosteriorsAnalysesAside() throws IOException {
+        Path out = tmp.resolve("aside");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(PyloricCorrelations.SUMMARY_FILE), "old correlations");
+        Files.writeString(out.resolve(PyloricCalibration.PARTIAL_SUMMARY_FILE), "old partial calibration");
+        Files.writeString(out.resolve("notes.txt"), "the user's own");
+        Path staging = PyloricInference.freshStaging(out);
+        Files.writeString(staging.resolve(PyloricInference.SUMMARY_FILE), "new summary");
+        StringWriter log = new StringWriter();
+        PyloricInference.publish(staging, out, new PrintWriter(log, true));
+        Path aside = out.resolve(PyloricInference.EARLIER_ANALYSES_DIR);
+        assertEquals("old correlations", Files.readString(aside.resolve(PyloricCorrelations.SUMMARY_FILE)));
+        assertEquals("old partial calibration", Files.readString(aside.resolve(PyloricCalibration.PARTIAL_SUMMARY_FILE)));
+        assertFalse(Files.exists(out.resolve(PyloricCorrelations.SUMMARY_FILE)));
+        assertEquals("the user's own", Files.readString(out.resolve("notes.txt")));
+        assertEquals("new summary", Files.readString(out.resolve(PyloricInference.SUMMARY_FILE)));
+        assertTrue(log.toString().contains(aside.toString()), log.toString());
+    }
+
     @Test
     void aFailedRerunLeavesTheEarlierResultsWholeAndConsistent() throws IOException {
         Path store = syntheticStore(tmp.resolve("store"), 600, 1);
