@@ -181,6 +181,7 @@ final class NpeCommand implements Callable<Integer> {
         String why = switch (h.stopReason()) {
             case CONVERGED -> "no improvement for " + stopAfterEpochs + " epochs";
             case MAX_EPOCHS -> "--max-epochs reached";
+            case DIVERGED -> "the loss diverged; the best epoch's weights were kept";
             case INTERRUPTED -> "interrupted";
         };
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%s); best validation loss %.4f at epoch %d%n",

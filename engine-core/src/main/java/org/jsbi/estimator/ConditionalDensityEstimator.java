@@ -35,9 +35,32 @@ public interface ConditionalDensityEstimator extends Module {
     /** The z-scoring of x. */
     ZScore xScore();
 
-    /** log q(θ | x) without recording, for evaluation. */
+    /**
+     * log q(θ | x) without recording, for evaluation. A NaN or infinite θ or x is refused (naming where it is): the
+     * network would pass it through as a NaN density.
+     */
     default float[] logProb(Tensor theta, Tensor x) {
+        requireFinite(theta, "θ");
+        requireFinite(x, "x");
         Tape tape = Tape.noGrad(theta.backend());
         return logProb(tape, tape.constant(theta), tape.constant(x)).value().toArray();
+    }
+
+    /** n samples of d values must fit one array (2^30 samples of 4 dimensions wrapped to an empty one). */
+    static void requireOneArray(int n, int d) {
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(n + " samples of " + d + " dimensions are " + (long) n * d + " values,"
+                    + " more than one array holds; draw them in batches of at most " + (Integer.MAX_VALUE - 8) / d);
+        }
+    }
+
+    private static void requireFinite(Tensor t, String what) {
+        float[] v = t.toArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException(what + " holds " + v[i] + " at dimension " + i / t.cols() + " of sample "
+                        + i % t.cols() + "; log q needs finite values");
+            }
+        }
     }
 }

@@ -72,6 +72,38 @@ public final class ZScore {
         return new ZScore(new float[dim], ones);
     }
 
+    /**
+     * {@link #fit}, for the training data of an estimator, which z-scores with these statistics everything it later
+     * sees: a dimension that takes one value in every sample is refused (its spread would be floored at
+     * {@link #MIN_STD}, so another value at evaluation would land a million standard deviations out, and θ's
+     * log-density would gain −log 1e-7 per such dimension), and so is one whose statistics overflow float.
+     * {@code what} names the data in the message ("θ", "x").
+     */
+    public static ZScore fitTrainingData(float[][] rowsByDim, String what) {
+        ZScore z = fit(rowsByDim);
+        for (int d = 0; d < z.dim(); d++) {
+            float[] v = rowsByDim[d];
+            if (!Float.isFinite(z.mean[d]) || !Float.isFinite(z.std[d])) {
+                throw new IllegalArgumentException(what + " dimension " + d + " has values too large for float"
+                        + " statistics (mean " + z.mean[d] + ", std " + z.std[d] + "); rescale it");
+            }
+            boolean constant = true;
+            for (float f : v) {
+                if (f != v[0]) {
+                    constant = false;
+                    break;
+                }
+            }
+            if (constant) {
+                throw new IllegalArgumentException(what + " dimension " + d + " takes the same value (" + v[0]
+                        + ") in all " + v.length + " training samples: it carries nothing to learn from, and z-scoring"
+                        + " it would divide by zero; leave it out" + ("θ".equals(what)
+                        ? " (or give the prior a spread there)" : " of the summary statistics"));
+            }
+        }
+        return z;
+    }
+
     /** Statistics of the columns of a dim x n batch-major array (row i is dimension i), in double precision. */
     public static ZScore fit(float[][] rowsByDim) {
         int dim = rowsByDim.length;

@@ -112,6 +112,8 @@ public final class Maf implements ConditionalDensityEstimator {
     @Override
     public Tensor sample(int n, float[] x, Rng rng) {
         if (n < 0) throw new IllegalArgumentException("number of samples must be >= 0, got " + n);
+        if (rng == null) throw new IllegalArgumentException("Maf.sample: rng must not be null");
+        ConditionalDensityEstimator.requireOneArray(n, thetaDim);
         checkObservation(x);
         float[] noise = new float[thetaDim * n];
         for (int i = 0; i < noise.length; i++) noise[i] = (float) rng.nextGaussian();

@@ -363,6 +363,7 @@ public final class Mdn implements ConditionalDensityEstimator {
     public Tensor sample(int n, float[] x, Rng rng) {
         if (n < 0) throw new IllegalArgumentException("Mdn.sample: n must be >= 0, got " + n);
         if (rng == null) throw new IllegalArgumentException("Mdn.sample: rng must not be null");
+        ConditionalDensityEstimator.requireOneArray(n, thetaDim);
         ZMixture zm = zMixture(x, "sample");
         int d = thetaDim;
         float[] m = thetaScore.mean(), s = thetaScore.std();

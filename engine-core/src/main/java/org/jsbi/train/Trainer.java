@@ -412,15 +412,20 @@ public final class Trainer {
 
     public static TrainedEstimator train(Backend be, EstimatorFactory factory, TrainingData data, TrainingConfig cfg,
                                          TrainingListener listener) {
+        if (be == null || factory == null || data == null || cfg == null) {
+            throw new IllegalArgumentException("train needs a backend, an estimator factory, data and a config");
+        }
+        if (listener == null) listener = TrainingListener.NONE;
         long start = System.nanoTime();
         Rng rng = new Rng(cfg.seed());
         int n = data.size();
         int nVal = validationCount(n, cfg);
         int nTrain = n - nVal;
-        if (nTrain < cfg.batchSize()) {
+        if (nTrain < Math.max(2, cfg.batchSize())) {
             throw new IllegalArgumentException("only " + nTrain + " training simulations after holding out " + nVal
-                    + " for validation, fewer than one batch of " + cfg.batchSize()
-                    + "; simulate more or lower the batch size");
+                    + " for validation, fewer than " + (cfg.batchSize() < 2 ? "the two z-scoring needs"
+                    : "one batch of " + cfg.batchSize()) + "; use at least " + minimumSimulations(cfg)
+                    + " simulations or a smaller batch size");
         }
         int[] perm = rng.permutation(n);
         int[] trainIdx = Arrays.copyOfRange(perm, nVal, n), valIdx = Arrays.copyOfRange(perm, 0, nVal);
@@ -428,7 +433,7 @@ public final class Trainer {
         float[][] xTrain = TrainingData.select(data.xByDim(), trainIdx);
         float[][] tVal = TrainingData.select(data.thetaByDim(), valIdx);
         float[][] xVal = TrainingData.select(data.xByDim(), valIdx);
-        ZScore thetaScore = ZScore.fit(tTrain), xScore = ZScore.fit(xTrain);
+        ZScore thetaScore = ZScore.fitTrainingData(tTrain, "θ"), xScore = ZScore.fitTrainingData(xTrain, "x");
         ConditionalDensityEstimator est = factory.build(be, data.thetaDim(), data.xDim(), thetaScore, xScore,
                 rng.split());
 
@@ -502,6 +507,18 @@ public final class Trainer {
             double valLoss = validationLoss(est, valChunks, valArenas);
             trainLosses.add(trainLoss);
             valLosses.add(valLoss);
+            if (!Double.isFinite(trainLoss) || !Double.isFinite(valLoss)) {
+                // NaN never compares below the best, so the loop would run on to its patience and the weights stay
+                // NaN: stop here, keeping the best epoch's weights where there is one.
+                listener.epochEnd(epoch, trainLoss, valLoss, bestLoss, since + 1, (System.nanoTime() - t0) / 1e9);
+                if (bestEpoch == 0) {
+                    throw new IllegalStateException("training diverged in epoch 1 (training loss " + trainLoss
+                            + ", validation loss " + valLoss + "): lower the learning rate (now " + cfg.learningRate()
+                            + ") or check the data's scale");
+                }
+                reason = TrainingHistory.StopReason.DIVERGED;
+                break;
+            }
             if (valLoss < bestLoss) {
                 bestLoss = valLoss;
                 bestEpoch = epoch;

@@ -17,12 +17,18 @@ public record TrainingConfig(int batchSize, float learningRate, double validatio
 
     public TrainingConfig {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        if (!(learningRate > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+        }
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
         }
         if (stopAfterEpochs < 1) throw new IllegalArgumentException("stopAfterEpochs must be >= 1, got " + stopAfterEpochs);
         if (maxEpochs < 1) throw new IllegalArgumentException("maxEpochs must be >= 1, got " + maxEpochs);
+        if (Double.isNaN(clipMaxNorm) || Double.isInfinite(clipMaxNorm)) {
+            throw new IllegalArgumentException("clipMaxNorm must be a number (0 or less: no clipping), got "
+                    + clipMaxNorm);
+        }
     }
 
     public static TrainingConfig defaults() {

@@ -20,7 +20,9 @@ public record TrainingHistory(List<Double> trainLoss, List<Double> validationLos
         /** maxEpochs reached. */
         MAX_EPOCHS,
         /** The thread was interrupted; the best weights so far were kept. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** A loss became NaN or infinite (the learning rate is too high for the data); the best weights were kept. */
+        DIVERGED
     }
 
     public TrainingHistory {

@@ -254,4 +254,67 @@ class TrainerTest {
                     () -> Trainer.train(be, SMALL_MAF, linear(min - 1, seed), c, TrainingListener.NONE), "batch " + batch);
         }
     }
+
+    @Test
+    void aConstantColumnIsRefusedByName() {
+        TrainingData lin = linear(300, seed);
+        float[][] t = new float[300][2], x = new float[300][2];
+        for (int i = 0; i < 300; i++) {
+            t[i][0] = lin.thetaByDim()[0][i];
+            t[i][1] = 5f;
+            x[i][0] = lin.xByDim()[0][i];
+            x[i][1] = lin.thetaByDim()[0][i];
+        }
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(50).withMaxEpochs(1).withSeed(seed);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(be, SMALL_MAF, TrainingData.of(t, x), cfg, TrainingListener.NONE));
+        assertTrue(e.getMessage().startsWith("θ dimension 1 takes the same value (5.0)"), e.getMessage());
+        for (float[] row : x) row[1] = 1f;
+        for (int i = 0; i < 300; i++) t[i][1] = x[i][0];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(be, SMALL_MAF, TrainingData.of(t, x), cfg, TrainingListener.NONE));
+        assertTrue(e.getMessage().startsWith("x dimension 1 takes the same value (1.0)")
+                && e.getMessage().contains("summary statistics"), e.getMessage());
+    }
+
+    @Test
+    void aDivergingTrainingStopsAtTheFirstNonFiniteLossKeepingTheBestWeights() {
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(50).withMaxEpochs(30).withSeed(seed);
+        // Diverging from the start: there is nothing to keep, and the message says what to do.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Trainer.train(be, SMALL_MAF,
+                linear(300, seed), cfg.withLearningRate(1e30f), TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("diverged in epoch 1") && e.getMessage().contains("lower the learning rate"),
+                e.getMessage());
+        // Diverging after two good epochs (a weight made NaN after epoch 2): stopped in epoch 3, epoch 1 or 2 kept.
+        Maf[] built = new Maf[1];
+        EstimatorFactory capture = (b, td, xd, ts, xs, rng) -> built[0] = (Maf) SMALL_MAF.build(b, td, xd, ts, xs, rng);
+        AtomicInteger epochs = new AtomicInteger();
+        TrainedEstimator te = Trainer.train(be, capture, linear(300, seed), cfg, (ep, tl, vl, best, since, sec) -> {
+            epochs.set(ep);
+            if (ep == 2) {
+                Parameter p = built[0].parameters().get(0);
+                float[] nan = new float[p.size()];
+                Arrays.fill(nan, Float.NaN);
+                p.value().set(nan);
+            }
+        });
+        assertEquals(3, epochs.get());
+        assertEquals(TrainingHistory.StopReason.DIVERGED, te.history().stopReason());
+        assertTrue(te.history().bestEpoch() <= 2);
+        for (float w : weights(te)) assertTrue(Float.isFinite(w), "the best epoch's weights are restored");
+    }
+
+    @Test
+    void configsThatWouldMisbehaveQuietlyAreRefused() {
+        TrainingConfig d = TrainingConfig.defaults();
+        assertThrows(IllegalArgumentException.class, () -> d.withLearningRate(Float.POSITIVE_INFINITY));
+        assertThrows(IllegalArgumentException.class, () -> d.withClipMaxNorm(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> d.withClipMaxNorm(Double.POSITIVE_INFINITY));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(be, SMALL_MAF, null, d, TrainingListener.NONE));
+        assertTrue(e.getMessage().contains("data"), e.getMessage());
+        // A null listener is no listener.
+        assertEquals(1, Trainer.train(be, SMALL_MAF, linear(300, seed), d.withBatchSize(50).withMaxEpochs(1)
+                .withSeed(seed), null).history().epochs());
+    }
 }
