@@ -153,6 +153,7 @@ public final class Backends {
 
     /** Chooses by a preference list (null: all, best first) and an optional required backend. */
     public static BackendSelection select(String preference, String required) {
+        Parallel.checkSettings();
         List<BackendProvider> all = providers();
         List<BackendSelection.ProviderStatus> statuses = new ArrayList<>();
         List<BackendProvider> order = new ArrayList<>();

@@ -21,6 +21,17 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /**
+     * What is wrong with -Djsbi.threads or -Djsbi.spin.us, else null. Read once, but reported by {@link #checkSettings}
+     * rather than thrown from the class initialiser, where it became an ExceptionInInitializerError and then a
+     * NoClassDefFoundError at every later call, the reason only in the first one's cause.
+     */
+    private static final String SETTINGS_ERROR = settingsError();
+    /** The most threads: ForkJoinPool's limit. */
+    static final int MAX_THREADS = 32767;
+    /** The longest spin: 10 s, beyond which an idle worker would hold a processor for no purpose. */
+    static final long MAX_SPIN_US = 10_000_000L;
+
     private static volatile int threads = initialThreads();
     /** Set while the calling thread runs its own chunk of a split, so that work nested in it runs inline. */
     private static final ThreadLocal<boolean[]> IN_CHUNK = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -33,28 +44,42 @@ public final class Parallel {
     }
 
     private static long spinNanos() {
-        String p = System.getProperty("jsbi.spin.us");
-        if (p == null || p.isBlank()) return 1_000_000L;
-        try {
-            long us = Long.parseLong(p.trim());
-            if (us < 0) throw new NumberFormatException();
-            return us * 1000L;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Djsbi.spin.us must be a non-negative integer (microseconds), got '"
-                    + p + "'");
-        }
+        long us = parse("jsbi.spin.us", 0, MAX_SPIN_US);
+        return us < 0 ? 1_000_000L : us * 1000L;
     }
 
     private static int initialThreads() {
-        String p = System.getProperty("jsbi.threads");
-        if (p == null || p.isBlank()) return Runtime.getRuntime().availableProcessors();
+        long t = parse("jsbi.threads", 1, MAX_THREADS);
+        return t < 0 ? Runtime.getRuntime().availableProcessors() : (int) t;
+    }
+
+    /** The property as a whole number in [min, max], or -1 where it is unset or not one (then SETTINGS_ERROR says). */
+    private static long parse(String key, long min, long max) {
+        String p = System.getProperty(key);
+        if (p == null || p.isBlank()) return -1;
         try {
-            int t = Integer.parseInt(p.trim());
-            if (t < 1) throw new NumberFormatException();
-            return t;
+            long v = Long.parseLong(p.trim());
+            return v >= min && v <= max ? v : -1;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-Djsbi.threads must be a positive integer, got '" + p + "'");
+            return -1;
         }
+    }
+
+    private static String settingsError() {
+        String t = System.getProperty("jsbi.threads"), s = System.getProperty("jsbi.spin.us");
+        if (t != null && !t.isBlank() && parse("jsbi.threads", 1, MAX_THREADS) < 0) {
+            return "-Djsbi.threads must be a whole number from 1 to " + MAX_THREADS + ", got '" + t + "'";
+        }
+        if (s != null && !s.isBlank() && parse("jsbi.spin.us", 0, MAX_SPIN_US) < 0) {
+            return "-Djsbi.spin.us must be a whole number of microseconds from 0 to " + MAX_SPIN_US + ", got '" + s
+                    + "'";
+        }
+        return null;
+    }
+
+    /** Throws where -Djsbi.threads or -Djsbi.spin.us is not usable, naming it; backend selection calls it first. */
+    public static void checkSettings() {
+        if (SETTINGS_ERROR != null) throw new IllegalArgumentException(SETTINGS_ERROR);
     }
 
     /**
@@ -80,7 +105,9 @@ public final class Parallel {
 
     /** Changes the thread count (benchmarks compare 1 and 2 threads in one JVM). */
     public static synchronized void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("thread count must be from 1 to " + MAX_THREADS + ", got " + n);
+        }
         if (n != threads) {
             ForkJoinPool old = pool;
             WorkerTeam oldTeam = team;
@@ -174,6 +201,7 @@ public final class Parallel {
             if (n > 0) body.run(0, n);
             return;
         }
+        checkSettings();
         int[] bounds = chunkBounds(n, grain, align);
         int chunks = bounds.length - 1;
         WorkerTeam tm = team();

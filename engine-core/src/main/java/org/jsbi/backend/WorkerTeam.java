@@ -56,6 +56,9 @@ final class WorkerTeam {
         public void run() {
             // Leaves only through awaitPost, which knows whether a caller may still post.
             while (awaitPost()) {
+                // A chunk body may have left this thread interrupted (a simulator restoring the flag after catching
+                // an InterruptedException): park would then return at once, and the idle worker spin for good.
+                Thread.interrupted();
                 done++;
                 Job j = job;
                 try {
@@ -88,6 +91,7 @@ final class WorkerTeam {
                     Thread.onSpinWait();
                 } else {
                     parked = true;
+                    Thread.interrupted();   // an interrupt flag left set would make park return at once, every time
                     if (posted == done && !stopped) LockSupport.park(this);
                     parked = false;
                 }

@@ -151,6 +151,37 @@ class ParallelTest {
     }
 
     @Test
+    void aChunkThatLeavesItsWorkerInterruptedDoesNotKeepItSpinning() throws InterruptedException {
+        // A simulator that restores the interrupt flag after catching an InterruptedException leaves its worker
+        // interrupted; park then returned at once and the idle worker held a processor for good.
+        Parallel.setThreads(2);
+        Parallel.forRange(2, 1, 1, (from, to) -> {
+            if (from == 1) Thread.currentThread().interrupt();
+        });
+        Thread.sleep(50);   // well past the 1 ms spin
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Long> ids = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("jsbi-team-")) ids.add(t.threadId());
+        }
+        long before = 0, after = 0;
+        for (long id : ids) before += mx.getThreadCpuTime(id);
+        Thread.sleep(300);
+        for (long id : ids) after += mx.getThreadCpuTime(id);
+        assertTrue(after - before < 100_000_000L, "idle team threads used " + (after - before) / 1e6
+                + " ms of CPU in 300 ms");
+        coverOnce(100, 1, 1);
+    }
+
+    @Test
+    void anAbsurdThreadCountIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(40_000));
+        assertTrue(e.getMessage().contains("from 1 to 32767"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        Parallel.checkSettings();   // this JVM's settings are usable
+    }
+
+    @Test
     void changingTheThreadCountStopsTheOldTeam() throws InterruptedException {
         Parallel.setThreads(3);
         coverOnce(100, 1, 1);

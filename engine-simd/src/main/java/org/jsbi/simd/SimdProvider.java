@@ -26,6 +26,12 @@ public final class SimdProvider implements BackendProvider {
 
     @Override
     public Probe probe() {
+        // A mistyped setting is the user's error, not the machine's: say so rather than fall back to the scalar
+        // backend (its message was lost in an ExceptionInInitializerError, and the run quietly many times slower).
+        String bitsSetting = System.getProperty("jsbi.simd.bits");
+        if (bitsSetting != null && !bitsSetting.isBlank() && !List.of("128", "256", "512").contains(bitsSetting.trim())) {
+            throw new IllegalArgumentException("-Djsbi.simd.bits must be 128, 256 or 512, got '" + bitsSetting + "'");
+        }
         try {
             if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
                 return Probe.no("module " + MODULE + " is not in the boot layer; run java with --add-modules "

@@ -38,6 +38,18 @@ class SimdSelectionTest {
     }
 
     @Test
+    void aMistypedVectorWidthIsAnErrorNotAQuietFallBackToScalar() {
+        String before = System.getProperty("jsbi.simd.bits");
+        System.setProperty("jsbi.simd.bits", "64");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.select(null, null));
+            assertTrue(e.getMessage().contains("jsbi.simd.bits must be 128, 256 or 512, got '64'"), e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("jsbi.simd.bits"); else System.setProperty("jsbi.simd.bits", before);
+        }
+    }
+
+    @Test
     void unknownBackendNameIsAClearError() {
         BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
                 () -> Backends.select("gpu9000", null));
