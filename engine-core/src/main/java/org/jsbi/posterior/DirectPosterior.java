@@ -23,6 +23,11 @@ public final class DirectPosterior {
 
     private static final System.Logger LOG = System.getLogger(DirectPosterior.class.getName());
 
+    /** How much a MAP chain's step grows after a step taken (it halves after one refused), up to the learning rate. */
+    private static final double MAP_STEP_GROWTH = 1.25;
+    /** How often a MAP step's move in one coordinate is halved, at most, looking for a point inside the support. */
+    private static final int MAX_SUPPORT_HALVINGS = 30;
+
     private final ConditionalDensityEstimator estimator;
     private final Prior prior;
     private final PosteriorConfig config;
@@ -184,7 +189,8 @@ public final class DirectPosterior {
 
     /**
      * The maximum a-posteriori θ for x: the best of {@link PosteriorConfig#mapStarts()} posterior samples, refined by
-     * Adam ascent of log q(θ | x) from the ten best of them (steps leaving the support are not taken).
+     * Adam ascent of log q(θ | x) from the ten best of them. A step that would lower log q is not taken and halves that
+     * chain's step size; a coordinate whose move would leave the support moves only part of the way toward its edge.
      */
     public float[] map(float[] x, long seed) {
         float[][] starts = sample(config.mapStarts(), x, seed);
@@ -201,6 +207,13 @@ public final class DirectPosterior {
         }
         float[] std = estimator.thetaScore().std();
         double[][] m1 = new double[k][d], m2 = new double[k][d];
+        // Each chain's step, as a fraction of the learning rate. Adam's steps stay near lr per coordinate however close
+        // the mode is, so a posterior narrower than lr would reject every step and never move from its start: halving
+        // on each rejection lets the step shrink to the scale of the peak, and regrowing slowly on each accepted
+        // step lets a chain that had to shrink early (a narrow direction) still travel along the broad ones. No
+        // taken step lowers log q, so the result is never worse than the best start, and it is deterministic.
+        double[] scale = new double[k];
+        Arrays.fill(scale, 1.0);
         double lr = config.mapLearningRate(), b1 = 0.9, b2 = 0.999;
         for (int step = 1; step <= config.mapSteps(); step++) {
             float[][] grad = gradient(cur, x);
@@ -212,15 +225,18 @@ public final class DirectPosterior {
                     m1[i][c] = b1 * m1[i][c] + (1 - b1) * g;
                     m2[i][c] = b2 * m2[i][c] + (1 - b2) * g * g;
                     double mh = m1[i][c] / (1 - Math.pow(b1, step)), vh = m2[i][c] / (1 - Math.pow(b2, step));
-                    next[i][c] = (float) (cur[i][c] + lr * std[c] * mh / (Math.sqrt(vh) + 1e-8));
+                    next[i][c] = (float) (cur[i][c] + lr * scale[i] * std[c] * mh / (Math.sqrt(vh) + 1e-8));
                 }
-                if (!isFinite(next[i]) || !prior.inSupport(next[i])) next[i] = cur[i];
+                next[i] = keepInSupport(cur[i], next[i]);
             }
             double[] nextLp = logProbUncorrected(next, x);
             for (int i = 0; i < k; i++) {
                 if (nextLp[i] >= curLp[i]) {
                     cur[i] = next[i];
                     curLp[i] = nextLp[i];
+                    scale[i] = Math.min(1.0, scale[i] * MAP_STEP_GROWTH);
+                } else {
+                    scale[i] *= 0.5;
                 }
             }
         }
@@ -229,6 +245,28 @@ public final class DirectPosterior {
             if (curLp[i] > curLp[best]) best = i;
         }
         return cur[best];
+    }
+
+    /**
+     * The proposed point {@code to}, with each coordinate whose move from {@code from} (a point in the support) would
+     * leave the support or is not finite moved only by the largest of its move's halves that stays in (none after
+     * {@link #MAX_SUPPORT_HALVINGS}). Coordinates are tried one at a time, so one coordinate at the edge does not hold
+     * the others back, and each step closes at least half the distance to the edge, so a mode on the boundary (or
+     * beyond it: the constrained maximum) is reached. This needs only {@link Prior#inSupport}, so it works for every
+     * prior, where a projection would need bounds that only a box has.
+     */
+    private float[] keepInSupport(float[] from, float[] to) {
+        if (isFinite(to) && prior.inSupport(to)) return to;
+        float[] out = from.clone();
+        for (int c = 0; c < out.length; c++) {
+            if (!Float.isFinite(to[c])) continue;
+            double move = (double) to[c] - from[c];
+            for (int h = 0; h <= MAX_SUPPORT_HALVINGS && out[c] == from[c]; h++, move *= 0.5) {
+                out[c] = (float) (from[c] + move);
+                if (!prior.inSupport(out)) out[c] = from[c];
+            }
+        }
+        return out;
     }
 
     /** ∂ log q(θ | x) / ∂θ for each row, through the estimator's autodiff graph. */

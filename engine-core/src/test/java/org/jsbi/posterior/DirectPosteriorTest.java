@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jsbi.backend.Backends;
 import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
+import org.jsbi.testing.DiagonalGaussianEstimator;
 import org.jsbi.testing.InterruptingPrior;
 import org.jsbi.testing.NoisyIdentity;
 import org.jsbi.testing.TestSeeds;
@@ -95,6 +97,57 @@ class DirectPosteriorTest {
         // and the estimated mode is near the true one (0.4, 0.6)
         assertEquals(0.4, map[0], 0.15, "MAP" + TestSeeds.replay(SEED));
         assertEquals(0.6, map[1], 0.15, "MAP" + TestSeeds.replay(SEED));
+    }
+
+    /**
+     * A posterior much narrower than a MAP step (σ = 0.01, learning rate 0.01 in z-units of 1): every full step
+     * overshoots, so the search must shrink its steps to refine the best start (1.4σ from the mode in 10-D).
+     */
+    @Test
+    void mapRefinesANarrowPosteriorToItsMode() {
+        int d = 10;
+        float[] mu = new float[d], sigma = new float[d];
+        for (int i = 0; i < d; i++) {
+            mu[i] = 0.1f * i - 0.3f;
+            sigma[i] = 0.01f;
+        }
+        DirectPosterior narrow = new DirectPosterior(new DiagonalGaussianEstimator(Backends.current(), mu, sigma, 1f),
+                Priors.boxUniform(d, -3, 3), PosteriorConfig.defaults());
+        float[] x = {0f};
+        float[] map = narrow.map(x, 7);
+        double distance = 0;
+        for (int i = 0; i < d; i++) distance += Math.pow((map[i] - mu[i]) / sigma[i], 2);
+        assertTrue(Math.sqrt(distance) < 0.05, "MAP is " + Math.sqrt(distance) + " σ from the mode");
+        double[] lp = narrow.logProbUncorrected(new float[][] {map, mu}, x);
+        assertEquals(lp[1], lp[0], 1e-3, "log q at the MAP against at the mode");
+        assertArrayEquals(map, narrow.map(x, 7), "the same seed gives the same MAP");
+    }
+
+    /**
+     * q = N((3, 1), I) on the box [−2, 2]²: the constrained maximum is (2, 1), on the edge. A coordinate at the edge
+     * must not hold back the other one, and the edge itself must be reached, not stopped one step short of.
+     */
+    @Test
+    void mapReachesTheConstrainedMaximumOnTheSupportsEdge() {
+        DirectPosterior edge = new DirectPosterior(new DiagonalGaussianEstimator(Backends.current(),
+                new float[] {3f, 1f}, new float[] {1f, 1f}, 1f),
+                Priors.boxUniform(2, -2, 2), PosteriorConfig.defaults());
+        for (long seed = 1; seed <= 3; seed++) {
+            float[] map = edge.map(new float[] {0f}, seed);
+            assertEquals(2.0, map[0], 1e-4, "MAP on the edge, seed " + seed);
+            assertEquals(1.0, map[1], 1e-3, "MAP along the edge, seed " + seed);
+        }
+    }
+
+    /** The same on a support without box bounds: a log-normal prior (θ > 0) under q = N((−1, 1), I). */
+    @Test
+    void mapApproachesTheEdgeOfASupportWithoutBounds() {
+        DirectPosterior edge = new DirectPosterior(new DiagonalGaussianEstimator(Backends.current(),
+                new float[] {-1f, 1f}, new float[] {1f, 1f}, 1f),
+                Priors.logNormal(new double[] {0, 0}, new double[] {1, 1}), PosteriorConfig.defaults());
+        float[] map = edge.map(new float[] {0f}, 1);
+        assertTrue(map[0] > 0 && map[0] < 1e-4, "MAP next to the edge θ₀ = 0: " + map[0]);
+        assertEquals(1.0, map[1], 1e-3, "MAP along the edge");
     }
 
     @Test

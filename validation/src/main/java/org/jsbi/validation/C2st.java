@@ -52,7 +52,8 @@ public final class C2st {
      * @param reference X, one sample per row (sbibm: the reference posterior samples; z-scoring uses these)
      * @param algorithm Y, one sample per row, of the same dimension
      * @throws IllegalArgumentException if a set is empty, rows differ in length, the sets differ in dimension, a value
-     *                                  is NaN or infinite, or there are fewer samples than folds
+     *                                  is NaN or infinite, there are fewer samples than folds, or (when z-scoring)
+     *                                  the reference samples are constant in a dimension
      */
     public static C2stResult run(float[][] reference, float[][] algorithm, C2stConfig config, Backend backend) {
         long start = System.nanoTime();
@@ -168,7 +169,26 @@ public final class C2st {
             throw new IllegalArgumentException(config.folds() + "-fold C2ST needs at least " + config.folds()
                     + " samples in all, got " + n);
         }
+        if (config.zScore()) checkReferenceSpread(reference);
         return dx;
+    }
+
+    /**
+     * Refuses a reference set that is constant in some dimension. z-scoring divides by the reference's spread there,
+     * which is zero: sbibm gets infinities, and {@link ZScore#fit}'s floor on the std would instead blow differences of
+     * 1e-6 up into separations of about ten units, so two sets from the same distribution would score near 1.
+     */
+    private static void checkReferenceSpread(float[][] reference) {
+        for (int d = 0; d < reference[0].length; d++) {
+            float first = reference[0][d];
+            boolean constant = true;
+            for (int i = 1; i < reference.length && constant; i++) constant = reference[i][d] == first;
+            if (constant) {
+                throw new IllegalArgumentException("reference samples have no spread in dimension " + d + " (all "
+                        + reference.length + " are " + first + "), so z-scoring with their standard deviation would"
+                        + " divide by zero; drop that dimension from both sets, or turn z-scoring off");
+            }
+        }
     }
 
     private static int dimension(String name, float[][] samples) {

@@ -1,6 +1,7 @@
 package org.jsbi.validation;
 
 import java.util.Arrays;
+import org.jsbi.posterior.InvalidObservationException;
 import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.Simulator;
 
@@ -13,7 +14,14 @@ public final class PredictiveCheck {
     private PredictiveCheck() {
     }
 
+    /**
+     * The median Euclidean distance of the simulated data of {@code theta} to {@code observation}, over the
+     * simulations whose data are finite; NaN when none are.
+     *
+     * @throws InvalidObservationException if the observation is not {@link Simulator#dataDim()} finite values
+     */
     public static double medianDistance(Simulator simulator, float[][] theta, float[] observation, long seed) {
+        checkObservation(simulator, observation);
         float[][] x = Simulations.simulate(simulator, theta, seed);
         double[] d = new double[x.length];
         int m = 0;
@@ -31,5 +39,24 @@ public final class PredictiveCheck {
         double[] v = Arrays.copyOf(d, m);
         Arrays.sort(v);
         return m % 2 == 1 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    }
+
+    /** A distance to data of another length, or to non-finite data, would be meaningless (or an index error). */
+    private static void checkObservation(Simulator simulator, float[] observation) {
+        int dim = simulator.dataDim();
+        if (observation == null) {
+            throw new InvalidObservationException("the observation is null; expected " + dim + " values");
+        }
+        if (observation.length != dim) {
+            throw new InvalidObservationException("the observation has " + observation.length + " values but "
+                    + simulator.name() + " simulates " + dim + "-dimensional data; give an observation of that model's"
+                    + " data");
+        }
+        for (int j = 0; j < dim; j++) {
+            if (!Float.isFinite(observation[j])) {
+                throw new InvalidObservationException("observation value " + j + " is " + observation[j]
+                        + "; the predictive check measures distances to finite data");
+            }
+        }
     }
 }

@@ -113,6 +113,25 @@ class C2stTest {
         assertArrayEquals(new int[] {3, 3, 3, 3, 3}, C2st.run(x, y, C2stConfig.defaults().withMaxEpochs(3)).foldEpochs());
     }
 
+    /**
+     * A reference set constant in one dimension, against one that differs there by 1e-6: z-scoring by a floored std
+     * made the difference ten units wide and two sets of the same distribution scored about 0.97; it is refused, and
+     * the same sets without z-scoring are still compared.
+     */
+    @Test
+    void aReferenceWithoutSpreadInADimensionIsRefusedWhenZScoring() {
+        Rng rng = new Rng(seed);
+        float[][] x = gaussian(200, 2, 0, rng), y = gaussian(200, 2, 0, rng);
+        for (float[] row : x) row[1] = 1f;
+        for (int i = 0; i < y.length; i++) y[i][1] = 1f + 1e-6f * (i % 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> C2st.run(x, y, C2stConfig.defaults().withMaxEpochs(1)));
+        assertTrue(e.getMessage().contains("no spread in dimension 1"), e.getMessage());
+        double acc = C2st.run(x, y, C2stConfig.defaults().withZScore(false).withMaxEpochs(20)).accuracy();
+        assertTrue(acc < 0.65, "without z-scoring a 1e-6 difference is no signal: accuracy " + acc
+                + TestSeeds.replay(seed));
+    }
+
     @Test
     void badInputIsRejectedWithTheProblemNamed() {
         float[][] ok = {{0f, 1f}, {1f, 0f}, {2f, 2f}, {3f, 1f}};
@@ -126,6 +145,7 @@ class C2stTest {
         assertMessage("algorithm sample 1 has 1 values but sample 0 has 2", ok, new float[][] {{0f, 1f}, {1f}});
         assertMessage("reference sample 0 has no values", new float[][] {{}}, ok);
         assertMessage("at least 2 reference samples", new float[][] {{0f, 1f}}, ok);
+        assertMessage("no spread in dimension 1 (all 3 are 1.0)", new float[][] {{0f, 1f}, {1f, 1f}, {2f, 1f}}, ok);
         assertMessage("needs at least 5 samples", new float[][] {{0f, 1f}, {1f, 1f}}, new float[][] {{0f, 1f}, {1f, 2f}});
         assertThrows(IllegalArgumentException.class, () -> C2stConfig.defaults().withFolds(1));
         assertThrows(IllegalArgumentException.class, () -> C2stConfig.defaults().withHiddenFactor(0));
