@@ -23,7 +23,11 @@ import org.jsbi.sim.Fingerprint;
  * ({@link #compute}): for protocol p, X = [x_1 .. x_N] (L × N) holds the normalised noise-free traces of N prior draws;
  * each column is standardised (mean 0, population SD 1 over its L samples; SD 0 → 1, as scikit-learn's StandardScaler);
  * the basis is X's top 10 left singular vectors, i.e. scikit-learn's PCA(10) scores of the (time × channels) matrix,
- * each normalised to unit norm, which is what the paper used. Computed through the N × N Gram matrix G = XᵀX (double,
+ * each normalised to unit norm, as the paper's text describes. (Its notebook differs in one respect: it flattened each
+ * training trace time-major, t·S + s, while its feature code projects sweep-major traces, so for the three
+ * multi-sweep protocols its features were least-squares coefficients on vectors that do not line up with the traces;
+ * jsbi builds and projects in one order, sweep-major, which gives true PCA coefficients. ap and ramp have one sweep
+ * and are unaffected.) Computed through the N × N Gram matrix G = XᵀX (double,
  * summed tile by tile in a fixed order, so the result does not depend on the thread count) and EJML's SVD of G
  * (G = V Λ Vᵀ): u_k = X v_k, then modified Gram–Schmidt in double (removing rounding), a sign convention (the entry of
  * largest magnitude is positive) and rounding to float. The vectors are orthogonal to the constant vector up to

@@ -7,7 +7,7 @@ import org.jsbi.random.CounterRandom;
  * {@code gabor_rf.py}, {@code gabor_stats.py}), all in float64 except the stored stimulus:
  * <pre>
  *   η_t = β + Σ_p h_p · S[t, p]                    (temporal kernel [1, 0]: instantaneous)
- *   λ_t = e^(η_t) · Δt,  Δt = 0.025 s               (the code's Poisson(exp(h·v + β)·binsize))
+ *   λ_t = e^(β + min(h·S[t], 4)) · Δt, Δt = 0.025 s   (the code's Poisson(exp(clip(h·v, −∞, 4) + β)·binsize))
  *   z_t ~ Poisson(λ_t)                             (noise on; {@link GaborPoisson}, stream 0 of the simulation)
  *   z_t = λ_t                                      (noise off: the expected counts)
  *   N   = Σ_t z_t,   STA = Σ_t z_t S[t, ·] / N,   x = [STA − mean_p(STA), N]
@@ -48,7 +48,7 @@ final class GaborScalar {
             eta[2] = e2;
             eta[3] = e3;
             for (int j = 0; j < 4; j++) {
-                double lam = Math.exp(beta + eta[j]) * Gabor.DT;
+                double lam = Math.exp(beta + Math.min(eta[j], Gabor.FILTER_CAP)) * Gabor.DT;
                 if (!(lam <= Gabor.MAX_RATE_PER_BIN)) return fail(out, outOff, DIVERGED);
                 double z = noise ? GaborPoisson.sample(lam, rng) : lam;
                 if (z > 0) {

@@ -95,9 +95,13 @@ final class GaborSimd {
         }
     }
 
-    /** η[t·W + lane] = bias[lane] + Σ_p S[t, p]·H[p·W + lane] for t in [t0, t1) (t1 − t0 a multiple of 4). */
+    /**
+     * η[t·W + lane] = bias[lane] + min(Σ_p S[t, p]·H[p·W + lane], {@link Gabor#FILTER_CAP}) for t in [t0, t1)
+     * (t1 − t0 a multiple of 4).
+     */
     static void responses(float[] stim, float[] hs, float[] bias, int t0, int t1, float[] eta) {
         final int np = GaborKernel.PIXELS;
+        final FloatVector cap = FloatVector.broadcast(F, (float) Gabor.FILTER_CAP);
         FloatVector b0 = FloatVector.fromArray(F, bias, 0), b1 = FloatVector.fromArray(F, bias, L);
         for (int t = t0; t < t1; t += 4) {
             FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
@@ -119,14 +123,14 @@ final class GaborSimd {
                 a31 = h1.fma(s, a31);
             }
             int e = t * W;
-            a00.add(b0).intoArray(eta, e);
-            a01.add(b1).intoArray(eta, e + L);
-            a10.add(b0).intoArray(eta, e + W);
-            a11.add(b1).intoArray(eta, e + W + L);
-            a20.add(b0).intoArray(eta, e + 2 * W);
-            a21.add(b1).intoArray(eta, e + 2 * W + L);
-            a30.add(b0).intoArray(eta, e + 3 * W);
-            a31.add(b1).intoArray(eta, e + 3 * W + L);
+            a00.min(cap).add(b0).intoArray(eta, e);
+            a01.min(cap).add(b1).intoArray(eta, e + L);
+            a10.min(cap).add(b0).intoArray(eta, e + W);
+            a11.min(cap).add(b1).intoArray(eta, e + W + L);
+            a20.min(cap).add(b0).intoArray(eta, e + 2 * W);
+            a21.min(cap).add(b1).intoArray(eta, e + 2 * W + L);
+            a30.min(cap).add(b0).intoArray(eta, e + 3 * W);
+            a31.min(cap).add(b1).intoArray(eta, e + 3 * W + L);
         }
     }
 

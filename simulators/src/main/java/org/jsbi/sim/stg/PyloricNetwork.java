@@ -141,7 +141,10 @@ public final class PyloricNetwork implements Simulator {
         return new PyloricNetwork(implementation, outputs, noise, cfg);
     }
 
-    /** The paper's 31-D prior: independent uniforms (synapses uniform in ln mS). */
+    /**
+     * The paper's 31-D prior: independent uniforms (synapses uniform in ln mS), with the AB/PD ḡ_H upper bound of the
+     * authors' code and prior file (0.02 mS/cm²), where the paper's table prints 0.2 (models/PAPER.md §5.4, §7).
+     */
     public static BoxUniform prior() {
         return Priors.boxUniform(LOW.clone(), HIGH.clone());
     }

@@ -101,6 +101,35 @@ class GaborTest {
     }
 
     /**
+     * The authors' code caps the filter response at 4 before adding the bias (maprf's SeparableRank1 clips at 4): a
+     * high-gain cell (log g 1.25, about 3.5× toy cell 6's) whose response exceeds 4 in many bins has the capped
+     * expected count on both implementations, far below the uncapped one.
+     */
+    @Test
+    void theFilterResponseIsCappedAtFourAsInTheAuthorsCode() {
+        float[] theta = Gabor.groundTruth();
+        theta[1] = 1.25f;
+        double[] h = Gabor.filter(theta);
+        float[] stim = Gabor.withDefaults().stimulus();
+        double capped = 0, uncapped = 0;
+        int binding = 0;
+        for (int t = 0; t < Gabor.BINS; t++) {
+            double r = 0;
+            for (int p = 0; p < Gabor.PIXELS; p++) r += h[p] * stim[t * Gabor.PIXELS + p];
+            if (r > 4) binding++;
+            capped += Math.exp(theta[0] + Math.min(r, 4)) * Gabor.DT;
+            uncapped += Math.exp(theta[0] + r) * Gabor.DT;
+        }
+        assertTrue(binding > 100 && uncapped > 2 * capped, binding + " bins, " + capped + " against " + uncapped);
+        for (Implementation impl : Implementation.values()) {
+            float[] det = new float[NF];
+            Gabor.withDefaults().withImplementation(impl).withNoise(false).simulate(new ParameterBatch(theta, 1, D, 0),
+                    1, det);
+            assertEquals(capped, det[Gabor.PIXELS], 1e-4 * capped, impl + ": noise-off N = Σ e^(β + min(h·S, 4))·Δt");
+        }
+    }
+
+    /**
      * With many spikes the STA estimates the filter: for Gaussian white noise and an exponential nonlinearity
      * E[STA] = h exactly. Over the model's fixed 12,000 frames the STA still carries the stimulus's own sampling
      * noise: with frame weights λ_t the effective number of frames is about T·e^(−Σh²), so the best attainable
