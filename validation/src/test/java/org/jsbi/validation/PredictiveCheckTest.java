@@ -5,38 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jsbi.posterior.InvalidObservationException;
-import org.jsbi.simulation.ParameterBatch;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.testing.NoisyIdentity;
 import org.junit.jupiter.api.Test;
 
 /** The predictive check's median distance against a hand-computed answer, and observations it cannot measure to. */
 class PredictiveCheckTest {
 
-    /** x = θ in two dimensions, so the distances are those of θ to the observation. */
-    private static final Simulator IDENTITY = new Simulator() {
-        @Override
-        public String name() {
-            return "identity2";
-        }
-
-        @Override
-        public int parameterDim() {
-            return 2;
-        }
-
-        @Override
-        public int dataDim() {
-            return 2;
-        }
-
-        @Override
-        public void simulate(ParameterBatch batch, long seed, float[] out) {
-            for (int i = 0; i < batch.count(); i++) {
-                out[2 * i] = batch.get(i, 0);
-                out[2 * i + 1] = batch.get(i, 1);
-            }
-        }
-    };
+    /** x = θ in two dimensions (noise 0), so the distances are those of θ to the observation. */
+    private static final Simulator IDENTITY = new NoisyIdentity(0);
 
     private static final float[][] THETA = {{0f, 0f}, {3f, 4f}, {6f, 8f}, {0f, 1f}};
 
@@ -48,8 +25,8 @@ class PredictiveCheckTest {
 
     @Test
     void anObservationOfAnotherLengthOrNotFiniteIsRefusedWithTheProblemNamed() {
-        assertMessage("has 3 values but identity2 simulates 2-dimensional data", new float[] {0f, 0f, 100f});
-        assertMessage("has 1 values but identity2 simulates 2-dimensional data", new float[] {0f});
+        assertMessage("has 3 values but noisy_identity simulates 2-dimensional data", new float[] {0f, 0f, 100f});
+        assertMessage("has 1 values but noisy_identity simulates 2-dimensional data", new float[] {0f});
         assertMessage("observation value 0 is NaN", new float[] {Float.NaN, 0f});
         assertMessage("observation value 1 is Infinity", new float[] {0f, Float.POSITIVE_INFINITY});
         assertMessage("the observation is null", null);
