@@ -19,14 +19,8 @@ public final class MultivariateGaussian implements Prior {
     private final double logNormaliser;
 
     MultivariateGaussian(double[] mean, double[][] covariance) {
-        if (mean == null || covariance == null) throw new IllegalArgumentException("μ and Σ must be given, got null");
+        DMatrixRMaj cov = checkedSymmetric(mean, covariance, "Σ");
         int d = mean.length;
-        checkMean(mean);
-        checkSymmetric(covariance, "Σ", d);
-        DMatrixRMaj cov = new DMatrixRMaj(d, d);
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) cov.set(i, j, 0.5 * (covariance[i][j] + covariance[j][i]));
-        }
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
         if (!chol.decompose(cov)) {
             throw new IllegalArgumentException("Σ is not positive definite (its Cholesky factorisation failed)");
@@ -42,16 +36,26 @@ public final class MultivariateGaussian implements Prior {
         this.logNormaliser = -0.5 * (d * LOG_2PI + logDet);
     }
 
-    /** N(μ, P⁻¹) from a precision matrix P, as the Bernoulli GLM task states its prior. */
-    static MultivariateGaussian fromPrecision(double[] mean, double[][] precision) {
-        if (mean == null || precision == null) throw new IllegalArgumentException("μ and P must be given, got null");
+    /**
+     * The matrix (Σ or P) after μ's and its own checks, symmetrised: (m + mᵀ)/2 removes asymmetry at the rounding
+     * level that the check lets through.
+     */
+    private static DMatrixRMaj checkedSymmetric(double[] mean, double[][] m, String name) {
+        if (mean == null || m == null) throw new IllegalArgumentException("μ and " + name + " must be given, got null");
         int d = mean.length;
         checkMean(mean);
-        checkSymmetric(precision, "P", d);
-        DMatrixRMaj p = new DMatrixRMaj(d, d);
+        checkSymmetric(m, name, d);
+        DMatrixRMaj out = new DMatrixRMaj(d, d);
         for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) p.set(i, j, 0.5 * (precision[i][j] + precision[j][i]));
+            for (int j = 0; j < d; j++) out.set(i, j, 0.5 * (m[i][j] + m[j][i]));
         }
+        return out;
+    }
+
+    /** N(μ, P⁻¹) from a precision matrix P, as the Bernoulli GLM task states its prior. */
+    static MultivariateGaussian fromPrecision(double[] mean, double[][] precision) {
+        DMatrixRMaj p = checkedSymmetric(mean, precision, "P");
+        int d = mean.length;
         DMatrixRMaj cov = new DMatrixRMaj(d, d);
         if (!CommonOps_DDRM.invertSPD(p, cov)) {
             throw new IllegalArgumentException("the precision matrix is not positive definite");
