@@ -29,6 +29,17 @@ import org.jsbi.random.Rng;
  */
 public final class TruncatedPrior implements Prior {
 
+    /**
+     * The region log q(θ | x_o) ≥ τ holds too little of the prior's mass to be drawn from or measured: a sequential
+     * run ends at its finished rounds on it, as on a time limit.
+     */
+    public static final class RegionTooSmallException extends IllegalStateException {
+        RegionTooSmallException(String message) {
+            super(message);
+        }
+    }
+
+
     /** sbi's default quantile of log q over posterior samples that sets τ. */
     public static final double DEFAULT_QUANTILE = 1e-4;
     /** Base draws per evaluated block. */
@@ -160,7 +171,7 @@ public final class TruncatedPrior implements Prior {
                         Arrays.copyOf(out, kept), n, proposals, seconds);
             }
             if (proposals >= maxProposals) {
-                throw new IllegalStateException(String.format(java.util.Locale.ROOT, "the truncated prior accepted %d"
+                throw new RegionTooSmallException(String.format(java.util.Locale.ROOT, "the truncated prior accepted %d"
                         + " of %,d base draws (%.2g): the region log q(θ | x_o) ≥ %.4g holds almost none of the"
                         + " prior's mass; lower the threshold (a smaller quantile) or check that the estimator is the"
                         + " one trained for x_o", kept, proposals, kept / (double) proposals, threshold));
@@ -271,7 +282,7 @@ public final class TruncatedPrior implements Prior {
         }
         long accepted = inRegion.size();
         if (accepted == 0) {
-            throw new IllegalStateException(String.format(java.util.Locale.ROOT, "none of %,d base draws lies in the"
+            throw new RegionTooSmallException(String.format(java.util.Locale.ROOT, "none of %,d base draws lies in the"
                     + " region log q(θ | x_o) >= %.4g; it holds almost none of the prior's mass", proposals, threshold));
         }
         double[] sum = new double[d], sumSq = new double[d];

@@ -42,7 +42,7 @@ class SequentialNpeTest {
         NpeConfig d = NpeConfig.defaults();
         NpeConfig cfg = d.withEstimator(EstimatorFactory.mdn(MdnConfig.defaults().withHiddenFeatures(16)
                 .withComponents(2))).withTraining(d.training().withMaxEpochs(maxEpochs).withSeed(3));
-        return new SequentialNpe(cfg, PosteriorConfig.defaults(), TruncatedPrior.DEFAULT_QUANTILE, 100,
+        return new SequentialNpe(cfg, PosteriorConfig.defaults(), 0.01, 100,
                 Backends.current());
     }
 
@@ -60,8 +60,8 @@ class SequentialNpeTest {
         NpeConfig d = NpeConfig.defaults();
         NpeConfig cfg = d.withEstimator(EstimatorFactory.mdn(MdnConfig.defaults().withHiddenFeatures(16)
                 .withComponents(2))).withTraining(d.training().withMaxEpochs(2).withSeed(3));
-        SequentialNpe seq = new SequentialNpe(cfg, PosteriorConfig.defaults().withTimeLimitSeconds(1e-6),
-                TruncatedPrior.DEFAULT_QUANTILE, 100, Backends.current());
+        SequentialNpe seq = new SequentialNpe(cfg, PosteriorConfig.defaults().withTimeLimitSeconds(1e-6), 0.01, 100,
+                Backends.current());
         SequentialNpe.Result r = seq.run(SIM, PRIOR, XO, new int[] {150, 5_000}, 7);
         assertFalse(r.interrupted());
         assertTrue(r.stoppedEarly());
@@ -70,6 +70,14 @@ class SequentialNpeTest {
                 r.proposalFailure());
         assertEquals(150, r.simulations().simulated());
         assertTrue(r.posterior() != null && r.last() != null);
+    }
+
+    @Test
+    void aThresholdSampleTooSmallForTheQuantileIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SequentialNpe(
+                NpeConfig.defaults(), PosteriorConfig.defaults(), TruncatedPrior.DEFAULT_QUANTILE, 100,
+                Backends.current()));
+        assertTrue(e.getMessage().contains("1 / quantile"), e.getMessage());
     }
 
     @Test
