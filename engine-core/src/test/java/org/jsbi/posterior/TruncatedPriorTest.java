@@ -255,6 +255,20 @@ class TruncatedPriorTest {
     }
 
     @Test
+    void aFileIsNotWrittenNamingAnotherModelThanThePriorsOwn() throws IOException {
+        Backend be = Backends.current();
+        Path other = tmp.resolve("other.jsbi"), file = tmp.resolve("w.properties");
+        MafFile.save(new Maf(be, 2, 2, ZScore.identity(2), ZScore.identity(2),
+                MafConfig.defaults().withTransforms(2).withHiddenFeatures(16), new Rng(6)), other);
+        TruncatedPrior t = new TruncatedPrior(posterior(), XO, -2.0, "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TruncatedPriorFile.write(file, t, other, 1e-4, 10_000));
+        assertTrue(e.getMessage().contains("is not the estimator this truncated prior was made with"), e.getMessage());
+        assertTrue(!java.nio.file.Files.exists(file), "nothing written");
+        assertThrows(IllegalArgumentException.class, () -> TruncatedPriorFile.write(file, t, other, 7.5, 10_000));
+    }
+
+    @Test
     void aChangedModelAnotherPriorOrADamagedFileIsRefusedWithTheReason() throws IOException {
         Backend be = Backends.current();
         Path model = tmp.resolve("q.jsbi"), file = tmp.resolve("t.properties");
