@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
         description = {"The stomatogastric pyloric network (31 conductances, 18 rhythm features): simulate the prior"
                 + " into a resumable store, infer the posterior for the experimental observation, then analyse it"
                 + " (conditional correlations; calibration of a first-round posterior).",
-                "A simulated network costs about 40-70 ms of CPU; only ~1%% of prior samples are triphasic (the training"
-                        + " set), so 100,000 networks give ~900 training rows in 40-60 minutes on 2 free cores."},
+                "A simulated network costs about 20 ms of CPU with AVX-512 (40-70 ms with AVX2); only ~1%% of prior"
+                        + " samples are triphasic (the training set), so 100,000 networks give ~900 training rows in"
+                        + " about 20 minutes on 2 free cores (40-60 with AVX2)."},
         subcommands = {PyloricCommand.Simulate.class, PyloricCommand.Infer.class, PyloricCommand.Correlations.class,
             PyloricCommand.Calibration.class})
 final class PyloricCommand implements Runnable {

@@ -49,8 +49,11 @@ public final class PyloricSimulation {
     public static final long DEFAULT_SEED = 1L;
     /** The paper's share of prior samples with bursts in all neurons: 174,000 of 18.5 million. */
     public static final double PAPER_TRIPHASIC_FRACTION = 174_000.0 / 18_500_000.0;
-    /** CPU time of one simulated network on the SIMD path (measured: 40–70 ms on a 2-core x86 machine). */
-    public static final double CPU_SECONDS_PER_NETWORK = 0.05;
+    /**
+     * CPU time of one simulated network on the SIMD path, for cost estimates: 19–23 ms measured with AVX-512
+     * (`PyloricThroughputReport`, 2026-11-27; `pyloric simulate`, 2026-11-28), 40–70 ms with AVX2.
+     */
+    public static final double CPU_SECONDS_PER_NETWORK = 0.02;
 
     private PyloricSimulation() {
     }

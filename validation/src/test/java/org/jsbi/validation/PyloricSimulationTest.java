@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pyloric store with the real simulator at a tiny budget (16 networks in chunks of 8; ~50 ms of CPU each):
+ * The pyloric store with the real simulator at a tiny budget (16 networks in chunks of 8; ~20 ms of CPU each):
  * a stop requested the way the Ctrl-C hook requests it keeps the finished chunk, and resuming gives the bytes of an
  * uninterrupted run.
  */
