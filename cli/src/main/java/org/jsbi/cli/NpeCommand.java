@@ -321,7 +321,7 @@ final class NpeCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, "." + path.getFileName(), ".tmp"));
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             throw new ParameterException(cl, "--out " + out + ": cannot write a file in " + dir + " ("
                     + ErrorReport.message(e) + "); choose a folder you can write to");
         }
