@@ -125,6 +125,9 @@ final class JitDirectives {
         Path file = null;
         try {
             file = Files.createTempFile("jsbi-jit", ".json");
+            // This thread is a daemon: a JVM that exits while it runs (a short command, a test fork) skips the
+            // finally below, and each such run left a file in the temporary directory. The exit hook covers that.
+            file.toFile().deleteOnExit();
             Files.writeString(file, DIRECTIVE);
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             Object reply = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
@@ -140,7 +143,7 @@ final class JitDirectives {
                 try {
                     Files.deleteIfExists(file);
                 } catch (Exception ignored) {
-                    // a temp file left behind is harmless
+                    // deleteOnExit removes it at the latest when the JVM exits
                 }
             }
         }
