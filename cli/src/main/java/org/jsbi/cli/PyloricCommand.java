@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
 import org.jsbi.io.ModelFormatException;
+import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.NpyFormatException;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.SamplingIncompleteException;
@@ -148,6 +149,11 @@ final class PyloricCommand implements Runnable {
         @Option(names = "--samples", paramLabel = "N", description = "Posterior samples (default: ${DEFAULT-VALUE}).")
         int samples = 10_000;
 
+        @Option(names = "--threshold-samples", paramLabel = "N", description = "Posterior samples whose log-density"
+                + " sets the next round's proposal threshold (default: ${DEFAULT-VALUE}, as TSNPE; fewer than 10,000"
+                + " cannot resolve its 1e-4 quantile).")
+        int thresholdSamples = SequentialNpe.DEFAULT_THRESHOLD_SAMPLES;
+
         @Option(names = "--ppc", paramLabel = "N", description = "Samples simulated for the predictive check, of the"
                 + " posterior and of its factorised version each (default: ${DEFAULT-VALUE}, as the paper).")
         int ppc = 500;
@@ -180,6 +186,10 @@ final class PyloricCommand implements Runnable {
             CommandLine cl = spec.commandLine();
             if (samples < 1) throw new ParameterException(cl, "--samples must be at least 1, got " + samples);
             if (ppc < 1) throw new ParameterException(cl, "--ppc must be at least 1, got " + ppc);
+            if (thresholdSamples < PyloricInference.MIN_THRESHOLD_SAMPLES) {
+                throw new ParameterException(cl, "--threshold-samples must be at least "
+                        + PyloricInference.MIN_THRESHOLD_SAMPLES + ", got " + thresholdSamples);
+            }
             if (ppc > samples) {
                 throw new ParameterException(cl, "--ppc (" + ppc + ") must not exceed --samples (" + samples + ")");
             }
@@ -196,7 +206,7 @@ final class PyloricCommand implements Runnable {
             try {
                 PyloricInference.Settings s = PyloricInference.Settings.defaults(stores, out).withObservation(xo)
                         .withSeed(seed).withSamples(samples).withPpc(ppc).withMaxEpochs(maxEpochs)
-                        .withBatchSize(batchSize).withMinTriphasic(minTriphasic)
+                        .withBatchSize(batchSize).withMinTriphasic(minTriphasic).withThresholdSamples(thresholdSamples)
                         .withPosterior(PosteriorConfig.defaults().withTimeLimitSeconds(timeLimit));
                 PyloricInference.Result r = PyloricInference.run(s, o);
                 printSummary(o, r.summary(), out);

@@ -22,6 +22,7 @@ import org.jsbi.flow.MafFile;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
+import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
@@ -96,6 +97,10 @@ public final class PyloricInference {
      * (the proposal file records its model's CRC, so a new model beside an old proposal would break both).
      */
     public static final String STAGING_DIR = "unfinished-run";
+    /** The fewest posterior samples the next round's threshold is taken from ({@link TruncatedPrior#threshold}'s). */
+    public static final int MIN_THRESHOLD_SAMPLES = 100;
+    /** Mixed into the seed for the threshold's own posterior samples, a stream apart from the written ones. */
+    static final long THRESHOLD_STREAM = 0x7A05_5EEDL;
     /** Triphasic rows required by default. */
     public static final int DEFAULT_MIN_TRIPHASIC = 1_000;
 
@@ -120,10 +125,15 @@ public final class PyloricInference {
      * @param ppcSimulator  simulates the predictive check; its first 18 outputs are the features (default: the
      *                      pyloric network with noise)
      * @param posterior     rejection sampling's settings (time limit ...)
+     * @param thresholdSamples posterior samples whose log q sets the next round's threshold τ (the samples drawn
+     *                      for the output when there are as many; default {@link
+     *                      SequentialNpe#DEFAULT_THRESHOLD_SAMPLES}, as the sequential rounds in memory; at least
+     *                      {@link #MIN_THRESHOLD_SAMPLES}; below 1 / {@link TruncatedPrior#DEFAULT_QUANTILE} τ is about
+     *                      their least log q and the run's log says so)
      */
     public record Settings(List<Path> stores, Path out, Path observation, long seed, int samples, int ppc, int maxEpochs,
                            int batchSize, int minTriphasic, MafConfig maf, Simulator ppcSimulator,
-                           PosteriorConfig posterior) {
+                           PosteriorConfig posterior, int thresholdSamples) {
 
         public Settings {
             if (stores == null || stores.isEmpty()) throw new IllegalArgumentException("give at least one store");
@@ -136,6 +146,10 @@ public final class PyloricInference {
             if (minTriphasic < 2) throw new IllegalArgumentException("min triphasic rows must be >= 2, got " + minTriphasic);
             if (maf == null || ppcSimulator == null || posterior == null) {
                 throw new IllegalArgumentException("flow, predictive-check simulator and posterior settings must be given");
+            }
+            if (thresholdSamples < MIN_THRESHOLD_SAMPLES) {
+                throw new IllegalArgumentException("the next round's threshold needs at least "
+                        + MIN_THRESHOLD_SAMPLES + " posterior samples, got " + thresholdSamples);
             }
             if (ppcSimulator.parameterDim() != PyloricNetwork.prior().dim() || ppcSimulator.dataDim() < FEATURES) {
                 throw new IllegalArgumentException("the predictive-check simulator must take 31 parameters and give at"
@@ -151,57 +165,62 @@ public final class PyloricInference {
          */
         public static Settings defaults(List<Path> stores, Path out) {
             return new Settings(stores, out, null, 1L, 10_000, 500, 1_000, DEFAULT_BATCH, DEFAULT_MIN_TRIPHASIC, PAPER_MAF,
-                    PyloricNetwork.withDefaults(), PosteriorConfig.defaults());
+                    PyloricNetwork.withDefaults(), PosteriorConfig.defaults(), SequentialNpe.DEFAULT_THRESHOLD_SAMPLES);
         }
 
         public Settings withObservation(Path v) {
             return new Settings(stores, out, v, seed, samples, ppc, maxEpochs, batchSize, minTriphasic, maf, ppcSimulator,
-                    posterior);
+                    posterior, thresholdSamples);
         }
 
         public Settings withSeed(long v) {
             return new Settings(stores, out, observation, v, samples, ppc, maxEpochs, batchSize, minTriphasic, maf,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withSamples(int v) {
             return new Settings(stores, out, observation, seed, v, ppc, maxEpochs, batchSize, minTriphasic, maf,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withPpc(int v) {
             return new Settings(stores, out, observation, seed, samples, v, maxEpochs, batchSize, minTriphasic, maf,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withMaxEpochs(int v) {
             return new Settings(stores, out, observation, seed, samples, ppc, v, batchSize, minTriphasic, maf,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withBatchSize(int v) {
             return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, v, minTriphasic, maf,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withMinTriphasic(int v) {
             return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, batchSize, v, maf, ppcSimulator,
-                    posterior);
+                    posterior, thresholdSamples);
         }
 
         public Settings withMaf(MafConfig v) {
             return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, batchSize, minTriphasic, v,
-                    ppcSimulator, posterior);
+                    ppcSimulator, posterior, thresholdSamples);
         }
 
         public Settings withPpcSimulator(Simulator v) {
             return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, batchSize, minTriphasic, maf, v,
-                    posterior);
+                    posterior, thresholdSamples);
         }
 
         public Settings withPosterior(PosteriorConfig v) {
             return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, batchSize, minTriphasic, maf,
-                    ppcSimulator, v);
+                    ppcSimulator, v, thresholdSamples);
+        }
+
+        public Settings withThresholdSamples(int v) {
+            return new Settings(stores, out, observation, seed, samples, ppc, maxEpochs, batchSize, minTriphasic, maf,
+                    ppcSimulator, posterior, v);
         }
     }
 
@@ -426,11 +445,12 @@ public final class PyloricInference {
 
         // ---- the next round's proposal (TSNPE): the prior truncated to this posterior's high-density region
         Path proposalFile = s.out().resolve(PROPOSAL_FILE);
+        float[][] tauSamples = thresholdSamples(posterior, xo, s, samples, log);
         TruncatedPrior proposal = new TruncatedPrior(posterior, xo,
-                TruncatedPrior.threshold(posterior.logProbUncorrected(samples, xo), TruncatedPrior.DEFAULT_QUANTILE),
+                TruncatedPrior.threshold(posterior.logProbUncorrected(tauSamples, xo), TruncatedPrior.DEFAULT_QUANTILE),
                 "next round");
         TruncatedPriorFile.write(staging.resolve(PROPOSAL_FILE), proposal, staging.resolve(MODEL_FILE),
-                TruncatedPrior.DEFAULT_QUANTILE, samples.length);
+                TruncatedPrior.DEFAULT_QUANTILE, tauSamples.length);
         double regionMass;
         try {
             regionMass = proposal.massEstimate().mass();
@@ -788,6 +808,36 @@ public final class PyloricInference {
 
     private static void line(PrintWriter out, String s) {
         PyloricSimulation.line(out, s);
+    }
+
+    /**
+     * The posterior samples whose log q sets the next round's τ: the output's samples where they are at least {@link
+     * Settings#thresholdSamples}, else that many drawn from a stream of their own. At the quantile 1e-4, τ from the
+     * output's 10,000 samples is about their second-smallest log q, and the region left out twice the posterior mass
+     * asked for, on average (0.4–4.7e-4; SequentialNpe.DEFAULT_THRESHOLD_SAMPLES). Where rejection sampling hits
+     * the time limit, the draws it accepted are used if they outnumber the output's, with a note.
+     */
+    private static float[][] thresholdSamples(DirectPosterior posterior, float[] xo, Settings s, float[][] samples,
+                                              PrintWriter log) {
+        if (s.thresholdSamples() * TruncatedPrior.DEFAULT_QUANTILE < 1) {
+            line(log, "note: the next round's threshold from " + s.thresholdSamples() + " samples is about their least"
+                    + " log q, so its region leaves out about 1/" + s.thresholdSamples() + " of the posterior's mass"
+                    + " rather than " + TruncatedPrior.DEFAULT_QUANTILE + "; " + Math.round(1
+                    / TruncatedPrior.DEFAULT_QUANTILE) + " or more resolve the quantile");
+        }
+        if (samples.length >= s.thresholdSamples()) return samples;
+        long t0 = System.nanoTime();
+        float[][] drawn;
+        try {
+            drawn = posterior.sample(s.thresholdSamples(), xo, s.seed() ^ THRESHOLD_STREAM);
+        } catch (SamplingIncompleteException e) {
+            drawn = e.accepted().length > samples.length ? e.accepted() : samples;
+            line(log, "note: " + e.getMessage() + "; the next round's threshold uses " + drawn.length + " samples");
+            return drawn;
+        }
+        line(log, String.format(Locale.ROOT, "threshold samples: %,d more posterior samples in %.1f s for the next"
+                + " round's threshold", drawn.length, (System.nanoTime() - t0) * 1e-9));
+        return drawn;
     }
 
     /**

@@ -56,7 +56,8 @@ class PyloricInferenceTest {
      */
     static PyloricInference.Settings small(List<Path> stores, Path out) {
         return PyloricInference.Settings.defaults(stores, out).withMaxEpochs(20).withBatchSize(50).withSamples(300)
-                .withPpc(100).withMinTriphasic(250).withPpcSimulator(new SyntheticPyloric("synthetic-ppc", 18, 0.2))
+                .withPpc(100).withMinTriphasic(250).withThresholdSamples(1_000)
+                .withPpcSimulator(new SyntheticPyloric("synthetic-ppc", 18, 0.2))
                 .withPosterior(PosteriorConfig.defaults().withLeakageSamples(1_000).withMaxProposalBatch(5_000)
                         .withTimeLimitSeconds(60));
     }
@@ -134,6 +135,11 @@ class PyloricInferenceTest {
         TruncatedPrior proposal = TruncatedPriorFile.load(file, PyloricNetwork.prior(), Backends.current(),
                 PosteriorConfig.defaults());
         assertEquals(r1.threshold(), proposal.threshold(), 0);
+        // τ comes from 1,000 draws of a stream of their own, not from the 300 written.
+        assertTrue(Files.readString(file).contains("posteriorSamples=1000\n"), Files.readString(file));
+        float[][] own = proposal.posterior().sample(1_000, proposal.observation(), 1L ^ PyloricInference.THRESHOLD_STREAM);
+        assertEquals(TruncatedPrior.threshold(proposal.posterior().logProbUncorrected(own, proposal.observation()),
+                TruncatedPrior.DEFAULT_QUANTILE), proposal.threshold(), 0);
         SyntheticPyloric sim = SyntheticPyloric.store();
         Path b = tmp.resolve("b");
         SimulationStore st = SimulationStore.create(b, sim, proposal, 300, StoreConfig.defaults().withChunkSize(128)
@@ -352,6 +358,8 @@ class PyloricInferenceTest {
                 .getMessage().contains("only 100 are drawn"));
         assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
                 .withMinTriphasic(1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
+                .withThresholdSamples(99)).getMessage().contains("at least 100 "));
         assertThrows(IllegalArgumentException.class, () -> PyloricInference.Settings.defaults(List.of(s), s)
                 .withPpcSimulator(new SyntheticPyloric("too-few-outputs", 10, 0)));
         assertEquals(2, PyloricInference.PAPER_MAF.blocks());
