@@ -27,6 +27,13 @@ public final class DirectPosterior {
     private static final double MAP_STEP_GROWTH = 1.25;
     /** How often a MAP step's move in one coordinate is halved, at most, looking for a point inside the support. */
     private static final int MAX_SUPPORT_HALVINGS = 30;
+    /**
+     * The most observations whose acceptance rate is kept. A posterior that lives as long as its process (amortized
+     * NPE evaluated on stream after stream of observations) would otherwise keep one entry for every observation it
+     * was ever asked about, about 130 bytes each for 2-D data, without end. A rate is a function of the observation
+     * alone (its draws are seeded from x), so one computed again after the cache was cleared is the same number.
+     */
+    static final int MAX_CACHED_RATES = 1024;
 
     private final ConditionalDensityEstimator estimator;
     private final Prior prior;
@@ -140,11 +147,18 @@ public final class DirectPosterior {
 
     /**
      * The fraction of the estimator's mass inside the prior support for observation x, estimated from
-     * {@link PosteriorConfig#leakageSamples()} draws and cached per observation.
+     * {@link PosteriorConfig#leakageSamples()} draws and cached per observation (for at most
+     * {@value #MAX_CACHED_RATES} observations at a time).
      */
     public double acceptanceRate(float[] x) {
         InvalidObservationException.check(x, estimator.xDim());
-        return acceptance.computeIfAbsent(new ObservationKey(x.clone()), k -> {
+        ObservationKey key = new ObservationKey(x.clone());
+        Double known = acceptance.get(key);
+        if (known != null) return known;
+        // Cleared whole when full rather than evicted entry by entry: simple under concurrent callers, and a cleared
+        // rate costs one more estimate, with the same result.
+        if (acceptance.size() >= MAX_CACHED_RATES) acceptance.clear();
+        return acceptance.computeIfAbsent(key, k -> {
             int m = config.leakageSamples();
             Tensor draws = estimator.sample(m, x, new Rng(0x1EA4A6EL ^ Arrays.hashCode(x)));
             int d = estimator.thetaDim(), in = 0;
@@ -296,6 +310,11 @@ public final class DirectPosterior {
             if (!Float.isFinite(f)) return false;
         }
         return true;
+    }
+
+    /** Observations whose acceptance rate is cached now (for tests). */
+    int cachedRates() {
+        return acceptance.size();
     }
 
     /** An observation as a map key, compared by value. */
