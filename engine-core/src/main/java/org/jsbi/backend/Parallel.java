@@ -193,7 +193,8 @@ public final class Parallel {
 
     /**
      * Runs body over [0, n) in chunks of at least {@code grain} indices whose inner boundaries are multiples of
-     * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown.
+     * {@code align} (a SIMD lane count, say). Returns when every chunk has run; a chunk's exception is rethrown as
+     * thrown, whichever thread ran it (the first in chunk order, the others suppressed in it).
      */
     public static void forRange(int n, int grain, int align, RangeBody body) {
         if (runsInline(n, grain)) {
@@ -210,38 +211,54 @@ public final class Parallel {
         ForkJoinPool p = pool();
         @SuppressWarnings("unchecked")
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
+        // Each chunk's failure, kept by the chunk itself: a pool task's join rethrows, on another thread, a copy made
+        // by reflection (a new IllegalStateException whose message is the original's toString(), a
+        // NullPointerException without its message), so the caller would see another exception than on the team.
+        Throwable[] failures = new Throwable[chunks];
         int inline = chunks;   // chunks from here on run on the caller: the pool was shut down by setThreads meanwhile
         for (int c = 1; c < chunks; c++) {
-            final int from = bounds[c], to = bounds[c + 1];
+            final int chunk = c, from = bounds[c], to = bounds[c + 1];
             try {
                 tasks[c - 1] = p.submit(() -> {
-                    if (from < to) body.run(from, to);
+                    try {
+                        if (from < to) body.run(from, to);
+                    } catch (Throwable e) {
+                        failures[chunk] = e;
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 inline = c;
                 break;
             }
         }
-        Throwable failure = null;
         inChunk[0] = true;
         try {
             for (int c = 0; c < chunks; c = c == 0 ? inline : c + 1) {
                 try {
                     if (bounds[c] < bounds[c + 1]) body.run(bounds[c], bounds[c + 1]);
                 } catch (Throwable e) {
-                    if (failure == null) failure = e; else failure.addSuppressed(e);
+                    failures[c] = e;
                 }
             }
         } finally {
             inChunk[0] = false;
         }
         for (ForkJoinTask<?> task : tasks) {
-            if (task == null) continue;
-            try {
-                task.join();
-            } catch (Throwable e) {
-                if (failure == null) failure = e; else failure.addSuppressed(e);
-            }
+            if (task != null) task.quietlyJoin();   // its failure, if any, is in failures
+        }
+        rethrowFirst(failures);
+    }
+
+    /**
+     * Throws the first failure in chunk order, the others added to it as suppressed, as the chunks threw them; nothing
+     * where none failed. One exception thrown by several chunks (a shared instance) is thrown once: adding it to
+     * itself as suppressed would throw an IllegalArgumentException in its place.
+     */
+    static void rethrowFirst(Throwable[] failures) {
+        Throwable failure = null;
+        for (Throwable t : failures) {
+            if (t == null || t == failure) continue;
+            if (failure == null) failure = t; else failure.addSuppressed(t);
         }
         if (failure instanceof RuntimeException re) throw re;
         if (failure instanceof Error er) throw er;

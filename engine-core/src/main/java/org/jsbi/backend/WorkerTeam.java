@@ -161,14 +161,7 @@ final class WorkerTeam {
             }
             awaitWorkers(j);
             j.body = null;
-            Throwable failure = null;
-            for (Throwable t : j.failures) {
-                if (t == null) continue;
-                if (failure == null) failure = t; else failure.addSuppressed(t);
-            }
-            if (failure instanceof RuntimeException re) throw re;
-            if (failure instanceof Error er) throw er;
-            if (failure != null) throw new RuntimeException(failure);
+            Parallel.rethrowFirst(j.failures);
             return true;
         } finally {
             release();

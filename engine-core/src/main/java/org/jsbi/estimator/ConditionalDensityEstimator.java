@@ -13,6 +13,11 @@ import org.jsbi.tensor.Tensor;
  * <p>Tensors are batch-major: θ is thetaDim x n and x is xDim x n, one column per sample. Values are in the user's
  * units; the estimator owns the z-scoring of θ and x ({@link ZScore}, fixed when it is built from the training split),
  * so a saved estimator is self-contained.
+ *
+ * <p>jsbi's estimators may be evaluated ({@link #logProb(Tensor, Tensor)}, {@link #sample}) from several threads at
+ * once, each with its own {@link Rng}, and give the same values as one call after another; training one, or any other
+ * change of its parameters, must not overlap with them, and a recording tape adds into its parameters' shared
+ * gradients, so gradients of one estimator are one thread's at a time.
  */
 public interface ConditionalDensityEstimator extends Module {
 

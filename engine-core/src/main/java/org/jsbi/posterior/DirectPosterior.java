@@ -17,7 +17,9 @@ import org.jsbi.tensor.Tensor;
 /**
  * The posterior p(θ | x) ∝ q(θ | x)·1[θ ∈ support(prior)] of a trained conditional density estimator (NPE): samples
  * by drawing from q and rejecting draws outside the prior's support; log-densities renormalised by the acceptance
- * rate (the "leakage" correction); MAP by gradient ascent. Thread-safe for concurrent sampling.
+ * rate (the "leakage" correction); MAP by gradient ascent. Thread-safe for concurrent sampling, log-densities and MAP
+ * (each call draws from its own seed); not while the estimator trains (MAP's gradients pass through the parameters'
+ * shared gradient tensors, which it clears).
  */
 public final class DirectPosterior {
 

@@ -5,6 +5,9 @@ import java.util.SplittableRandom;
 /**
  * The host-side random source for initialisation, shuffling and small draws: seeded, reproducible, splittable.
  * (Simulators use counter-based streams so results do not depend on chunking; that generator comes with them.)
+ *
+ * <p>Not thread-safe (a {@link SplittableRandom}): threads sharing one race on its state and draw numbers that depend
+ * on their timing; give each thread its own, from a seed or {@link #split()}.
  */
 public final class Rng {
 

@@ -73,11 +73,55 @@ class ParallelTest {
                 (from, to) -> {
                     if (from > 0) throw new IllegalStateException("chunk at " + from);
                 }));
-        // The fork-join pool rethrows a copy whose message quotes the original.
-        assertTrue(e.getMessage().contains("chunk at 150"), e.getMessage());
+        assertEquals("chunk at 150", e.getMessage());
         assertThrows(AssertionError.class, () -> Parallel.forRange(300, 1, 1, (from, to) -> {
             if (from == 0) throw new AssertionError("caller's chunk");
         }));
+        // One instance thrown by every chunk: adding it to itself as suppressed threw an IllegalArgumentException.
+        IllegalStateException shared = new IllegalStateException("every chunk's");
+        assertSame(shared, assertThrows(IllegalStateException.class, () -> Parallel.forRange(300, 1, 1,
+                (from, to) -> {
+                    throw shared;
+                })));
+        coverOnce(300, 1, 1);
+    }
+
+    @Test
+    void aChunkFailsTheSameWayWhenAnotherCallerHoldsTheTeam() throws InterruptedException {
+        // Another user thread's split holds the team, so this one goes to the fork-join pool, whose join rethrew a
+        // reflective copy of a worker's exception: a NullPointerException without its message, another
+        // IllegalStateException whose message was the original's toString().
+        Parallel.setThreads(2);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> Parallel.forRange(2, 1, 1, (from, to) -> {
+            if (from > 0) return;
+            holding.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        holder.start();
+        try {
+            assertTrue(holding.await(10, java.util.concurrent.TimeUnit.SECONDS), "the holder's split did not start");
+            NullPointerException npe = new NullPointerException("chunk 1's own message");
+            assertSame(npe, assertThrows(NullPointerException.class, () -> Parallel.forRange(2, 1, 1, (from, to) -> {
+                if (from > 0) throw npe;
+            })));
+            IllegalStateException first = new IllegalStateException("chunk 0");
+            IllegalStateException second = new IllegalStateException("chunk 1");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, 1,
+                    (from, to) -> {
+                        throw from == 0 ? first : second;
+                    }));
+            assertSame(first, e);
+            assertSame(second, e.getSuppressed()[0]);
+        } finally {
+            release.countDown();
+            holder.join(10_000);
+        }
         coverOnce(300, 1, 1);
     }
 
