@@ -354,6 +354,24 @@ class ModelFilesTest {
         assertBitIdentical(sample(), ModelFiles.read(p));
     }
 
+    /**
+     * An interrupted training keeps its best weights and leaves the thread's interrupt flag set; saving them must
+     * still work (a FileChannel refused: ClosedByInterruptException) and leave the flag as it was.
+     */
+    @Test
+    void aWriteOnAnInterruptedThreadSavesAndKeepsTheInterrupt() throws IOException {
+        Path p = dir.resolve("model.jsbi");
+        Thread.currentThread().interrupt();
+        try {
+            ModelFiles.write(sample(), p);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is the caller's to clear");
+        } finally {
+            Thread.interrupted();
+        }
+        assertBitIdentical(sample(), ModelFiles.read(p));
+        assertEquals(List.of(p.getFileName().toString()), listDir());
+    }
+
     @Test
     void aFailedWriteLeavesThePreviousFileAndNoTemporaryFile() throws IOException {
         Path p = dir.resolve("model.jsbi");
