@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
+import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.benchmark.BenchmarkTask;
@@ -53,6 +55,7 @@ public final class ValidationHarness {
         try {
             Files.createDirectories(cfg.outDir());
             Path csv = cfg.outDir().resolve(RESULTS_CSV);
+            dropCutOffRow(csv, log);
             Map<String, HarnessRow> done = readExisting(csv);
             checkSameSettings(cfg, done.isEmpty());
             if (done.isEmpty()) Files.writeString(csv, HarnessRow.CSV_HEADER + "\n", StandardCharsets.UTF_8);
@@ -137,6 +140,7 @@ public final class ValidationHarness {
             HarnessRow row = new HarnessRow(task.name(), est, budget, k, c2st, ppc, prior, posterior.acceptanceRate(xo),
                     npe.excludedNonFinite(), epochs, npe.simulationSeconds(), npe.trainingSeconds(), sampleSeconds,
                     c2stSeconds);
+            // A kill mid-write leaves a line without its end, which the next run drops (dropCutOffRow).
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
                 w.write(row.toCsv());
                 w.newLine();
@@ -218,6 +222,24 @@ public final class ValidationHarness {
     public static List<HarnessRow> readResults(Path csv) throws IOException {
         if (!Files.exists(csv)) throw new IllegalArgumentException("no results file at " + csv + "; run the harness first");
         return new ArrayList<>(readExisting(csv).values());
+    }
+
+    /**
+     * A run killed while it appended a row leaves a last line without its end: the next append would run on into it,
+     * and a cut number may still parse (12.3 of 12.345). Such a line is removed, so that its row is run again; the
+     * rest is kept as it is, and any other damage is left to {@link #readExisting} to report.
+     */
+    static void dropCutOffRow(Path csv, Consumer<String> log) throws IOException {
+        if (!Files.isRegularFile(csv)) return;
+        byte[] b = Files.readAllBytes(csv);
+        if (b.length == 0 || b[b.length - 1] == '\n') return;
+        int end = b.length - 1;
+        while (end >= 0 && b[end] != '\n') end--;
+        if (end < 0) return;   // not even a whole header line: readExisting names the file as foreign
+        String cut = new String(b, end + 1, b.length - end - 1, StandardCharsets.UTF_8);
+        Npy.writeAtomically(csv, Arrays.copyOf(b, end + 1));
+        log.accept("dropped the last line of " + csv + ", cut off by a run that ended while writing it ('" + cut
+                + "'); its row runs again");
     }
 
     /** Rows of an earlier run, by key; a damaged file is an error, never silently overwritten. */

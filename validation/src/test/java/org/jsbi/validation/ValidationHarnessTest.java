@@ -41,6 +41,32 @@ class ValidationHarnessTest {
         assertThrows(IllegalStateException.class, () -> ValidationHarness.readExisting(csv));
     }
 
+    /**
+     * A run killed mid-append leaves a line without its end; the next run drops it (even where the cut text still
+     * parses, as a number cut short does), keeps the whole rows, and appends after them.
+     */
+    @Test
+    void aRowCutOffByAKilledRunIsDroppedAndRunAgain(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve(ValidationHarness.RESULTS_CSV);
+        String whole = HarnessRow.CSV_HEADER + "\n" + row("slcp", "mdn", 10000, 2, 0.9).toCsv() + "\n";
+        String next = row("slcp", "mdn", 10000, 3, 0.8).toCsv();
+        List<String> log = new java.util.ArrayList<>();
+        for (String cut : new String[] {next.substring(0, 12), next.substring(0, next.length() - 1)}) {
+            Files.writeString(csv, whole + cut);
+            ValidationHarness.dropCutOffRow(csv, log::add);
+            assertEquals(whole, Files.readString(csv));
+            assertEquals(1, ValidationHarness.readExisting(csv).size());
+        }
+        assertEquals(2, log.size());
+        assertTrue(log.get(0).contains("runs again"), log.get(0));
+        // whole files, a foreign file and one without even its header line are left alone
+        ValidationHarness.dropCutOffRow(csv, log::add);
+        Files.writeString(csv, "task,estim");
+        ValidationHarness.dropCutOffRow(csv, log::add);
+        assertEquals("task,estim", Files.readString(csv));
+        assertEquals(2, log.size());
+    }
+
     @Test
     void markdownSummarisesPerTaskAndBudgetBesideThePublishedRows() {
         List<HarnessRow> rows = List.of(row("two_moons", "maf", 1000, 1, 0.70), row("two_moons", "maf", 1000, 2, 0.80),
