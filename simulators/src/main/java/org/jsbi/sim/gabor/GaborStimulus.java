@@ -1,5 +1,6 @@
 package org.jsbi.sim.gabor;
 
+import java.lang.ref.SoftReference;
 import org.jsbi.backend.Parallel;
 import org.jsbi.random.CounterRandom;
 
@@ -14,21 +15,39 @@ final class GaborStimulus {
 
     static final int STREAM = 1;
 
-    private static volatile Object[] cache;   // {Long seed, float[] frames}
+    /**
+     * The last seed's stimulus, softly held: 80 MB that a long-running process which ran one Gabor simulation would
+     * otherwise keep for good; when the collector has reclaimed it, the next call generates it again, the same values.
+     */
+    private static volatile Cached cache;
+
+    private record Cached(long seed, SoftReference<float[]> frames) {
+    }
 
     private GaborStimulus() {
     }
 
     static float[] get(long stimulusSeed) {
-        Object[] c = cache;
-        if (c != null && (Long) c[0] == stimulusSeed) return (float[]) c[1];
+        float[] s = cached(stimulusSeed);
+        if (s != null) return s;
         synchronized (GaborStimulus.class) {
-            c = cache;
-            if (c != null && (Long) c[0] == stimulusSeed) return (float[]) c[1];
-            float[] s = generate(stimulusSeed);
-            cache = new Object[] {stimulusSeed, s};
+            s = cached(stimulusSeed);
+            if (s != null) return s;
+            s = generate(stimulusSeed);
+            cache = new Cached(stimulusSeed, new SoftReference<>(s));
             return s;
         }
+    }
+
+    /** What the collector does to the stimulus under memory pressure (for tests). */
+    static void releaseForTest() {
+        Cached c = cache;
+        if (c != null) c.frames().clear();
+    }
+
+    private static float[] cached(long stimulusSeed) {
+        Cached c = cache;
+        return c != null && c.seed() == stimulusSeed ? c.frames().get() : null;
     }
 
     static float[] generate(long stimulusSeed) {
