@@ -455,8 +455,9 @@ public final class PyloricInference {
         try {
             regionMass = proposal.massEstimate().mass();
             line(log, String.format(Locale.ROOT, "next round's proposal: the prior truncated to log q(θ | x_o) >= %.4g"
-                            + " (the %.0e quantile over the samples) holds %.3g%% of the prior's mass; written to %s",
-                    proposal.threshold(), TruncatedPrior.DEFAULT_QUANTILE, 100 * regionMass, proposalFile));
+                            + " (the %.0e quantile over %,d posterior samples) holds %.3g%% of the prior's mass;"
+                            + " written to %s", proposal.threshold(), TruncatedPrior.DEFAULT_QUANTILE, tauSamples.length,
+                    100 * regionMass, proposalFile));
         } catch (IllegalStateException e) {
             // Not fatal: the posterior and its check stand; only a next round from this region would be impractical.
             regionMass = Double.NaN;
@@ -786,7 +787,7 @@ public final class PyloricInference {
         StringBuilder all = new StringBuilder();
         for (StoreRows sr : r.stores()) all.append(" --store ").append(sr.dir());
         b.append(String.format(Locale.ROOT, "%n## Next round (truncated sequential NPE)%n%n`%s` is the prior truncated to"
-                        + " this posterior's region log q(θ | x_o) ≥ %.4g (the %.0e quantile of log q over the samples);"
+                        + " this posterior's region log q(θ | x_o) ≥ %.4g (the %.0e quantile of log q over posterior samples);"
                         + " it holds %s of the prior's mass. Networks drawn from it land where this posterior"
                         + " puts its mass. Pooled with the stores above, they train the next posterior by plain maximum"
                         + " likelihood (inside the region the proposal is proportional to the prior):%n%n```%n%s%n"
