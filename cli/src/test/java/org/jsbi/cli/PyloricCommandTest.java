@@ -99,6 +99,8 @@ class PyloricCommandTest {
                 "--min-triphasic", "1"},
             {"--time-limit must be > 0 s", "pyloric", "infer", "--store", s.toString(), "--out", "o",
                 "--time-limit", "0"},
+            {"--threshold-samples must be at least 100", "pyloric", "infer", "--store", s.toString(), "--out", "o",
+                "--threshold-samples", "99"},
         };
         for (String[] c : cases) {
             Run r = jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
@@ -122,7 +124,8 @@ class PyloricCommandTest {
         // 20 epochs at batch 50 on ~600 rows: enough for ~30% of the flow's draws to land in the 31-D prior box
         // (an untrained MAF draws ~6x wider than the prior); the check simulates 2 x 4 real pyloric networks
         Run r = jsbi("pyloric", "infer", "--store", store.toString(), "--out", out.toString(), "--max-epochs", "20",
-                "--samples", "200", "--ppc", "4", "--min-triphasic", "250", "--time-limit", "60", "--seed", "2");
+                "--samples", "200", "--ppc", "4", "--min-triphasic", "250", "--time-limit", "60", "--seed", "2",
+                "--threshold-samples", "1000");
         assertEquals(0, r.code(), r.toString());
         float[][] samples = Npy.readMatrix(out.resolve("posterior.npy"));
         assertEquals(200, samples.length);
