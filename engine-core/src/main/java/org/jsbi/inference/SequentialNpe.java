@@ -42,7 +42,8 @@ import org.jsbi.train.TrainingListener;
  * interrupt status set. Only an interrupt before round 0 has trained anything ends in the
  * {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished simulations. A later
  * round whose proposal cannot be drawn from within the posterior's time limit ends the run the same way, with the
- * reason in {@link Result#proposalFailure()}.
+ * reason in {@link Result#proposalFailure()}. An exception of the simulator (other than its stopping on an interrupt,
+ * see {@link Simulations}) propagates, and the rounds finished before it go with it.
  */
 public final class SequentialNpe {
 

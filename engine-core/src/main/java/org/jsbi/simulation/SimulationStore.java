@@ -66,14 +66,17 @@ import org.jsbi.random.Rng;
  * {@code firstIndex} is the global simulation index {@code c·chunkSize + row}, so its counter-based noise is keyed by
  * that index. The data therefore depend only on (simulator, prior, N, chunk size, seed) — not on the thread count,
  * interruptions or resumes — for any simulator that honours the {@link Simulator} contract. (They differ from
- * {@link Simulations#run}'s data for the same seed: that draws θ as one stream.)
+ * {@link Simulations#run}'s data for the same seed: that draws θ as one stream.) jsbi cannot check that contract: a
+ * simulator that ignores the seed and index, or whose rows depend on the rest of their batch, gives a store whose
+ * bytes depend on the thread count and on where it was resumed, without an error.
  *
  * <h2>Interruption</h2>
  * {@link #run} checks the thread's interrupt status before each chunk. A chunk being simulated when the interrupt
  * arrives is finished and written (file writes are not aborted by interrupts); then {@code run} returns a
  * {@link RunResult} with {@code interrupted() == true}, leaving the thread's interrupt status set. A prior that
- * samples by rejection (a truncated prior) may stop while drawing a chunk's θ; that chunk is left for the resume. A
- * kill or power cut loses at most the chunk in progress.
+ * samples by rejection (a truncated prior) may stop while drawing a chunk's θ, and a simulator may stop on the
+ * interrupt by throwing (with the interrupt status set, or an {@link InterruptedException} as a cause); that chunk is
+ * left for the resume. A kill or power cut loses at most the chunk in progress.
  *
  * <p>Instances are not thread-safe; one run at a time may fill a directory (others fail with a
  * {@link SimulationStoreException}), while any number may read it.
@@ -355,8 +358,9 @@ public final class SimulationStore {
      * Simulates the chunks not yet on disk, in order, writing each as it finishes; see the class comment for the
      * guarantees. Returns early, with {@link RunResult#interrupted()} set, when the thread is interrupted. Fails with a
      * {@link StoreMismatchException} when {@code sim} or {@code prior} is not the store's, and with a
-     * {@link SimulationStoreException} when another run holds the store. A simulator's exception propagates; the
-     * chunks finished before it are kept.
+     * {@link SimulationStoreException} when another run holds the store. A simulator's exception propagates (one
+     * that leaves its output short or writes past it is an {@link IllegalStateException} that says so); the chunks
+     * finished before it are kept, and the next run simulates the rest.
      */
     public RunResult run(Simulator sim, Prior prior, StoreListener listener) throws IOException {
         checkCompatible(sim, prior);
@@ -402,7 +406,16 @@ public final class SimulationStore {
                     interrupted = true;
                     break;
                 }
-                float[] x = simulateChunk(sim, c, theta);
+                float[] x;
+                try {
+                    x = simulateChunk(sim, c, theta);
+                } catch (RuntimeException e) {
+                    // A simulator that stops on an interrupt by throwing: the chunk is left for the resume.
+                    if (!Simulations.interruptedBy(e)) throw e;
+                    Thread.currentThread().interrupt();
+                    interrupted = true;
+                    break;
+                }
                 good[c] = commit(c, theta, x);
                 done[c] = true;
                 damaged.remove(c);
@@ -465,7 +478,7 @@ public final class SimulationStore {
             ParameterBatch batch = new ParameterBatch(Arrays.copyOfRange(theta, from * d, to * d), m, d, first + from);
             batch.check(sim);
             float[] out = new float[m * xd];
-            sim.simulate(batch, seed, out);
+            Simulations.simulateChecked(sim, batch, seed, out);
             System.arraycopy(out, 0, x, from * xd, m * xd);
         });
         return x;

@@ -5,9 +5,14 @@ package org.jsbi.simulation;
  *
  * <p>Contract: the noise of the batch's row i is a function of (seed, {@code batch.firstIndex() + i}) only — use
  * {@link org.jsbi.random.CounterRandom} — so a simulation's result does not depend on batch size, chunking or thread
- * count. A simulation that fails or diverges writes NaN into its own row and leaves the others intact; invalid
- * parameters (wrong dimension, outside the model's domain) raise an {@link IllegalArgumentException} naming the
- * parameter. Implementations must be safe to call from several threads at once on different batches.
+ * count; nor may a row's data depend on the batch's other rows (no normalising across the batch). jsbi cannot check
+ * this: a simulator that breaks it gives data that change with the thread count, and a {@link SimulationStore} that
+ * depends on where it was resumed. A simulation that fails or diverges writes NaN into its own row and leaves the
+ * others intact (an exception ends the whole run); invalid parameters (wrong dimension, outside the model's domain)
+ * raise an {@link IllegalArgumentException} naming the parameter. A long {@code simulate} may stop on an interrupt by
+ * throwing, with the interrupt status set or an {@link InterruptedException} as the cause: {@link Simulations} and
+ * {@link SimulationStore} take that for an interrupt and keep the finished work. Implementations must be safe to call
+ * from several threads at once on different batches.
  */
 public interface Simulator {
 
@@ -42,7 +47,9 @@ public interface Simulator {
 
     /**
      * Simulates every row of the batch into {@code out}, row-major: row i's data at {@code out[i * dataDim()] ..}.
-     * {@code out} holds at least {@code batch.count() * dataDim()} values.
+     * {@code out} holds at least {@code batch.count() * dataDim()} values, and what it holds on entry is unspecified:
+     * set every one of them (do not add to them). {@link Simulations} and {@link SimulationStore} refuse, with an
+     * {@link IllegalStateException}, a call that leaves one unwritten or writes past them.
      */
     void simulate(ParameterBatch batch, long seed, float[] out);
 }

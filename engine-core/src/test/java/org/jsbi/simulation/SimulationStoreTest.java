@@ -201,6 +201,48 @@ class SimulationStoreTest {
         assertEquals(0, store.completedRows());
     }
 
+    /**
+     * A simulator that stops on an interrupt by throwing (with an InterruptedException as the cause, the interrupt
+     * status cleared) made run throw and lose the interrupt: it is an interrupted run, the chunk left for the resume,
+     * which then gives the bytes of an uninterrupted run.
+     */
+    @Test
+    void aSimulatorThatThrowsOnAnInterruptEndsTheRunLikeOneBetweenChunks() throws IOException {
+        Path dir = tmp.resolve("throws-on-interrupt");
+        Doubler stops = new Doubler() {
+            @Override
+            public void simulate(ParameterBatch batch, long seed, float[] out) {
+                if (batch.firstIndex() >= 2 * CHUNK) throw new IllegalStateException("stopped", new InterruptedException());
+                super.simulate(batch, seed, out);
+            }
+        };
+        SimulationStore store = create(dir);
+        SimulationStore.RunResult r = store.run(stops, prior(), StoreListener.NONE);
+        assertTrue(Thread.interrupted(), "the interrupt status is set for the caller");
+        assertTrue(r.interrupted());
+        assertEquals(2, r.chunksSimulated());
+        assertTrue(temporaryFiles(dir).isEmpty());
+        assertTrue(SimulationStore.open(dir).run(new Doubler(), prior(), StoreListener.NONE).complete());
+        assertSameChunks(reference(), dir);
+    }
+
+    /** A simulator that leaves part of its output unwritten wrote zeros into the store as data. */
+    @Test
+    void aSimulatorThatLeavesOutputUnwrittenCommitsNothing() throws IOException {
+        Path dir = tmp.resolve("short");
+        Doubler writesTwo = new Doubler() {
+            @Override
+            public void simulate(ParameterBatch batch, long seed, float[] out) {
+                for (int i = 0; i < batch.count() * 2; i++) out[i] = 1;
+            }
+        };
+        SimulationStore store = create(dir);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> store.run(writesTwo, prior(), StoreListener.NONE));
+        assertTrue(e.getMessage().contains("unwritten"), e.getMessage());
+        assertEquals(0, SimulationStore.open(dir).completedRows());
+    }
+
     @Test
     void interruptedThenResumedGivesTheSameBytesAsAnUninterruptedRun() throws IOException {
         Path ref = reference();

@@ -2,6 +2,7 @@ package org.jsbi.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,100 @@ class SimulationsTest {
         } finally {
             Thread.interrupted();
         }
+    }
+
+    /** A user's simulator whose body is given: x of {@code dataDim} values per set of 2 parameters. */
+    static Simulator simulator(String name, int dataDim, Body body) {
+        return new Simulator() {
+            public String name() {
+                return name;
+            }
+
+            public int parameterDim() {
+                return 2;
+            }
+
+            public int dataDim() {
+                return dataDim;
+            }
+
+            public void simulate(ParameterBatch batch, long seed, float[] out) {
+                body.simulate(batch, out);
+            }
+        };
+    }
+
+    interface Body {
+        void simulate(ParameterBatch batch, float[] out);
+    }
+
+    /**
+     * A simulator that writes fewer values than dataDim() per set (or declares more than it writes) left zeros, or
+     * another set's values, that were taken for data; one that writes more went out of bounds with nothing but an
+     * index in the message.
+     */
+    @Test
+    void aSimulatorThatWritesTooFewOrTooManyValuesIsToldSo() {
+        Prior prior = Priors.boxUniform(2, -1, 1);
+        // writes θ (2 values) per set but declares 3
+        Simulator declaresMore = simulator("declares_more", 3, (b, out) -> {
+            for (int i = 0; i < b.count(); i++) {
+                out[i * 2] = b.get(i, 0);
+                out[i * 2 + 1] = b.get(i, 1);
+            }
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Simulations.run(declaresMore, prior, 1000, 5));
+        assertTrue(e.getMessage().contains("declares_more.simulate left") && e.getMessage().contains("unwritten")
+                && e.getMessage().contains("dataDim() = 3"), e.getMessage());
+        // relies on out being zeroed: adds to it
+        Simulator adds = simulator("adds", 2, (b, out) -> {
+            for (int i = 0; i < b.count() * 2; i++) out[i] += 1;
+        });
+        e = assertThrows(IllegalStateException.class, () -> Simulations.run(adds, prior, 100, 5));
+        assertTrue(e.getMessage().contains("add to it"), e.getMessage());
+        // writes 3 values per set but declares 2
+        Simulator writesMore = simulator("writes_more", 2, (b, out) -> {
+            for (int i = 0; i < b.count() * 3; i++) out[i] = 1;
+        });
+        e = assertThrows(IllegalStateException.class, () -> Simulations.run(writesMore, prior, 1000, 5));
+        assertTrue(e.getMessage().contains("writes_more.simulate went out of bounds")
+                && e.getMessage().contains("dataDim()"), e.getMessage());
+        assertInstanceOf(IndexOutOfBoundsException.class, e.getCause());
+        // NaN written by the simulator is data (a failed simulation), not an unwritten value
+        Simulator writesNaN = simulator("writes_nan", 2, (b, out) -> java.util.Arrays.fill(out, Float.NaN));
+        assertEquals(100, Simulations.run(writesNaN, prior, 100, 5).excludedNonFinite());
+    }
+
+    /**
+     * A slow simulator that stops on an interrupt by throwing (the usual wrapping of an InterruptedException, which
+     * clears the interrupt status) lost every finished wave with it, and the interrupt: it is an interrupt, which keeps
+     * them.
+     */
+    @Test
+    void aSimulatorThatThrowsOnAnInterruptEndsTheRunAsAnInterruptKeepingFinishedWaves() {
+        int wave = Simulations.CHUNK * Parallel.threads();
+        Simulator stops = simulator("stops", 2, (b, out) -> {
+            if (b.firstIndex() >= wave) throw new IllegalStateException("stopped", new InterruptedException());
+            java.util.Arrays.fill(out, 1f);
+        });
+        SimulationInterruptedException e;
+        try {
+            e = assertThrows(SimulationInterruptedException.class,
+                    () -> Simulations.run(stops, Priors.boxUniform(2, -1, 1), 3 * wave, 5));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is set for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(wave, e.completed().simulated(), "the first wave is kept");
+        assertEquals("stopped", e.getCause().getMessage());
+        // any other exception is the simulator's, as thrown
+        Simulator fails = simulator("fails", 2, (b, out) -> {
+            throw new ArithmeticException("model blew up");
+        });
+        assertEquals("model blew up", assertThrows(ArithmeticException.class,
+                () -> Simulations.run(fails, Priors.boxUniform(2, -1, 1), 100, 5)).getMessage());
+        assertFalse(Thread.currentThread().isInterrupted());
     }
 
     @Test
