@@ -9,14 +9,19 @@ import org.jsbi.tensor.Tensor;
 
 /**
  * Independent z-scoring of each dimension, z = (v - mean) / std, with statistics from the training split (as sbi's
- * {@code z_score_x="independent"}). Standard deviations are floored so a constant dimension does not divide by zero.
+ * {@code z_score_x="independent"}). A constant dimension gets the standard deviation {@link #MIN_STD}, so it does not
+ * divide by zero; any other keeps its own, however small (a conductance in siemens, a current in amperes).
  *
  * <p>A class rather than a record so that it can keep its statistics as column tensors on the backend last used:
  * {@link #apply} runs twice a training step, and making them anew each time was a steady allocation (session 36).
  */
 public final class ZScore {
 
-    /** The floor on a standard deviation (sbi uses 1e-14 for θ and 1e-7 for x; one value serves both in float32). */
+    /**
+     * The standard deviation {@link #fit} gives a dimension that takes one value in every sample. sbi floors every
+     * std (at 1e-14 for θ, 1e-7 for x); flooring a real spread at this value shrank the z-scored values of data in SI
+     * units (std 3e-9) to a few hundredths, and training all but ignored them, so only a constant dimension gets it.
+     */
     public static final float MIN_STD = 1e-7f;
 
     private final float[] mean;
@@ -104,7 +109,11 @@ public final class ZScore {
         return z;
     }
 
-    /** Statistics of the columns of a dim x n batch-major array (row i is dimension i), in double precision. */
+    /**
+     * Statistics of the columns of a dim x n batch-major array (row i is dimension i), in double precision. The std of
+     * a dimension that takes one value throughout is {@link #MIN_STD}; any other's is its own, down to
+     * {@link Float#MIN_NORMAL} (below that it would not survive the cast to float).
+     */
     public static ZScore fit(float[][] rowsByDim) {
         int dim = rowsByDim.length;
         float[] mean = new float[dim], std = new float[dim];
@@ -112,11 +121,17 @@ public final class ZScore {
             float[] v = rowsByDim[d];
             if (v.length < 2) throw new IllegalArgumentException("z-scoring needs at least 2 samples, got " + v.length);
             double s = 0;
-            for (float f : v) s += f;
+            boolean constant = true;
+            for (float f : v) {
+                s += f;
+                constant &= f == v[0];
+            }
             double m = s / v.length, ss = 0;
             for (float f : v) ss += (f - m) * (f - m);
             mean[d] = (float) m;
-            std[d] = (float) Math.max(Math.sqrt(ss / (v.length - 1)), MIN_STD);
+            // A constant column's ss is not always 0 (m carries the sum's rounding), hence the test on the values.
+            double sd = Math.sqrt(ss / (v.length - 1));
+            std[d] = constant ? MIN_STD : (float) Math.max(sd, Float.MIN_NORMAL);
         }
         return new ZScore(mean, std);
     }

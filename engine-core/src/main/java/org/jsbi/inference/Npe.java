@@ -68,6 +68,16 @@ public final class Npe {
 
     public NpeResult train(SimulationSet data, TrainingListener listener) {
         if (data == null) throw new IllegalArgumentException("no simulation set given");
+        int needed = Trainer.minimumSimulations(config.training());
+        if (data.excludedNonFinite() > 0 && data.size() > 0 && data.size() < needed) {
+            // The trainer would ask for "at least <needed> simulations" of a user who ran many more.
+            throw new IllegalArgumentException("only " + data.size() + " of " + data.simulated() + " simulations"
+                    + " produced finite data (" + data.excludedNonFinite() + " had NaN or infinite values and were"
+                    + " excluded), fewer than the " + needed + " that training with batches of "
+                    + config.training().batchSize() + " needs; check which of the simulator's features are undefined"
+                    + " over much of the prior (one that is NaN in most simulations excludes most of them) and leave"
+                    + " it out or give it a finite value, or simulate more");
+        }
         long t0 = System.nanoTime();
         TrainedEstimator trained = Trainer.train(backend, config.estimator(), data.toTrainingData(), config.training(),
                 listener == null ? TrainingListener.NONE : listener);

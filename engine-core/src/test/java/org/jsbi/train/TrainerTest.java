@@ -255,6 +255,32 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Data in SI units (θ a conductance of about 1e-9 S, x a current of about 1e-8 A) train as the same data in unit
+     * units: z-scoring keeps their own spreads. The std was floored at 1e-7, which left z-scored values with a
+     * spread of a few hundredths, and the network all but ignored them (posterior ≈ prior, silently).
+     */
+    @Test
+    void tinyButRealSpreadsAreKeptByZScoring() {
+        TrainingData unit = linear(1000, seed);
+        double thetaScale = 1e-9, xScale = 1e-8;
+        float[][] t = new float[1000][1], x = new float[1000][1];
+        for (int i = 0; i < 1000; i++) {
+            t[i][0] = (float) (unit.thetaByDim()[0][i] * thetaScale);
+            x[i][0] = (float) (unit.xByDim()[0][i] * xScale);
+        }
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withLearningRate(3e-3f).withMaxEpochs(3)
+                .withSeed(seed);
+        TrainedEstimator a = Trainer.train(be, SMALL_MAF, unit, cfg, TrainingListener.NONE);
+        TrainedEstimator b = Trainer.train(be, SMALL_MAF, TrainingData.of(t, x), cfg, TrainingListener.NONE);
+        assertEquals(a.estimator().xScore().std()[0] * xScale, b.estimator().xScore().std()[0], 1e-4 * xScale);
+        assertEquals(a.estimator().thetaScore().std()[0] * thetaScale, b.estimator().thetaScore().std()[0],
+                1e-4 * thetaScale);
+        // log q in user units differs by −log(θ's scale); the rest is float rounding.
+        assertEquals(a.history().bestValidationLoss() + Math.log(thetaScale), b.history().bestValidationLoss(), 1e-3,
+                "validation NLL in SI units" + TestSeeds.replay(seed));
+    }
+
     @Test
     void aConstantColumnIsRefusedByName() {
         TrainingData lin = linear(300, seed);
