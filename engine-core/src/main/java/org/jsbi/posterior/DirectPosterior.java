@@ -98,11 +98,11 @@ public final class DirectPosterior {
             double seconds = (System.nanoTime() - t0) * 1e-9;
             if (Thread.currentThread().isInterrupted()) {
                 throw new SamplingIncompleteException("was interrupted", true, kept.toArray(float[][]::new), n,
-                        proposed, seconds);
+                        proposed, seconds, observationNote(x));
             }
             if (seconds > config.timeLimitSeconds()) {
                 throw new SamplingIncompleteException("hit its time limit of " + config.timeLimitSeconds() + " s",
-                        false, kept.toArray(float[][]::new), n, proposed, seconds);
+                        false, kept.toArray(float[][]::new), n, proposed, seconds, observationNote(x));
             }
             int missing = n - kept.size();
             // Size the next pass from the acceptance seen so far (optimistic at first), with 10% slack.
@@ -121,7 +121,7 @@ public final class DirectPosterior {
             if (!warned && proposed >= 10_000 && kept.size() < 0.01 * proposed) {
                 warned = true;
                 LOG.log(System.Logger.Level.WARNING, String.format("only %.3f%% of posterior draws fall inside the prior "
-                        + "support; sampling will be slow", 100.0 * kept.size() / proposed));
+                        + "support; sampling will be slow.%s", 100.0 * kept.size() / proposed, observationNote(x)));
             }
             listener.progress(kept.size(), n, proposed, (System.nanoTime() - t0) * 1e-9);
         }
@@ -171,10 +171,40 @@ public final class DirectPosterior {
             }
             if (in == 0) {
                 LOG.log(System.Logger.Level.WARNING, "none of " + m + " posterior draws fell inside the prior support;"
-                        + " the leakage correction uses 1/" + m);
+                        + " the leakage correction uses 1/" + m + "." + observationNote(x));
             }
             return Math.max(in, 1) / (double) m;
         });
+    }
+
+    /** How far out, in the training data's standard deviations, an observation's feature makes it worth a note. */
+    static final double FAR_FROM_TRAINING_SD = 10;
+
+    /**
+     * Where an observation lies against the training data, when that explains a leaking posterior: "" unless some
+     * feature lies more than {@value #FAR_FROM_TRAINING_SD} standard deviations (the estimator's z-scoring of x, from
+     * its training split) from the training mean, else a sentence naming the farthest. Out there the estimator
+     * extrapolates, which is where it puts its mass outside the prior, and sampling runs into its time limit: the
+     * note gives the reason with the symptom (a warning of low acceptance, {@link SamplingIncompleteException}).
+     */
+    String observationNote(float[] x) {
+        float[] mean = estimator.xScore().mean(), std = estimator.xScore().std();
+        int worst = -1, far = 0;
+        double worstZ = 0;
+        for (int k = 0; k < x.length; k++) {
+            double z = Math.abs((x[k] - (double) mean[k]) / std[k]);
+            if (z > FAR_FROM_TRAINING_SD) far++;
+            if (z > worstZ) {
+                worstZ = z;
+                worst = k;
+            }
+        }
+        if (far == 0) return "";
+        return String.format(java.util.Locale.ROOT, " The observation lies outside the training data: its feature %d (from 0) is"
+                + " %.3g standard deviations of the training simulations from their mean (%d of %d features lie more"
+                + " than %.0f out), where the estimator extrapolates; check that the simulator can produce it and that"
+                + " its features are computed as in the simulations.", worst, worstZ, far, x.length,
+                FAR_FROM_TRAINING_SD);
     }
 
     /** log p(θ | x) of each row: log q(θ | x) − log(acceptance rate), and −∞ outside the prior support. */

@@ -15,14 +15,20 @@ public sealed class SamplingIncompleteException extends RuntimeException permits
     /** Posterior sampling stopped; {@code cause} says why ("was interrupted", "hit its time limit of ..."). */
     SamplingIncompleteException(String cause, boolean interrupted, float[][] accepted, int requested, long proposed,
                                 double seconds) {
+        this(cause, interrupted, accepted, requested, proposed, seconds, "");
+    }
+
+    /** As above, with a note on the observation (where it lies against the training data) added to the message. */
+    SamplingIncompleteException(String cause, boolean interrupted, float[][] accepted, int requested, long proposed,
+                                double seconds, String observationNote) {
         this(String.format("posterior sampling %s after %.1f s with %d of %d samples; %d of %d proposals (%.4f%%) fell "
-                        + "inside the prior support.%s", cause, seconds, accepted.length, requested, accepted.length,
+                        + "inside the prior support.%s%s", cause, seconds, accepted.length, requested, accepted.length,
                 proposed, proposed == 0 ? 0.0 : 100.0 * accepted.length / proposed,
                 proposed > 0 && accepted.length < 0.01 * proposed
                         ? " The estimator leaks almost all its mass outside the prior: train with more simulations,"
                         + " check the observation is one the simulator can produce, or raise the time limit"
                         + " (PosteriorConfig.withTimeLimitSeconds)."
-                        : ""), interrupted, accepted, proposed);
+                        : "", observationNote), interrupted, accepted, proposed);
     }
 
     /** With the whole message given, for samplers whose acceptance means something else (a truncated prior's). */

@@ -197,6 +197,12 @@ class DirectPosteriorTest {
         SamplingIncompleteException t = assertThrows(SamplingIncompleteException.class,
                 () -> hurried.sample(1_000_000, new float[] {0.5f, 0.5f}, 1));
         assertTrue(t.getMessage().contains("time limit"), t.getMessage());
+        assertTrue(!t.getMessage().contains("outside the training data"), t.getMessage());
         assertTrue(t.accepted().length < 1_000_000);
+        // x = θ + noise has a training sd of about 0.42: 50 lies over a hundred of them out, and the message says so
+        t = assertThrows(SamplingIncompleteException.class, () -> hurried.sample(1_000_000, new float[] {0.5f, 50f}, 1));
+        assertTrue(t.getMessage().contains("outside the training data: its feature 1 (from 0) is"), t.getMessage());
+        assertTrue(t.getMessage().contains("(1 of 2 features lie more than 10 out)"), t.getMessage());
+        assertEquals("", posterior.observationNote(new float[] {1.3f, -0.3f}), "a corner of the data is not far out");
     }
 }
