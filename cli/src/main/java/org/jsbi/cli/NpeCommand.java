@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
+import org.jsbi.dist.PriorEntries;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
@@ -99,6 +100,11 @@ final class NpeCommand implements Callable<Integer> {
             + " (its folder is created; an existing file is replaced).")
     String out;
 
+    @Option(names = "--save-posterior", paramLabel = "FILE", description = "Save the trained posterior (estimator,"
+            + " prior and sampling settings) to this file, to sample or score it later without training again:"
+            + " DirectPosterior.load(path, backend) in Java.")
+    String savePosterior;
+
     @Option(names = "--sbc", paramLabel = "N", description = "Also run simulation-based calibration of the amortized"
             + " posterior on N fresh simulations from the prior: rank tests per parameter and the expected coverage of"
             + " its highest-density regions (default: ${DEFAULT-VALUE}, off).")
@@ -123,7 +129,13 @@ final class NpeCommand implements Callable<Integer> {
         ReferenceData reference = ReferenceData.locate();
         float[] xo = reference.observation(refTask, observation);
         // Before any simulation: a bad --out found after the training lost the samples it was to hold.
-        Path outFile = out == null ? null : writableOutFile(spec.commandLine(), out);
+        Path outFile = out == null ? null : writableFile(spec.commandLine(), "--out", out, "posterior.csv");
+        Path posteriorFile = savePosterior == null ? null
+                : writableFile(spec.commandLine(), "--save-posterior", savePosterior, "posterior.jsbi");
+        if (posteriorFile != null && !PriorEntries.canWrite(t.prior())) {
+            throw new ParameterException(spec.commandLine(), "--save-posterior: " + t.name() + "'s prior ("
+                    + t.prior().describe() + ") cannot be written to a file");
+        }
         NpeConfig cfg = NpeConfig.defaults()
                 .withEstimator(estimator.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn())
                 .withTraining(NpeConfig.defaults().training().withSeed(seed).withMaxEpochs(maxEpochs)
@@ -186,6 +198,11 @@ final class NpeCommand implements Callable<Integer> {
         };
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%s); best validation loss %.4f at epoch %d%n",
                 h.epochs(), r.trainingSeconds(), why, h.bestValidationLoss(), h.bestEpoch());
+        if (posteriorFile != null) {
+            // Before sampling: an interrupt there must not lose the training.
+            posterior.save(posteriorFile);
+            System.out.println("posterior saved to " + posteriorFile + " (load it with DirectPosterior.load)");
+        }
 
         long t0 = System.nanoTime();
         float[][] draws = posterior.sample(samples, xo, seed);
@@ -302,27 +319,28 @@ final class NpeCommand implements Callable<Integer> {
     }
 
     /**
-     * The absolute path --out names, checked before any work: not a folder, its folder created, and a file creatable
-     * there (a trial file, deleted at once). Any failure is an option error.
+     * The absolute path a file option (--out, --save-posterior) names, checked before any work: not a folder, its
+     * folder created, and a file creatable there (a trial file, deleted at once). Any failure is an option error;
+     * {@code example} is the file name a folder given instead is told to append.
      */
-    static Path writableOutFile(CommandLine cl, String out) {
-        if (out.isBlank()) throw new ParameterException(cl, "--out is empty; give the CSV file to write");
+    static Path writableFile(CommandLine cl, String option, String value, String example) {
+        if (value.isBlank()) throw new ParameterException(cl, option + " is empty; give the file to write");
         Path path;
         try {
-            path = Path.of(out).toAbsolutePath().normalize();
+            path = Path.of(value).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
-            throw new ParameterException(cl, "--out " + out + " is not a usable file name: " + e.getMessage());
+            throw new ParameterException(cl, option + " " + value + " is not a usable file name: " + e.getMessage());
         }
-        if (out.endsWith("/") || out.endsWith(File.separator) || Files.isDirectory(path)) {
-            throw new ParameterException(cl, "--out " + out + " names a folder; give a file in it, e.g. --out "
-                    + path.resolve("posterior.csv"));
+        if (value.endsWith("/") || value.endsWith(File.separator) || Files.isDirectory(path)) {
+            throw new ParameterException(cl, option + " " + value + " names a folder; give a file in it, e.g. " + option
+                    + " " + path.resolve(example));
         }
         Path dir = path.getParent();
         try {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, "." + path.getFileName(), ".tmp"));
         } catch (IOException e) {
-            throw new ParameterException(cl, "--out " + out + ": cannot write a file in " + dir + " ("
+            throw new ParameterException(cl, option + " " + value + ": cannot write a file in " + dir + " ("
                     + ErrorReport.message(e) + "); choose a folder you can write to");
         }
         return path;

@@ -135,6 +135,27 @@ class NpeCommandTest {
         }
     }
 
+    /** --save-posterior writes the trained posterior, which loads back to the same samples; a folder is refused early. */
+    @Test
+    void savePosteriorWritesAPosteriorThatLoadsBack(@TempDir Path tmp) throws IOException {
+        Printed p = printed("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "5", "--save-posterior",
+                tmp.toString());
+        Run r = p.run();
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--save-posterior " + tmp + " names a folder; give a file in it, e.g."
+                + " --save-posterior " + tmp.resolve("posterior.jsbi")), r.toString());
+        assertFalse(p.out().contains("simulated"), "before any simulation:\n" + p.out());
+
+        Path file = tmp.resolve("two_moons.jsbi");
+        String out = succeeds("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "40", "--seed", "5",
+                "--save-posterior", file.toString());
+        assertTrue(out.contains("posterior saved to " + file), out);
+        org.jsbi.posterior.DirectPosterior post = org.jsbi.posterior.DirectPosterior.load(file,
+                org.jsbi.backend.Backends.current());
+        assertEquals(2, post.thetaDim());
+        assertEquals(40, post.sample(40, new float[] {0.1f, 0.2f}, 5).length);
+    }
+
     /**
      * The C2ST compares as many posterior as reference samples, as sbibm does: 40 draws against all 10,000 reference
      * samples scored about 0.996 however good the posterior, the share of the larger set.

@@ -43,6 +43,16 @@ public final class LogNormal implements Prior {
         }
     }
 
+    /** μ of each dimension: the mean of log θ. */
+    public double[] mu() {
+        return mu.clone();
+    }
+
+    /** σ of each dimension: the standard deviation of log θ. */
+    public double[] sigma() {
+        return sigma.clone();
+    }
+
     @Override
     public int dim() {
         return mu.length;

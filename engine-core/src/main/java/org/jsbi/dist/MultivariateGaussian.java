@@ -36,6 +36,53 @@ public final class MultivariateGaussian implements Prior {
         this.logNormaliser = -0.5 * (d * LOG_2PI + logDet);
     }
 
+    /** From a lower-triangular factor L of Σ = L Lᵀ, kept as it is (see {@link #fromCholesky}). */
+    private MultivariateGaussian(double[] mean, double[] lower) {
+        int d = mean.length;
+        double logDet = 0;
+        for (int i = 0; i < d; i++) logDet += 2 * Math.log(lower[i * d + i]);
+        this.mean = mean.clone();
+        this.lower = lower;
+        this.logNormaliser = -0.5 * (d * LOG_2PI + logDet);
+    }
+
+    /**
+     * N(μ, L Lᵀ) from the lower-triangular factor that {@link #choleskyFactor} gives: the same distribution to the bit
+     * (the same factor, normaliser, draws and densities), which Σ = L Lᵀ factorised again would not be, in the last
+     * bits. How a saved posterior's prior is read back ({@link PriorEntries}).
+     */
+    static MultivariateGaussian fromCholesky(double[] mean, double[][] lower) {
+        if (mean == null || lower == null) throw new IllegalArgumentException("μ and L must be given, got null");
+        checkMean(mean);
+        int d = mean.length;
+        if (lower.length != d) {
+            throw new IllegalArgumentException("μ has " + d + " values but L has " + lower.length + " rows");
+        }
+        double[] l = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            if (lower[i] == null || lower[i].length != d) {
+                throw new IllegalArgumentException("L row " + i + " must have " + d + " values");
+            }
+            for (int j = 0; j < d; j++) {
+                double v = lower[i][j];
+                if (!Double.isFinite(v) || (j > i && v != 0) || (j == i && !(v > 0))) {
+                    throw new IllegalArgumentException("L must be lower triangular with a positive diagonal and finite"
+                            + " values; L[" + i + "][" + j + "] = " + v);
+                }
+                l[i * d + j] = v;
+            }
+        }
+        return new MultivariateGaussian(mean, l);
+    }
+
+    /** The lower-triangular factor L of Σ = L Lᵀ, by rows. */
+    double[][] choleskyFactor() {
+        int d = mean.length;
+        double[][] out = new double[d][];
+        for (int i = 0; i < d; i++) out[i] = java.util.Arrays.copyOfRange(lower, i * d, (i + 1) * d);
+        return out;
+    }
+
     /**
      * The matrix (Σ or P) after μ's and its own checks, symmetrised: (m + mᵀ)/2 removes asymmetry at the rounding
      * level that the check lets through.

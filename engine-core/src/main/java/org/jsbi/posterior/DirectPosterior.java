@@ -55,6 +55,20 @@ public final class DirectPosterior {
         this.config = config;
     }
 
+    /**
+     * Writes this posterior (estimator, prior, settings) to one file, atomically ({@link PosteriorFile}); its
+     * estimator must be a MAF or MDN and its prior one of {@link org.jsbi.dist.Priors}'.
+     */
+    public void save(java.nio.file.Path path) throws java.io.IOException {
+        PosteriorFile.save(this, path);
+    }
+
+    /** A posterior written by {@link #save}, its estimator on {@code backend}: the same log-densities and samples. */
+    public static DirectPosterior load(java.nio.file.Path path, org.jsbi.backend.Backend backend)
+            throws java.io.IOException {
+        return PosteriorFile.load(path, backend);
+    }
+
     public ConditionalDensityEstimator estimator() {
         return estimator;
     }

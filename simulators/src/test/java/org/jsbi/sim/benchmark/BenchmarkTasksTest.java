@@ -55,6 +55,22 @@ class BenchmarkTasksTest {
         assertThrows(IllegalArgumentException.class, () -> BenchmarkTasks.byName(null));
     }
 
+    /** Every task's prior can be written into a posterior file (jsbi npe --save-posterior) and reads back the same. */
+    @ParameterizedTest
+    @MethodSource("names")
+    void thePriorRoundTripsThroughAModelFile(String name) {
+        Prior prior = BenchmarkTasks.byName(name).prior();
+        assertTrue(org.jsbi.dist.PriorEntries.canWrite(prior), prior.describe());
+        org.jsbi.io.ModelFile.Builder b = org.jsbi.io.ModelFile.builder("test");
+        org.jsbi.dist.PriorEntries.write(prior, "prior.", b);
+        Prior back = org.jsbi.dist.PriorEntries.read(b.build(), "prior.");
+        assertEquals(prior.describe(), back.describe());
+        float[][] theta = prior.sample(50, new Rng(3));
+        for (float[] t : theta) assertEquals(prior.logProb(t), back.logProb(t), 0.0, "the same density, to the bit");
+        float[][] again = back.sample(50, new Rng(3));
+        for (int i = 0; i < theta.length; i++) assertArrayEquals(theta[i], again[i], "the same draws");
+    }
+
     @ParameterizedTest
     @MethodSource("names")
     void dimensionsAndNames(String name) {
