@@ -103,7 +103,9 @@ public final class ZScore {
                 throw new IllegalArgumentException(what + " dimension " + d + " takes the same value (" + v[0]
                         + ") in all " + v.length + " training samples: it carries nothing to learn from, and z-scoring"
                         + " it would divide by zero; leave it out" + ("θ".equals(what)
-                        ? " (or give the prior a spread there)" : " of the summary statistics"));
+                        ? " (or give the prior a spread there: jsbi draws parameters as float32, about 7 significant"
+                        + " digits, so an interval narrower than that around " + v[0] + " holds this one value)"
+                        : " of the summary statistics"));
             }
         }
         return z;

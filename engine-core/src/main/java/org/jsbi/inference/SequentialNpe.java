@@ -31,6 +31,12 @@ import org.jsbi.train.TrainingListener;
  * float[][] samples = r.posterior().sample(10_000, xo, seed);
  * }</pre>
  *
+ * <p>Simulations with NaN or infinite data are left out, and counted, in every round ({@link Round#excludedNonFinite}).
+ * DESIGN.md asks later rounds to refuse them unless the user opts in, as sbi does for its atomic loss (APT), which
+ * leaving them out would bias. With the plain maximum likelihood of truncated rounds it does not: round 0 learns the
+ * posterior given that a simulation is valid, and a later round, whose proposal is the prior restricted to a region,
+ * learns the same posterior there.
+ *
  * <p>Round r's simulations use seed {@code seed + r} (their noise streams do not repeat), its training seed
  * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result. A
  * round whose pooled training split is smaller than one batch trains with batches of the whole split.
