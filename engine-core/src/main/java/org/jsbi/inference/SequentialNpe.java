@@ -33,9 +33,9 @@ import org.jsbi.train.TrainingListener;
  *
  * <p>Simulations with NaN or infinite data are left out, and counted, in every round ({@link Round#excludedNonFinite}).
  * DESIGN.md asks later rounds to refuse them unless the user opts in, as sbi does for its atomic loss (APT), which
- * leaving them out would bias. With the plain maximum likelihood of truncated rounds it does not: round 0 learns the
- * posterior given that a simulation is valid, and a later round, whose proposal is the prior restricted to a region,
- * learns the same posterior there.
+ * leaving them out would bias. With the plain maximum likelihood of truncated rounds it does not: whether a
+ * simulation is valid is a function of its x, so round 0 still learns p(θ | x) for every valid x, and a later round,
+ * whose proposal is the prior restricted to a region, learns the same posterior inside it.
  *
  * <p>Round r's simulations use seed {@code seed + r} (their noise streams do not repeat), its training seed
  * {@code config.training().seed() + r}; the same inputs on the same backend and thread count give the same result. A
