@@ -31,6 +31,8 @@ import org.jsbi.tensor.Tensor;
  */
 public final class Trainer {
 
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
     /** A batch is split over threads only when every thread gets at least this many columns. */
     static final int MIN_COLUMNS_PER_THREAD = 64;
     /**
@@ -434,6 +436,8 @@ public final class Trainer {
         float[][] tVal = TrainingData.select(data.thetaByDim(), valIdx);
         float[][] xVal = TrainingData.select(data.xByDim(), valIdx);
         ZScore thetaScore = ZScore.fitTrainingData(tTrain, "θ"), xScore = ZScore.fitTrainingData(xTrain, "x");
+        for (String note : xScore.outlierNotes(xTrain, "x")) LOG.log(System.Logger.Level.WARNING, note);
+        for (String note : thetaScore.outlierNotes(tTrain, "θ")) LOG.log(System.Logger.Level.WARNING, note);
         ConditionalDensityEstimator est = factory.build(be, data.thetaDim(), data.xDim(), thetaScore, xScore,
                 rng.split());
 
