@@ -69,6 +69,11 @@ public final class DirectPosterior {
         return PosteriorFile.load(path, backend);
     }
 
+    /** {@link #load(java.nio.file.Path, org.jsbi.backend.Backend)} on the backend jsbi selects ({@code Backends.current()}). */
+    public static DirectPosterior load(java.nio.file.Path path) throws java.io.IOException {
+        return PosteriorFile.load(path, org.jsbi.backend.Backends.current());
+    }
+
     public ConditionalDensityEstimator estimator() {
         return estimator;
     }

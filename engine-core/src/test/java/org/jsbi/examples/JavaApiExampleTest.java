@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.jsbi.backend.Backends;
 import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
@@ -67,7 +66,7 @@ class JavaApiExampleTest {
         float[] xo = {0.5f, 0.1f};
         float[][] samples = posterior.sample(10_000, xo, 2);
         posterior.save(file);
-        DirectPosterior again = DirectPosterior.load(file, Backends.current());
+        DirectPosterior again = DirectPosterior.load(file);
         // ---- README ends
 
         // θ = ((x₁ + x₂)/2, (x₁ − x₂)/2) ± 0.1/√2: (0.3, 0.2), sd 0.071 in each.
