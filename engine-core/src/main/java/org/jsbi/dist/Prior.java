@@ -27,7 +27,7 @@ public interface Prior {
     /** The standard deviation of each parameter. */
     double[] stddev();
 
-    /** A short description for logs and model files, e.g. {@code BoxUniform[2]}. */
+    /** A description for logs and store manifests, e.g. {@code BoxUniform[low=[-1.0, -1.0], high=[1.0, 1.0]]}. */
     String describe();
 
     /** Throws a clear error when θ is not a finite vector of this prior's dimension. */

@@ -37,7 +37,7 @@ public final class ZScore {
 
     /**
      * @param mean per-dimension mean
-     * @param std  per-dimension standard deviation (≥ the floor)
+     * @param std  per-dimension standard deviation (finite and > 0)
      */
     public ZScore(float[] mean, float[] std) {
         if (mean.length != std.length) {

@@ -42,14 +42,15 @@ import org.jsbi.train.TrainingListener;
  * round whose pooled training split is smaller than one batch trains with batches of the whole split.
  *
  * <p>Interrupting the thread stops the run without losing finished rounds: as in {@link Npe}, an interrupted training
- * keeps its best weights so far and the round counts as finished; an interrupt while a later round builds its
- * proposal or simulates ends the run at the last finished round, keeping that round's simulations in
- * {@link Result#simulations()}. Either way {@link #run} returns with {@link Result#interrupted()} set and leaves the
- * interrupt status set. Only an interrupt before round 0 has trained anything ends in the
- * {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished simulations. A later
- * round whose proposal cannot be drawn from within the posterior's time limit ends the run the same way, with the
- * reason in {@link Result#proposalFailure()}. An exception of the simulator (other than its stopping on an interrupt,
- * see {@link Simulations}) propagates, and the rounds finished before it go with it.
+ * keeps its best weights so far and the round counts as finished (except in the round's first epoch, which has no
+ * weights to keep: the trainer's {@link IllegalStateException} then propagates, and the finished rounds with it); an
+ * interrupt while a later round builds its proposal or simulates ends the run at the last finished round, keeping
+ * that round's simulations in {@link Result#simulations()}. Either way {@link #run} returns with
+ * {@link Result#interrupted()} set and leaves the interrupt status set. Only an interrupt before round 0 has trained
+ * anything ends in the {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished
+ * simulations. A later round whose proposal cannot be drawn from within the posterior's time limit ends the run the
+ * same way, with the reason in {@link Result#proposalFailure()}. An exception of the simulator (other than its
+ * stopping on an interrupt, see {@link Simulations}) propagates, and the rounds finished before it go with it.
  */
 public final class SequentialNpe {
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A mixture of K full-covariance Gaussians in D dimensions, in float64: what a {@link Mdn} predicts for one x, in the
- * user's units of θ. The sequential algorithms (SNPE-A/-C with an MDN) work with these directly.
+ * user's units of θ, for its moments and density without sampling ({@link Mdn#mixture}).
  *
  * @param weights     K mixture weights (≥ 0, summing to 1)
  * @param means       K means, each of length D

@@ -45,8 +45,10 @@ import org.jsbi.random.Rng;
  *
  * <h2>On disk (layout version {@value #FORMAT_VERSION}; see {@code docs/STORE.md})</h2>
  * <pre>
- * manifest.properties          written once, atomically, at creation: format, formatVersion, simulator, parameterDim,
- *                              dataDim, simulations (N), chunkSize, seed, prior (Prior.describe()), goodRow, dtype, created
+ * manifest.properties          written once, atomically, at creation: format, formatVersion, simulator,
+ *                              simulatorRevision and simulatorConfiguration (each when not empty), parameterDim,
+ *                              dataDim, simulations (N), chunkSize, seed, prior (Prior.describe()), goodRow, dtype,
+ *                              created
  * chunk-000000.theta.npy       θ of simulations 0 .. chunkSize-1: float32 '&lt;f4', shape (rows, parameterDim), C order
  * chunk-000000.x.npy           their data x: float32, shape (rows, dataDim); NaN where the simulator gave NaN
  * chunk-000000.done            the chunk's marker: rows, CRC32 of each .npy file (hex), good rows

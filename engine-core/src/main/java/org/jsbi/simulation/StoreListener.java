@@ -20,13 +20,14 @@ public interface StoreListener {
     /** Ignores everything. */
     StoreListener NONE = p -> { };
 
-    /** Prints a line to standard error at most every 5 seconds, and at the start and the end. */
+    /** Prints a line to standard error at most every 5 seconds, at the start and on completion. */
     static StoreListener console() {
         return console(System.err, 5.0);
     }
 
     /**
-     * Prints a line to {@code out} at most every {@code intervalSeconds}, and at the start and the end of a run, e.g.
+     * Prints a line to {@code out} at most every {@code intervalSeconds}, at the start of a run and when the store is
+     * complete (a run that stops early prints no closing line), e.g.
      * {@code store: 123904/1000000 (12.4%)  2817 sims/s  ETA 5h11m  good 93.1%}; damaged chunks are printed at once.
      */
     static StoreListener console(PrintStream out, double intervalSeconds) {

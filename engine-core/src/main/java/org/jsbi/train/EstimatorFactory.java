@@ -14,7 +14,7 @@ import org.jsbi.random.Rng;
 public interface EstimatorFactory {
     ConditionalDensityEstimator build(Backend backend, int thetaDim, int xDim, ZScore thetaScore, ZScore xScore, Rng rng);
 
-    /** A masked autoregressive flow with the peers' defaults (5 MADEs of 2 x 50 tanh units). */
+    /** A masked autoregressive flow with the peers' defaults (5 MADEs, each 3 hidden layers of 50 tanh units). */
     static EstimatorFactory maf() {
         return maf(MafConfig.defaults());
     }

@@ -27,7 +27,8 @@ import org.jsbi.tensor.Tensor;
  * random validation split, z-scoring from the training split, Adam on the mean negative log-likelihood of shuffled
  * full batches, gradient-norm clipping, and early stopping that restores the best weights. The same seed, backend
  * and thread count give the same weights. Interrupting the thread ends training after the current batch and keeps the
- * best weights so far.
+ * best weights so far; before the first epoch has finished there are none, and {@link #train} throws an
+ * {@link IllegalStateException} instead (as it does when the loss is NaN or infinite in the first epoch).
  */
 public final class Trainer {
 

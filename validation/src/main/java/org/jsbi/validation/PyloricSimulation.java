@@ -32,7 +32,7 @@ import org.jsbi.simulation.StoreProgress;
  *
  * <pre>{@code
  * PyloricSimulation.Result r = PyloricSimulation.run(new PyloricSimulation.Settings(dir, 100_000L, 1L, 256), out,
- *         StoreListener.NONE);
+ *         10.0, StoreListener.NONE);
  * }</pre>
  *
  * <p>Interruption: {@link #run} stops cleanly after the chunk in progress when its thread is interrupted (see
