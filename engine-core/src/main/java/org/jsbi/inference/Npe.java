@@ -3,10 +3,12 @@ package org.jsbi.inference;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.Backends;
 import org.jsbi.dist.Prior;
+import org.jsbi.simulation.SimulationInterruptedException;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.TrainedEstimator;
 import org.jsbi.train.Trainer;
 import org.jsbi.train.TrainingListener;
@@ -56,7 +58,15 @@ public final class Npe {
         long t0 = System.nanoTime();
         SimulationSet data = Simulations.run(simulator, prior, n, seed, simulationListener);
         double simSeconds = (System.nanoTime() - t0) * 1e-9;
-        NpeResult trained = train(data, trainingListener);
+        NpeResult trained;
+        try {
+            trained = train(data, trainingListener);
+        } catch (NoEpochFinishedException e) {
+            if (!e.interrupted()) throw e;
+            // Interrupted in the first epoch: nothing trained, but the simulations are not lost with it.
+            throw new SimulationInterruptedException("training was interrupted before its first epoch finished; the "
+                    + data.size() + " simulations are kept (completed())", data, e);
+        }
         return new NpeResult(trained.trained(), trained.simulationsUsed(), data.excludedNonFinite(), simSeconds,
                 trained.trainingSeconds());
     }

@@ -16,6 +16,7 @@ import org.jsbi.simulation.SimulationListener;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.Simulator;
+import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.TrainingHistory;
 import org.jsbi.train.TrainingListener;
 
@@ -42,10 +43,9 @@ import org.jsbi.train.TrainingListener;
  * round whose pooled training split is smaller than one batch trains with batches of the whole split.
  *
  * <p>Interrupting the thread stops the run without losing finished rounds: as in {@link Npe}, an interrupted training
- * keeps its best weights so far and the round counts as finished (except in the round's first epoch, which has no
- * weights to keep: the trainer's {@link IllegalStateException} then propagates, and the finished rounds with it); an
- * interrupt while a later round builds its proposal or simulates ends the run at the last finished round, keeping
- * that round's simulations in {@link Result#simulations()}. Either way {@link #run} returns with
+ * keeps its best weights so far and the round counts as finished; an interrupt in a round's first epoch (no weights
+ * to keep yet), or while a later round builds its proposal or simulates, ends the run at the last finished round,
+ * keeping that round's simulations in {@link Result#simulations()}. Either way {@link #run} returns with
  * {@link Result#interrupted()} set and leaves the interrupt status set. Only an interrupt before round 0 has trained
  * anything ends in the {@link SimulationInterruptedException} that {@link Npe} throws, holding round 0's finished
  * simulations. A later round whose proposal cannot be drawn from within the posterior's time limit ends the run the
@@ -215,7 +215,17 @@ public final class SequentialNpe {
             SimulationSet pooled = pool.set();
             NpeConfig cfg = config.withTraining(config.training().withSeed(config.training().seed() + r)
                     .withBatchSize(batchFor(pooled.size())));
-            trained = new Npe(cfg, backend).train(pooled, trainingListener);
+            try {
+                trained = new Npe(cfg, backend).train(pooled, trainingListener);
+            } catch (NoEpochFinishedException e) {
+                if (!e.interrupted()) throw e;
+                // Interrupted in the round's first epoch: no estimator for this round, the earlier ones stand.
+                if (r == 0) {
+                    throw new SimulationInterruptedException("training was interrupted before its first epoch"
+                            + " finished; the " + pooled.size() + " simulations are kept (completed())", pooled, e);
+                }
+                break;
+            }
             posterior = trained.posterior(prior, posteriorConfig);
             rounds.add(new Round(r, simulationsPerRound[r], data.excludedNonFinite(), proposal.threshold(),
                     proposal.mass(), pooled.size(), trained.trained().history().epochs(), simSeconds,

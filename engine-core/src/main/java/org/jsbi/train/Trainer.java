@@ -27,8 +27,10 @@ import org.jsbi.tensor.Tensor;
  * random validation split, z-scoring from the training split, Adam on the mean negative log-likelihood of shuffled
  * full batches, gradient-norm clipping, and early stopping that restores the best weights. The same seed, backend
  * and thread count give the same weights. Interrupting the thread ends training after the current batch and keeps the
- * best weights so far; before the first epoch has finished there are none, and {@link #train} throws an
- * {@link IllegalStateException} instead (as it does when the loss is NaN or infinite in the first epoch).
+ * best weights so far; before the first epoch has finished there are none, and {@link #train} throws a
+ * {@link NoEpochFinishedException} instead (an {@link IllegalStateException}; a loss that is NaN or infinite in the
+ * first epoch throws an IllegalStateException too). {@code Npe.run} and {@code SequentialNpe} catch it to hand back
+ * the simulations and the finished rounds.
  */
 public final class Trainer {
 
@@ -539,8 +541,7 @@ public final class Trainer {
             }
         }
         if (bestEpoch == 0) {
-            throw new IllegalStateException("training stopped before the first epoch finished (" + reason
-                    + "); no weights to keep");
+            throw new NoEpochFinishedException(reason);
         }
         restore(best, params);
         return new TrainedEstimator(est, new TrainingHistory(trainLosses, valLosses, bestEpoch, reason,

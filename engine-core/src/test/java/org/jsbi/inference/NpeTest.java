@@ -1,10 +1,16 @@
 package org.jsbi.inference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jsbi.backend.ScalarBackend;
+import org.jsbi.dist.Priors;
+import org.jsbi.simulation.SimulationInterruptedException;
 import org.jsbi.simulation.SimulationSet;
+import org.jsbi.testing.NoisyIdentity;
+import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.Trainer;
 import org.junit.jupiter.api.Test;
 
@@ -30,5 +36,27 @@ class NpeTest {
         assertTrue(e.getMessage().startsWith("only 92 of 3000 simulations produced finite data (2908 had NaN or"
                 + " infinite values") && e.getMessage().contains(
                 "fewer than the " + Trainer.minimumSimulations(NpeConfig.defaults().training())), e.getMessage());
+    }
+
+    /**
+     * An interrupt before the first epoch ends leaves no estimator; run's simulations come back in the exception
+     * (they went down with the trainer's IllegalStateException), with the interrupt still set.
+     */
+    @Test
+    void anInterruptInTheFirstEpochKeepsTheSimulations() {
+        EstimatorFactory interrupting = (b, td, xd, ts, xs, rng) -> {
+            Thread.currentThread().interrupt();
+            return EstimatorFactory.mdn().build(b, td, xd, ts, xs, rng);
+        };
+        Npe npe = new Npe(NpeConfig.defaults().withEstimator(interrupting), new ScalarBackend());
+        try {
+            SimulationInterruptedException e = assertThrows(SimulationInterruptedException.class,
+                    () -> npe.run(new NoisyIdentity(0.3), Priors.boxUniform(2, 0, 1), 400, 1));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+            assertEquals(400, e.completed().size());
+            assertTrue(e.getCause() instanceof NoEpochFinishedException, String.valueOf(e.getCause()));
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

@@ -109,6 +109,36 @@ class SequentialNpeTest {
         assertEquals(50, r.posterior().sample(50, XO, 1).length, "round 0's posterior is usable");
     }
 
+    /** Round 1 is interrupted before its first epoch ends: no estimator for it, round 0's stands (it was lost). */
+    @Test
+    void anInterruptInALaterRoundsFirstEpochKeepsTheFinishedRounds() {
+        TrainingListener none = TrainingListener.NONE;
+        int[] built = {0};
+        NpeConfig d = NpeConfig.defaults();
+        EstimatorFactory mdn = EstimatorFactory.mdn(MdnConfig.defaults().withHiddenFeatures(16).withComponents(2));
+        EstimatorFactory interruptingSecond = (b, td, xd, ts, xs, rng) -> {
+            if (++built[0] == 2) Thread.currentThread().interrupt();
+            return mdn.build(b, td, xd, ts, xs, rng);
+        };
+        SequentialNpe seq = new SequentialNpe(d.withEstimator(interruptingSecond).withTraining(d.training()
+                .withMaxEpochs(2).withSeed(3)), PosteriorConfig.defaults(), 0.01, 100, Backends.current());
+        SequentialNpe.Result r = seq.run(SIM, PRIOR, XO, new int[] {300, 200, 200}, 7, SimulationListener.NONE, none);
+        assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+        assertTrue(r.interrupted());
+        assertEquals(1, r.rounds().size());
+        assertEquals(500, r.simulations().size(), "round 1's simulations are kept, though not trained on");
+        assertEquals(300, r.last().simulationsUsed());
+
+        // Round 0 interrupted in its first epoch: as Npe.run, the exception holds the simulations.
+        Thread.interrupted();
+        built[0] = 1;
+        SimulationInterruptedException e = assertThrows(SimulationInterruptedException.class,
+                () -> seq.run(SIM, PRIOR, XO, new int[] {300, 200}, 7, SimulationListener.NONE, none));
+        assertEquals(300, e.completed().size());
+        assertTrue(e.getMessage().startsWith("training was interrupted before its first epoch finished"),
+                e.getMessage());
+    }
+
     @Test
     void anInterruptWhileALaterRoundSimulatesKeepsItsFinishedSimulationsUntrained() {
         SequentialNpe.Result r = tiny(2).run(SIM, PRIOR, XO, new int[] {300, 200, 200}, 7, interruptInRoundOf(200),
