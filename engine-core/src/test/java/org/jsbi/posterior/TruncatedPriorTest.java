@@ -265,7 +265,10 @@ class TruncatedPriorTest {
                 () -> TruncatedPriorFile.write(file, t, other, 1e-4, 10_000));
         assertTrue(e.getMessage().contains("is not the estimator this truncated prior was made with"), e.getMessage());
         assertTrue(!java.nio.file.Files.exists(file), "nothing written");
-        assertThrows(IllegalArgumentException.class, () -> TruncatedPriorFile.write(file, t, other, 7.5, 10_000));
+        // `other` is still the wrong model, so only the message shows that the quantile itself was refused.
+        e = assertThrows(IllegalArgumentException.class, () -> TruncatedPriorFile.write(file, t, other, 7.5, 10_000));
+        assertTrue(e.getMessage().contains("quantile must be in [0, 1)") && e.getMessage().contains("got 7.5"),
+                e.getMessage());
     }
 
     @Test

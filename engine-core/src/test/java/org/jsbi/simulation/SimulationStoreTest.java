@@ -456,8 +456,12 @@ class SimulationStoreTest {
         e = assertThrows(StoreMismatchException.class,
                 () -> store.run(new Doubler(), Priors.boxUniform(2, -2, 2), StoreListener.NONE));
         assertTrue(e.differences().get(0).startsWith("prior: BoxUniform[low=[-1.0, -1.0]"), e.differences().toString());
-        assertThrows(IllegalArgumentException.class,
+        // The 3-D prior also differs from the store's in description: without the dimension check this would still be
+        // a StoreMismatchException (an IllegalArgumentException), so the message is what tells the two apart.
+        IllegalArgumentException dim = assertThrows(IllegalArgumentException.class,
                 () -> store.run(new Doubler(), Priors.boxUniform(3, -1, 1), StoreListener.NONE));
+        assertTrue(dim.getMessage().contains("the prior has dimension 3 but doubler takes 2 parameters"),
+                dim.getMessage());
     }
 
     @Test
@@ -568,8 +572,13 @@ class SimulationStoreTest {
         for (RowFilter f : List.of(RowFilter.all(), RowFilter.allFinite(), RowFilter.finiteColumns(0, 2))) {
             assertEquals(f, RowFilter.parse(f.describe()));
         }
-        assertThrows(IllegalArgumentException.class, () -> RowFilter.parse("finite:one"));
-        assertThrows(IllegalArgumentException.class, () -> RowFilter.parse("good"));
+        // A NumberFormatException is an IllegalArgumentException too: the message shows the input was explained.
+        IllegalArgumentException nf = assertThrows(IllegalArgumentException.class, () -> RowFilter.parse("finite:one"));
+        assertTrue(nf.getMessage().contains("'finite:one' is not a row filter: after 'finite:' give column numbers"),
+                nf.getMessage());
+        nf = assertThrows(IllegalArgumentException.class, () -> RowFilter.parse("good"));
+        assertTrue(nf.getMessage().contains("'good' is not a row filter; use all, all-finite or finite:<columns>"),
+                nf.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimulationStore.create(
                 tmp.resolve("bad"), new Doubler(), prior(), N, config().withGoodRow(RowFilter.finiteColumns(5))));
         assertTrue(e.getMessage().contains("names column 5 but the data have 3 columns"), e.getMessage());

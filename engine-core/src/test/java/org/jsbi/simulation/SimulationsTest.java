@@ -228,11 +228,20 @@ class SimulationsTest {
     @Test
     void badInput() {
         NoisyShift sim = new NoisyShift();
-        assertThrows(IllegalArgumentException.class, () -> Simulations.run(sim, Priors.boxUniform(3, -1, 1), 10, 1));
-        assertThrows(IllegalArgumentException.class, () -> Simulations.run(sim, Priors.boxUniform(2, -1, 1), 0, 1));
+        // Without Simulations' own check the simulator's ParameterBatch.check would refuse the 3-D sets instead.
+        IllegalArgumentException dim = assertThrows(IllegalArgumentException.class,
+                () -> Simulations.run(sim, Priors.boxUniform(3, -1, 1), 10, 1));
+        assertTrue(dim.getMessage().contains("the prior has dimension 3 but noisy_shift takes 2 parameters"),
+                dim.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> Simulations.run(sim, Priors.boxUniform(2, -1, 1), 0, 1));
+        assertTrue(none.getMessage().contains("the number of simulations must be >= 1, got 0"), none.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Simulations.simulate(sim, new float[][] {{0, Float.NaN}}, 1));
         assertTrue(e.getMessage().contains("parameter 1"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new SimulationSet(new float[0][], new float[0][], 3).toTrainingData());
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> new SimulationSet(new float[0][], new float[0][], 3).toTrainingData());
+        assertTrue(empty.getMessage().contains("no usable simulations: all 3 produced NaN or infinite data"),
+                empty.getMessage());
     }
 }
