@@ -20,8 +20,10 @@ import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.simulation.SimulationInterruptedException;
 import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.Trainer;
@@ -34,6 +36,7 @@ import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.ProgressLines;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
+import org.jsbi.validation.StopOnShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -162,6 +165,27 @@ final class NpeCommand implements Callable<Integer> {
                         epoch, train, val, best, sec * 1e3);
             }
         };
+        // Ctrl-C or SIGTERM interrupts this thread instead of ending the JVM at once: the simulation, training or
+        // sampling in progress stops, and what was finished is saved and reported before the hook is released
+        // (closed), which lets the JVM exit; so the interrupt is caught inside, not after, the try-with-resources.
+        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println)) {
+            try {
+                return run(t, refTask, reference, xo, outFile, posteriorFile, cfg, simLog, trainLog);
+            } catch (SimulationInterruptedException e) {
+                // Its "kept" simulations live in this JVM only: npe keeps nothing it has not trained on.
+                System.out.println("interrupted before the first training epoch finished; nothing was saved, npe"
+                        + " starts over when run again");
+                return EXIT_INTERRUPTED;
+            }
+        }
+    }
+
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM, as pyloric's (the JVM itself exits with 128 + the signal). */
+    static final int EXIT_INTERRUPTED = PyloricCommand.EXIT_INTERRUPTED;
+
+    private Integer run(BenchmarkTask t, ReferenceTask refTask, ReferenceData reference, float[] xo, Path outFile,
+                        Path posteriorFile, NpeConfig cfg, SimulationListener simLog, TrainingListener trainLog)
+            throws IOException {
         DirectPosterior posterior;
         NpeResult r;
         if (rounds == 1) {
@@ -203,12 +227,32 @@ final class NpeCommand implements Callable<Integer> {
             posterior.save(posteriorFile);
             System.out.println("posterior saved to " + posteriorFile + " (load it with DirectPosterior.load)");
         }
+        if (Thread.currentThread().isInterrupted()) {
+            System.out.println(posteriorFile == null
+                    ? "interrupted: stopped before sampling; npe starts over when run again (--save-posterior keeps"
+                            + " what a training reached)"
+                    : "interrupted: stopped before sampling; the posterior trained so far is in " + posteriorFile);
+            return EXIT_INTERRUPTED;
+        }
 
         long t0 = System.nanoTime();
-        float[][] draws = posterior.sample(samples, xo, seed);
+        float[][] draws;
+        try {
+            draws = posterior.sample(samples, xo, seed);
+        } catch (SamplingIncompleteException e) {
+            if (!e.interrupted()) throw e;
+            System.out.println("interrupted while sampling (" + e.getMessage() + ")"
+                    + (posteriorFile == null ? "" : "; the posterior is in " + posteriorFile));
+            return EXIT_INTERRUPTED;
+        }
         double sampleSeconds = (System.nanoTime() - t0) * 1e-9;
         System.out.printf(Locale.ROOT, "sampled %,d posterior draws in %.2f s (acceptance inside the prior %.3f)%n",
                 draws.length, sampleSeconds, posterior.acceptanceRate(xo));
+        if (outFile != null) {
+            // At once: an interrupt in the checks below must not lose the samples.
+            writeCsv(outFile, draws);
+            System.out.println("posterior samples written to " + outFile);
+        }
 
         describe("posterior", draws);
         float[][] ref = reference.referenceSamples(refTask, observation);
@@ -232,11 +276,7 @@ final class NpeCommand implements Callable<Integer> {
                     seed, ProgressLines.every10Seconds(progress, "tests sampled"));
             System.out.print(cal.text());
         }
-        if (outFile != null) {
-            writeCsv(outFile, draws);
-            System.out.println("posterior samples written to " + outFile);
-        }
-        return 0;
+        return Thread.currentThread().isInterrupted() ? EXIT_INTERRUPTED : 0;
     }
 
     /** The option checks that need no data; each failure is an option error (exit code 2) before any work. */

@@ -157,6 +157,45 @@ class NpeCommandTest {
     }
 
     /**
+     * Ctrl-C or SIGTERM reaches npe as an interrupt of its thread (a shutdown hook; the real signal is
+     * {@link NpeSignalTest}'s): the training stops with its best weights, --save-posterior writes them, and the run
+     * ends with a line saying so and exit code 130. It used to go on to sampling, which stopped on the same interrupt
+     * with exit code 1; and without the hook the signal ended the JVM at once, the training lost.
+     */
+    @Test
+    void anInterruptedTrainingSavesItsPosteriorAndExits130(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("interrupted.jsbi");
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        java.util.concurrent.atomic.AtomicReference<Run> run = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            // Patience and epochs far beyond the test: only the interrupt ends this training.
+            Thread worker = new Thread(() -> run.set(PyloricCommandTest.jsbi("npe", "--simulations", "300",
+                    "--max-epochs", "1000000", "--stop-after-epochs", "1000000", "--samples", "5", "--save-posterior",
+                    file.toString())));
+            worker.start();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!buf.toString(StandardCharsets.UTF_8).contains("epoch    1 ") && worker.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            worker.interrupt();
+            worker.join(120_000);
+            assertFalse(worker.isAlive(), "the run did not stop:\n" + buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        Run r = run.get();
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, r.code(), r + "\n" + out);
+        assertTrue(out.contains("(interrupted); best validation loss"), out);
+        assertTrue(out.contains("interrupted: stopped before sampling; the posterior trained so far is in " + file), out);
+        assertFalse(out.contains("sampled"), out);
+        assertEquals(2, org.jsbi.posterior.DirectPosterior.load(file, org.jsbi.backend.Backends.current()).thetaDim());
+    }
+
+    /**
      * The C2ST compares as many posterior as reference samples, as sbibm does: 40 draws against all 10,000 reference
      * samples scored about 0.996 however good the posterior, the share of the larger set.
      */
