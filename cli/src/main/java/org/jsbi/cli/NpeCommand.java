@@ -168,7 +168,8 @@ final class NpeCommand implements Callable<Integer> {
         // Ctrl-C or SIGTERM interrupts this thread instead of ending the JVM at once: the simulation, training or
         // sampling in progress stops, and what was finished is saved and reported before the hook is released
         // (closed), which lets the JVM exit; so the interrupt is caught inside, not after, the try-with-resources.
-        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println)) {
+        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the simulation, training"
+                + " epoch or sampling in progress ends, then what was finished is saved (kill -9 would lose it) ...")) {
             try {
                 return run(t, refTask, reference, xo, outFile, posteriorFile, cfg, simLog, trainLog);
             } catch (SimulationInterruptedException e) {

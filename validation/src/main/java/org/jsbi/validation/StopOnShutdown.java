@@ -26,25 +26,39 @@ public final class StopOnShutdown implements AutoCloseable {
     private final Thread worker;
     private final Thread hook;
     private final Consumer<String> messages;
+    private final String stopping;
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile boolean triggered;
 
-    private StopOnShutdown(Thread worker, Consumer<String> messages) {
+    /** What the hook prints when it fires, for a run made of chunks (a store). */
+    static final String CHUNK_MESSAGE = "stopping: finishing the chunk in progress, then saving (kill -9 would lose that"
+            + " chunk) ...";
+
+    private StopOnShutdown(Thread worker, Consumer<String> messages, String stopping) {
         this.worker = worker;
         this.messages = messages == null ? m -> { } : messages;
+        this.stopping = stopping;
         this.hook = new Thread(this::stop, "jsbi-stop-on-shutdown");
     }
 
     /** Installs the hook for the current thread; {@code messages} receives the line printed when it fires. */
     public static StopOnShutdown install(Consumer<String> messages) {
-        StopOnShutdown s = new StopOnShutdown(Thread.currentThread(), messages);
+        return install(messages, CHUNK_MESSAGE);
+    }
+
+    /**
+     * As {@link #install(Consumer)}, printing {@code stopping} when the hook fires: what the run does with the work in
+     * progress (a run without chunks says so in its own words).
+     */
+    public static StopOnShutdown install(Consumer<String> messages, String stopping) {
+        StopOnShutdown s = new StopOnShutdown(Thread.currentThread(), messages, stopping);
         Runtime.getRuntime().addShutdownHook(s.hook);
         return s;
     }
 
     /** An instance that is not registered with the JVM: {@link #stop()} is called by hand (for tests). */
     static StopOnShutdown detached(Thread worker, Consumer<String> messages) {
-        return new StopOnShutdown(worker, messages);
+        return new StopOnShutdown(worker, messages, CHUNK_MESSAGE);
     }
 
     /** Whether a shutdown asked the run to stop. */
@@ -56,7 +70,7 @@ public final class StopOnShutdown implements AutoCloseable {
     void stop() {
         triggered = true;
         if (released.getCount() == 0) return;
-        messages.accept("stopping: finishing the chunk in progress, then saving (kill -9 would lose that chunk) ...");
+        messages.accept(stopping);
         worker.interrupt();
         boolean interrupted = false;
         while (true) {
