@@ -434,22 +434,31 @@ public final class Trainer {
         }
         int[] perm = rng.permutation(n);
         int[] trainIdx = Arrays.copyOfRange(perm, nVal, n), valIdx = Arrays.copyOfRange(perm, 0, nVal);
+        perm = null;
+        int thetaDim = data.thetaDim(), xDim = data.xDim();
+        // Memory: with 10^5–10^6 pairs the data dominate the heap. The validation pairs go straight into their
+        // tensors, and this method lets go of the data once split (the caller's copy, if it keeps one, is its own),
+        // so that at most the data, the training split and a tenth more are alive at once; the training split then
+        // moves into its tensors one dimension at a time (each row dropped once uploaded), and training runs on the
+        // tensors alone. The values and their order are those of selecting, flattening and uploading whole.
         float[][] tTrain = TrainingData.select(data.thetaByDim(), trainIdx);
         float[][] xTrain = TrainingData.select(data.xByDim(), trainIdx);
-        float[][] tVal = TrainingData.select(data.thetaByDim(), valIdx);
-        float[][] xVal = TrainingData.select(data.xByDim(), valIdx);
+        Tensor thetaV = selectColumns(be, data.thetaByDim(), valIdx);
+        Tensor xV = selectColumns(be, data.xByDim(), valIdx);
+        data = null;
+        trainIdx = null;
+        valIdx = null;
         ZScore thetaScore = ZScore.fitTrainingData(tTrain, "θ"), xScore = ZScore.fitTrainingData(xTrain, "x");
         for (String note : xScore.outlierNotes(xTrain, "x")) LOG.log(System.Logger.Level.WARNING, note);
         for (String note : thetaScore.outlierNotes(tTrain, "θ")) LOG.log(System.Logger.Level.WARNING, note);
-        ConditionalDensityEstimator est = factory.build(be, data.thetaDim(), data.xDim(), thetaScore, xScore,
-                rng.split());
+        ConditionalDensityEstimator est = factory.build(be, thetaDim, xDim, thetaScore, xScore, rng.split());
 
-        Tensor thetaAll = Tensor.of(be, data.thetaDim(), nTrain, TrainingData.flatten(tTrain));
-        Tensor xAll = Tensor.of(be, data.xDim(), nTrain, TrainingData.flatten(xTrain));
-        Tensor thetaV = Tensor.of(be, data.thetaDim(), nVal, TrainingData.flatten(tVal));
-        Tensor xV = Tensor.of(be, data.xDim(), nVal, TrainingData.flatten(xVal));
+        Tensor thetaAll = uploadReleasing(be, tTrain);
+        tTrain = null;
+        Tensor xAll = uploadReleasing(be, xTrain);
+        xTrain = null;
         int b = cfg.batchSize();
-        Tensor thetaB = Tensor.zeros(be, data.thetaDim(), b), xB = Tensor.zeros(be, data.xDim(), b);
+        Tensor thetaB = Tensor.zeros(be, thetaDim, b), xB = Tensor.zeros(be, xDim, b);
 
         List<Parameter> params = est.parameters();
         Storage[] gradStores = new Storage[params.size()];
@@ -480,6 +489,8 @@ public final class Trainer {
         adam.zeroGrad();   // once: each step's Adam update leaves them zero for the next
         int[] shuffled = new int[nTrain];   // each epoch's order, written anew (EpochOrder reads it until the next)
         Tensor[][] valChunks = validationChunks(be, thetaV, xV, valChunk);
+        thetaV = null;   // the chunks hold the validation pairs from here on
+        xV = null;
         epochs:
         for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
@@ -546,6 +557,38 @@ public final class Trainer {
         restore(best, params);
         return new TrainedEstimator(est, new TrainingHistory(trainLosses, valLosses, bestEpoch, reason,
                 (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
+     * The columns idx of a dimension-major array as a dim x idx.length tensor, gathered one dimension at a time into
+     * one row's buffer: the values of {@code Tensor.of(be, dim, m, TrainingData.flatten(TrainingData.select(byDim,
+     * idx)))} without the two whole copies.
+     */
+    static Tensor selectColumns(Backend be, float[][] byDim, int[] idx) {
+        int m = idx.length;
+        Tensor t = Tensor.zeros(be, byDim.length, m);
+        float[] row = new float[m];
+        for (int d = 0; d < byDim.length; d++) {
+            float[] src = byDim[d];
+            for (int i = 0; i < m; i++) row[i] = src[idx[i]];
+            be.upload(row, 0, t.storage(), d * m, m);
+        }
+        return t;
+    }
+
+    /**
+     * A dimension-major array as a dim x n tensor, uploaded one dimension at a time, each row set to null in
+     * {@code byDim} once uploaded so that the array and the tensor are not both held whole: the values of
+     * {@code Tensor.of(be, dim, n, TrainingData.flatten(byDim))}.
+     */
+    static Tensor uploadReleasing(Backend be, float[][] byDim) {
+        int n = byDim[0].length;
+        Tensor t = Tensor.zeros(be, byDim.length, n);
+        for (int d = 0; d < byDim.length; d++) {
+            be.upload(byDim[d], 0, t.storage(), d * n, n);
+            byDim[d] = null;
+        }
+        return t;
     }
 
     /** The column ranges a batch of b is split into, one per thread: [bounds[c], bounds[c + 1]). */

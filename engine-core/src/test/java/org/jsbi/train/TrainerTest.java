@@ -51,6 +51,24 @@ class TrainerTest {
     }
 
     @Test
+    void theSplitsTensorsHoldWhatSelectingAndFlatteningGives() {
+        Rng rng = new Rng(seed);
+        int dims = 3, n = 50;
+        float[][] byDim = new float[dims][n];
+        for (float[] row : byDim) for (int i = 0; i < n; i++) row[i] = (float) rng.nextGaussian();
+        int[] idx = Arrays.copyOfRange(rng.permutation(n), 7, n);
+        assertArrayEquals(TrainingData.flatten(TrainingData.select(byDim, idx)),
+                Trainer.selectColumns(be, byDim, idx).toArray());
+        float[][] selected = TrainingData.select(byDim, idx);
+        float[] flat = TrainingData.flatten(selected);
+        Tensor t = Trainer.uploadReleasing(be, selected);
+        assertEquals(dims, t.rows());
+        assertEquals(idx.length, t.cols());
+        assertArrayEquals(flat, t.toArray());
+        for (float[] row : selected) assertEquals(null, row, "each row is let go once uploaded");
+    }
+
+    @Test
     void learnsAndIsDeterministic() {
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withLearningRate(3e-3f).withMaxEpochs(40)
                 .withSeed(seed);
