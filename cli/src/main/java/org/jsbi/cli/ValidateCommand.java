@@ -1,12 +1,12 @@
 package org.jsbi.cli;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jsbi.io.Npy;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.HarnessConfig;
 import org.jsbi.validation.HarnessRow;
@@ -76,7 +76,8 @@ final class ValidateCommand implements Callable<Integer> {
         String md = ResultsReport.markdown(rows, command);
         // Not RESULTS.md: the project's validation/RESULTS.md is written by hand around these tables, and resuming
         // its runs with --out validation must not overwrite it.
-        Files.writeString(out.resolve(TABLE_FILE), md, StandardCharsets.UTF_8);
+        // Through a temporary file renamed into place: a run killed here leaves the earlier table whole.
+        Npy.writeAtomically(out.resolve(TABLE_FILE), md.getBytes(StandardCharsets.UTF_8));
         System.out.println();
         System.out.println(md);
         return 0;

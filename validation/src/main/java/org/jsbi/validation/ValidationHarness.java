@@ -58,7 +58,10 @@ public final class ValidationHarness {
             dropCutOffRow(csv, log);
             Map<String, HarnessRow> done = readExisting(csv);
             checkSameSettings(cfg, done.isEmpty());
-            if (done.isEmpty()) Files.writeString(csv, HarnessRow.CSV_HEADER + "\n", StandardCharsets.UTF_8);
+            if (done.isEmpty()) {
+                // Renamed into place: a run killed mid-header would leave a file the next run refuses as foreign.
+                Npy.writeAtomically(csv, (HarnessRow.CSV_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+            }
             List<HarnessRow> rows = new ArrayList<>();
             for (Task t : tasks) {
                 for (String est : cfg.estimators()) {
@@ -179,8 +182,9 @@ public final class ValidationHarness {
         if (text.isEmpty()) {
             Files.deleteIfExists(file);
         } else {
-            Files.writeString(file, "# jsbi validate: settings of the rows in " + RESULTS_CSV + " that are not the"
-                    + " defaults\n" + text, StandardCharsets.UTF_8);
+            // Renamed into place: a run killed while writing it must not leave a folder whose settings are unreadable.
+            Npy.writeAtomically(file, ("# jsbi validate: settings of the rows in " + RESULTS_CSV + " that are not the"
+                    + " defaults\n" + text).getBytes(StandardCharsets.UTF_8));
         }
     }
 
