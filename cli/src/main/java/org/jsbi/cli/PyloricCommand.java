@@ -14,6 +14,7 @@ import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.sim.channel.PaperDataException;
 import org.jsbi.simulation.SimulationStoreException;
 import org.jsbi.simulation.StoreListener;
+import org.jsbi.validation.InferenceInterruptedException;
 import org.jsbi.validation.InsufficientSimulationsException;
 import org.jsbi.validation.PyloricCalibration;
 import org.jsbi.validation.PyloricCorrelations;
@@ -203,14 +204,35 @@ final class PyloricCommand implements Runnable {
             PrintWriter o = cl.getOut(), err = cl.getErr();
             int threadsBefore = Parallel.threads();
             if (threads != null) Parallel.setThreads(threads);
-            try {
+            // Ctrl-C or SIGTERM interrupts the run: a training stops keeping its best weights, which are saved in
+            // the staging folder; the earlier results stay. Caught inside the hook, which lets the JVM exit once closed.
+            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
+                err.println(msg);
+                err.flush();
+            }, "stopping: the training epoch (or sampling, or check) in progress ends, then the flow trained so far is"
+                    + " saved (kill -9 would lose it) ...")) {
                 PyloricInference.Settings s = PyloricInference.Settings.defaults(stores, out).withObservation(xo)
                         .withSeed(seed).withSamples(samples).withPpc(ppc).withMaxEpochs(maxEpochs)
                         .withBatchSize(batchSize).withMinTriphasic(minTriphasic).withThresholdSamples(thresholdSamples)
                         .withPosterior(PosteriorConfig.defaults().withTimeLimitSeconds(timeLimit));
-                PyloricInference.Result r = PyloricInference.run(s, o);
-                printSummary(o, r.summary(), out);
-                return 0;
+                try {
+                    PyloricInference.Result r = PyloricInference.run(s, o);
+                    printSummary(o, r.summary(), out);
+                    return 0;
+                } catch (InferenceInterruptedException e) {
+                    err.println("jsbi pyloric: " + e.getMessage());
+                    err.flush();
+                    return EXIT_INTERRUPTED;
+                } catch (RuntimeException e) {
+                    // After the training, an interrupt stops sampling, the threshold or the check with their own
+                    // exceptions; the flow is in the staging folder either way.
+                    if (!stop.triggered() && !Thread.currentThread().isInterrupted()) throw e;
+                    err.println("jsbi pyloric: interrupted (" + e.getMessage() + "); the trained flow is in "
+                            + out.resolve(PyloricInference.STAGING_DIR) + ", and the earlier results in " + out
+                            + " stay as they are");
+                    err.flush();
+                    return EXIT_INTERRUPTED;
+                }
             } catch (SimulationStoreException | InsufficientSimulationsException | PaperDataException
                      | SamplingIncompleteException | IllegalArgumentException e) {
                 return usageError(err, e);

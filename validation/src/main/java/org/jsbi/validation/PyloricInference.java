@@ -42,6 +42,7 @@ import org.jsbi.simulation.Simulator;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.simulation.StoreManifest;
 import org.jsbi.train.EstimatorFactory;
+import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.Trainer;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingHistory;
@@ -408,19 +409,34 @@ public final class PyloricInference {
         theta.clear();
         x.clear();
         long[] lastPrint = {System.nanoTime()};
-        NpeResult trained = new Npe(cfg).train(data, (epoch, tl, vl, best, since, sec) -> {
-            long now = System.nanoTime();
-            if (epoch == 1 || epoch % 10 == 0 || now - lastPrint[0] > 10_000_000_000L) {
-                lastPrint[0] = now;
-                line(log, String.format(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.2f s/epoch)",
-                        epoch, tl, vl, best, sec));
-            }
-        });
+        NpeResult trained;
+        try {
+            trained = new Npe(cfg).train(data, (epoch, tl, vl, best, since, sec) -> {
+                long now = System.nanoTime();
+                if (epoch == 1 || epoch % 10 == 0 || now - lastPrint[0] > 10_000_000_000L) {
+                    lastPrint[0] = now;
+                    line(log, String.format(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.2f"
+                            + " s/epoch)", epoch, tl, vl, best, sec));
+                }
+            });
+        } catch (NoEpochFinishedException e) {
+            if (!e.interrupted()) throw e;
+            throw new InferenceInterruptedException("interrupted before the first training epoch finished; nothing was"
+                    + " saved, and the earlier results in " + s.out() + " stay as they are; run infer again to train",
+                    e);
+        }
         TrainingHistory h = trained.trained().history();
         line(log, String.format(Locale.ROOT, "trained %d epochs in %s (best epoch %d, validation loss %.4f, %s)",
                 h.epochs(), StoreListener.duration(trained.trainingSeconds()), h.bestEpoch(), h.bestValidationLoss(),
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, staging.resolve(MODEL_FILE));
+        if (h.stopReason() == TrainingHistory.StopReason.INTERRUPTED) {
+            // Sampling and the check would stop at once on the interrupt; the training is what is worth keeping.
+            throw new InferenceInterruptedException(String.format(Locale.ROOT, "interrupted after %d epochs: the flow"
+                    + " trained so far (its best epoch, %d) is in %s (MafFile.load), and the earlier results in %s stay"
+                    + " as they are; run infer again to train anew", h.epochs(), h.bestEpoch(),
+                    staging.resolve(MODEL_FILE), s.out()));
+        }
 
         // ---- posterior samples for x_o
         PosteriorConfig pc = s.posterior();

@@ -196,6 +196,37 @@ class PyloricInferenceTest {
         assertTrue(log.toString().contains(aside.toString()), log.toString());
     }
 
+    /**
+     * Ctrl-C (an interrupt of the running thread) during training: the flow trained so far is saved in the staging
+     * folder, nothing is published, and the exception says where the flow is; the interrupt stays set.
+     */
+    @Test
+    void anInterruptedTrainingKeepsTheFlowInTheStagingFolder() throws IOException {
+        Path store = syntheticStore(tmp.resolve("store"), 600, 1);
+        Path out = tmp.resolve("out");
+        MafConfig maf = MafConfig.defaults().withTransforms(2).withHiddenFeatures(32).withBlocks(1);
+        StringWriter log = new StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                super.write(str, off, len);
+                if (str.contains("epoch    1")) Thread.currentThread().interrupt();
+            }
+        };
+        InferenceInterruptedException e;
+        try {
+            e = assertThrows(InferenceInterruptedException.class,
+                    () -> PyloricInference.run(small(List.of(store), out).withMaf(maf), new PrintWriter(log, true)));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        Path model = out.resolve(PyloricInference.STAGING_DIR).resolve(PyloricInference.MODEL_FILE);
+        assertTrue(e.getMessage().startsWith("interrupted after 1 epochs") && e.getMessage().contains(model.toString()),
+                e.getMessage());
+        assertEquals(31, org.jsbi.flow.MafFile.load(model, Backends.current()).thetaDim());
+        assertFalse(Files.exists(out.resolve(PyloricInference.SAMPLES_FILE)), "nothing published");
+    }
+
     @Test
     void aFailedRerunLeavesTheEarlierResultsWholeAndConsistent() throws IOException {
         Path store = syntheticStore(tmp.resolve("store"), 600, 1);
