@@ -206,11 +206,8 @@ final class PyloricCommand implements Runnable {
             if (threads != null) Parallel.setThreads(threads);
             // Ctrl-C or SIGTERM interrupts the run: a training stops keeping its best weights, which are saved in
             // the staging folder; the earlier results stay. Caught inside the hook, which lets the JVM exit once closed.
-            try (StopOnShutdown stop = StopOnShutdown.install(msg -> {
-                err.println(msg);
-                err.flush();
-            }, "stopping: the training epoch (or sampling, or check) in progress ends, then the flow trained so far is"
-                    + " saved (kill -9 would lose it) ...")) {
+            try (StopOnShutdown stop = stopOnCtrlC(err, "stopping: the training epoch (or sampling, or check) in"
+                    + " progress ends, then the flow trained so far is saved (kill -9 would lose it) ...")) {
                 PyloricInference.Settings s = PyloricInference.Settings.defaults(stores, out).withObservation(xo)
                         .withSeed(seed).withSamples(samples).withPpc(ppc).withMaxEpochs(maxEpochs)
                         .withBatchSize(batchSize).withMinTriphasic(minTriphasic).withThresholdSamples(thresholdSamples)
@@ -384,10 +381,15 @@ final class PyloricCommand implements Runnable {
 
     /** Ctrl-C and SIGTERM interrupt the run on this thread, which finishes its unit of work; the notice goes to err. */
     private static StopOnShutdown stopOnCtrlC(PrintWriter err) {
+        return stopOnCtrlC(err, StopOnShutdown.CHUNK_MESSAGE);
+    }
+
+    /** As {@link #stopOnCtrlC(PrintWriter)}, the notice saying what the run does with its work in progress. */
+    private static StopOnShutdown stopOnCtrlC(PrintWriter err, String stopping) {
         return StopOnShutdown.install(msg -> {
             err.println(msg);
             err.flush();
-        });
+        }, stopping);
     }
 
     private static int usageError(PrintWriter err, Exception e) {

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jsbi.simulation.SimulationStore;
 import org.junit.jupiter.api.Tag;
@@ -40,31 +35,12 @@ class PyloricSimulateSignalTest {
                 "48", "--chunk", "16", "--seed", "5");
         assertEquals(0, full.code(), full.toString());
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
-                "-Djsbi.log=warn", "-cp", System.getProperty("java.class.path"), Jsbi.class.getName(), "pyloric",
-                "simulate", "--store", dir.toString(), "--n", "48", "--chunk", "16", "--seed", "5")
-                .redirectErrorStream(true).start();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> copy(child.getInputStream(), output));
-        drain.start();
-        String text;
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.exists(dir.resolve("chunk-000000.done")) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertTrue(Files.exists(dir.resolve("chunk-000000.done")), "the first chunk never appeared:\n" + output);
-            // SIGTERM, as Ctrl-C's SIGINT, makes the JVM run its shutdown hooks. ProcessHandle.destroy sends only the
-            // signal; Process.destroy would also close our end of the child's output pipe, losing what it says next.
-            assertTrue(child.toHandle().destroy());
-            assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child did not stop:\n" + output);
-            drain.join(10_000);
-            text = output.toString(StandardCharsets.UTF_8);
-            assertEquals(143, child.exitValue(), "exit status after SIGTERM (128 + 15):\n" + text);
-        } finally {
-            child.destroyForcibly();
-        }
+        ChildJsbi child = new ChildJsbi(List.of(), "pyloric", "simulate", "--store", dir.toString(), "--n", "48",
+                "--chunk", "16", "--seed", "5");
+        child.awaitThat(() -> Files.exists(dir.resolve("chunk-000000.done")), "the first chunk never appeared");
+        int status = child.sigterm();
+        String text = child.output();
+        assertEquals(143, status, "exit status after SIGTERM (128 + 15):\n" + text);
         assertTrue(text.contains("stopping: finishing the chunk in progress"), text);
         assertTrue(text.contains("interrupted: "), text);
         assertTrue(text.contains("jsbi pyloric simulate --store " + dir + " --n 48 --seed 5 --chunk 16"), text);
@@ -94,19 +70,5 @@ class PyloricSimulateSignalTest {
 
     private static String outcomes(String out) {
         return out.substring(out.indexOf("outcomes:"), out.indexOf("next:"));
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[4096];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the child is gone
-        }
     }
 }

@@ -31,7 +31,7 @@ public final class StopOnShutdown implements AutoCloseable {
     private volatile boolean triggered;
 
     /** What the hook prints when it fires, for a run made of chunks (a store). */
-    static final String CHUNK_MESSAGE = "stopping: finishing the chunk in progress, then saving (kill -9 would lose that"
+    public static final String CHUNK_MESSAGE = "stopping: finishing the chunk in progress, then saving (kill -9 would lose that"
             + " chunk) ...";
 
     private StopOnShutdown(Thread worker, Consumer<String> messages, String stopping) {
