@@ -170,7 +170,7 @@ public final class SimulationStore {
         checkDimensions(sim, prior);
         if (n < 1) throw new IllegalArgumentException("the number of simulations must be >= 1, got " + n);
         config.goodRow().check(sim.dataDim());
-        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.revision(), sim.configuration(),
+        StoreManifest wanted = new StoreManifest(FORMAT_VERSION, sim.name(), sim.revision(), configurationOf(sim),
                 sim.parameterDim(), sim.dataDim(), n,
                 config.chunkSize(), config.seed(), prior.describe(), config.goodRow().describe(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -243,6 +243,12 @@ public final class SimulationStore {
         return store;
     }
 
+    /** {@link Simulator#configuration()}, with a user's {@code null} read as none. */
+    private static String configurationOf(Simulator sim) {
+        String c = sim.configuration();
+        return c == null ? "" : c;
+    }
+
     private static void checkDimensions(Simulator sim, Prior prior) {
         if (prior.dim() != sim.parameterDim()) {
             throw new IllegalArgumentException("the prior has dimension " + prior.dim() + " but " + sim.name() + " takes "
@@ -262,9 +268,9 @@ public final class SimulationStore {
             d.add("simulator: " + manifest.simulator() + " in the store, " + sim.name() + " given");
         } else if (!manifest.revision().isEmpty() && !manifest.revision().equals(sim.revision())) {
             d.add("simulator revision: " + manifest.revision() + " in the store, " + sim.revision() + " given");
-        } else if (!manifest.configuration().isEmpty() && !manifest.configuration().equals(sim.configuration())) {
-            d.add("simulator configuration: " + manifest.configuration() + " in the store, " + sim.configuration()
-                    + " given");
+        } else if (manifest.configuration() != null && !manifest.configuration().equals(configurationOf(sim))) {
+            d.add("simulator configuration: " + StoreManifest.shown(manifest.configuration()) + " in the store, "
+                    + StoreManifest.shown(configurationOf(sim)) + " given");
         }
         if (sim.parameterDim() != manifest.parameterDim()) {
             d.add("parameter dimension: " + manifest.parameterDim() + " in the store, " + sim.parameterDim() + " given");

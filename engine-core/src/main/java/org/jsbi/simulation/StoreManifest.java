@@ -17,8 +17,8 @@ import org.jsbi.io.PropertiesText;
  * @param formatVersion the store layout version ({@value SimulationStore#FORMAT_VERSION})
  * @param simulator     {@link Simulator#name()}
  * @param revision      {@link Simulator#revision()}; empty for a store made before jsbi recorded it (not checked)
- * @param configuration {@link Simulator#configuration()}; empty for a simulator without one and for a store made
- *                      before jsbi recorded it (not checked then)
+ * @param configuration {@link Simulator#configuration()} (empty for a simulator without one); {@code null} for a store
+ *                      made before jsbi recorded it, which is not checked
  * @param parameterDim  values per θ row
  * @param dataDim       values per x row
  * @param simulations   the number of simulations N
@@ -51,7 +51,6 @@ public record StoreManifest(int formatVersion, String simulator, String revision
                     + " values is too large for one array; use smaller chunks");
         }
         if (revision == null) revision = "";
-        if (configuration == null) configuration = "";
         if (prior == null) throw new IllegalArgumentException("the prior description is null");
         RowFilter.parse(goodRow).check(dataDim);
         if (created == null) created = "";
@@ -74,7 +73,8 @@ public record StoreManifest(int formatVersion, String simulator, String revision
 
     /**
      * The ways {@code other} differs from this manifest in what identifies a store's data (everything but the
-     * creation time; the simulator revision and configuration where both record one), one line each, e.g. {@code seed: 42 here, 7
+     * creation time; the simulator revision where both record one, the configuration where both record it, even
+     * empty), one line each, e.g. {@code seed: 42 here, 7
      * requested}; empty when they agree.
      */
     public List<String> differences(StoreManifest other, String mine, String theirs) {
@@ -84,8 +84,8 @@ public record StoreManifest(int formatVersion, String simulator, String revision
         if (!revision.isEmpty() && !other.revision.isEmpty()) {
             diff(d, "simulator revision", revision, other.revision, mine, theirs);
         }
-        if (!configuration.isEmpty() && !other.configuration.isEmpty()) {
-            diff(d, "simulator configuration", configuration, other.configuration, mine, theirs);
+        if (configuration != null && other.configuration != null) {
+            diff(d, "simulator configuration", shown(configuration), shown(other.configuration), mine, theirs);
         }
         diff(d, "parameter dimension", parameterDim, other.parameterDim, mine, theirs);
         diff(d, "data dimension", dataDim, other.dataDim, mine, theirs);
@@ -95,6 +95,11 @@ public record StoreManifest(int formatVersion, String simulator, String revision
         diff(d, "prior", prior, other.prior, mine, theirs);
         diff(d, "good-row filter", goodRow, other.goodRow, mine, theirs);
         return d;
+    }
+
+    /** A configuration as differences show it: an empty one is "(none)", so that the line still reads. */
+    static String shown(String configuration) {
+        return configuration.isEmpty() ? "(none)" : configuration;
     }
 
     private static void diff(List<String> d, String what, Object a, Object b, String mine, String theirs) {
@@ -109,7 +114,8 @@ public record StoreManifest(int formatVersion, String simulator, String revision
         PropertiesText.line(s, "formatVersion", Integer.toString(formatVersion));
         PropertiesText.line(s, "simulator", simulator);
         if (!revision.isEmpty()) PropertiesText.line(s, "simulatorRevision", revision);
-        if (!configuration.isEmpty()) PropertiesText.line(s, "simulatorConfiguration", configuration);
+        // Written even when empty: a store whose simulator had none must not resume with one that has one.
+        if (configuration != null) PropertiesText.line(s, "simulatorConfiguration", configuration);
         PropertiesText.line(s, "parameterDim", Integer.toString(parameterDim));
         PropertiesText.line(s, "dataDim", Integer.toString(dataDim));
         PropertiesText.line(s, "simulations", Long.toString(simulations));
@@ -144,7 +150,7 @@ public record StoreManifest(int formatVersion, String simulator, String revision
         if (!"<f4".equals(dtype)) throw damaged(source, "dtype is " + dtype + ", not <f4");
         try {
             return new StoreManifest(version, text(p, "simulator", source), p.getProperty("simulatorRevision", ""),
-                    p.getProperty("simulatorConfiguration", ""), (int) number(p, "parameterDim", source),
+                    p.getProperty("simulatorConfiguration"), (int) number(p, "parameterDim", source),
                     (int) number(p, "dataDim", source), number(p, "simulations", source),
                     (int) number(p, "chunkSize", source), number(p, "seed", source), text(p, "prior", source),
                     text(p, "goodRow", source), p.getProperty("created", ""));

@@ -3,6 +3,7 @@ package org.jsbi.simulation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -424,6 +425,36 @@ class SimulationStoreTest {
         SimulationStore old = SimulationStore.create(dir, revised, prior(), N, config());
         assertEquals("", old.manifest().revision());
         assertTrue(old.run(revised, prior(), StoreListener.NONE).complete());
+    }
+
+    /**
+     * A store whose simulator reported no configuration records that (an empty line) and is not finished by one that
+     * reports some; a manifest without the line predates the check and resumes with any.
+     */
+    @Test
+    void aStoreBegunWithoutAConfigurationIsNotFinishedWithOne() throws IOException {
+        Path dir = tmp.resolve("configurations");
+        Simulator configured = new Doubler() {
+            @Override
+            public String configuration() {
+                return "gain=3";
+            }
+        };
+        SimulationStore store = SimulationStore.create(dir, new Doubler(), prior(), N, config());
+        assertEquals("", store.manifest().configuration());
+        Path manifest = dir.resolve("manifest.properties");
+        assertTrue(Files.readString(manifest).contains("\nsimulatorConfiguration=\n"));
+        StoreMismatchException e = assertThrows(StoreMismatchException.class,
+                () -> SimulationStore.create(dir, configured, prior(), N, config()));
+        assertEquals(List.of("simulator configuration: (none) in the store, gain=3 requested"), e.differences());
+        e = assertThrows(StoreMismatchException.class, () -> store.run(configured, prior(), StoreListener.NONE));
+        assertEquals(List.of("simulator configuration: (none) in the store, gain=3 given"), e.differences());
+        assertTrue(store.run(new Doubler(), prior(), StoreListener.NONE).complete());
+
+        Files.writeString(manifest, Files.readString(manifest).replace("simulatorConfiguration=\n", ""));
+        SimulationStore old = SimulationStore.create(dir, configured, prior(), N, config());
+        assertNull(old.manifest().configuration());
+        assertTrue(old.run(configured, prior(), StoreListener.NONE).complete());
     }
 
     @Test
