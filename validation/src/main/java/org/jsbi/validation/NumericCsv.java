@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A strict reader for the numeric CSV files of the reference data: one header row, then rows of comma-separated
+ * A strict reader for numeric CSV files (the reference data's, and observations given to {@code jsbi sample}): one header row, then rows of comma-separated
  * decimal numbers (pandas' float32 output: {@code -0.6396706}, {@code 352.0}, {@code -3.3e-05}). A hand-written
  * reader suffices because the format has no quoting, and being strict is the point: a wrong column count, an empty
  * line, a non-numeric or non-finite cell is an error naming the file and line, never a silently wrong matrix.
  */
-final class NumericCsv {
+public final class NumericCsv {
 
     private NumericCsv() {
     }
@@ -26,7 +26,7 @@ final class NumericCsv {
      *
      * @param columns the number of columns every line, the header included, must have
      */
-    static float[][] read(Path file, int columns) {
+    public static float[][] read(Path file, int columns) {
         List<float[]> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -76,7 +76,7 @@ final class NumericCsv {
      * [+-] digits [. digits] [(e|E) [+-] digits], with at least one mantissa digit. Float.parseFloat alone would also
      * take "NaN", "Infinity", hex floats, "1f" and surrounding blanks, none of which belongs in these files.
      */
-    static boolean isDecimal(String s) {
+    public static boolean isDecimal(String s) {
         int i = 0, n = s.length();
         if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
         int digits = 0;

@@ -1,0 +1,241 @@
+package org.jsbi.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.posterior.SamplingListener;
+import org.jsbi.validation.NumericCsv;
+import org.jsbi.validation.StopOnShutdown;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jsbi sample}: a posterior saved by {@code jsbi npe --save-posterior} (or {@code DirectPosterior.save}) sampled
+ * for observations given on the command line or in a file, without training again: each observation's marginals,
+ * optionally its MAP, and the samples as CSV.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = {"Sample a saved posterior (jsbi npe --save-posterior, DirectPosterior.save) for one or more"
+                + " observations: print each parameter's marginal (mean, sd, 2.5/50/97.5% quantiles), and write the"
+                + " samples as CSV with --out.",
+                "Draws outside the prior's support are rejected, as in training's posterior."})
+final class SampleCommand implements Callable<Integer> {
+
+    @Option(names = "--posterior", required = true, paramLabel = "FILE", description = "The saved posterior.")
+    Path posteriorFile;
+
+    @Option(names = "--observation", paramLabel = "X1,X2,...", description = "One observation: its values,"
+            + " comma-separated, as many as the posterior's data dimension.")
+    String observation;
+
+    @Option(names = "--observations", paramLabel = "FILE", description = "Several observations, one per row: a .npy"
+            + " matrix, or a CSV file with a header row (any names) and one observation per line.")
+    Path observationsFile;
+
+    @Option(names = "--samples", description = "Posterior samples per observation (default: ${DEFAULT-VALUE}).")
+    int samples = 10_000;
+
+    @Option(names = "--seed", description = "Seed of the sampling; observation i (from 0) uses seed + i (default:"
+            + " ${DEFAULT-VALUE}).")
+    long seed = 1L;
+
+    @Option(names = "--map", description = "Also find each observation's maximum a-posteriori θ (the best of many"
+            + " samples, refined by gradient ascent).")
+    boolean map;
+
+    // A string, not a Path: Path drops the trailing slash of "--out results/", which names a folder.
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the samples to this CSV file: columns"
+            + " theta_1.. (and first an observation column, numbered from 1, with --observations); its folder is"
+            + " created, an existing file is replaced.")
+    String out;
+
+    /** Observations whose marginals are printed; the rest are in --out only, so that a thousand do not flood. */
+    static final int PRINTED_OBSERVATIONS = 10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (samples < 1) throw new ParameterException(cl, "--samples must be at least 1, got " + samples);
+        if ((observation == null) == (observationsFile == null)) {
+            throw new ParameterException(cl, "give the observation with --observation X1,X2,... or a file of them with"
+                    + " --observations FILE (one of the two)");
+        }
+        Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "samples.csv");
+        if (!Files.isRegularFile(posteriorFile)) {
+            throw new ParameterException(cl, "--posterior " + posteriorFile + ": no such file; give a file written by"
+                    + " jsbi npe --save-posterior or DirectPosterior.save");
+        }
+        DirectPosterior posterior = DirectPosterior.load(posteriorFile);
+        float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
+                : readObservations(cl, observationsFile, posterior.xDim());
+        PrintStream o = System.out;
+        o.printf(Locale.ROOT, "jsbi sample: %s (θ %d-D, x %d-D, prior %s); %,d observation%s, %,d samples each%n",
+                posteriorFile, posterior.thetaDim(), posterior.xDim(), posterior.prior().describe(), xs.length,
+                xs.length == 1 ? "" : "s", samples);
+
+        List<float[][]> drawn = new ArrayList<>(xs.length);
+        SamplingIncompleteException stopped = null;
+        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the sampling in progress"
+                + " ends, then the observations finished are written (kill -9 would lose them) ...")) {
+            for (int i = 0; i < xs.length; i++) {
+                float[][] s;
+                try {
+                    s = posterior.sample(samples, xs[i], seed + i, progress(o, i, xs.length));
+                } catch (SamplingIncompleteException e) {
+                    stopped = e;   // an interrupt or the time limit: the observations before it are still written
+                    break;
+                }
+                drawn.add(s);
+                if (i < PRINTED_OBSERVATIONS) describe(o, posterior, xs, i, s);
+                if (i == PRINTED_OBSERVATIONS && xs.length > PRINTED_OBSERVATIONS) {
+                    o.printf(Locale.ROOT, "(the marginals of observations %d to %d are not printed; --out holds their"
+                            + " samples)%n", PRINTED_OBSERVATIONS + 1, xs.length);
+                }
+            }
+            if (outFile != null && !drawn.isEmpty()) {
+                writeCsv(outFile, drawn, observationsFile != null);
+                o.printf(Locale.ROOT, "samples written to %s (%,d observation%s)%n", outFile, drawn.size(),
+                        drawn.size() == 1 ? "" : "s");
+            }
+            if (stopped != null) {
+                o.printf(Locale.ROOT, "%s: %d of %d observations sampled%s%n", stopped.interrupted() ? "interrupted"
+                        : "stopped", drawn.size(), xs.length, outFile == null || drawn.isEmpty() ? ""
+                        : "; those are in " + outFile);
+                if (!stopped.interrupted()) throw stopped;
+                return NpeCommand.EXIT_INTERRUPTED;
+            }
+        }
+        return 0;
+    }
+
+    /** The values of --observation, each a finite number; as many as the posterior's data dimension. */
+    static float[] parseObservation(CommandLine cl, String text, int xDim) {
+        String[] cells = text.split(",", -1);
+        if (cells.length != xDim) {
+            throw new ParameterException(cl, "--observation has " + cells.length + " value" + (cells.length == 1 ? ""
+                    : "s") + " but the posterior's data have " + xDim + " dimensions");
+        }
+        float[] x = new float[xDim];
+        for (int i = 0; i < xDim; i++) {
+            String c = cells[i].strip();
+            float v;
+            try {
+                v = Float.parseFloat(c);
+            } catch (NumberFormatException e) {
+                v = Float.NaN;
+            }
+            if (c.isEmpty() || !Float.isFinite(v) || !NumericCsv.isDecimal(c)) {
+                throw new ParameterException(cl, "--observation value " + (i + 1) + " is '" + cells[i] + "', not a"
+                        + " finite decimal number");
+            }
+            x[i] = v;
+        }
+        return x;
+    }
+
+    /** The rows of --observations: a .npy matrix (or vector, one observation) or a CSV with a header row. */
+    static float[][] readObservations(CommandLine cl, Path file, int xDim) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ParameterException(cl, "--observations " + file + ": no such file");
+        }
+        float[][] xs;
+        if (file.getFileName().toString().endsWith(".npy")) {
+            Npy.FloatArray a = Npy.read(file);
+            xs = a.shape().length == 1 ? new float[][] {a.values()} : a.toRows();
+        } else {
+            xs = NumericCsv.read(file, xDim);
+        }
+        if (xs.length == 0) throw new ParameterException(cl, "--observations " + file + " holds no observations");
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i].length != xDim) {
+                throw new ParameterException(cl, "--observations " + file + ": observations have " + xs[i].length
+                        + " values but the posterior's data have " + xDim + " dimensions");
+            }
+            for (int j = 0; j < xDim; j++) {
+                if (!Float.isFinite(xs[i][j])) {
+                    throw new ParameterException(cl, "--observations " + file + ": observation " + (i + 1) + " has "
+                            + xs[i][j] + " in column " + (j + 1) + "; every value must be finite");
+                }
+            }
+        }
+        return xs;
+    }
+
+    /** A progress line every 10 s of one observation's sampling (a slow acceptance can take minutes). */
+    private static SamplingListener progress(PrintStream o, int i, int count) {
+        long[] last = {System.nanoTime()};
+        return (accepted, requested, proposed, seconds) -> {
+            long now = System.nanoTime();
+            if (now - last[0] < 10_000_000_000L || accepted >= requested) return;
+            last[0] = now;
+            o.printf(Locale.ROOT, "  observation %d of %d: %,d/%,d samples accepted of %,d drawn (%.1f%%), %.0f s%n",
+                    i + 1, count, accepted, requested, proposed, 100.0 * accepted / Math.max(proposed, 1), seconds);
+        };
+    }
+
+    /** Observation i's marginals (and MAP with --map), one line per parameter. */
+    private void describe(PrintStream o, DirectPosterior posterior, float[][] xs, int i, float[][] s) {
+        o.printf(Locale.ROOT, "observation %d: acceptance inside the prior %.3f%n", i + 1,
+                posterior.acceptanceRate(xs[i]));
+        float[] mapTheta = map ? posterior.map(xs[i], seed + i) : null;
+        o.printf(Locale.ROOT, "  %-9s %11s %11s %11s %11s %11s%s%n", "parameter", "mean", "sd", "2.5%", "50%", "97.5%",
+                map ? String.format(Locale.ROOT, " %11s", "MAP") : "");
+        int n = s.length;
+        float[] column = new float[n];
+        for (int j = 0; j < s[0].length; j++) {
+            double mean = 0, ss = 0;
+            for (int r = 0; r < n; r++) {
+                column[r] = s[r][j];
+                mean += s[r][j];
+            }
+            mean /= n;
+            for (int r = 0; r < n; r++) ss += (s[r][j] - mean) * (s[r][j] - mean);
+            Arrays.sort(column);
+            o.printf(Locale.ROOT, "  %-9s %11.5g %11.5g %11.5g %11.5g %11.5g%s%n", "theta_" + (j + 1), mean,
+                    n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, quantile(column, 0.025), quantile(column, 0.5),
+                    quantile(column, 0.975), map ? String.format(Locale.ROOT, " %11.5g", mapTheta[j]) : "");
+        }
+    }
+
+    /** The q-quantile of sorted values, linear between order statistics (numpy's default). */
+    static double quantile(float[] sorted, double q) {
+        double h = (sorted.length - 1) * q;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * ((double) sorted[hi] - sorted[lo]);
+    }
+
+    /** The samples as CSV, atomically (temporary file and rename), with an observation column when there are several. */
+    private static void writeCsv(Path path, List<float[][]> drawn, boolean numbered) throws IOException {
+        StringBuilder csv = new StringBuilder();
+        int d = drawn.getFirst()[0].length;
+        if (numbered) csv.append("observation,");
+        for (int j = 0; j < d; j++) csv.append(j == 0 ? "" : ",").append("theta_").append(j + 1);
+        csv.append(System.lineSeparator());
+        for (int i = 0; i < drawn.size(); i++) {
+            for (float[] r : drawn.get(i)) {
+                if (numbered) csv.append(i + 1).append(',');
+                for (int j = 0; j < d; j++) csv.append(j == 0 ? "" : ",").append(r[j]);
+                csv.append(System.lineSeparator());
+            }
+        }
+        Npy.writeAtomically(path, csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,195 @@
+package org.jsbi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.jsbi.backend.Backends;
+import org.jsbi.cli.NpeCommandTest.Printed;
+import org.jsbi.cli.PyloricCommandTest.Run;
+import org.jsbi.inference.Npe;
+import org.jsbi.inference.NpeConfig;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.sim.benchmark.BenchmarkTask;
+import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jsbi sample}: a saved posterior sampled from the command line gives the samples the Java API gives for the
+ * same file and seed, its marginals are those samples', and bad input is refused before any sampling.
+ */
+class SampleCommandTest {
+
+    @TempDir
+    static Path tmp;
+    static Path file;
+    static DirectPosterior posterior;
+
+    @BeforeAll
+    static void trainASmallPosterior() throws IOException {
+        BenchmarkTask t = BenchmarkTasks.byName("two_moons");
+        NpeConfig cfg = NpeConfig.defaults().withTraining(NpeConfig.defaults().training().withMaxEpochs(5).withSeed(3));
+        file = tmp.resolve("two_moons.jsbi");
+        new Npe(cfg).run(t.simulator(), t.prior(), 1_000, 3).posterior(t.prior()).save(file);
+        posterior = DirectPosterior.load(file, Backends.current());
+    }
+
+    @Test
+    void oneObservationGivesTheApisSamplesAndTheirMarginals() throws IOException {
+        Path out = tmp.resolve("one/samples.csv");
+        Printed p = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observation", "0.1, -0.2",
+                "--samples", "500", "--seed", "7", "--out", out.toString());
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        float[][] expected = posterior.sample(500, new float[] {0.1f, -0.2f}, 7);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("theta_1,theta_2", lines.getFirst());
+        assertEquals(501, lines.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], row(lines.get(i + 1), 0), "row " + (i + 1));
+        }
+        double mean = 0;
+        for (float[] r : expected) mean += r[0];
+        mean /= expected.length;
+        float[] sorted = new float[expected.length];
+        for (int i = 0; i < sorted.length; i++) sorted[i] = expected[i][0];
+        Arrays.sort(sorted);
+        String theta1 = String.format(Locale.ROOT, "  %-9s %11.5g", "theta_1", mean);
+        assertTrue(p.out().contains(theta1), theta1 + "\n" + p.out());
+        assertTrue(p.out().contains(String.format(Locale.ROOT, "%11.5g %11.5g",
+                SampleCommand.quantile(sorted, 0.5), SampleCommand.quantile(sorted, 0.975))), p.out());
+        assertTrue(p.out().contains("samples written to " + out + " (1 observation)"), p.out());
+    }
+
+    @Test
+    void aFileOfObservationsIsSampledWithSeedPlusIndexAndNumbered() throws IOException {
+        Path obs = tmp.resolve("obs.csv");
+        Files.writeString(obs, "x1,x2\n0.1,-0.2\n0.0,0.3\n-0.25,0.05\n");
+        Path out = tmp.resolve("many.csv");
+        Printed p = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observations", obs.toString(),
+                "--samples", "50", "--seed", "11", "--out", out.toString(), "--map");
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("observation,theta_1,theta_2", lines.getFirst());
+        assertEquals(1 + 3 * 50, lines.size());
+        float[][] xs = {{0.1f, -0.2f}, {0f, 0.3f}, {-0.25f, 0.05f}};
+        for (int i = 0; i < 3; i++) {
+            float[][] expected = posterior.sample(50, xs[i], 11 + i);
+            for (int r = 0; r < 50; r++) {
+                String line = lines.get(1 + i * 50 + r);
+                assertTrue(line.startsWith((i + 1) + ","), line);
+                assertArrayEquals(expected[r], row(line, 1), "observation " + (i + 1) + " row " + r);
+            }
+        }
+        assertTrue(p.out().contains("observation 3: acceptance inside the prior"), p.out());
+        float[] map = posterior.map(xs[1], 12);
+        assertTrue(p.out().contains(String.format(Locale.ROOT, " %11.5g%n", map[1])), p.out());
+
+        // The same observations as a .npy matrix give the same samples.
+        Path npy = tmp.resolve("obs.npy");
+        Npy.write(npy, xs);
+        Path out2 = tmp.resolve("many-npy.csv");
+        Printed q = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observations", npy.toString(),
+                "--samples", "50", "--seed", "11", "--out", out2.toString());
+        assertEquals(0, q.run().code(), q.run() + "\n" + q.out());
+        assertEquals(lines, Files.readAllLines(out2));
+    }
+
+    /**
+     * Ctrl-C (an interrupt of the command's thread, as its shutdown hook sends) after the first of three observations:
+     * the finished observation is written and the run exits 130.
+     */
+    @Test
+    void anInterruptKeepsTheObservationsFinished() throws IOException {
+        Path obs = tmp.resolve("three.csv");
+        Files.writeString(obs, "a,b\n0.1,-0.2\n0.0,0.3\n-0.25,0.05\n");
+        Path out = tmp.resolve("interrupted.csv");
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Run r;
+        try {
+            // Interrupts the printing thread, the command's, once observation 1's marginals are out.
+            System.setOut(new PrintStream(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    buf.write(b);
+                    if (b == '\n' && buf.toString(StandardCharsets.UTF_8).contains("  theta_2 ")) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, true, StandardCharsets.UTF_8));
+            r = PyloricCommandTest.jsbi("sample", "--posterior", file.toString(), "--observations", obs.toString(),
+                    "--samples", "20", "--out", out.toString());
+        } finally {
+            System.setOut(old);
+            Thread.interrupted();
+        }
+        String printed = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, r.code(), r + "\n" + printed);
+        assertTrue(printed.contains("interrupted: 1 of 3 observations sampled; those are in " + out), printed);
+        assertEquals(21, Files.readAllLines(out).size());
+        assertFalse(printed.contains("observation 2:"), printed);
+    }
+
+    @Test
+    void badInputIsRefusedWithWhatToDo() throws IOException {
+        Path nan = tmp.resolve("nan.csv");
+        Files.writeString(nan, "x1,x2\n0.1,0.2\n0.3,NaN\n");
+        Path wide = tmp.resolve("wide.npy");
+        Npy.write(wide, new float[][] {{1, 2, 3}});
+        String f = file.toString();
+        String[][] cases = {
+            {"give the observation with --observation X1,X2,... or a file of them", "sample", "--posterior", f},
+            {"(one of the two)", "sample", "--posterior", f, "--observation", "1,2", "--observations", nan.toString()},
+            {"--observation has 3 values but the posterior's data have 2 dimensions", "sample", "--posterior", f,
+                "--observation", "1,2,3"},
+            {"--observation value 2 is 'nan', not a finite decimal number", "sample", "--posterior", f,
+                "--observation", "1,nan"},
+            {"line 3 column 2 is 'NaN', not a decimal number", "sample", "--posterior", f, "--observations",
+                nan.toString()},
+            {"observations have 3 values but the posterior's data have 2 dimensions", "sample", "--posterior", f,
+                "--observations", wide.toString()},
+            {"--samples must be at least 1, got 0", "sample", "--posterior", f, "--observation", "1,2", "--samples",
+                "0"},
+            {"no such file; give a file written by jsbi npe --save-posterior", "sample", "--posterior",
+                tmp.resolve("missing.jsbi").toString(), "--observation", "1,2"},
+            {"--observations " + tmp.resolve("none.csv") + ": no such file", "sample", "--posterior", f,
+                "--observations", tmp.resolve("none.csv").toString()},
+        };
+        for (String[] c : cases) {
+            Run r = PyloricCommandTest.jsbi(Arrays.copyOfRange(c, 1, c.length));
+            assertTrue(r.code() != 0, String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+    }
+
+    @Test
+    void quantilesInterpolateBetweenOrderStatistics() {
+        float[] v = {1, 2, 3, 4};
+        assertEquals(2.5, SampleCommand.quantile(v, 0.5), 0);
+        assertEquals(1.075, SampleCommand.quantile(v, 0.025), 1e-12);
+        assertEquals(4, SampleCommand.quantile(v, 1), 0);
+        assertEquals(7, SampleCommand.quantile(new float[] {7}, 0.975), 0);
+    }
+
+    /** A CSV line's values from column {@code from} on, as floats. */
+    private static float[] row(String line, int from) {
+        String[] cells = line.split(",");
+        float[] r = new float[cells.length - from];
+        for (int j = 0; j < r.length; j++) r[j] = Float.parseFloat(cells[from + j]);
+        return r;
+    }
+}
