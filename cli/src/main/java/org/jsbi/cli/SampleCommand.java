@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.io.Npy;
+import org.jsbi.io.NpyFormatException;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.posterior.SamplingListener;
 import org.jsbi.validation.NumericCsv;
+import org.jsbi.validation.ReferenceDataException;
 import org.jsbi.validation.StopOnShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -156,11 +158,15 @@ final class SampleCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--observations " + file + ": no such file");
         }
         float[][] xs;
-        if (file.getFileName().toString().endsWith(".npy")) {
-            Npy.FloatArray a = Npy.read(file);
-            xs = a.shape().length == 1 ? new float[][] {a.values()} : a.toRows();
-        } else {
-            xs = NumericCsv.read(file, xDim);
+        try {
+            if (file.getFileName().toString().endsWith(".npy")) {
+                Npy.FloatArray a = Npy.read(file);
+                xs = a.shape().length == 1 ? new float[][] {a.values()} : a.toRows();
+            } else {
+                xs = NumericCsv.read(file, xDim);
+            }
+        } catch (ReferenceDataException | NpyFormatException | IllegalArgumentException e) {
+            throw new ParameterException(cl, "--observations: " + e.getMessage());
         }
         if (xs.length == 0) throw new ParameterException(cl, "--observations " + file + " holds no observations");
         for (int i = 0; i < xs.length; i++) {

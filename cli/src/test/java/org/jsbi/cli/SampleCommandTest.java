@@ -171,7 +171,7 @@ class SampleCommandTest {
         };
         for (String[] c : cases) {
             Run r = PyloricCommandTest.jsbi(Arrays.copyOfRange(c, 1, c.length));
-            assertTrue(r.code() != 0, String.join(" ", c) + "\n" + r);
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
             assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
         }
     }

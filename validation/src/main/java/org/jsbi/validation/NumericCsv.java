@@ -21,12 +21,42 @@ public final class NumericCsv {
     private NumericCsv() {
     }
 
+    /** The data rows of {@code file}, as many columns as its header row has. */
+    public static float[][] read(Path file) {
+        return read(file, headerColumns(file), false);
+    }
+
+    /**
+     * As {@link #read(Path)}, also taking {@code nan}, {@code inf}, {@code -inf} and {@code infinity} in any case (as
+     * numpy and pandas write them): simulated data, whose undefined features the caller counts and leaves out.
+     */
+    public static float[][] readWithNonFinite(Path file) {
+        return read(file, headerColumns(file), true);
+    }
+
     /**
      * The data rows of {@code file} (rows = lines after the header).
      *
      * @param columns the number of columns every line, the header included, must have
      */
     public static float[][] read(Path file, int columns) {
+        return read(file, columns, false);
+    }
+
+    private static int headerColumns(Path file) {
+        String header;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            header = in.readLine();
+        } catch (NoSuchFileException e) {
+            throw new ReferenceDataException("missing file " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (header == null || header.isBlank()) throw error(file, 1, "has no header row");
+        return header.split(",", -1).length;
+    }
+
+    private static float[][] read(Path file, int columns, boolean nonFinite) {
         List<float[]> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = in.readLine();
@@ -39,7 +69,7 @@ public final class NumericCsv {
             int lineNo = 1;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                rows.add(parseRow(file, lineNo, line, columns));
+                rows.add(parseRow(file, lineNo, line, columns, nonFinite));
             }
         } catch (NoSuchFileException e) {
             throw new ReferenceDataException("missing file " + file);
@@ -50,15 +80,29 @@ public final class NumericCsv {
         return rows.toArray(new float[0][]);
     }
 
-    private static float[] parseRow(Path file, int lineNo, String line, int columns) {
+    private static float[] parseRow(Path file, int lineNo, String line, int columns, boolean nonFinite) {
         if (line.isEmpty()) throw error(file, lineNo, "is empty");
         String[] cells = line.split(",", -1);
         if (cells.length != columns) {
             throw error(file, lineNo, "has " + cells.length + " columns, expected " + columns);
         }
         float[] row = new float[columns];
-        for (int c = 0; c < columns; c++) row[c] = parseCell(file, lineNo, c + 1, cells[c]);
+        for (int c = 0; c < columns; c++) {
+            float v = nonFinite ? nonFinite(cells[c]) : 0f;
+            row[c] = nonFinite && v != 0f ? v : parseCell(file, lineNo, c + 1, cells[c]);
+        }
         return row;
+    }
+
+    /** NaN or ±infinity for the words numpy and pandas write for them; 0 for anything else. */
+    private static float nonFinite(String cell) {
+        String w = cell.toLowerCase(java.util.Locale.ROOT);
+        return switch (w) {
+            case "nan", "-nan", "+nan" -> Float.NaN;
+            case "inf", "+inf", "infinity", "+infinity" -> Float.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Float.NEGATIVE_INFINITY;
+            default -> 0f;
+        };
     }
 
     private static float parseCell(Path file, int lineNo, int column, String cell) {

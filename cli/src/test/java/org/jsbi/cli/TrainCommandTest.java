@@ -1,0 +1,168 @@
+package org.jsbi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jsbi.backend.Backends;
+import org.jsbi.cli.NpeCommandTest.Printed;
+import org.jsbi.cli.PyloricCommandTest.Run;
+import org.jsbi.dist.Priors;
+import org.jsbi.inference.Npe;
+import org.jsbi.inference.NpeConfig;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.random.Rng;
+import org.jsbi.simulation.SimulationSet;
+import org.jsbi.train.EstimatorFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jsbi train}: simulations made elsewhere (θ as .npy, x as CSV with nan rows) train the posterior the Java API
+ * trains on the same rows, which finds the truth of a model whose posterior is known; bad input is refused early.
+ */
+class TrainCommandTest {
+
+    @TempDir
+    static Path tmp;
+    static Path thetaNpy;
+    static Path xCsv;
+    static float[][] theta;
+    static float[][] x;
+    static final int N = 2_000;
+    static final float NOISE = 0.1f;
+
+    /** θ ~ U(-2, 2)², x = 2θ + N(0, 0.1²) noise; every 100th x has a nan, as a simulator's undefined feature. */
+    @BeforeAll
+    static void simulateElsewhere() throws IOException {
+        Rng rng = new Rng(17);
+        theta = new float[N][2];
+        x = new float[N][2];
+        StringBuilder csv = new StringBuilder("f1,f2\n");
+        for (int i = 0; i < N; i++) {
+            for (int j = 0; j < 2; j++) {
+                theta[i][j] = (float) (-2 + 4 * rng.nextDouble());
+                x[i][j] = (float) (2 * theta[i][j] + NOISE * rng.nextGaussian());
+            }
+            if (i % 100 == 7) x[i][1] = Float.NaN;
+            csv.append(x[i][0]).append(',').append(Float.isNaN(x[i][1]) ? "nan" : Float.toString(x[i][1])).append('\n');
+        }
+        thetaNpy = tmp.resolve("theta.npy");
+        Npy.write(thetaNpy, theta);
+        xCsv = tmp.resolve("x.csv");
+        Files.writeString(xCsv, csv);
+    }
+
+    /** The command's posterior is the API's on the same finite rows, to the bit, and its mean is near the truth. */
+    @Test
+    void trainsTheApisPosteriorOnTheFiniteRows() throws IOException {
+        Path saved = tmp.resolve("out/post.jsbi");
+        Printed p = NpeCommandTest.printed("train", "--theta", thetaNpy.toString(), "--x", xCsv.toString(), "--low",
+                "-2,-2", "--high", "2,2", "--max-epochs", "40", "--seed", "4", "--save-posterior", saved.toString());
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        assertTrue(p.out().contains("1,980 simulations (θ 2-D from " + thetaNpy + ", x 2-D from " + xCsv + "), 20 more"
+                + " left out for NaN or infinite x"), p.out());
+        assertTrue(p.out().contains("posterior saved to " + saved), p.out());
+        DirectPosterior cli = DirectPosterior.load(saved, Backends.current());
+
+        SimulationSet finite = TrainCommand.finiteRows(theta, x);
+        assertEquals(20, finite.excludedNonFinite());
+        NpeConfig cfg = NpeConfig.defaults().withEstimator(EstimatorFactory.maf())
+                .withTraining(NpeConfig.defaults().training().withSeed(4).withMaxEpochs(40));
+        DirectPosterior api = new Npe(cfg).train(finite).posterior(Priors.boxUniform(2, -2, 2));
+        float[] xo = {0.5f, -0.3f};
+        float[][] probe = {{0.5f, -0.3f}, {0.4f, -0.2f}, {1.5f, 1.5f}};
+        assertArrayEquals(api.logProb(probe, xo), cli.logProb(probe, xo));
+
+        // The exact posterior is N(x_o / 2, 0.05²) per dimension (the box is far): the mean within one sd of it,
+        // where θ and x swapped would put it at 2 x_o and misaligned rows near the prior's 0.
+        float[][] s = cli.sample(2_000, xo, 1);
+        for (int j = 0; j < 2; j++) {
+            double m = 0;
+            for (float[] r : s) m += r[j] / s.length;
+            assertEquals(xo[j] / 2, m, NOISE / 2, "posterior mean of θ" + (j + 1) + "\n" + p.out());
+        }
+    }
+
+    /** An interrupt (Ctrl-C through the shutdown hook) ends the training; the best weights so far are saved, exit 130. */
+    @Test
+    void anInterruptSavesTheTrainingSoFar() throws Exception {
+        Path saved = tmp.resolve("interrupted.jsbi");
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        AtomicReference<Run> run = new AtomicReference<>();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            Thread worker = new Thread(() -> run.set(PyloricCommandTest.jsbi("train", "--theta", thetaNpy.toString(),
+                    "--x", xCsv.toString(), "--low", "-2,-2", "--high", "2,2", "--max-epochs", "1000000",
+                    "--stop-after-epochs", "1000000", "--save-posterior", saved.toString())));
+            worker.start();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!buf.toString(StandardCharsets.UTF_8).contains("epoch    1 ") && worker.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            worker.interrupt();
+            worker.join(120_000);
+            assertFalse(worker.isAlive(), "the run did not stop:\n" + buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, run.get().code(), run.get() + "\n" + out);
+        assertTrue(out.contains("(interrupted); best validation loss"), out);
+        assertTrue(out.contains("posterior saved to " + saved), out);
+        assertEquals(2, DirectPosterior.load(saved, Backends.current()).thetaDim());
+    }
+
+    @Test
+    void badInputIsRefusedBeforeTraining() throws IOException {
+        Path outside = tmp.resolve("outside.npy");
+        float[][] shifted = Arrays.stream(theta).map(float[]::clone).toArray(float[][]::new);
+        shifted[41][1] = 2.5f;
+        Npy.write(outside, shifted);
+        Path nanTheta = tmp.resolve("nan-theta.csv");
+        Files.writeString(nanTheta, "a,b\n0.1,0.2\nnan,0.3\n");
+        Path short1 = tmp.resolve("short.npy");
+        Npy.write(short1, Arrays.copyOf(theta, 10));
+        String t = thetaNpy.toString(), xs = xCsv.toString(), post = tmp.resolve("bad.jsbi").toString();
+        String[][] cases = {
+            {"1 of 2,000 θ rows lie outside the prior box (the first, row 42: [", "train", "--theta",
+                outside.toString(), "--x", xs, "--low", "-2,-2", "--high", "2,2", "--save-posterior", post},
+            {"line 3 column 1 is 'nan', not a decimal number", "train", "--theta", nanTheta.toString(), "--x", xs,
+                "--low", "-2,-2", "--high", "2,2", "--save-posterior", post},
+            {"--theta has 10 rows but --x has 2000", "train", "--theta", short1.toString(), "--x", xs, "--low",
+                "-2,-2", "--high", "2,2", "--save-posterior", post},
+            {"--theta has 2 columns but the prior (--low, --high) has 3 dimensions", "train", "--theta", t, "--x", xs,
+                "--low", "-2,-2,-2", "--high", "2,2,2", "--save-posterior", post},
+            {"--low has 2 bounds but --high has 1", "train", "--theta", t, "--x", xs, "--low", "-2,-2", "--high",
+                "2", "--save-posterior", post},
+            {"--high value 2 is 'two', not a finite decimal number", "train", "--theta", t, "--x", xs, "--low",
+                "-2,-2", "--high", "2,two", "--save-posterior", post},
+            {"--transforms sets a MAF's depth; with --estimator mdn leave it out", "train", "--theta", t, "--x", xs,
+                "--low", "-2,-2", "--high", "2,2", "--estimator", "mdn", "--transforms", "3", "--save-posterior", post},
+            {"--x " + tmp.resolve("none.csv") + ": no such file", "train", "--theta", t, "--x",
+                tmp.resolve("none.csv").toString(), "--low", "-2,-2", "--high", "2,2", "--save-posterior", post},
+            {"--save-posterior " + tmp + " names a folder", "train", "--theta", t, "--x", xs, "--low", "-2,-2",
+                "--high", "2,2", "--save-posterior", tmp.toString()},
+        };
+        for (String[] c : cases) {
+            Printed p = NpeCommandTest.printed(Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, p.run().code(), String.join(" ", c) + "\n" + p.run());
+            assertTrue(p.run().err().contains(c[0]), "expected '" + c[0] + "':\n" + p.run());
+            assertFalse(p.out().contains("epoch"), p.out());
+        }
+        assertFalse(Files.exists(Path.of(post)));
+    }
+}
