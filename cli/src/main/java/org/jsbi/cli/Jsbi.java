@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code jsbi} command: a thin layer over the library's public API. */
 @Command(name = "jsbi", mixinStandardHelpOptions = true, versionProvider = JsbiVersion.class,
         description = "Simulation-based inference for mechanistic models.",
-        subcommands = {InfoCommand.class, NpeCommand.class, TrainCommand.class, SampleCommand.class,
-                ValidateCommand.class, BenchCommand.class, PyloricCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, NpeCommand.class, SimulateCommand.class, TrainCommand.class,
+                SampleCommand.class, ValidateCommand.class, BenchCommand.class, PyloricCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Jsbi implements Runnable {
 
     @CommandLine.Spec

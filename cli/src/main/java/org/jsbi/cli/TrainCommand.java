@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
 import org.jsbi.dist.BoxUniform;
+import org.jsbi.dist.Prior;
 import org.jsbi.dist.Priors;
 import org.jsbi.flow.MafConfig;
 import org.jsbi.inference.Npe;
@@ -18,6 +19,7 @@ import org.jsbi.io.Npy;
 import org.jsbi.io.NpyFormatException;
 import org.jsbi.mdn.MdnConfig;
 import org.jsbi.simulation.SimulationSet;
+import org.jsbi.simulation.SimulationStore;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.Trainer;
@@ -40,26 +42,31 @@ import picocli.CommandLine.Spec;
  * {@code DirectPosterior.load}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a neural posterior (NPE) on simulations made elsewhere: parameters θ and data x, one"
-                + " simulation per row, from .npy matrices or CSV files with a header row; the prior they were"
-                + " drawn from is a box (--low, --high). Saves the posterior for jsbi sample.",
+        description = {"Train a neural posterior (NPE) on a store made by jsbi simulate (--store), or on simulations"
+                + " made elsewhere: parameters θ and data x, one simulation per row, from .npy matrices or CSV files"
+                + " with a header row, and the box the θ were drawn from (--low, --high). Saves the posterior for"
+                + " jsbi sample.",
                 "Rows whose x has a NaN or infinite value are left out and counted (a simulator's way of saying a"
                         + " feature is undefined); a θ that is not finite or lies outside the prior is an error."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--theta", required = true, paramLabel = "FILE", description = "Parameters, one row per"
+    @Option(names = "--store", paramLabel = "DIR", description = "A complete store made by jsbi simulate: its"
+            + " simulations (rows with a NaN or infinite x left out), and its model's prior.")
+    Path store;
+
+    @Option(names = "--theta", paramLabel = "FILE", description = "Parameters, one row per"
             + " simulation (.npy, or CSV with a header row).")
     Path thetaFile;
 
-    @Option(names = "--x", required = true, paramLabel = "FILE", description = "Data (summary features), one row per"
+    @Option(names = "--x", paramLabel = "FILE", description = "Data (summary features), one row per"
             + " simulation, in the order of --theta (.npy, or CSV with a header row).")
     Path xFile;
 
-    @Option(names = "--low", required = true, paramLabel = "L1,L2,...", description = "The box-uniform prior's lower"
+    @Option(names = "--low", paramLabel = "L1,L2,...", description = "The box-uniform prior's lower"
             + " bounds, one per parameter.")
     String low;
 
-    @Option(names = "--high", required = true, paramLabel = "H1,H2,...", description = "Its upper bounds.")
+    @Option(names = "--high", paramLabel = "H1,H2,...", description = "Its upper bounds.")
     String high;
 
     @Option(names = "--save-posterior", required = true, paramLabel = "FILE", description = "Where to save the"
@@ -97,20 +104,41 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         NpeConfig cfg = config(cl);
-        BoxUniform prior = prior(cl);
+        boolean files = thetaFile != null || xFile != null || low != null || high != null;
+        if (store != null && files) {
+            throw new ParameterException(cl, "--store brings its simulations and prior: leave out --theta, --x, --low"
+                    + " and --high (or leave out --store to train on files)");
+        }
+        if (store == null && (thetaFile == null || xFile == null || low == null || high == null)) {
+            throw new ParameterException(cl, "give the simulations as --store DIR (made by jsbi simulate), or as"
+                    + " --theta FILE --x FILE with the prior's box --low L1,.. --high H1,..");
+        }
+        Prior prior = store != null ? null : prior(cl);
         Path posteriorFile = NpeCommand.writableFile(cl, "--save-posterior", savePosterior, "posterior.jsbi");
-        float[][] theta = readMatrix(cl, "--theta", thetaFile, false);
-        float[][] x = readMatrix(cl, "--x", xFile, true);
-        if (theta.length != x.length) {
-            throw new ParameterException(cl, "--theta has " + theta.length + " rows but --x has " + x.length + "; each"
-                    + " simulation needs one row of each, in the same order");
+        SimulationSet set;
+        String source;
+        if (store != null) {
+            SimulationStore s = openStore(cl, store);
+            BuiltInModels.Model m = BuiltInModels.byName(s.manifest().simulator());
+            s.checkCompatible(m.simulator(), m.prior());
+            prior = m.prior();
+            set = s.readAll();
+            source = m.name() + " store " + store;
+        } else {
+            float[][] theta = readMatrix(cl, "--theta", thetaFile, false);
+            float[][] x = readMatrix(cl, "--x", xFile, true);
+            if (theta.length != x.length) {
+                throw new ParameterException(cl, "--theta has " + theta.length + " rows but --x has " + x.length
+                        + "; each simulation needs one row of each, in the same order");
+            }
+            if (theta[0].length != prior.dim()) {
+                throw new ParameterException(cl, "--theta has " + theta[0].length + " columns but the prior (--low,"
+                        + " --high) has " + prior.dim() + " dimensions");
+            }
+            checkThetaInPrior(cl, theta, (BoxUniform) prior);
+            set = finiteRows(theta, x);
+            source = "θ from " + thetaFile + ", x from " + xFile;
         }
-        if (theta[0].length != prior.dim()) {
-            throw new ParameterException(cl, "--theta has " + theta[0].length + " columns but the prior (--low,"
-                    + " --high) has " + prior.dim() + " dimensions");
-        }
-        checkThetaInPrior(cl, theta, prior);
-        SimulationSet set = finiteRows(theta, x);
         int needed = Trainer.minimumSimulations(cfg.training());
         if (set.size() < needed && set.excludedNonFinite() == 0) {
             throw new ParameterException(cl, String.format(Locale.ROOT, "%,d simulations are too few to train on:"
@@ -118,10 +146,11 @@ final class TrainCommand implements Callable<Integer> {
                     100 * cfg.training().validationFraction(), cfg.training().batchSize(), needed));
         }
         PrintStream o = System.out;
-        o.printf(Locale.ROOT, "jsbi train: %,d simulations (θ %d-D from %s, x %d-D from %s)%s; %s, %d threads%n",
-                set.size(), prior.dim(), thetaFile, x[0].length, xFile, set.excludedNonFinite() == 0 ? ""
-                        : String.format(Locale.ROOT, ", %,d more left out for NaN or infinite x",
-                        set.excludedNonFinite()), estimator.toUpperCase(Locale.ROOT), Parallel.threads());
+        o.printf(Locale.ROOT, "jsbi train: %,d simulations (θ %d-D, x %d-D; %s)%s; %s, %d threads%n",
+                set.size(), prior.dim(), set.size() == 0 ? 0 : set.x()[0].length, source,
+                set.excludedNonFinite() == 0 ? "" : String.format(Locale.ROOT, ", %,d more left out for NaN or"
+                        + " infinite x", set.excludedNonFinite()), estimator.toUpperCase(Locale.ROOT),
+                Parallel.threads());
         TrainingListener log = (epoch, train, val, best, since, sec) -> {
             if (epoch == 1 || epoch % 10 == 0) {
                 o.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
@@ -152,6 +181,23 @@ final class TrainCommand implements Callable<Integer> {
                     + posteriorFile + " --observation X1,X2,...");
             return h.stopReason() == TrainingHistory.StopReason.INTERRUPTED ? NpeCommand.EXIT_INTERRUPTED : 0;
         }
+    }
+
+    /** The store, complete, of a model jsbi knows. */
+    private static SimulationStore openStore(CommandLine cl, Path dir) throws IOException {
+        SimulationStore s = SimulationStore.open(dir);
+        String sim = s.manifest().simulator();
+        if (!BuiltInModels.names().contains(sim)) {
+            throw new ParameterException(cl, "--store " + dir + " holds simulations of " + sim + ", which is not one"
+                    + " of jsbi's built-in models; export θ and x (SimulationStore.export) and train with --theta, --x,"
+                    + " --low and --high");
+        }
+        if (!s.isComplete()) {
+            throw new ParameterException(cl, String.format(Locale.ROOT, "--store %s holds %,d of its %,d simulations;"
+                    + " finish it first (rerun the jsbi simulate command that began it)", dir, s.completedRows(),
+                    s.manifest().simulations()));
+        }
+        return s;
     }
 
     /** The estimator and training settings; every bad value is an option error before any file is read. */

@@ -71,8 +71,8 @@ class TrainCommandTest {
         Printed p = NpeCommandTest.printed("train", "--theta", thetaNpy.toString(), "--x", xCsv.toString(), "--low",
                 "-2,-2", "--high", "2,2", "--max-epochs", "40", "--seed", "4", "--save-posterior", saved.toString());
         assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
-        assertTrue(p.out().contains("1,980 simulations (θ 2-D from " + thetaNpy + ", x 2-D from " + xCsv + "), 20 more"
-                + " left out for NaN or infinite x"), p.out());
+        assertTrue(p.out().contains("1,980 simulations (θ 2-D, x 2-D; θ from " + thetaNpy + ", x from " + xCsv + "), 20"
+                + " more left out for NaN or infinite x"), p.out());
         assertTrue(p.out().contains("posterior saved to " + saved), p.out());
         DirectPosterior cli = DirectPosterior.load(saved, Backends.current());
 

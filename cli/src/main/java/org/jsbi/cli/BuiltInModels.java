@@ -1,0 +1,58 @@
+package org.jsbi.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jsbi.dist.Prior;
+import org.jsbi.sim.benchmark.BenchmarkTask;
+import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.sim.gabor.Gabor;
+import org.jsbi.sim.glm.Glm;
+import org.jsbi.sim.hh.HodgkinHuxley;
+import org.jsbi.simulation.Simulator;
+
+/**
+ * The simulators {@code jsbi simulate} runs and {@code jsbi train --store} trains on, by the name their stores record
+ * ({@link Simulator#name()}): the benchmark tasks and the paper's Hodgkin–Huxley, GLM and Gabor models, each with its
+ * prior and its default settings. (The pyloric network has its own commands; the ion-channel model needs a PCA basis
+ * built for a study, so it is driven from Java.)
+ */
+final class BuiltInModels {
+
+    /** A simulator with the prior its parameters are drawn from. */
+    record Model(String name, Simulator simulator, Prior prior) {
+    }
+
+    private static final List<String> NEURON_MODELS = List.of(HodgkinHuxley.NAME, Glm.NAME, Gabor.NAME);
+
+    private BuiltInModels() {
+    }
+
+    static List<String> names() {
+        List<String> names = new ArrayList<>(BenchmarkTasks.names());
+        names.addAll(NEURON_MODELS);
+        return names;
+    }
+
+    /** The model of that name; an unknown name is an {@link IllegalArgumentException} listing the known ones. */
+    static Model byName(String name) {
+        switch (name == null ? "" : name) {
+            case HodgkinHuxley.NAME -> {
+                return new Model(name, HodgkinHuxley.withDefaults(), HodgkinHuxley.prior());
+            }
+            case Glm.NAME -> {
+                return new Model(name, Glm.withDefaults(), Glm.prior());
+            }
+            case Gabor.NAME -> {
+                return new Model(name, Gabor.withDefaults(), Gabor.prior());
+            }
+            default -> {
+                if (!BenchmarkTasks.names().contains(name)) {
+                    throw new IllegalArgumentException("unknown model '" + name + "'; jsbi simulates "
+                            + String.join(", ", names()));
+                }
+                BenchmarkTask t = BenchmarkTasks.byName(name);
+                return new Model(name, t.simulator(), t.prior());
+            }
+        }
+    }
+}
