@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.simulation.SimulationStore;
+import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.StoreConfig;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.simulation.StoreManifest;
+import org.jsbi.validation.NumericCsv;
 import org.jsbi.validation.StopOnShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,10 +42,15 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--simulations", required = true, description = "How many parameter sets to draw and simulate.")
-    long simulations;
+    @Option(names = "--simulations", description = "How many parameter sets to draw and simulate.")
+    Long simulations;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store's folder: new or empty,"
+    @Option(names = "--at", paramLabel = "T1,T2,...", description = "Instead of a store: simulate this one parameter"
+            + " set and print its data x, as an observation for jsbi sample (e.g. a synthetic observation at a"
+            + " model's ground truth).")
+    String at;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "The store's folder: new or empty,"
             + " or a store begun by the same command, which is resumed.")
     Path store;
 
@@ -69,6 +76,23 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
+        BuiltInModels.Model m;
+        try {
+            m = BuiltInModels.byName(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--model: " + e.getMessage());
+        }
+        if (at != null) {
+            if (simulations != null || store != null || exportTheta != null || exportX != null) {
+                throw new ParameterException(cl, "--at simulates one parameter set and prints it: leave out"
+                        + " --simulations, --store and the exports");
+            }
+            return simulateOne(cl, m);
+        }
+        if (simulations == null || store == null) {
+            throw new ParameterException(cl, "give --simulations N and --store DIR (or --at T1,T2,... for one"
+                    + " parameter set)");
+        }
         if (simulations < 1) throw new ParameterException(cl, "--simulations must be at least 1, got " + simulations);
         if (chunk < 1 || chunk > StoreConfig.MAX_CHUNK_SIZE) {
             throw new ParameterException(cl, "--chunk must be in 1.." + StoreConfig.MAX_CHUNK_SIZE + ", got " + chunk);
@@ -76,14 +100,8 @@ final class SimulateCommand implements Callable<Integer> {
         if ((exportTheta == null) != (exportX == null)) {
             throw new ParameterException(cl, "--export-theta and --export-x go together: give both files or neither");
         }
-        BuiltInModels.Model m;
-        try {
-            m = BuiltInModels.byName(model);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cl, "--model: " + e.getMessage());
-        }
         PrintStream o = System.out;
-        SimulationStore s = SimulationStore.create(store, m.simulator(), m.prior(), simulations,
+        SimulationStore s = SimulationStore.create(store, m.simulator(), m.prior(), simulations.longValue(),
                 StoreConfig.defaults().withSeed(seed).withChunkSize(chunk));
         StoreManifest mf = s.manifest();
         o.printf(Locale.ROOT, "jsbi simulate: %s (θ %d-D, x %d-D) from %s into %s: %,d of %,d on disk%n", m.name(),
@@ -108,6 +126,33 @@ final class SimulateCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "exported %,d rows to %s and %s%n", rows, exportTheta, exportX);
         }
         o.println("next: jsbi train --store " + store + " --save-posterior " + m.name() + ".jsbi");
+        return 0;
+    }
+
+    /** --at: one simulation (index 0 of --seed's noise) of the given θ, its x printed exactly (shortest round trip). */
+    private Integer simulateOne(CommandLine cl, BuiltInModels.Model m) {
+        int d = m.simulator().parameterDim();
+        String[] cells = at.split(",", -1);
+        if (cells.length != d) {
+            throw new ParameterException(cl, "--at has " + cells.length + " value" + (cells.length == 1 ? "" : "s")
+                    + " but " + m.name() + " has " + d + " parameters");
+        }
+        float[] theta = new float[d];
+        for (int i = 0; i < d; i++) {
+            String c = cells[i].strip();
+            if (!NumericCsv.isDecimal(c) || !Float.isFinite(Float.parseFloat(c))) {
+                throw new ParameterException(cl, "--at value " + (i + 1) + " is '" + cells[i] + "', not a finite"
+                        + " decimal number");
+            }
+            theta[i] = Float.parseFloat(c);
+        }
+        if (!m.prior().inSupport(theta)) {
+            System.out.println("note: this θ lies outside " + m.name() + "'s prior (" + m.prior().describe() + ")");
+        }
+        float[] x = Simulations.simulate(m.simulator(), new float[][] {theta}, seed)[0];
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < x.length; i++) sb.append(i == 0 ? "" : ",").append(x[i]);
+        System.out.println(sb);
         return 0;
     }
 }

@@ -77,6 +77,21 @@ class SimulateCommandTest {
         assertArrayEquals(api.logProb(probe, xo), cli.logProb(probe, xo));
     }
 
+    /** --at prints one simulation's x exactly: what Simulations.simulate gives for that θ and seed. */
+    @Test
+    void atPrintsOneSimulationsDataExactly() {
+        Printed p = NpeCommandTest.printed("simulate", "--model", "two_moons", "--at", "0.3,-0.2", "--seed", "9");
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        BenchmarkTask t = BenchmarkTasks.byName("two_moons");
+        float[] x = org.jsbi.simulation.Simulations.simulate(t.simulator(), new float[][] {{0.3f, -0.2f}}, 9)[0];
+        String[] printed = p.out().strip().split("\n");
+        String[] cells = printed[printed.length - 1].split(",");
+        assertEquals(2, cells.length, p.out());
+        for (int i = 0; i < 2; i++) assertEquals(x[i], Float.parseFloat(cells[i]), 0f, p.out());
+        Printed outside = NpeCommandTest.printed("simulate", "--model", "two_moons", "--at", "3,0");
+        assertTrue(outside.out().contains("note: this θ lies outside two_moons's prior"), outside.out());
+    }
+
     @Test
     void badRequestsAreRefusedWithWhatToDo(@TempDir Path tmp) throws IOException {
         Path partial = tmp.resolve("partial");
@@ -86,6 +101,10 @@ class SimulateCommandTest {
         String[][] cases = {
             {"--model: unknown model 'moons'; jsbi simulates gaussian_linear,", "simulate", "--model", "moons",
                 "--simulations", "10", "--store", s},
+            {"--at has 3 values but two_moons has 2 parameters", "simulate", "--model", "two_moons", "--at", "1,2,3"},
+            {"--at simulates one parameter set and prints it: leave out --simulations", "simulate", "--model",
+                "two_moons", "--at", "1,2", "--store", s},
+            {"give --simulations N and --store DIR", "simulate", "--model", "two_moons", "--store", s},
             {"--simulations must be at least 1, got 0", "simulate", "--model", "two_moons", "--simulations", "0",
                 "--store", s},
             {"--export-theta and --export-x go together", "simulate", "--model", "two_moons", "--simulations", "10",
