@@ -7,9 +7,11 @@ import org.jsbi.tensor.Storage;
  * scalar backend is the reference the others are tested against.
  *
  * <p>Conventions (DESIGN.md): matrices are row-major with a leading dimension (the distance between rows, at least
- * the number of columns); kernels allocate nothing on the hot path, check nothing that the facades check, and take
- * their outputs last. Offsets are in floats. {@code c = alpha * op(a) op(b) + beta * c} follows BLAS: with beta = 0
- * the old contents of c are ignored, even NaN.
+ * the number of columns); kernels allocate nothing on the hot path and take their outputs last. Offsets are in
+ * floats. {@code c = alpha * op(a) op(b) + beta * c} follows BLAS: with beta = 0 the old contents of c are ignored,
+ * even NaN. Shapes are the facades' to check; every implementation checks what a call is given (sizes, offsets,
+ * leading dimensions, indices against the storages) with {@link KernelChecks}' method of the same name before any
+ * work, so that every backend refuses a bad call with the same {@link IllegalArgumentException}.
  */
 public interface Backend {
 
@@ -58,7 +60,10 @@ public interface Backend {
 
     /**
      * C = op(W ⊙ M) * B + beta * C, the masked product of MADE: W and M share shape and leading dimension (ldw);
-     * op(W ⊙ M) is m x k (transW means W is stored k x m), B is k x n.
+     * op(W ⊙ M) is m x k (transW means W is stored k x m), B is k x n. IEEE arithmetic on W ⊙ M: a zero of M takes a
+     * finite weight's term out exactly, and a backend may skip such terms, but not where B is infinite or NaN there:
+     * 0 · NaN is NaN, so a NaN input reaches every output of its column on every backend (docs/ARCHITECTURE.md,
+     * "Backends").
      */
     void maskedGemm(boolean transW, int m, int n, int k,
                     Storage w, int wOff, Storage mask, int maskOff, int ldw,
@@ -73,6 +78,7 @@ public interface Backend {
      */
     default void denseForward(int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, Storage x, int xOff,
                               Storage b, int bOff, Storage addend, int addendOff, UnaryOp f, Storage y, int yOff) {
+        KernelChecks.denseForward(m, n, k, w, wOff, mask, maskOff, x, xOff, b, bOff, addend, addendOff, y, yOff);
         if (mask == null) {
             gemm(false, false, m, n, k, 1f, w, wOff, k, x, xOff, n, 0f, y, yOff, n);
         } else {
@@ -91,6 +97,7 @@ public interface Backend {
      */
     default void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
                                          Storage dw, int dwOff, Storage db, int dbOff) {
+        KernelChecks.denseParameterGradients(m, k, n, dy, dyOff, x, xOff, dw, dwOff, db, dbOff);
         gemm(false, true, m, k, n, 1f, dy, dyOff, n, x, xOff, n, beta, dw, dwOff, k);
         if (db != null) reduceRows(ReduceOp.SUM, m, n, dy, dyOff, n, db, dbOff);
     }
@@ -100,11 +107,14 @@ public interface Backend {
      * of W's shape, row stride k) and db = the row sums of dY as in {@link #denseParameterGradients} (stored; null:
      * no bias). The default is that product into {@code scratch} (m x k), the mask multiplied in with {@link #binary}
      * and the result added with {@link #axpy}; a backend may apply the mask as it adds, and skip the products of
-     * all-zero blocks of M, with the same values.
+     * all-zero blocks of M, with the same values (so not where dy or x holds an infinity or NaN, which the default
+     * multiplies into NaN under M's zeros).
      */
     default void maskedParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, Storage mask,
                                           int maskOff, Storage scratch, int scratchOff, Storage dw, int dwOff,
                                           Storage db, int dbOff) {
+        KernelChecks.maskedParameterGradients(m, k, n, dy, dyOff, x, xOff, mask, maskOff, scratch, scratchOff, dw,
+                dwOff, db, dbOff);
         denseParameterGradients(m, k, n, dy, dyOff, x, xOff, 0f, scratch, scratchOff, db, dbOff);
         binary(BinaryOp.MUL, m * k, scratch, scratchOff, mask, maskOff, scratch, scratchOff);
         axpy(m * k, 1f, scratch, scratchOff, dw, dwOff);
@@ -207,6 +217,7 @@ public interface Backend {
      * another function; the caller then runs unaryBackward into zeros.
      */
     default boolean activationBackwardInPlace(UnaryOp op, int n, Storage y, int yOff, Storage dy, int dyOff) {
+        KernelChecks.activationBackwardInPlace(n, y, yOff, dy, dyOff);
         return false;
     }
 
@@ -280,6 +291,7 @@ public interface Backend {
 
     /** Σ over tensors t of Σ_i x_t[i]², in double: the squared global norm of gradient clipping. */
     default double sumOfSquares(Storage[] xs, int[] lengths) {
+        KernelChecks.sumOfSquares(xs, lengths);
         double s = 0;
         for (int t = 0; t < xs.length; t++) s += dot(lengths[t], xs[t], 0, xs[t], 0);
         return s;
@@ -292,6 +304,7 @@ public interface Backend {
      * read (it is dst itself in the trainer's bookkeeping) and may be null; the parts are left as they were.
      */
     default double addManyAndSumSquares(Storage[] dst, Storage[][] parts, int[] lengths) {
+        KernelChecks.addManyAndSumSquares(dst, parts, lengths);
         for (int p = 1; p < parts.length; p++) {
             for (int t = 0; t < dst.length; t++) axpy(lengths[t], 1f, parts[p][t], 0, dst[t], 0);
         }
@@ -300,17 +313,20 @@ public interface Backend {
 
     /** x_t = alpha * x_t (as {@link #affine} with beta = 0) for every tensor t. */
     default void scaleMany(float alpha, Storage[] xs, int[] lengths) {
+        KernelChecks.scaleMany(xs, lengths);
         for (int t = 0; t < xs.length; t++) affine(lengths[t], alpha, 0f, xs[t], 0, xs[t], 0);
     }
 
     /** x_t = 0 for every tensor t. */
     default void zeroMany(Storage[] xs, int[] lengths) {
+        KernelChecks.zeroMany(xs, lengths);
         for (int t = 0; t < xs.length; t++) fill(lengths[t], 0f, xs[t], 0);
     }
 
     /** {@link #adamStep} on every tensor t, with the same hyperparameters and bias corrections. */
     default void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
                               Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        KernelChecks.adamStepMany(params, grads, m, v, lengths);
         for (int t = 0; t < params.length; t++) {
             adamStep(lengths[t], lr, beta1, beta2, eps, c1, c2, params[t], 0, grads[t], 0, m[t], 0, v[t], 0);
         }
@@ -326,6 +342,7 @@ public interface Backend {
     default void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
                               boolean zeroGrads, Storage[] params, Storage[] grads, Storage[] m, Storage[] v,
                               int[] lengths) {
+        KernelChecks.adamStepMany(params, grads, m, v, lengths);
         if (gradScale != 1f) scaleMany(gradScale, grads, lengths);
         adamStepMany(lr, beta1, beta2, eps, c1, c2, params, grads, m, v, lengths);
         if (zeroGrads) zeroMany(grads, lengths);

@@ -31,6 +31,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void gaussianMixtureForward(int k, int d, int n, Storage logits, Storage means, Storage diag, Storage upper,
                                        Storage z, Storage out, Storage work) {
+        KernelChecks.gaussianMixtureForward(k, d, n, logits, means, diag, upper, z, out, work);
         GaussianMixtureReference.forward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
                 array(out), array(work));
     }
@@ -39,6 +40,8 @@ public class ScalarBackend implements Backend {
     public void gaussianMixtureBackward(int k, int d, int n, Storage logits, Storage means, Storage diag,
                                         Storage upper, Storage z, Storage work, Storage dOut, Storage dLogits,
                                         Storage dMeans, Storage dDiag, Storage dUpper, Storage dz) {
+        KernelChecks.gaussianMixtureBackward(k, d, n, logits, means, diag, upper, z, work, dOut, dLogits, dMeans,
+                dDiag, dUpper, dz);
         GaussianMixtureReference.backward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
                 array(dOut), orNull(dLogits), orNull(dMeans), orNull(dDiag), orNull(dUpper), orNull(dz));
     }
@@ -50,16 +53,19 @@ public class ScalarBackend implements Backend {
 
     @Override
     public Storage allocate(int length) {
+        KernelChecks.allocate(length);
         return HostStorage.allocate(length);
     }
 
     @Override
     public void upload(float[] src, int srcOff, Storage dst, int dstOff, int n) {
+        KernelChecks.upload(src, srcOff, dst, dstOff, n);
         System.arraycopy(src, srcOff, array(dst), dstOff, n);
     }
 
     @Override
     public void download(Storage src, int srcOff, float[] dst, int dstOff, int n) {
+        KernelChecks.download(src, srcOff, dst, dstOff, n);
         System.arraycopy(array(src), srcOff, dst, dstOff, n);
     }
 
@@ -67,6 +73,7 @@ public class ScalarBackend implements Backend {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      Storage as, int aOff, int lda, Storage bs, int bOff, int ldb,
                      float beta, Storage cs, int cOff, int ldc) {
+        KernelChecks.gemm(transA, transB, m, n, k, as, aOff, lda, bs, bOff, ldb, cs, cOff, ldc);
         float[] a = array(as), b = array(bs), c = array(cs);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -85,6 +92,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void maskedGemm(boolean transW, int m, int n, int k, Storage ws, int wOff, Storage ms, int maskOff, int ldw,
                            Storage bs, int bOff, int ldb, float beta, Storage cs, int cOff, int ldc) {
+        KernelChecks.maskedGemm(transW, m, n, k, ws, wOff, ms, maskOff, ldw, bs, bOff, ldb, cs, cOff, ldc);
         float[] w = array(ws), mask = array(ms), b = array(bs), c = array(cs);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -102,6 +110,7 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.unary(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         for (int i = 0; i < n; i++) y[yOff + i] = (float) op.apply(x[xOff + i]);
     }
@@ -109,6 +118,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void unaryBackward(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff,
                               Storage dys, int dyOff, Storage dxs, int dxOff) {
+        KernelChecks.unaryBackward(n, xs, xOff, ys, yOff, dys, dyOff, dxs, dxOff);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         for (int i = 0; i < n; i++) {
             dx[dxOff + i] += (float) (op.derivative(x[xOff + i], y[yOff + i]) * dy[dyOff + i]);
@@ -117,6 +127,7 @@ public class ScalarBackend implements Backend {
 
     @Override
     public boolean activationBackwardInPlace(UnaryOp op, int n, Storage ys, int yOff, Storage dys, int dyOff) {
+        KernelChecks.activationBackwardInPlace(n, ys, yOff, dys, dyOff);
         if (op != UnaryOp.TANH && op != UnaryOp.SIGMOID && op != UnaryOp.RELU) return false;
         float[] y = array(ys), dy = array(dys);
         for (int i = 0; i < n; i++) {
@@ -129,29 +140,34 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, int n, Storage as, int aOff, Storage bs, int bOff, Storage cs, int cOff) {
+        KernelChecks.binary(n, as, aOff, bs, bOff, cs, cOff);
         float[] a = array(as), b = array(bs), c = array(cs);
         for (int i = 0; i < n; i++) c[cOff + i] = op.apply(a[aOff + i], b[bOff + i]);
     }
 
     @Override
     public void axpy(int n, float alpha, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.axpy(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
     @Override
     public void affine(int n, float alpha, float beta, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.affine(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         for (int i = 0; i < n; i++) y[yOff + i] = alpha * x[xOff + i] + beta;
     }
 
     @Override
     public void fill(int n, float value, Storage xs, int xOff) {
+        KernelChecks.fill(n, xs, xOff);
         java.util.Arrays.fill(array(xs), xOff, xOff + n, value);
     }
 
     @Override
     public double dot(int n, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.dot(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         double s = 0;
         for (int i = 0; i < n; i++) s += (double) x[xOff + i] * y[yOff + i];
@@ -161,6 +177,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void broadcastColumn(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
                                 Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        KernelChecks.broadcastColumn(rows, cols, as, aOff, lda, vs, vOff, cs, cOff, ldc);
         float[] a = array(as), v = array(vs), c = array(cs);
         for (int i = 0; i < rows; i++) {
             float vi = v[vOff + i];
@@ -171,6 +188,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void broadcastRow(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
                              Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        KernelChecks.broadcastRow(rows, cols, as, aOff, lda, vs, vOff, cs, cOff, ldc);
         float[] a = array(as), v = array(vs), c = array(cs);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) c[cOff + i * ldc + j] = op.apply(a[aOff + i * lda + j], v[vOff + j]);
@@ -179,18 +197,21 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void reduceRows(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        KernelChecks.reduceRows(rows, cols, as, aOff, lda, outs, outOff);
         float[] a = array(as), out = array(outs);
         for (int i = 0; i < rows; i++) out[outOff + i] = reduceStrided(op, cols, a, aOff + i * lda, 1);
     }
 
     @Override
     public void reduceColumns(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        KernelChecks.reduceColumns(rows, cols, as, aOff, lda, outs, outOff);
         float[] a = array(as), out = array(outs);
         for (int j = 0; j < cols; j++) out[outOff + j] = reduceStrided(op, rows, a, aOff + j, lda);
     }
 
     @Override
     public void reduceAll(ReduceOp op, int n, Storage as, int aOff, Storage outs, int outOff) {
+        KernelChecks.reduceAll(n, as, aOff, outs, outOff);
         array(outs)[outOff] = reduceStrided(op, n, array(as), aOff, 1);
     }
 
@@ -224,6 +245,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys, int yOff,
                                    Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        KernelChecks.reduceRowsBackward(rows, cols, xs, xOff, ldx, ys, yOff, dys, dyOff, dxs, dxOff, lddx);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
@@ -235,6 +257,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys,
                                       int yOff, Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        KernelChecks.reduceColumnsBackward(rows, cols, xs, xOff, ldx, ys, yOff, dys, dyOff, dxs, dxOff, lddx);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
@@ -253,18 +276,21 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void copy2d(int rows, int cols, Storage srcs, int srcOff, int lds, Storage dsts, int dstOff, int ldd) {
+        KernelChecks.copy2d(rows, cols, srcs, srcOff, lds, dsts, dstOff, ldd);
         float[] src = array(srcs), dst = array(dsts);
         for (int i = 0; i < rows; i++) System.arraycopy(src, srcOff + i * lds, dst, dstOff + i * ldd, cols);
     }
 
     @Override
     public void gatherRows(int[] idx, int cols, Storage srcs, int srcOff, int lds, Storage dsts, int dstOff, int ldd) {
+        KernelChecks.gatherRows(idx, cols, srcs, srcOff, lds, dsts, dstOff, ldd);
         float[] src = array(srcs), dst = array(dsts);
         for (int r = 0; r < idx.length; r++) System.arraycopy(src, srcOff + idx[r] * lds, dst, dstOff + r * ldd, cols);
     }
 
     @Override
     public void gatherColumns(int[] idx, int rows, Storage srcs, int srcOff, int lds, Storage dsts, int dstOff, int ldd) {
+        KernelChecks.gatherColumns(idx, rows, srcs, srcOff, lds, dsts, dstOff, ldd);
         float[] src = array(srcs), dst = array(dsts);
         for (int i = 0; i < rows; i++) {
             int s = srcOff + i * lds, d = dstOff + i * ldd;
@@ -274,6 +300,7 @@ public class ScalarBackend implements Backend {
 
     @Override
     public void scatterAddRows(int[] idx, int cols, Storage srcs, int srcOff, int lds, Storage dsts, int dstOff, int ldd) {
+        KernelChecks.scatterAddRows(idx, cols, srcs, srcOff, lds, dsts, dstOff, ldd);
         float[] src = array(srcs), dst = array(dsts);
         for (int r = 0; r < idx.length; r++) {
             int s = srcOff + r * lds, d = dstOff + idx[r] * ldd;
@@ -284,6 +311,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void scatterAddColumns(int[] idx, int rows, Storage srcs, int srcOff, int lds, Storage dsts, int dstOff,
                                   int ldd) {
+        KernelChecks.scatterAddColumns(idx, rows, srcs, srcOff, lds, dsts, dstOff, ldd);
         float[] src = array(srcs), dst = array(dsts);
         for (int i = 0; i < rows; i++) {
             int s = srcOff + i * lds, d = dstOff + i * ldd;
@@ -294,6 +322,7 @@ public class ScalarBackend implements Backend {
     @Override
     public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
+        KernelChecks.adamStep(n, ps, pOff, gs, gOff, ms, mOff, vs, vOff);
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
         float stepSize = AdamMath.stepSize(lr, c1), invRootC2 = AdamMath.inverseRootC2(c2);
         for (int i = 0; i < n; i++) {

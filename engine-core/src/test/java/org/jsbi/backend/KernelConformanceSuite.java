@@ -186,6 +186,124 @@ public abstract class KernelConformanceSuite {
         return new float[][] {Arrays2.fetch(be, dws), bias ? Arrays2.fetch(be, dbs) : new float[0]};
     }
 
+    // ---- non-finite inputs under the zeros of a mask -----------------------------------------------------------------
+
+    /**
+     * NaN and infinities in the input of a masked product where W ⊙ M is zero, in the whole blocks of a MADE's
+     * staircase mask that a backend may skip. The masked product is IEEE arithmetic on W ⊙ M: a masked-out finite
+     * weight adds an exact zero (the mask's structural zero: it changes no output), but 0 · NaN and 0 · ∞ are NaN, so
+     * a non-finite input reaches every output it meets, as in the reference: a NaN in the data must surface in the loss
+     * on every backend, not vanish on the one that skips the block. The forward product (W ⊙ M)·X, the input gradient
+     * (W ⊙ M)ᵀ·dY, and the weight gradient dW += (dY·Xᵀ) ⊙ M with the value in X or in dY. A NaN weight under a
+     * zero of the mask is NaN · 0 likewise (a weight is non-finite only after a non-finite step, which spoils every
+     * weight): every backend agrees on that too.
+     */
+    @TestFactory
+    List<DynamicTest> maskedProductsOfNonFiniteInputs() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (boolean tw : new boolean[] {false, true}) {
+            for (float beta : new float[] {0f, 1f}) {
+                String name = "maskedGemm" + (tw ? " Wᵀ" : "") + " beta=" + beta + " with NaN and ±∞ in B";
+                tests.add(DynamicTest.dynamicTest(name, () -> checkMaskedGemmNonFinite(tw, beta, name)));
+            }
+        }
+        for (boolean inX : new boolean[] {true, false}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                String name = "maskedParameterGradients with NaN and ∞ in " + (inX ? "X" : "dY") + (bias ? " + db" : "");
+                tests.add(DynamicTest.dynamicTest(name, () -> checkMaskedGradientsNonFinite(inX, bias, name)));
+            }
+        }
+        return tests;
+    }
+
+    /** A MADE's mask, out x in, degrees 1..5 sorted over the rows and over the columns: 1 where deg(out) ≥ deg(in). */
+    private static float[] staircase(int out, int in) {
+        float[] mask = new float[out * in];
+        for (int i = 0; i < out; i++) {
+            for (int j = 0; j < in; j++) mask[i * in + j] = i * 5 / out >= j * 5 / in ? 1f : 0f;
+        }
+        return mask;
+    }
+
+    private void checkMaskedGemmNonFinite(boolean tw, float beta, String name) {
+        int m = 50, n = 200, k = 50;
+        SplittableRandom r = rng(4099 + (tw ? 1 : 0));
+        // W as a layer holds it, out x in: m x k, or k x m where transposed (the input gradient).
+        int ldw = tw ? m : k;
+        float[] mask = tw ? staircase(k, m) : staircase(m, k);
+        float[] w = Arrays2.uniform(r, m * k, -1, 1), b = Arrays2.uniform(r, k * n, -1, 1);
+        float[] c = Arrays2.uniform(r, m * n, -1, 1);
+        // Rows 0 and k-1 of B: the first input of a layer (which few input-gradient rows see) and the last (which few
+        // forward rows see); so most rows of C meet each value only through zeros of W ⊙ M.
+        b[3] = Float.NaN;
+        b[(k - 1) * n + 7] = Float.NaN;
+        b[n + 11] = Float.POSITIVE_INFINITY;
+        b[(k - 2) * n + 13] = Float.NEGATIVE_INFINITY;
+        // And a NaN weight under a zero of the mask (the first output's weight from the last input): 0 · NaN too.
+        int nanRow = tw ? m - 1 : 0;
+        w[tw ? m - 1 : k - 1] = Float.NaN;
+        assertEquals(0f, mask[tw ? m - 1 : k - 1]);
+        float[] expected = run(ref, m, n, k, tw, false, 1f, beta, true, w, ldw, b, n, c, n, mask);
+        float[] actual = run(candidate(), m, n, k, tw, false, 1f, beta, true, w, ldw, b, n, c, n, mask);
+        for (int i = 0; i < m; i++) {
+            assertTrue(Float.isNaN(expected[i * n + 3]) && Float.isNaN(expected[i * n + 7]),
+                    "the reference: a NaN input reaches every output of its column");
+            assertTrue(Float.isNaN(expected[nanRow * n + i]), "the reference: a NaN weight under the mask, its row");
+            for (int j = 0; j < n; j++) {
+                float e = expected[i * n + j], g = actual[i * n + j];
+                if (!Float.isFinite(e)) {
+                    assertEquals(e, g, ctx(name) + ": C[" + i + "][" + j + "]");
+                    continue;
+                }
+                double mag = Math.abs(beta * c[i * n + j]);
+                for (int p = 0; p < k; p++) {
+                    int wi = tw ? p * ldw + i : i * ldw + p;
+                    mag += Math.abs(w[wi] * mask[wi] * b[p * n + j]);
+                }
+                double tol = 2 * (k + 2) * U * mag + 1e-30;
+                if (!(Math.abs(e - g) <= tol)) {
+                    fail(ctx(name) + ": C[" + i + "][" + j + "] = " + g + ", reference " + e + ", tolerance " + tol);
+                }
+            }
+        }
+    }
+
+    private void checkMaskedGradientsNonFinite(boolean inX, boolean bias, String name) {
+        int m = 50, k = 50, n = 200;
+        SplittableRandom r = rng(8111 + (inX ? 1 : 0));
+        float[] dy = Arrays2.uniform(r, m * n, -1, 1), x = Arrays2.uniform(r, k * n, -1, 1);
+        float[] dw = Arrays2.uniform(r, m * k, -1, 1), mask = staircase(m, k);
+        // X's last row (an input that few outputs see: dW's last column is mostly under zeros of M), or dY's first
+        // row (an output that sees few inputs: dW's first row likewise).
+        if (inX) {
+            x[(k - 1) * n + 5] = Float.NaN;
+            x[(k - 2) * n + 9] = Float.POSITIVE_INFINITY;
+        } else {
+            dy[5] = Float.NaN;
+            dy[n + 9] = Float.NEGATIVE_INFINITY;
+        }
+        float[][] expected = maskedGradients(ref, m, k, n, dy, x, mask, dw, bias);
+        float[][] actual = maskedGradients(candidate(), m, k, n, dy, x, mask, dw, bias);
+        for (int i = 0; i < m; i++) {
+            if (bias) assertSameOrClose(expected[1][i], actual[1][i], n, ctx(name) + ": db[" + i + "]");
+            for (int j = 0; j < k; j++) {
+                assertSameOrClose(expected[0][i * k + j], actual[0][i * k + j], n, ctx(name) + ": dW[" + i + "][" + j
+                        + "]" + (mask[i * k + j] == 0f ? " (under a zero of M)" : ""));
+            }
+        }
+        assertTrue(Float.isNaN(expected[0][k - 1]) && mask[k - 1] == 0f,
+                "the reference: a NaN input reaches dW under a zero of the mask");
+    }
+
+    /** Non-finite: the same value (NaN, +∞ or −∞); finite: within a sum of n terms of magnitude about 1 (loose). */
+    private static void assertSameOrClose(float expected, float actual, int n, String what) {
+        if (!Float.isFinite(expected)) {
+            assertEquals(expected, actual, what);
+        } else {
+            assertEquals(expected, actual, 2 * (n + 2) * U * n + 1e-30, what);
+        }
+    }
+
     private void checkDenseParameterGradients(int m, int k, int n, float beta, String name) {
         SplittableRandom r = rng(m * 7919 + k * 31 + n + 17);
         float[] dy = Arrays2.uniform(r, m * n, -1, 1), x = Arrays2.uniform(r, k * n, -1, 1);

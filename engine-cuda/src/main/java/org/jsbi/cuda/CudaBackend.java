@@ -9,6 +9,7 @@ import static org.jsbi.cuda.KernelArgs.blocks;
 import jcuda.Pointer;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.KernelChecks;
 import org.jsbi.backend.ReduceOp;
 import org.jsbi.backend.UnaryOp;
 import org.jsbi.tensor.Storage;
@@ -104,6 +105,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Storage allocate(int length) {
+        KernelChecks.allocate(length);
         device.makeCurrent();
         CudaStorage st = new CudaStorage(device.pool(), length);
         if (length > 0) cuMemsetD32(st.pointer(), 0, length);
@@ -112,6 +114,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void upload(float[] src, int srcOff, Storage dst, int dstOff, int n) {
+        KernelChecks.upload(src, srcOff, dst, dstOff, n);
         if (n == 0) return;
         device.makeCurrent();
         cuMemcpyHtoD(storage(dst).pointer().withByteOffset(4L * dstOff), Pointer.to(src).withByteOffset(4L * srcOff),
@@ -120,6 +123,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void download(Storage src, int srcOff, float[] dst, int dstOff, int n) {
+        KernelChecks.download(src, srcOff, dst, dstOff, n);
         if (n == 0) return;
         device.makeCurrent();
         cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), storage(src).pointer().withByteOffset(4L * srcOff),
@@ -131,6 +135,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int kk, float alpha, Storage a, int aOff, int lda,
                      Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        KernelChecks.gemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         device.makeCurrent();
         gemm.gemm(transA, transB, m, n, kk, alpha, storage(a), aOff, lda, storage(b), bOff, ldb, beta, storage(c), cOff, ldc);
@@ -139,6 +144,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void maskedGemm(boolean transW, int m, int n, int kk, Storage w, int wOff, Storage mask, int maskOff,
                            int ldw, Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        KernelChecks.maskedGemm(transW, m, n, kk, w, wOff, mask, maskOff, ldw, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         device.makeCurrent();
         tiled.maskedGemm(transW, m, n, kk, storage(w), wOff, storage(mask), maskOff, ldw, storage(b), bOff, ldb, beta, storage(c), cOff, ldc);
@@ -148,6 +154,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, int n, Storage x, int xOff, Storage y, int yOff) {
+        KernelChecks.unary(n, x, xOff, y, yOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(unaryCode(op)).i(n).p(storage(x)).i(xOff).p(storage(y)).i(yOff).launch1d(k.unaryFwd, n);
@@ -156,6 +163,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void unaryBackward(UnaryOp op, int n, Storage x, int xOff, Storage y, int yOff, Storage dy, int dyOff,
                               Storage dx, int dxOff) {
+        KernelChecks.unaryBackward(n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(unaryCode(op)).i(n).p(storage(x)).i(xOff).p(storage(y)).i(yOff).p(storage(dy)).i(dyOff).p(storage(dx)).i(dxOff)
@@ -164,6 +172,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, int n, Storage a, int aOff, Storage b, int bOff, Storage c, int cOff) {
+        KernelChecks.binary(n, a, aOff, b, bOff, c, cOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(binaryCode(op)).i(n).p(storage(a)).i(aOff).p(storage(b)).i(bOff).p(storage(c)).i(cOff).launch1d(k.binary, n);
@@ -171,6 +180,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void axpy(int n, float alpha, Storage x, int xOff, Storage y, int yOff) {
+        KernelChecks.axpy(n, x, xOff, y, yOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(n).f(alpha).p(storage(x)).i(xOff).p(storage(y)).i(yOff).launch1d(k.axpy, n);
@@ -178,6 +188,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void affine(int n, float alpha, float beta, Storage x, int xOff, Storage y, int yOff) {
+        KernelChecks.affine(n, x, xOff, y, yOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(n).f(alpha).f(beta).p(storage(x)).i(xOff).p(storage(y)).i(yOff).launch1d(k.affine, n);
@@ -185,6 +196,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void fill(int n, float value, Storage x, int xOff) {
+        KernelChecks.fill(n, x, xOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(n).f(value).p(storage(x)).i(xOff).launch1d(k.fill, n);
@@ -192,6 +204,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public double dot(int n, Storage x, int xOff, Storage y, int yOff) {
+        KernelChecks.dot(n, x, xOff, y, yOff);
         if (n == 0) return 0.0;
         device.makeCurrent();
         int parts = Math.min(DOT_BLOCKS, blocks(n));
@@ -212,6 +225,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void broadcastColumn(BinaryOp op, int rows, int cols, Storage a, int aOff, int lda, Storage v, int vOff,
                                 Storage c, int cOff, int ldc) {
+        KernelChecks.broadcastColumn(rows, cols, a, aOff, lda, v, vOff, c, cOff, ldc);
         if (rows == 0 || cols == 0) return;
         device.makeCurrent();
         args().i(binaryCode(op)).i(rows).i(cols).p(storage(a)).i(aOff).i(lda).p(storage(v)).i(vOff).p(storage(c)).i(cOff).i(ldc)
@@ -221,6 +235,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void broadcastRow(BinaryOp op, int rows, int cols, Storage a, int aOff, int lda, Storage v, int vOff,
                              Storage c, int cOff, int ldc) {
+        KernelChecks.broadcastRow(rows, cols, a, aOff, lda, v, vOff, c, cOff, ldc);
         if (rows == 0 || cols == 0) return;
         device.makeCurrent();
         args().i(binaryCode(op)).i(rows).i(cols).p(storage(a)).i(aOff).i(lda).p(storage(v)).i(vOff).p(storage(c)).i(cOff).i(ldc)
@@ -231,6 +246,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void reduceRows(ReduceOp op, int rows, int cols, Storage a, int aOff, int lda, Storage out, int outOff) {
+        KernelChecks.reduceRows(rows, cols, a, aOff, lda, out, outOff);
         if (rows == 0) return;
         device.makeCurrent();
         args().i(reduceCode(op)).i(rows).i(cols).p(storage(a)).i(aOff).i(lda).p(storage(out)).i(outOff)
@@ -240,6 +256,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void reduceColumns(ReduceOp op, int rows, int cols, Storage a, int aOff, int lda, Storage out,
                               int outOff) {
+        KernelChecks.reduceColumns(rows, cols, a, aOff, lda, out, outOff);
         if (cols == 0) return;
         device.makeCurrent();
         args().i(reduceCode(op)).i(rows).i(cols).p(storage(a)).i(aOff).i(lda).p(storage(out)).i(outOff)
@@ -248,6 +265,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void reduceAll(ReduceOp op, int n, Storage a, int aOff, Storage out, int outOff) {
+        KernelChecks.reduceAll(n, a, aOff, out, outOff);
         device.makeCurrent();
         args().i(reduceCode(op)).i(n).p(storage(a)).i(aOff).p(storage(out)).i(outOff).launch(k.reduceAll, 1, 1, 256, 1);
     }
@@ -255,6 +273,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage x, int xOff, int ldx, Storage y, int yOff,
                                    Storage dy, int dyOff, Storage dx, int dxOff, int lddx) {
+        KernelChecks.reduceRowsBackward(rows, cols, x, xOff, ldx, y, yOff, dy, dyOff, dx, dxOff, lddx);
         if (rows == 0 || cols == 0) return;
         device.makeCurrent();
         args().i(reduceCode(op)).i(rows).i(cols).p(storage(x)).i(xOff).i(ldx).p(storage(y)).i(yOff).p(storage(dy)).i(dyOff)
@@ -264,6 +283,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage x, int xOff, int ldx, Storage y,
                                       int yOff, Storage dy, int dyOff, Storage dx, int dxOff, int lddx) {
+        KernelChecks.reduceColumnsBackward(rows, cols, x, xOff, ldx, y, yOff, dy, dyOff, dx, dxOff, lddx);
         if (rows == 0 || cols == 0) return;
         device.makeCurrent();
         args().i(reduceCode(op)).i(rows).i(cols).p(storage(x)).i(xOff).i(ldx).p(storage(y)).i(yOff).p(storage(dy)).i(dyOff)
@@ -274,6 +294,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void copy2d(int rows, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd) {
+        KernelChecks.copy2d(rows, cols, src, srcOff, lds, dst, dstOff, ldd);
         if (rows == 0 || cols == 0) return;
         device.makeCurrent();
         args().i(rows).i(cols).p(storage(src)).i(srcOff).i(lds).p(storage(dst)).i(dstOff).i(ldd)
@@ -282,6 +303,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void gatherRows(int[] idx, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff, int ldd) {
+        KernelChecks.gatherRows(idx, cols, src, srcOff, lds, dst, dstOff, ldd);
         if (idx.length == 0 || cols == 0) return;
         withIndex(idx, d -> args().i(idx.length).p(d).i(cols).p(storage(src)).i(srcOff).i(lds).p(storage(dst)).i(dstOff).i(ldd)
                 .launch(k.gatherRows, gridX(idx.length, cols), gridY(idx.length), 256, 1));
@@ -290,6 +312,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void gatherColumns(int[] idx, int rows, Storage src, int srcOff, int lds, Storage dst, int dstOff,
                               int ldd) {
+        KernelChecks.gatherColumns(idx, rows, src, srcOff, lds, dst, dstOff, ldd);
         if (idx.length == 0 || rows == 0) return;
         withIndex(idx, d -> args().i(idx.length).p(d).i(rows).p(storage(src)).i(srcOff).i(lds).p(storage(dst)).i(dstOff).i(ldd)
                 .launch(k.gatherCols, gridX(rows, idx.length), gridY(rows), 256, 1));
@@ -298,6 +321,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void scatterAddRows(int[] idx, int cols, Storage src, int srcOff, int lds, Storage dst, int dstOff,
                                int ldd) {
+        KernelChecks.scatterAddRows(idx, cols, src, srcOff, lds, dst, dstOff, ldd);
         if (idx.length == 0 || cols == 0) return;
         withIndex(idx, d -> args().i(idx.length).p(d).i(cols).p(storage(src)).i(srcOff).i(lds).p(storage(dst)).i(dstOff).i(ldd)
                 .launch1d(k.scatterAddRows, cols));
@@ -306,6 +330,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void scatterAddColumns(int[] idx, int rows, Storage src, int srcOff, int lds, Storage dst, int dstOff,
                                   int ldd) {
+        KernelChecks.scatterAddColumns(idx, rows, src, srcOff, lds, dst, dstOff, ldd);
         if (idx.length == 0 || rows == 0) return;
         boolean unique = distinct(idx);
         withIndex(idx, d -> {
@@ -347,6 +372,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                          Storage param, int pOff, Storage grad, int gOff, Storage m, int mOff, Storage v, int vOff) {
+        KernelChecks.adamStep(n, param, pOff, grad, gOff, m, mOff, v, vOff);
         if (n == 0) return;
         device.makeCurrent();
         args().i(n).f(lr).f(beta1).f(beta2).f(eps).f(c1).f(c2).p(storage(param)).i(pOff).p(storage(grad)).i(gOff)
@@ -369,6 +395,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public double sumOfSquares(Storage[] xs, int[] lengths) {
+        KernelChecks.sumOfSquares(xs, lengths);
         if (xs.length == 0) return 0.0;
         device.makeCurrent();
         PointerTables.Table t = tables.table(lengths, xs);
@@ -389,6 +416,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void scaleMany(float alpha, Storage[] xs, int[] lengths) {
+        KernelChecks.scaleMany(xs, lengths);
         if (xs.length == 0) return;
         device.makeCurrent();
         PointerTables.Table t = tables.table(lengths, xs);
@@ -398,6 +426,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void zeroMany(Storage[] xs, int[] lengths) {
+        KernelChecks.zeroMany(xs, lengths);
         if (xs.length == 0) return;
         device.makeCurrent();
         PointerTables.Table t = tables.table(lengths, xs);
@@ -408,6 +437,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
                              Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        KernelChecks.adamStepMany(params, grads, m, v, lengths);
         if (params.length == 0) return;
         device.makeCurrent();
         PointerTables.Table t = tables.table(lengths, params, grads, m, v);

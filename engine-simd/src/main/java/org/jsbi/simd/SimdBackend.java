@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jsbi.backend.BinaryOp;
+import org.jsbi.backend.KernelChecks;
 import org.jsbi.backend.Parallel;
 import org.jsbi.backend.ReduceOp;
 import org.jsbi.backend.ScalarBackend;
@@ -67,6 +68,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda,
                      Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        KernelChecks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         SimdGemm.gemm(m, n, k, alpha, SimdGemm.operand(array(a), aOff, lda, transA, null, 0),
                 array(b), bOff, ldb, transB, beta, array(c), cOff, ldc);
     }
@@ -74,6 +76,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void maskedGemm(boolean transW, int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, int ldw,
                            Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        KernelChecks.maskedGemm(transW, m, n, k, w, wOff, mask, maskOff, ldw, b, bOff, ldb, c, cOff, ldc);
         SimdGemm.gemm(m, n, k, 1f, SimdGemm.operand(array(w), wOff, ldw, transW, array(mask), maskOff),
                 array(b), bOff, ldb, false, beta, array(c), cOff, ldc);
     }
@@ -81,6 +84,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void denseForward(int m, int n, int k, Storage w, int wOff, Storage mask, int maskOff, Storage x, int xOff,
                              Storage b, int bOff, Storage addend, int addendOff, UnaryOp f, Storage y, int yOff) {
+        KernelChecks.denseForward(m, n, k, w, wOff, mask, maskOff, x, xOff, b, bOff, addend, addendOff, y, yOff);
         if ((f == null || f == UnaryOp.TANH) && SimdGemm.shortKDense(m, n, k,
                 SimdGemm.operand(array(w), wOff, k, false, mask == null ? null : array(mask), maskOff),
                 array(x), xOff, array(b), bOff, addend == null ? null : array(addend), addendOff, f != null, array(y),
@@ -121,6 +125,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void denseParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, float beta,
                                         Storage dw, int dwOff, Storage db, int dbOff) {
+        KernelChecks.denseParameterGradients(m, k, n, dy, dyOff, x, xOff, dw, dwOff, db, dbOff);
         if (db == null || !SimdGemm.gemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, beta, array(dw),
                 dwOff, k, array(db), dbOff)) {
             super.denseParameterGradients(m, k, n, dy, dyOff, x, xOff, beta, dw, dwOff, db, dbOff);
@@ -131,6 +136,8 @@ public final class SimdBackend extends ScalarBackend {
     public void maskedParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, Storage mask,
                                          int maskOff, Storage scratch, int scratchOff, Storage dw, int dwOff,
                                          Storage db, int dbOff) {
+        KernelChecks.maskedParameterGradients(m, k, n, dy, dyOff, x, xOff, mask, maskOff, scratch, scratchOff, dw,
+                dwOff, db, dbOff);
         if (!SimdGemm.maskedGemmWithRowSums(m, k, n, array(dy), dyOff, n, array(x), xOff, n, array(mask), maskOff, k,
                 array(dw), dwOff, k, db == null ? null : array(db), dbOff)) {
             super.maskedParameterGradients(m, k, n, dy, dyOff, x, xOff, mask, maskOff, scratch, scratchOff, dw, dwOff,
@@ -147,6 +154,8 @@ public final class SimdBackend extends ScalarBackend {
     public void affineFlowForward(int d, int n, float floor, int[] perm, Storage p, int pOff, Storage u, int uOff,
                                   Storage logDetIn, int logDetInOff, Storage scale, int scaleOff, Storage out,
                                   int outOff, Storage logDet, int logDetOff) {
+        KernelChecks.affineFlowForward(d, n, perm, p, pOff, u, uOff, logDetIn, logDetInOff, scale, scaleOff, out,
+                outOff, logDet, logDetOff);
         AffineFlowKernels.forward(d, n, floor, perm, array(p), pOff, array(u), uOff,
                 logDetIn == null ? null : array(logDetIn), logDetInOff, array(scale), scaleOff, array(out), outOff,
                 array(logDet), logDetOff);
@@ -156,6 +165,8 @@ public final class SimdBackend extends ScalarBackend {
     public void affineFlowBackward(int d, int n, int[] perm, Storage p, int pOff, Storage u, int uOff, Storage scale,
                                    int scaleOff, Storage dOut, int dOutOff, Storage dLogDet, int dLogDetOff,
                                    Storage dp, int dpOff, Storage du, int duOff) {
+        KernelChecks.affineFlowBackward(d, n, perm, p, pOff, u, uOff, scale, scaleOff, dOut, dOutOff, dLogDet,
+                dLogDetOff, dp, dpOff, du, duOff);
         AffineFlowKernels.backward(d, n, perm, array(p), pOff, array(u), uOff, array(scale), scaleOff, array(dOut),
                 dOutOff, dLogDet == null ? null : array(dLogDet), dLogDetOff, dp == null ? null : array(dp), dpOff,
                 du == null ? null : array(du), duOff);
@@ -164,6 +175,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void gaussianMixtureForward(int k, int d, int n, Storage logits, Storage means, Storage diag, Storage upper,
                                        Storage z, Storage out, Storage work) {
+        KernelChecks.gaussianMixtureForward(k, d, n, logits, means, diag, upper, z, out, work);
         GaussianMixtureKernels.forward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
                 array(out), array(work));
     }
@@ -172,6 +184,8 @@ public final class SimdBackend extends ScalarBackend {
     public void gaussianMixtureBackward(int k, int d, int n, Storage logits, Storage means, Storage diag,
                                         Storage upper, Storage z, Storage work, Storage dOut, Storage dLogits,
                                         Storage dMeans, Storage dDiag, Storage dUpper, Storage dz) {
+        KernelChecks.gaussianMixtureBackward(k, d, n, logits, means, diag, upper, z, work, dOut, dLogits, dMeans,
+                dDiag, dUpper, dz);
         GaussianMixtureKernels.backward(k, d, n, array(logits), array(means), array(diag), orNull(upper), array(z),
                 array(work), array(dOut), orNull(dLogits), orNull(dMeans), orNull(dDiag), orNull(dUpper), orNull(dz));
     }
@@ -180,6 +194,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void unary(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.unary(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         UnaryKernels.Loop loop = UnaryKernels.of(op);
         if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
@@ -192,6 +207,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void unaryBackward(UnaryOp op, int n, Storage xs, int xOff, Storage ys, int yOff,
                               Storage dys, int dyOff, Storage dxs, int dxOff) {
+        KernelChecks.unaryBackward(n, xs, xOff, ys, yOff, dys, dyOff, dxs, dxOff);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         UnaryKernels.BackwardLoop loop = UnaryKernels.backward(op);
         if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
@@ -203,6 +219,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public boolean activationBackwardInPlace(UnaryOp op, int n, Storage ys, int yOff, Storage dys, int dyOff) {
+        KernelChecks.activationBackwardInPlace(n, ys, yOff, dys, dyOff);
         UnaryKernels.InPlaceBackwardLoop loop = UnaryKernels.inPlaceBackward(op);
         if (loop == null) return false;
         float[] y = array(ys), dy = array(dys);
@@ -216,6 +233,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void binary(BinaryOp op, int n, Storage as, int aOff, Storage bs, int bOff, Storage cs, int cOff) {
+        KernelChecks.binary(n, as, aOff, bs, bOff, cs, cOff);
         float[] a = array(as), b = array(bs), c = array(cs);
         // A loop per operation: one loop with SimdMath.binary's switch inside ran 10,000 floats in 2.3-3.4 µs once C2
         // had recompiled it, against 0.6 for axpy's loop (the same loads and stores); each of these runs in 0.6.
@@ -272,6 +290,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void axpy(int n, float alpha, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.axpy(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
             axpyRange(alpha, x, xOff, y, yOff, 0, n);
@@ -291,6 +310,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void affine(int n, float alpha, float beta, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.affine(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         if (Parallel.runsInline(n, ELEMENTWISE_GRAIN)) {
             affineRange(alpha, beta, x, xOff, y, yOff, 0, n);
@@ -310,6 +330,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public double dot(int n, Storage xs, int xOff, Storage ys, int yOff) {
+        KernelChecks.dot(n, xs, xOff, ys, yOff);
         float[] x = array(xs), y = array(ys);
         // Four independent float accumulators, summed lane by lane in a fixed order so results never depend on the JIT.
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
@@ -330,6 +351,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void broadcastColumn(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
                                 Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        KernelChecks.broadcastColumn(rows, cols, as, aOff, lda, vs, vOff, cs, cOff, ldc);
         float[] a = array(as), v = array(vs), c = array(cs);
         boolean pairs = SimdGemm.MASKED_TAILS && cols % L == L / 2 && lda == cols && ldc == cols;
         if (rowsInline(rows, cols)) {
@@ -384,6 +406,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void broadcastRow(BinaryOp op, int rows, int cols, Storage as, int aOff, int lda,
                              Storage vs, int vOff, Storage cs, int cOff, int ldc) {
+        KernelChecks.broadcastRow(rows, cols, as, aOff, lda, vs, vOff, cs, cOff, ldc);
         float[] a = array(as), v = array(vs), c = array(cs);
         forRows(rows, cols, (r0, r1) -> {
             for (int i = r0; i < r1; i++) {
@@ -418,6 +441,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void reduceRows(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        KernelChecks.reduceRows(rows, cols, as, aOff, lda, outs, outOff);
         float[] a = array(as), out = array(outs);
         if (rowsInline(rows, cols)) {
             reduceRowRange(op, cols, a, aOff, lda, out, outOff, 0, rows);
@@ -482,6 +506,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void reduceAll(ReduceOp op, int n, Storage as, int aOff, Storage outs, int outOff) {
+        KernelChecks.reduceAll(n, as, aOff, outs, outOff);
         array(outs)[outOff] = reduceContiguous(op, n, array(as), aOff);
     }
 
@@ -564,6 +589,7 @@ public final class SimdBackend extends ScalarBackend {
 
     @Override
     public void reduceColumns(ReduceOp op, int rows, int cols, Storage as, int aOff, int lda, Storage outs, int outOff) {
+        KernelChecks.reduceColumns(rows, cols, as, aOff, lda, outs, outOff);
         float[] a = array(as), out = array(outs);
         // Vectorised across columns (samples), each lane walking down its column.
         int grain = Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows));
@@ -665,6 +691,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void reduceRowsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys, int yOff,
                                    Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        KernelChecks.reduceRowsBackward(rows, cols, xs, xOff, ldx, ys, yOff, dys, dyOff, dxs, dxOff, lddx);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         if (op == ReduceOp.SUM && rowsInline(rows, cols)) {
             rowsSumBackward(0, rows, cols, dy, dyOff, dx, dxOff, lddx);
@@ -715,6 +742,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void reduceColumnsBackward(ReduceOp op, int rows, int cols, Storage xs, int xOff, int ldx, Storage ys,
                                       int yOff, Storage dys, int dyOff, Storage dxs, int dxOff, int lddx) {
+        KernelChecks.reduceColumnsBackward(rows, cols, xs, xOff, ldx, ys, yOff, dys, dyOff, dxs, dxOff, lddx);
         float[] x = array(xs), y = array(ys), dy = array(dys), dx = array(dxs);
         int grain = Math.max(L, ELEMENTWISE_GRAIN / Math.max(1, rows));
         if (op == ReduceOp.SUM && Parallel.runsInline(cols, grain)) {
@@ -787,6 +815,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void adamStep(int n, float lr, float beta1, float beta2, float eps, float c1, float c2,
                          Storage ps, int pOff, Storage gs, int gOff, Storage ms, int mOff, Storage vs, int vOff) {
+        KernelChecks.adamStep(n, ps, pOff, gs, gOff, ms, mOff, vs, vOff);
         float[] p = array(ps), g = array(gs), m = array(ms), v = array(vs);
         Parallel.forRange(n, ELEMENTWISE_GRAIN, L, (from, to) -> adamLoop(from, to, lr, beta1, beta2, eps, c1, c2,
                 1f, false, p, pOff, g, gOff, m, mOff, v, vOff));
@@ -801,6 +830,7 @@ public final class SimdBackend extends ScalarBackend {
     @Override
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, Storage[] params,
                              Storage[] grads, Storage[] m, Storage[] v, int[] lengths) {
+        KernelChecks.adamStepMany(params, grads, m, v, lengths);
         adamStepMany(lr, beta1, beta2, eps, c1, c2, 1f, false, params, grads, m, v, lengths);
     }
 
@@ -813,6 +843,7 @@ public final class SimdBackend extends ScalarBackend {
     public void adamStepMany(float lr, float beta1, float beta2, float eps, float c1, float c2, float gradScale,
                              boolean zeroGrads, Storage[] params, Storage[] grads, Storage[] m, Storage[] v,
                              int[] lengths) {
+        KernelChecks.adamStepMany(params, grads, m, v, lengths);
         int t = params.length;
         long total = 0;
         for (int i = 0; i < t; i++) total += lengths[i];
@@ -844,6 +875,7 @@ public final class SimdBackend extends ScalarBackend {
      */
     @Override
     public double addManyAndSumSquares(Storage[] dst, Storage[][] parts, int[] lengths) {
+        KernelChecks.addManyAndSumSquares(dst, parts, lengths);
         int t = dst.length;
         long total = 0;
         for (int i = 0; i < t; i++) total += lengths[i];
