@@ -101,21 +101,25 @@ public final class ZScore {
     public List<String> outlierNotes(float[][] rowsByDim, String what) {
         List<String> notes = new ArrayList<>();
         for (int d = 0; d < rowsByDim.length; d++) {
-            float[] v = rowsByDim[d];
-            int n = Math.min(v.length, QUARTILE_SAMPLE);
-            double[] sample = new double[n];
-            for (int i = 0; i < n; i++) sample[i] = v[(int) ((long) i * v.length / n)];
-            Arrays.sort(sample);
-            double robust = (quantile(sample, 0.75) - quantile(sample, 0.25)) / 1.349;
-            if (robust > 0 && std[d] > OUTLIER_RATIO * robust) {
-                notes.add(String.format(Locale.ROOT, "%s dimension %d: its standard deviation (%.3g) is %.3g times the"
-                        + " spread of its middle half (IQR / 1.349 = %.3g): a few extreme values dominate it, and"
-                        + " z-scoring squeezes the others together, so the estimator can hardly use this dimension;"
-                        + " look for failed simulations returning huge values (make them NaN to leave them out) or"
-                        + " transform it (a log, for a heavy tail)", what, d, std[d], std[d] / robust, robust));
-            }
+            String note = outlierNote(rowsByDim[d], std[d], d, what);
+            if (note != null) notes.add(note);
         }
         return notes;
+    }
+
+    /** {@link #outlierNotes}'s sentence for dimension d of values v, whose std is std; null if it has none. */
+    private static String outlierNote(float[] v, float std, int d, String what) {
+        int n = Math.min(v.length, QUARTILE_SAMPLE);
+        double[] sample = new double[n];
+        for (int i = 0; i < n; i++) sample[i] = v[(int) ((long) i * v.length / n)];
+        Arrays.sort(sample);
+        double robust = (quantile(sample, 0.75) - quantile(sample, 0.25)) / 1.349;
+        if (!(robust > 0 && std > OUTLIER_RATIO * robust)) return null;
+        return String.format(Locale.ROOT, "%s dimension %d: its standard deviation (%.3g) is %.3g times the"
+                + " spread of its middle half (IQR / 1.349 = %.3g): a few extreme values dominate it, and"
+                + " z-scoring squeezes the others together, so the estimator can hardly use this dimension;"
+                + " look for failed simulations returning huge values (make them NaN to leave them out) or"
+                + " transform it (a log, for a heavy tail)", what, d, std, std / robust, robust);
     }
 
     private static double quantile(double[] sorted, double q) {
@@ -126,37 +130,75 @@ public final class ZScore {
     }
 
     /**
-     * {@link #fit}, for the training data of an estimator, which z-scores with these statistics everything it later
-     * sees: a dimension that takes one value in every sample is refused (its spread would be floored at
-     * {@link #MIN_STD}, so another value at evaluation would land a million standard deviations out, and θ's
-     * log-density would gain −log 1e-7 per such dimension), and so is one whose statistics overflow float.
-     * {@code what} names the data in the message ("θ", "x").
+     * {@link #fit} and {@link #outlierNotes} for the training data of an estimator, given a dimension at a time, so
+     * that a trainer need not hold every dimension of its training split at once besides the tensors it fills
+     * (196 MB at 1,000,000 pairs of 31-D θ and 18-D x). The estimator z-scores with these statistics everything it
+     * later sees, so {@link #zScore} refuses a dimension that takes one value in every sample (its spread would be
+     * floored at {@link #MIN_STD}, so another value at evaluation would land a million standard deviations out, and
+     * θ's log-density would gain −log 1e-7 per such dimension), and one whose statistics overflow float; the
+     * statistics, checks and notes, and their order, are those of the whole arrays.
      */
-    public static ZScore fitTrainingData(float[][] rowsByDim, String what) {
-        ZScore z = fit(rowsByDim);
-        for (int d = 0; d < z.dim(); d++) {
-            float[] v = rowsByDim[d];
-            if (!Float.isFinite(z.mean[d]) || !Float.isFinite(z.std[d])) {
-                throw new IllegalArgumentException(what + " dimension " + d + " has values too large for float"
-                        + " statistics (mean " + z.mean[d] + ", std " + z.std[d] + "); rescale it");
+    public static final class TrainingFit {
+        private final String what;
+        private final float[] mean, std, first;
+        private final boolean[] constant;
+        private final int[] count;
+        private final List<String> notes = new ArrayList<>();
+        private int added;
+
+        /** For dim dimensions, {@code what} naming the data in messages ("θ", "x"). */
+        public TrainingFit(int dim, String what) {
+            this.what = what;
+            mean = new float[dim];
+            std = new float[dim];
+            first = new float[dim];
+            constant = new boolean[dim];
+            count = new int[dim];
+        }
+
+        /** The next dimension's values (not kept: the caller may reuse the array). */
+        public void add(float[] v) {
+            if (added == mean.length) {
+                throw new IllegalStateException("all " + mean.length + " dimensions of " + what
+                        + " are fitted already");
             }
-            boolean constant = true;
-            for (float f : v) {
-                if (f != v[0]) {
-                    constant = false;
-                    break;
+            int d = added++;
+            constant[d] = fitDimension(v, d, mean, std);
+            first[d] = v[0];
+            count[d] = v.length;
+            String note = outlierNote(v, std[d], d, what);
+            if (note != null) notes.add(note);
+        }
+
+        /** The statistics, once every dimension is added; throws for a dimension the estimator cannot z-score. */
+        public ZScore zScore() {
+            if (added < mean.length) {
+                throw new IllegalStateException("only " + added + " of " + what + "'s " + mean.length
+                        + " dimensions are fitted");
+            }
+            ZScore z = new ZScore(mean, std);
+            for (int d = 0; d < mean.length; d++) {
+                if (!Float.isFinite(mean[d]) || !Float.isFinite(std[d])) {
+                    throw new IllegalArgumentException(what + " dimension " + d + " has values too large for float"
+                            + " statistics (mean " + mean[d] + ", std " + std[d] + "); rescale it");
+                }
+                if (constant[d]) {
+                    throw new IllegalArgumentException(what + " dimension " + d + " takes the same value (" + first[d]
+                            + ") in all " + count[d] + " training samples: it carries nothing to learn from, and"
+                            + " z-scoring it would divide by zero; leave it out" + ("θ".equals(what)
+                            ? " (or give the prior a spread there: jsbi draws parameters as float32, about 7"
+                            + " significant digits, so an interval narrower than that around " + first[d]
+                            + " holds this one value)"
+                            : " of the summary statistics"));
                 }
             }
-            if (constant) {
-                throw new IllegalArgumentException(what + " dimension " + d + " takes the same value (" + v[0]
-                        + ") in all " + v.length + " training samples: it carries nothing to learn from, and z-scoring"
-                        + " it would divide by zero; leave it out" + ("θ".equals(what)
-                        ? " (or give the prior a spread there: jsbi draws parameters as float32, about 7 significant"
-                        + " digits, so an interval narrower than that around " + v[0] + " holds this one value)"
-                        : " of the summary statistics"));
-            }
+            return z;
         }
-        return z;
+
+        /** {@link #outlierNotes}'s sentences for the dimensions added, in their order. */
+        public List<String> outlierNotes() {
+            return List.copyOf(notes);
+        }
     }
 
     /**
@@ -167,23 +209,26 @@ public final class ZScore {
     public static ZScore fit(float[][] rowsByDim) {
         int dim = rowsByDim.length;
         float[] mean = new float[dim], std = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            float[] v = rowsByDim[d];
-            if (v.length < 2) throw new IllegalArgumentException("z-scoring needs at least 2 samples, got " + v.length);
-            double s = 0;
-            boolean constant = true;
-            for (float f : v) {
-                s += f;
-                constant &= f == v[0];
-            }
-            double m = s / v.length, ss = 0;
-            for (float f : v) ss += (f - m) * (f - m);
-            mean[d] = (float) m;
-            // A constant column's ss is not always 0 (m carries the sum's rounding), hence the test on the values.
-            double sd = Math.sqrt(ss / (v.length - 1));
-            std[d] = constant ? MIN_STD : (float) Math.max(sd, Float.MIN_NORMAL);
-        }
+        for (int d = 0; d < dim; d++) fitDimension(rowsByDim[d], d, mean, std);
         return new ZScore(mean, std);
+    }
+
+    /** {@link #fit}'s statistics of dimension d, from its values v, into mean[d] and std[d]; whether v is constant. */
+    private static boolean fitDimension(float[] v, int d, float[] mean, float[] std) {
+        if (v.length < 2) throw new IllegalArgumentException("z-scoring needs at least 2 samples, got " + v.length);
+        double s = 0;
+        boolean constant = true;
+        for (float f : v) {
+            s += f;
+            constant &= f == v[0];
+        }
+        double m = s / v.length, ss = 0;
+        for (float f : v) ss += (f - m) * (f - m);
+        mean[d] = (float) m;
+        // A constant column's ss is not always 0 (m carries the sum's rounding), hence the test on the values.
+        double sd = Math.sqrt(ss / (v.length - 1));
+        std[d] = constant ? MIN_STD : (float) Math.max(sd, Float.MIN_NORMAL);
+        return constant;
     }
 
     public int dim() {

@@ -25,7 +25,11 @@ public record SimulationSet(float[][] theta, float[][] x, int excludedNonFinite)
         return theta.length + excludedNonFinite;
     }
 
-    /** The kept pairs, checked, for training; fails clearly when nothing is left. */
+    /**
+     * The kept pairs, checked, for training; fails clearly when nothing is left. The rows are read in place, not
+     * copied (the set keeps them anyway, and a copy would add 196 bytes a pair at 31-D θ and 18-D x to a training's
+     * memory), so they must not change while a training reads them.
+     */
     public TrainingData toTrainingData() {
         if (theta.length == 0 && excludedNonFinite == 0) {
             throw new IllegalArgumentException("the simulation set is empty: simulate at least one batch before"
@@ -35,6 +39,6 @@ public record SimulationSet(float[][] theta, float[][] x, int excludedNonFinite)
             throw new IllegalArgumentException("no usable simulations: all " + excludedNonFinite
                     + " produced NaN or infinite data; check the simulator and the prior");
         }
-        return TrainingData.of(theta, x);
+        return TrainingData.readingRows(theta, x);
     }
 }

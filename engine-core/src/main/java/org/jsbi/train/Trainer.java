@@ -436,27 +436,27 @@ public final class Trainer {
         int[] trainIdx = Arrays.copyOfRange(perm, nVal, n), valIdx = Arrays.copyOfRange(perm, 0, nVal);
         perm = null;
         int thetaDim = data.thetaDim(), xDim = data.xDim();
-        // Memory: with 10^5–10^6 pairs the data dominate the heap. The validation pairs go straight into their
-        // tensors, and this method lets go of the data once split (the caller's copy, if it keeps one, is its own),
-        // so that at most the data, the training split and a tenth more are alive at once; the training split then
-        // moves into its tensors one dimension at a time (each row dropped once uploaded), and training runs on the
-        // tensors alone. The values and their order are those of selecting, flattening and uploading whole.
-        float[][] tTrain = TrainingData.select(data.thetaByDim(), trainIdx);
-        float[][] xTrain = TrainingData.select(data.xByDim(), trainIdx);
-        Tensor thetaV = selectColumns(be, data.thetaByDim(), valIdx);
-        Tensor xV = selectColumns(be, data.xByDim(), valIdx);
+        // Memory: with 10^5–10^6 pairs the data dominate the heap, and the caller usually keeps them (a
+        // SimulationSet's rows are read in place: TrainingData.readingRows). Each split goes into its tensors a
+        // dimension at a time through one row's buffer, from which the training split's z-scoring statistics are
+        // fitted on the way, so that beside the data there are only the tensors and one row (selecting the split
+        // whole first held 0.9 of the data more); this method then lets go of the data (a copy made for it alone,
+        // TrainingData.of's, can go) and training runs on the tensors. The values, statistics and their order are
+        // those of selecting and fitting whole.
+        Tensor thetaV = selectColumns(be, data.theta(), valIdx, row -> { });
+        Tensor xV = selectColumns(be, data.x(), valIdx, row -> { });
+        ZScore.TrainingFit thetaFit = new ZScore.TrainingFit(thetaDim, "θ"), xFit = new ZScore.TrainingFit(xDim, "x");
+        Tensor thetaAll = selectColumns(be, data.theta(), trainIdx, thetaFit::add);
+        ZScore thetaScore = thetaFit.zScore();
+        Tensor xAll = selectColumns(be, data.x(), trainIdx, xFit::add);
+        ZScore xScore = xFit.zScore();
         data = null;
         trainIdx = null;
         valIdx = null;
-        ZScore thetaScore = ZScore.fitTrainingData(tTrain, "θ"), xScore = ZScore.fitTrainingData(xTrain, "x");
-        for (String note : xScore.outlierNotes(xTrain, "x")) LOG.log(System.Logger.Level.WARNING, note);
-        for (String note : thetaScore.outlierNotes(tTrain, "θ")) LOG.log(System.Logger.Level.WARNING, note);
+        for (String note : xFit.outlierNotes()) LOG.log(System.Logger.Level.WARNING, note);
+        for (String note : thetaFit.outlierNotes()) LOG.log(System.Logger.Level.WARNING, note);
         ConditionalDensityEstimator est = factory.build(be, thetaDim, xDim, thetaScore, xScore, rng.split());
 
-        Tensor thetaAll = uploadReleasing(be, tTrain);
-        tTrain = null;
-        Tensor xAll = uploadReleasing(be, xTrain);
-        xTrain = null;
         int b = cfg.batchSize();
         Tensor thetaB = Tensor.zeros(be, thetaDim, b), xB = Tensor.zeros(be, xDim, b);
 
@@ -560,33 +560,18 @@ public final class Trainer {
     }
 
     /**
-     * The columns idx of a dimension-major array as a dim x idx.length tensor, gathered one dimension at a time into
-     * one row's buffer: the values of {@code Tensor.of(be, dim, m, TrainingData.flatten(TrainingData.select(byDim,
-     * idx)))} without the two whole copies.
+     * The pairs idx of one side as a dim x idx.length tensor, gathered a dimension at a time into one row's buffer,
+     * which is handed to eachRow (in dimension order; it is reused for the next) before it is uploaded: row d of the
+     * tensor holds dimension d of pairs idx[0], idx[1], ..., without a whole copy of them on the way.
      */
-    static Tensor selectColumns(Backend be, float[][] byDim, int[] idx) {
+    static Tensor selectColumns(Backend be, TrainingData.Columns columns, int[] idx, Consumer<float[]> eachRow) {
         int m = idx.length;
-        Tensor t = Tensor.zeros(be, byDim.length, m);
+        Tensor t = Tensor.zeros(be, columns.dim(), m);
         float[] row = new float[m];
-        for (int d = 0; d < byDim.length; d++) {
-            float[] src = byDim[d];
-            for (int i = 0; i < m; i++) row[i] = src[idx[i]];
+        for (int d = 0; d < columns.dim(); d++) {
+            columns.gather(d, idx, row);
+            eachRow.accept(row);
             be.upload(row, 0, t.storage(), d * m, m);
-        }
-        return t;
-    }
-
-    /**
-     * A dimension-major array as a dim x n tensor, uploaded one dimension at a time, each row set to null in
-     * {@code byDim} once uploaded so that the array and the tensor are not both held whole: the values of
-     * {@code Tensor.of(be, dim, n, TrainingData.flatten(byDim))}.
-     */
-    static Tensor uploadReleasing(Backend be, float[][] byDim) {
-        int n = byDim[0].length;
-        Tensor t = Tensor.zeros(be, byDim.length, n);
-        for (int d = 0; d < byDim.length; d++) {
-            be.upload(byDim[d], 0, t.storage(), d * n, n);
-            byDim[d] = null;
         }
         return t;
     }

@@ -2,40 +2,59 @@ package org.jsbi.train;
 
 /**
  * Simulated pairs (θ, x), checked on entry: one row per simulation, all rows of θ and of x of the same length,
- * every value finite. Stored batch-major (dimension x simulation) for the estimators.
+ * every value finite. {@link #of} keeps a dimension-major copy; {@link #readingRows} reads the caller's rows where
+ * they are, for a caller that keeps them anyway (a {@code SimulationSet}), so that training does not hold a second
+ * copy of the data beside them.
  */
 public final class TrainingData {
 
     private final int n;
-    private final int thetaDim;
-    private final int xDim;
-    private final float[][] thetaByDim;
-    private final float[][] xByDim;
+    private final Columns theta;
+    private final Columns x;
 
-    private TrainingData(float[][] thetaByDim, float[][] xByDim, int n) {
-        this.thetaByDim = thetaByDim;
-        this.xByDim = xByDim;
+    private TrainingData(Columns theta, Columns x, int n) {
+        this.theta = theta;
+        this.x = x;
         this.n = n;
-        this.thetaDim = thetaByDim.length;
-        this.xDim = xByDim.length;
     }
 
-    /** From rows: theta[i] and x[i] are simulation i's parameters and data. */
+    /** From rows: theta[i] and x[i] are simulation i's parameters and data, copied (the rows may then change). */
     public static TrainingData of(float[][] theta, float[][] x) {
+        int n = checkShapes(theta, x), td = theta[0].length, xd = x[0].length;
+        float[][] tb = new float[td][n], xb = new float[xd][n];
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < td; d++) tb[d][i] = finite("θ", theta[i][d], i, d);
+            for (int d = 0; d < xd; d++) xb[d][i] = finite("x", x[i][d], i, d);
+        }
+        return new TrainingData(new ByDim(tb), new ByDim(xb), n);
+    }
+
+    /**
+     * As {@link #of}, but the rows are read where they are, not copied: for data whose rows the caller keeps anyway,
+     * where a copy would only add to the memory that training needs (196 bytes a pair at 31-D θ and 18-D x). The
+     * rows must not change until the trainings that use this have returned.
+     */
+    public static TrainingData readingRows(float[][] theta, float[][] x) {
+        int n = checkShapes(theta, x), td = theta[0].length, xd = x[0].length;
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < td; d++) finite("θ", theta[i][d], i, d);
+            for (int d = 0; d < xd; d++) finite("x", x[i][d], i, d);
+        }
+        return new TrainingData(new Rows(theta, td), new Rows(x, xd), n);
+    }
+
+    /** The number of pairs, once the row counts and widths are checked. */
+    private static int checkShapes(float[][] theta, float[][] x) {
         if (theta == null || x == null) throw new IllegalArgumentException("θ and x must be given, got null");
         if (theta.length == 0) throw new IllegalArgumentException("the simulation set is empty: no θ rows");
         if (theta.length != x.length) {
             throw new IllegalArgumentException("θ has " + theta.length + " rows but x has " + x.length
                     + "; each simulation needs one row of each");
         }
-        int n = theta.length, td = width("θ", theta), xd = width("x", x);
+        int td = width("θ", theta);
+        width("x", x);
         if (td == 0) throw new IllegalArgumentException("θ rows are empty: the model needs at least one parameter");
-        float[][] tb = new float[td][n], xb = new float[xd][n];
-        for (int i = 0; i < n; i++) {
-            for (int d = 0; d < td; d++) tb[d][i] = finite("θ", theta[i][d], i, d);
-            for (int d = 0; d < xd; d++) xb[d][i] = finite("x", x[i][d], i, d);
-        }
-        return new TrainingData(tb, xb, n);
+        return theta.length;
     }
 
     private static int width(String what, float[][] rows) {
@@ -63,36 +82,49 @@ public final class TrainingData {
     }
 
     public int thetaDim() {
-        return thetaDim;
+        return theta.dim();
     }
 
     public int xDim() {
-        return xDim;
+        return x.dim();
     }
 
-    /** θ as dimension x simulation (a view: do not modify). */
-    float[][] thetaByDim() {
-        return thetaByDim;
+    /** θ, read by dimension (do not modify what it reads). */
+    Columns theta() {
+        return theta;
     }
 
-    float[][] xByDim() {
-        return xByDim;
+    Columns x() {
+        return x;
     }
 
-    /** The columns idx of a dimension-major array, as a new dimension-major array. */
-    static float[][] select(float[][] byDim, int[] idx) {
-        float[][] out = new float[byDim.length][idx.length];
-        for (int d = 0; d < byDim.length; d++) {
-            for (int i = 0; i < idx.length; i++) out[d][i] = byDim[d][idx[i]];
+    /** One side of the pairs, θ or x, read a dimension of chosen pairs at a time. */
+    sealed interface Columns permits ByDim, Rows {
+        int dim();
+
+        /** out[k] = dimension d of pair idx[k], for k < idx.length. */
+        void gather(int d, int[] idx, float[] out);
+    }
+
+    /** Dimension-major: byDim[d][i] is dimension d of pair i. */
+    record ByDim(float[][] byDim) implements Columns {
+        @Override
+        public int dim() {
+            return byDim.length;
         }
-        return out;
+
+        @Override
+        public void gather(int d, int[] idx, float[] out) {
+            float[] src = byDim[d];
+            for (int k = 0; k < idx.length; k++) out[k] = src[idx[k]];
+        }
     }
 
-    /** Flattens dimension-major rows into one row-major dim x n array. */
-    static float[] flatten(float[][] byDim) {
-        int n = byDim.length == 0 ? 0 : byDim[0].length;
-        float[] out = new float[byDim.length * n];
-        for (int d = 0; d < byDim.length; d++) System.arraycopy(byDim[d], 0, out, d * n, n);
-        return out;
+    /** The caller's rows: rows[i][d] is dimension d of pair i. */
+    record Rows(float[][] rows, int dim) implements Columns {
+        @Override
+        public void gather(int d, int[] idx, float[] out) {
+            for (int k = 0; k < idx.length; k++) out[k] = rows[idx[k]][d];
+        }
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsbi.autodiff.Parameter;
 import org.jsbi.backend.Backend;
@@ -37,6 +39,11 @@ class TrainerTest {
         return TrainingData.of(t, x);
     }
 
+    /** The dimension-major copy that {@link TrainingData#of} keeps of one side, as {@link #linear} makes it. */
+    private static float[][] byDim(TrainingData.Columns columns) {
+        return ((TrainingData.ByDim) columns).byDim();
+    }
+
     private static float[] weights(TrainedEstimator te) {
         int total = 0;
         for (Parameter p : te.estimator().parameters()) total += p.size();
@@ -51,21 +58,65 @@ class TrainerTest {
     }
 
     @Test
-    void theSplitsTensorsHoldWhatSelectingAndFlatteningGives() {
+    void theSplitsTensorsHoldTheChosenPairsWhateverTheLayout() {
         Rng rng = new Rng(seed);
         int dims = 3, n = 50;
-        float[][] byDim = new float[dims][n];
+        float[][] byDim = new float[dims][n], rows = new float[n][dims];
         for (float[] row : byDim) for (int i = 0; i < n; i++) row[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < n; i++) for (int d = 0; d < dims; d++) rows[i][d] = byDim[d][i];
         int[] idx = Arrays.copyOfRange(rng.permutation(n), 7, n);
-        assertArrayEquals(TrainingData.flatten(TrainingData.select(byDim, idx)),
-                Trainer.selectColumns(be, byDim, idx).toArray());
-        float[][] selected = TrainingData.select(byDim, idx);
-        float[] flat = TrainingData.flatten(selected);
-        Tensor t = Trainer.uploadReleasing(be, selected);
-        assertEquals(dims, t.rows());
-        assertEquals(idx.length, t.cols());
-        assertArrayEquals(flat, t.toArray());
-        for (float[] row : selected) assertEquals(null, row, "each row is let go once uploaded");
+        float[] expected = new float[dims * idx.length];
+        for (int d = 0; d < dims; d++) {
+            for (int k = 0; k < idx.length; k++) expected[d * idx.length + k] = byDim[d][idx[k]];
+        }
+        // A dimension-major copy and the caller's rows read in place give the same tensor, row by row.
+        for (TrainingData.Columns columns : new TrainingData.Columns[] {new TrainingData.ByDim(byDim),
+                new TrainingData.Rows(rows, dims)}) {
+            List<float[]> seen = new ArrayList<>();
+            Tensor t = Trainer.selectColumns(be, columns, idx, row -> seen.add(row.clone()));
+            assertEquals(dims, t.rows());
+            assertEquals(idx.length, t.cols());
+            assertArrayEquals(expected, t.toArray(), columns.getClass().getSimpleName());
+            assertEquals(dims, seen.size());
+            for (int d = 0; d < dims; d++) {
+                assertArrayEquals(Arrays.copyOfRange(expected, d * idx.length, (d + 1) * idx.length), seen.get(d));
+            }
+        }
+    }
+
+    /**
+     * Rows read in place (a SimulationSet's, which it keeps anyway) train to the bits of a copy of them, on one
+     * thread and on two, and are refused with the same words.
+     */
+    @Test
+    void rowsReadInPlaceTrainToTheBitsOfACopy() {
+        Rng rng = new Rng(seed);
+        int n = 700;
+        float[][] t = new float[n][3], x = new float[n][2];
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < 3; d++) t[i][d] = (float) rng.nextGaussian();
+            for (int d = 0; d < 2; d++) x[i][d] = t[i][d] + t[i][d + 1] + 0.3f * (float) rng.nextGaussian();
+        }
+        TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(128).withMaxEpochs(2).withSeed(seed);
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                TrainedEstimator copied = Trainer.train(be, SMALL_MAF, TrainingData.of(t, x), cfg,
+                        TrainingListener.NONE);
+                TrainedEstimator inPlace = Trainer.train(be, SMALL_MAF, TrainingData.readingRows(t, x), cfg,
+                        TrainingListener.NONE);
+                assertArrayEquals(weights(copied), weights(inPlace), threads + " thread(s)" + TestSeeds.replay(seed));
+                assertEquals(copied.history().validationLoss(), inPlace.history().validationLoss());
+                assertEquals(copied.estimator().thetaScore(), inPlace.estimator().thetaScore());
+                assertEquals(copied.estimator().xScore(), inPlace.estimator().xScore());
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+        x[5][1] = Float.NaN;
+        assertEquals(assertThrows(IllegalArgumentException.class, () -> TrainingData.of(t, x)).getMessage(),
+                assertThrows(IllegalArgumentException.class, () -> TrainingData.readingRows(t, x)).getMessage());
     }
 
     @Test
@@ -284,8 +335,8 @@ class TrainerTest {
         double thetaScale = 1e-9, xScale = 1e-8;
         float[][] t = new float[1000][1], x = new float[1000][1];
         for (int i = 0; i < 1000; i++) {
-            t[i][0] = (float) (unit.thetaByDim()[0][i] * thetaScale);
-            x[i][0] = (float) (unit.xByDim()[0][i] * xScale);
+            t[i][0] = (float) (byDim(unit.theta())[0][i] * thetaScale);
+            x[i][0] = (float) (byDim(unit.x())[0][i] * xScale);
         }
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(100).withLearningRate(3e-3f).withMaxEpochs(3)
                 .withSeed(seed);
@@ -304,10 +355,10 @@ class TrainerTest {
         TrainingData lin = linear(300, seed);
         float[][] t = new float[300][2], x = new float[300][2];
         for (int i = 0; i < 300; i++) {
-            t[i][0] = lin.thetaByDim()[0][i];
+            t[i][0] = byDim(lin.theta())[0][i];
             t[i][1] = 5f;
-            x[i][0] = lin.xByDim()[0][i];
-            x[i][1] = lin.thetaByDim()[0][i];
+            x[i][0] = byDim(lin.x())[0][i];
+            x[i][1] = byDim(lin.theta())[0][i];
         }
         TrainingConfig cfg = TrainingConfig.defaults().withBatchSize(50).withMaxEpochs(1).withSeed(seed);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
