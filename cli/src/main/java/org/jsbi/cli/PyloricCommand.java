@@ -352,8 +352,17 @@ final class PyloricCommand implements Runnable {
             int threadsBefore = Parallel.threads();
             if (threads != null) Parallel.setThreads(threads);
             try (StopOnShutdown stop = stopOnCtrlC(err)) {
-                PyloricCalibration.Result r = PyloricCalibration.run(new PyloricCalibration.Settings(posterior, stores,
-                        tests, samples, seed), o);
+                PyloricCalibration.Result r;
+                try {
+                    r = PyloricCalibration.run(new PyloricCalibration.Settings(posterior, stores, tests, samples, seed),
+                            o);
+                } catch (IllegalArgumentException e) {
+                    if (!stop.triggered() && !Thread.currentThread().isInterrupted()) throw e;
+                    // Stopped before a first test was ranked: no report to write, and an interrupt, not a usage error.
+                    err.println("jsbi pyloric: " + e.getMessage() + "; nothing was written");
+                    err.flush();
+                    return EXIT_INTERRUPTED;
+                }
                 printSummary(o, r.summary(), r.summaryFile());
                 return stop.triggered() || !r.complete() ? EXIT_INTERRUPTED : 0;
             } catch (SimulationStoreException | IllegalArgumentException | ModelFormatException e) {

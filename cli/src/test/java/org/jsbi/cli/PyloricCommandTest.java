@@ -230,4 +230,45 @@ class PyloricCommandTest {
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().startsWith("jsbi pyloric: ") && r.err().contains("posterior.npy"), r.toString());
     }
+    /**
+     * Ctrl-C (the interrupt StopOnShutdown sends) before the first calibration test is ranked: exit 130, as for every
+     * interrupted run, not 2, the exit of a usage error, and no report.
+     */
+    @Test
+    void calibrationInterruptedBeforeItsFirstTestExitsAsInterrupted() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("post"));
+        org.jsbi.dist.BoxUniform prior = PyloricNetwork.prior();
+        float[][] draws = prior.sample(500, new org.jsbi.random.Rng(1));
+        float[][] byDim = new float[31][draws.length];
+        for (int i = 0; i < draws.length; i++) for (int c = 0; c < 31; c++) byDim[c][i] = draws[i][c];
+        float[][] xs = new float[18][2];
+        for (float[] row : xs) row[1] = 1;
+        org.jsbi.flow.Maf maf = new org.jsbi.flow.Maf(org.jsbi.backend.Backends.current(), 31, 18,
+                org.jsbi.estimator.ZScore.fit(byDim), org.jsbi.estimator.ZScore.fit(xs),
+                org.jsbi.flow.MafConfig.defaults().withTransforms(1).withHiddenFeatures(8), new org.jsbi.random.Rng(2));
+        org.jsbi.flow.MafFile.save(maf, dir.resolve("posterior-maf.jsbi"));
+        Files.writeString(dir.resolve("summary.md"), "- /x/train: seed 3, simulator revision 1, 10 of 10 networks, 5"
+                + " triphasic (50.00%), prior\n");
+        Path store = SyntheticPyloricStore.make(tmp.resolve("test-store"), 256, 9);
+
+        StringWriter out = new StringWriter() {
+            @Override
+            public void write(String str, int off, int len) {
+                super.write(str, off, len);
+                if (str.contains("Ctrl-C stops")) Thread.currentThread().interrupt();
+            }
+        }, err = new StringWriter();
+        int code;
+        try {
+            code = Jsbi.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                    .execute("pyloric", "calibration", "--posterior", dir.toString(), "--store", store.toString(),
+                            "--tests", "5", "--samples", "10");
+        } finally {
+            Thread.interrupted();
+        }
+        Run r = new Run(code, out.toString(), err.toString());
+        assertEquals(PyloricCommand.EXIT_INTERRUPTED, r.code(), r.toString());
+        assertTrue(r.err().contains("interrupted before its first test; nothing was written"), r.toString());
+        assertFalse(Files.exists(dir.resolve("calibration.md")) || Files.exists(dir.resolve("calibration.partial.md")));
+    }
 }

@@ -39,13 +39,18 @@ public final class Sbc {
     }
 
     /**
-     * @param ranks    ranks[i][d]: how many of test i's samples have coordinate d below θ*_d (0 … samples)
-     * @param hdrShare hdrShare[i]: the share of test i's samples with a higher density than θ* (empty without a
-     *                 density)
-     * @param samples  L, the posterior samples per test
-     * @param skipped  tests left out because the sampler returned no samples for them
+     * A test's rank is a count of samples, so it takes only the values 0 … L, and a θ* equal to some samples may rank
+     * anywhere among them: the p-values and the coverage take both into account ({@code SpreadRanks}), so that a
+     * calibrated posterior is not flagged for a small L or for ties.
+     *
+     * @param ranks     ranks[i][d]: how many of test i's samples have coordinate d below θ*_d (0 … samples)
+     * @param rankTies  rankTies[i][d]: how many have coordinate d equal to θ*_d
+     * @param hdrRanks  hdrRanks[i]: how many of test i's samples have a higher density than θ* (empty without a density)
+     * @param hdrTies   hdrTies[i]: how many have the same density as θ* (empty without a density)
+     * @param samples   L, the posterior samples per test
+     * @param skipped   tests left out because the sampler returned no samples for them
      */
-    public record Result(int[][] ranks, double[] hdrShare, int samples, int skipped) {
+    public record Result(int[][] ranks, int[][] rankTies, int[] hdrRanks, int[] hdrTies, int samples, int skipped) {
 
         public int tests() {
             return ranks.length;
@@ -55,20 +60,27 @@ public final class Sbc {
             return ranks.length == 0 ? 0 : ranks[0].length;
         }
 
-        /** The KS p-value of parameter d's ranks against the uniform (ranks mapped to (rank + ½)/(L + 1)). */
+        /** The KS p-value of parameter d's ranks against the uniform ranks 0 … L (conservative). */
         public double rankPValue(int d) {
-            double[] u = new double[ranks.length];
-            for (int i = 0; i < ranks.length; i++) u[i] = (ranks[i][d] + 0.5) / (samples + 1.0);
-            return KolmogorovSmirnov.uniformPValue(u);
+            return rankDistribution(d).pValue();
         }
 
-        /** The share of tests whose θ* lies in the level HDR (needs a density). */
+        /** Parameter d's mean rank over L, ties counted at their middle: 0.5 for a calibrated posterior. */
+        public double meanRank(int d) {
+            double s = 0;
+            for (int i = 0; i < ranks.length; i++) s += (ranks[i][d] + 0.5 * rankTies[i][d]) / samples;
+            return s / ranks.length;
+        }
+
+        /**
+         * The share of tests whose θ* lies in the level HDR (needs a density), each test's share of samples with a
+         * higher density spread over its cell as in the p-values: exactly the level in expectation for a calibrated
+         * posterior, where the plain share below the level has ⌈level·L⌉/(L + 1) (0.45 at 50% for L = 10).
+         */
         public double expectedCoverage(double level) {
-            if (hdrShare.length == 0) throw new IllegalStateException("expected coverage needs the density; run with one");
+            if (hdrRanks.length == 0) throw new IllegalStateException("expected coverage needs the density; run with one");
             if (!(level >= 0 && level <= 1)) throw new IllegalArgumentException("level must be in [0, 1], got " + level);
-            int in = 0;
-            for (double r : hdrShare) if (r < level) in++;
-            return in / (double) hdrShare.length;
+            return hdrDistribution().cdf(level);
         }
 
         /** max over levels k/100 of |expected coverage − level|: 0 for a calibrated posterior, up to sampling noise. */
@@ -78,17 +90,31 @@ public final class Sbc {
             return m;
         }
 
-        /** The KS p-value of the HDR shares against the uniform (calibration of the joint posterior). */
+        /** The KS p-value of the HDR ranks against the uniform (calibration of the joint posterior; conservative). */
         public double coveragePValue() {
-            if (hdrShare.length == 0) throw new IllegalStateException("the coverage test needs the density");
-            return KolmogorovSmirnov.uniformPValue(hdrShare);
+            if (hdrRanks.length == 0) throw new IllegalStateException("the coverage test needs the density");
+            return hdrDistribution().pValue();
+        }
+
+        private SpreadRanks rankDistribution(int d) {
+            int[] below = new int[ranks.length], tied = new int[ranks.length];
+            for (int i = 0; i < ranks.length; i++) {
+                below[i] = ranks[i][d];
+                tied[i] = rankTies[i][d];
+            }
+            return new SpreadRanks(below, tied, samples);
+        }
+
+        private SpreadRanks hdrDistribution() {
+            return new SpreadRanks(hdrRanks, hdrTies, samples);
         }
     }
 
     /**
      * Runs the check on test pairs theta[i], x[i] (from the prior and the simulator, not used in training); test i's
-     * samples use seed + i. Progress is reported after every block of about 100,000 samples. An interrupt stops the
-     * run before the next sampler call, with progress reported where it stopped; the result then holds the tests
+     * samples use seed + i. Progress is reported after every test: one test can take long (a posterior sampler
+     * rejecting for up to its time limit), and a {@link Progress} that prints limits its own rate. An interrupt stops
+     * the run before the next sampler call, with progress reported where it stopped; the result then holds the tests
      * finished and the interrupt stays set. A test whose sampling the interrupt cut short (the sampler returned null or
      * threw {@link SamplingIncompleteException} with the interrupt set) is left out, not counted as skipped.
      *
@@ -122,13 +148,12 @@ public final class Sbc {
             }
         }
         Progress pr = progress == null ? Progress.NONE : progress;
-        int[][] ranks = new int[n][d];
-        double[] hdr = density == null ? new double[0] : new double[n];
+        int[][] ranks = new int[n][d], rankTies = new int[n][d];
+        int[] hdr = new int[density == null ? 0 : n], hdrTies = new int[hdr.length];
         int used = 0, skipped = 0;
-        int per = Math.max(1, Math.min(n, 100_000 / samples));   // progress after each block of ~100,000 samples
         int done = 0;   // tests the sampler has answered, finished or skipped
         for (; done < n; done++) {
-            // Checked before every sampler call, not once per block: a sampler called after the interrupt can only
+            // Checked before every sampler call: a sampler called after the interrupt can only
             // return null (counted as "ran out of time") or throw (losing the finished tests).
             if (interrupted()) break;
             float[][] s = sample(sampler, samples, x[done], seed + done);
@@ -140,15 +165,15 @@ public final class Sbc {
                     throw new IllegalStateException("the sampler returned " + s.length + " samples for test " + done
                             + ", not " + samples);
                 }
-                rank(s, theta[done], ranks[used]);
-                if (density != null) hdr[used] = hdrShare(s, theta[done], x[done], density);
+                rank(s, theta[done], done, ranks[used], rankTies[used]);
+                if (density != null) hdrRank(s, theta[done], x[done], done, density, hdr, hdrTies, used);
                 used++;
             }
-            if ((done + 1) % per == 0) pr.update(done + 1, n);
+            pr.update(done + 1, n);
         }
-        if (done % per != 0) pr.update(done, n);
-        return new Result(Arrays.copyOf(ranks, used), density == null ? hdr : Arrays.copyOf(hdr, used), samples,
-                skipped);
+        int kept = density == null ? 0 : used;
+        return new Result(Arrays.copyOf(ranks, used), Arrays.copyOf(rankTies, used), Arrays.copyOf(hdr, kept),
+                Arrays.copyOf(hdrTies, kept), samples, skipped);
     }
 
     private static boolean interrupted() {
@@ -168,22 +193,58 @@ public final class Sbc {
         }
     }
 
-    /** Adds to rank[c] the samples whose coordinate c lies below θ*_c. */
-    private static void rank(float[][] s, float[] theta, int[] rank) {
-        for (float[] row : s) {
-            for (int c = 0; c < rank.length; c++) if (row[c] < theta[c]) rank[c]++;
+    /**
+     * Counts into rank[c] the samples whose coordinate c lies below θ*_c and into ties[c] those equal to it. A NaN
+     * coordinate is refused: it compares as neither, and would pull the rank down unseen.
+     */
+    private static void rank(float[][] s, float[] theta, int test, int[] rank, int[] ties) {
+        for (int l = 0; l < s.length; l++) {
+            float[] row = s[l];
+            if (row == null || row.length != rank.length) {
+                throw new IllegalStateException("the sampler returned sample " + l + " of test " + test + " with "
+                        + (row == null ? "no" : row.length) + " values; the test parameters have " + rank.length);
+            }
+            for (int c = 0; c < rank.length; c++) {
+                if (row[c] < theta[c]) {
+                    rank[c]++;
+                } else if (row[c] == theta[c]) {
+                    ties[c]++;
+                } else if (Float.isNaN(row[c])) {
+                    throw new IllegalStateException("the sampler returned NaN in dimension " + c + " of sample " + l
+                            + " of test " + test + "; SBC needs finite posterior samples");
+                }
+            }
         }
     }
 
-    /** The share of the samples with a higher density than θ*. */
-    private static double hdrShare(float[][] s, float[] theta, float[] x, Density density) {
+    /**
+     * Into above[k] and tied[k]: how many of the samples have a higher density than θ*, and how many the same. A NaN
+     * density is refused: it compares as neither, and would put θ* inside every highest-density region unseen.
+     */
+    private static void hdrRank(float[][] s, float[] theta, float[] x, int test, Density density, int[] above,
+                                int[] tied, int k) {
         int samples = s.length;
         float[][] rows = Arrays.copyOf(s, samples + 1);
         rows[samples] = theta;
         double[] lp = density.logDensity(rows, x);
+        if (lp == null || lp.length != rows.length) {
+            throw new IllegalStateException("the density returned " + (lp == null ? "null" : lp.length + " values")
+                    + " for " + rows.length + " rows of test " + test);
+        }
         double ref = lp[samples];
-        int above = 0;
-        for (int l = 0; l < samples; l++) if (lp[l] > ref) above++;
-        return above / (double) samples;
+        if (Double.isNaN(ref)) {
+            throw new IllegalStateException("the density of test " + test + "'s true parameter is NaN; SBC's coverage"
+                    + " needs a log-density that is a number (−∞ outside the support)");
+        }
+        for (int l = 0; l < samples; l++) {
+            if (lp[l] > ref) {
+                above[k]++;
+            } else if (lp[l] == ref) {
+                tied[k]++;
+            } else if (Double.isNaN(lp[l])) {
+                throw new IllegalStateException("the density of sample " + l + " of test " + test + " is NaN; SBC's"
+                        + " coverage needs a log-density that is a number (−∞ outside the support)");
+            }
+        }
     }
 }

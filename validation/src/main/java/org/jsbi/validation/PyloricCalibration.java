@@ -16,6 +16,7 @@ import org.jsbi.backend.Backend;
 import org.jsbi.backend.Backends;
 import org.jsbi.diagnostics.Sbc;
 import org.jsbi.flow.Maf;
+import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.sim.stg.PyloricNetwork;
@@ -135,7 +136,8 @@ public final class PyloricCalibration {
                     tests, file, SUMMARY_FILE);
             log.flush();
         }
-        Files.writeString(file, summary, StandardCharsets.UTF_8);
+        // Atomically: a crash while writing leaves an earlier report whole, not a truncated one.
+        Npy.writeAtomically(file, summary.getBytes(StandardCharsets.UTF_8));
         // A finished report supersedes an interrupted one's.
         if (complete) Files.deleteIfExists(s.posterior().resolve(PARTIAL_SUMMARY_FILE));
         return new Result(r, available, summary, file, complete);
@@ -194,9 +196,7 @@ public final class PyloricCalibration {
         b.append("| parameter | rank KS p | mean rank / L |\n|---|---:|---:|\n");
         int flagged = 0;
         for (int d = 0; d < r.dim(); d++) {
-            double p = r.rankPValue(d), mean = 0;
-            for (int[] rk : r.ranks()) mean += rk[d] / (double) r.samples();
-            mean /= r.tests();
+            double p = r.rankPValue(d), mean = r.meanRank(d);
             if (p < CalibrationCheck.FLAG_P) flagged++;
             b.append(String.format(Locale.ROOT, "| %s | %.3g%s | %.3f |%n", names[d], p,
                     p < CalibrationCheck.FLAG_P ? " *" : "", mean));

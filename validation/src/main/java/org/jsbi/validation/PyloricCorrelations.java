@@ -194,9 +194,10 @@ public final class PyloricCorrelations {
         }
         // The marginal correlations are complete either way: they take all the samples and no grid.
         Npy.write(dir.resolve(MARGINAL_FILE), marginal);
-        Files.writeString(csvFile, csv(cc, marginal), StandardCharsets.UTF_8);
+        // Atomically, as the .npy: a crash while writing leaves the earlier table whole, not a truncated one.
+        Npy.writeAtomically(csvFile, csv(cc, marginal).getBytes(StandardCharsets.UTF_8));
         String summary = summary(s, samples.length, marginal, cc, seconds);
-        Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
+        Npy.writeAtomically(summaryFile, summary.getBytes(StandardCharsets.UTF_8));
         if (cc.complete()) {
             // A finished run supersedes an interrupted one's tables.
             Files.deleteIfExists(dir.resolve(PARTIAL_CONDITIONAL_FILE));
@@ -270,18 +271,30 @@ public final class PyloricCorrelations {
                     + " paper: conditional correlations are much stronger than marginal ones).%n", n, sumM / n,
                     sumC / n));
         }
-        int positive = 0, found = 0;
+        // Per neuron, its ḡ_A – ḡ_H pair in either order, once; a pair whose every grid was degenerate (NaN) has no
+        // sign and must not read as "not positive", against the paper.
+        int positive = 0, found = 0, undetermined = 0;
         for (int k = 0; k < A_H_PAIRS; k++) {
             for (int p = 0; p < cc.pairs().length; p++) {
-                if (cc.pairs()[p][0] == PAPER_PAIRS[k][0] && cc.pairs()[p][1] == PAPER_PAIRS[k][1]) {
+                int[] q = cc.pairs()[p];
+                if (Math.min(q[0], q[1]) != PAPER_PAIRS[k][0] || Math.max(q[0], q[1]) != PAPER_PAIRS[k][1]) continue;
+                if (Double.isNaN(cc.mean(p))) {
+                    undetermined++;
+                } else {
                     found++;
                     if (cc.mean(p) > 0) positive++;
                 }
+                break;
             }
         }
         if (found > 0) {
             b.append(String.format(Locale.ROOT, "ḡ_A – ḡ_H: conditionally positive in %d of the %d neurons computed"
-                    + " (the paper: all 3).%n", positive, found));
+                    + " (the paper: all 3)%s.%n", positive, found, undetermined == 0 ? "" : String.format(Locale.ROOT,
+                    "; %d more without a finite conditional correlation", undetermined)));
+        } else if (undetermined > 0) {
+            b.append(String.format(Locale.ROOT, "ḡ_A – ḡ_H: no finite conditional correlation in the %d neuron(s)"
+                    + " asked for (every grid had no finite density, or all its mass in one grid row or column).%n",
+                    undetermined));
         }
         double maxM = 0;
         int mi = 0, mj = 1;

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jsbi.diagnostics.Sbc;
 import org.jsbi.flow.MafConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +94,31 @@ class PyloricCalibrationTest {
 
         PyloricCalibration.write(settings, complete.report(), 12, complete.available(), new PrintWriter(log, true));
         assertFalse(Files.exists(partialFile), "a complete report removes the partial one");
+    }
+
+    /**
+     * A new report replaces calibration.md by renaming a finished file onto it, never by rewriting it in place, where a
+     * crash or a full disk midway would leave a truncated report: a hard link to the earlier file still sees it whole.
+     */
+    @Test
+    void aNewReportReplacesTheEarlierOneAtomically() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("post"));
+        PyloricCalibration.Settings settings = new PyloricCalibration.Settings(out, List.of(tmp.resolve("test")), 2, 4,
+                1);
+        int[][] ranks = {new int[31], new int[31]}, none = {new int[31], new int[31]};
+        java.util.Arrays.fill(ranks[1], 4);
+        Sbc.Result result = new Sbc.Result(ranks, none, new int[] {0, 4}, new int[2], 4, 0);
+        PyloricCalibration.write(settings, new CalibrationCheck.Report(result, 0, 1.0), 2, 50,
+                new PrintWriter(new StringWriter(), true));
+        Path md = out.resolve(PyloricCalibration.SUMMARY_FILE);
+        String before = Files.readString(md);
+        Path link = Files.createLink(tmp.resolve("earlier.md"), md);
+
+        PyloricCalibration.Result r = PyloricCalibration.write(settings, new CalibrationCheck.Report(result, 0, 1.0), 2,
+                60, new PrintWriter(new StringWriter(), true));
+        assertEquals(r.summary(), Files.readString(md));
+        assertFalse(before.equals(r.summary()), "the new report differs (60 available, not 50)");
+        assertEquals(before, Files.readString(link), "calibration.md was rewritten in place");
     }
 
     @Test

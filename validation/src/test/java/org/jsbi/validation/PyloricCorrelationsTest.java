@@ -103,6 +103,57 @@ class PyloricCorrelationsTest {
     }
 
     /**
+     * The summary's check of the paper's finding (ḡ_A – ḡ_H conditionally positive in all three neurons) counts a pair
+     * given in either order, and a pair whose every grid was degenerate (NaN) as undetermined: it read as "not
+     * positive", a contradiction of the paper that nothing was computed for, and 14:11 was not found at all.
+     */
+    @Test
+    void theSignCheckOfTheAhPairsSkipsUndeterminedPairsAndTakesEitherOrder() {
+        int[][] pairs = {{3, 6}, {14, 11}, {19, 22}};
+        double[][] values = {{Double.NaN, Double.NaN}, {0.5, 0.4}, {0.3, 0.2}};
+        PosteriorCorrelations.Conditional cc = new PosteriorCorrelations.Conditional(pairs, values, 2, 10);
+        double[][] marginal = new double[31][31];
+        PyloricCorrelations.Settings settings = PyloricCorrelations.Settings.defaults(tmp).withPairs(pairs)
+                .withConditions(2).withResolution(10);
+        String md = PyloricCorrelations.summary(settings, 2, marginal, cc, 1.0);
+        assertTrue(md.contains("ḡ_A – ḡ_H: conditionally positive in 2 of the 2 neurons computed (the paper: all 3);"
+                + " 1 more without a finite conditional correlation."), md);
+
+        double[][] none = {{Double.NaN, Double.NaN}};
+        md = PyloricCorrelations.summary(settings, 2, marginal, new PosteriorCorrelations.Conditional(
+                new int[][] {{3, 6}}, none, 2, 10), 1.0);
+        assertTrue(md.contains("ḡ_A – ḡ_H: no finite conditional correlation in the 1 neuron(s) asked for"), md);
+        assertFalse(md.contains("conditionally positive in"), md);
+    }
+
+    /**
+     * A rerun replaces the tables by renaming a finished file onto them, never by rewriting them in place, where a
+     * crash or a full disk midway would leave a truncated table: a hard link to the earlier file (a reader holding it
+     * open, say) still sees the earlier table, whole.
+     */
+    @Test
+    void aRerunReplacesTheTablesAtomically() throws IOException {
+        Path dir = posteriorDir(tmp.resolve("post"));
+        PyloricCorrelations.Settings settings = PyloricCorrelations.Settings.defaults(dir).withConditions(2)
+                .withPairs(new int[][] {{3, 6}}).withResolution(6);
+        PyloricCorrelations.run(settings, new PrintWriter(new StringWriter(), true));
+        Path md = dir.resolve(PyloricCorrelations.SUMMARY_FILE), csv = dir.resolve(PyloricCorrelations.CONDITIONAL_FILE);
+        String mdBefore = Files.readString(md), csvBefore = Files.readString(csv);
+        Path mdLink = Files.createLink(tmp.resolve("earlier.md"), md);
+        Path csvLink = Files.createLink(tmp.resolve("earlier.csv"), csv);
+
+        PyloricCorrelations.Result r = PyloricCorrelations.run(settings.withConditions(3),
+                new PrintWriter(new StringWriter(), true));
+        assertEquals(r.summary(), Files.readString(md));
+        assertFalse(mdBefore.equals(Files.readString(md)), "the rerun's table differs (3 conditions, not 2)");
+        assertEquals(mdBefore, Files.readString(mdLink), "correlations.md was rewritten in place");
+        assertEquals(csvBefore, Files.readString(csvLink), "conditional-correlations.csv was rewritten in place");
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "a temporary file was left");
+        }
+    }
+
+    /**
      * Ctrl-C (an interrupt of the running thread, as StopOnShutdown sends it) as the grids start: the partial tables go
      * to correlations.partial.md and conditional-correlations.partial.csv, a complete run's tables stay as they were,
      * and the next complete run removes the partial ones.
