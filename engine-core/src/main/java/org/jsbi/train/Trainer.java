@@ -559,19 +559,30 @@ public final class Trainer {
                 (System.nanoTime() - start) / 1e9));
     }
 
+    /** The most floats selectColumns buffers (4 MB, so they stay well below a copy): 11 dimensions of 90,000 pairs. */
+    private static final long GATHER_FLOATS = 1_000_000;
+
     /**
-     * The pairs idx of one side as a dim x idx.length tensor, gathered a dimension at a time into one row's buffer,
-     * which is handed to eachRow (in dimension order; it is reused for the next) before it is uploaded: row d of the
-     * tensor holds dimension d of pairs idx[0], idx[1], ..., without a whole copy of them on the way.
+     * The pairs idx of one side as a dim x idx.length tensor, gathered a few dimensions at a time into row buffers,
+     * each handed to eachRow (in dimension order; they are reused for the next few) before it is uploaded: row d of
+     * the tensor holds dimension d of pairs idx[0], idx[1], ..., without a whole copy of them on the way.
      */
+
     static Tensor selectColumns(Backend be, TrainingData.Columns columns, int[] idx, Consumer<float[]> eachRow) {
-        int m = idx.length;
-        Tensor t = Tensor.zeros(be, columns.dim(), m);
-        float[] row = new float[m];
-        for (int d = 0; d < columns.dim(); d++) {
-            columns.gather(d, idx, row);
-            eachRow.accept(row);
-            be.upload(row, 0, t.storage(), d * m, m);
+        int m = idx.length, dims = columns.dim();
+        Tensor t = Tensor.zeros(be, dims, m);
+        // Several dimensions a pass, in at most GATHER_FLOATS of buffers: one dimension a pass visited every row once
+        // per dimension, in random order (100,000 pairs of 1,601-D x, on a shared machine: 5.9-6.7 s one at a time,
+        // 2.2-4.7 s eleven at a time, 3.2-8.9 s for the dimension-major copy this replaced).
+        int block = (int) Math.max(1, Math.min(64, GATHER_FLOATS / Math.max(m, 1)));
+        float[][] rows = new float[Math.min(block, dims)][m];
+        for (int d0 = 0; d0 < dims; d0 += rows.length) {
+            float[][] part = d0 + rows.length <= dims ? rows : java.util.Arrays.copyOf(rows, dims - d0);
+            columns.gather(d0, idx, part);
+            for (int j = 0; j < part.length; j++) {
+                eachRow.accept(part[j]);
+                be.upload(part[j], 0, t.storage(), (d0 + j) * m, m);
+            }
         }
         return t;
     }

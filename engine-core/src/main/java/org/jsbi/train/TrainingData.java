@@ -104,6 +104,11 @@ public final class TrainingData {
 
         /** out[k] = dimension d of pair idx[k], for k < idx.length. */
         void gather(int d, int[] idx, float[] out);
+
+        /** out[j][k] = dimension d + j of pair idx[k], for j < out.length: one visit of each pair for several. */
+        default void gather(int d, int[] idx, float[][] out) {
+            for (int j = 0; j < out.length; j++) gather(d + j, idx, out[j]);
+        }
     }
 
     /** Dimension-major: byDim[d][i] is dimension d of pair i. */
@@ -125,6 +130,17 @@ public final class TrainingData {
         @Override
         public void gather(int d, int[] idx, float[] out) {
             for (int k = 0; k < idx.length; k++) out[k] = rows[idx[k]][d];
+        }
+
+        @Override
+        public void gather(int d, int[] idx, float[][] out) {
+            // Pair by pair, several dimensions each: each visit of a row (a cache miss in a large set, taken in
+            // random order) serves out.length dimensions.
+            int w = out.length;
+            for (int k = 0; k < idx.length; k++) {
+                float[] row = rows[idx[k]];
+                for (int j = 0; j < w; j++) out[j][k] = row[d + j];
+            }
         }
     }
 }

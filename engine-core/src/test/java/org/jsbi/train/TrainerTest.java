@@ -59,8 +59,13 @@ class TrainerTest {
 
     @Test
     void theSplitsTensorsHoldTheChosenPairsWhateverTheLayout() {
+        // 3 dimensions fit one pass of the gather; 150 take three passes of 64 and a part (the last of 22).
+        for (int dims : new int[] {3, 150}) splitOf(dims);
+    }
+
+    private void splitOf(int dims) {
         Rng rng = new Rng(seed);
-        int dims = 3, n = 50;
+        int n = 50;
         float[][] byDim = new float[dims][n], rows = new float[n][dims];
         for (float[] row : byDim) for (int i = 0; i < n; i++) row[i] = (float) rng.nextGaussian();
         for (int i = 0; i < n; i++) for (int d = 0; d < dims; d++) rows[i][d] = byDim[d][i];
