@@ -61,9 +61,9 @@ public interface Backend {
     /**
      * C = op(W ⊙ M) * B + beta * C, the masked product of MADE: W and M share shape and leading dimension (ldw);
      * op(W ⊙ M) is m x k (transW means W is stored k x m), B is k x n. IEEE arithmetic on W ⊙ M: a zero of M takes a
-     * finite weight's term out exactly, and a backend may skip such terms, but not where B is infinite or NaN there:
-     * 0 · NaN is NaN, so a NaN input reaches every output of its column on every backend (docs/ARCHITECTURE.md,
-     * "Backends").
+     * finite weight's term out exactly, and a backend may skip such terms. Where B is infinite or NaN such a term is
+     * NaN in the reference (0 · NaN) and may be left out where it is skipped; a non-finite value met through an
+     * unmasked term reaches the output on every backend (docs/ARCHITECTURE.md, "Backends").
      */
     void maskedGemm(boolean transW, int m, int n, int k,
                     Storage w, int wOff, Storage mask, int maskOff, int ldw,
@@ -107,8 +107,8 @@ public interface Backend {
      * of W's shape, row stride k) and db = the row sums of dY as in {@link #denseParameterGradients} (stored; null:
      * no bias). The default is that product into {@code scratch} (m x k), the mask multiplied in with {@link #binary}
      * and the result added with {@link #axpy}; a backend may apply the mask as it adds, and skip the products of
-     * all-zero blocks of M, with the same values (so not where dy or x holds an infinity or NaN, which the default
-     * multiplies into NaN under M's zeros).
+     * all-zero blocks of M, with the same values where dy and x are finite (where they hold an infinity or NaN the
+     * default gives NaN under M's zeros, and a skipped block leaves dW as it was).
      */
     default void maskedParameterGradients(int m, int k, int n, Storage dy, int dyOff, Storage x, int xOff, Storage mask,
                                           int maskOff, Storage scratch, int scratchOff, Storage dw, int dwOff,

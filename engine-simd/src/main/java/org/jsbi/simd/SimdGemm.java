@@ -389,11 +389,10 @@ final class SimdGemm {
      * {@link #gemmWithRowSums} computes them: a masked layer's weight and bias gradients in one pass over Bᵀ written
      * out. Each tile's sums are those of {@link #transposedB}; the mask is applied as they are added into C, so the
      * values are those of the product, a multiply by M and an add (Backend.maskedParameterGradients' default). A
-     * tile whose block of M is all zero is skipped where A and B are all finite (it would add exact zeros; with an
-     * infinity or NaN among them it is computed, and its NaN times M's zeros added, as the default adds them); where
-     * that tile holds the row-sum column, the row sums are taken in the tile's order (one add per p from +0) without
-     * its products. A MADE with its hidden units in order of degree has such blocks (Made). Returns false, touching
-     * nothing, where gemmWithRowSums would not run, or the product is big enough to be split over threads.
+     * tile whose block of M is all zero is skipped (it would add exact zeros); where that tile holds the row-sum
+     * column, the row sums are taken in the tile's order (one add per p from +0) without its products. A MADE with
+     * its hidden units in order of degree has such blocks (Made). Returns false, touching nothing, where
+     * gemmWithRowSums would not run, or the product is big enough to be split over threads.
      */
     static boolean maskedGemmWithRowSums(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                                          int ldb, float[] mask, int maskOff, int ldm, float[] c, int cOff, int ldc,
@@ -406,7 +405,6 @@ final class SimdGemm {
         float[][] bufs = BUFFERS.get();
         float[] ar = bufs[1], tile = bufs[2];
         float[] t = transposedWithOnes(n, k, b, bOff, ldb, rowSums != null, tile);
-        int finite = 0;   // whether A and B are all finite: 0 not yet known (asked at the first all-zero block), 1, -1
         for (int i0 = 0; i0 < m; i0 += MC) {
             int rows = Math.min(MC, m - i0);
             rowsAtStrideKc(a, aOff, lda, i0, rows, k, ar);
@@ -417,13 +415,8 @@ final class SimdGemm {
                     int mr = Math.min(2 * MR, rows - i), cIdx = cOff + (i0 + i) * ldc + j;
                     int mIdx = maskOff + (i0 + i) * ldm + j;
                     if (allZero(mask, mIdx, ldm, mr, nr)) {
-                        if (finite == 0) {
-                            finite = allFinite(a, aOff, lda, m, k) && allFinite(b, bOff, ldb, n, k) ? 1 : -1;
-                        }
-                        if (finite > 0) {
-                            if (sums >= 0) rowSumsInOrder(ar, i, mr, k, rowSums, rsOff + i0 + i);
-                            continue;
-                        }
+                        if (sums >= 0) rowSumsInOrder(ar, i, mr, k, rowSums, rsOff + i0 + i);
+                        continue;
                     }
                     if (mr <= MR) {
                         kernel4Store(k, ar, i * KC, t, bIdx, tile, 0, NR);
@@ -438,22 +431,6 @@ final class SimdGemm {
             }
         }
         return true;
-    }
-
-    /**
-     * Whether rows x cols of a from off (row stride ld) are all finite, in one pass of a multiply by 0 and an add
-     * (x · 0 is ±0 for finite x, NaN for an infinity or NaN, and a NaN stays). Asked only where a product is about to
-     * leave out terms with a zero factor, which are exact zeros only against finite values.
-     */
-    static boolean allFinite(float[] a, int off, int ld, int rows, int cols) {
-        FloatVector acc = FloatVector.zero(S);
-        float tail = 0f;
-        for (int r = 0; r < rows; r++) {
-            int row = off + r * ld, j = 0;
-            for (; j + L <= cols; j += L) acc = FloatVector.fromArray(S, a, row + j).mul(0f).add(acc);
-            for (; j < cols; j++) tail += a[row + j] * 0f;
-        }
-        return !Float.isNaN(tail + FloatVector.broadcast(S, 1f).mul(acc).reduceLanes(VectorOperators.ADD));
     }
 
     /**
@@ -715,7 +692,7 @@ final class SimdGemm {
         int[][] th = BLOCKS.get();
         if (th[0].length < 3 * (m / (2 * MR))) th[0] = new int[3 * (m / (2 * MR))];
         int[] bt3 = th[0];
-        float[] pan = blockPanels(m, k, ap, PANEL8 && MASKED_TAILS && a.mask() != null, bufs[0], bt3, b, bOff, ldb, n);
+        float[] pan = blockPanels(m, k, ap, PANEL8 && MASKED_TAILS && a.mask() != null, bufs[0], bt3);
         // Three-vector strips first, on the 8 x 3 tile (24 accumulators): per multiply-add a third fewer broadcasts of
         // A and loop overhead than the 8 x 2 tile, 5.3 against 6.4 µs for 48 x 192 x 50 alone (ideal 5.0). n = 200 is
         // 4 such strips and 8 masked columns; 112 (a half-batch) is 2 strips and one vector.
@@ -825,12 +802,9 @@ final class SimdGemm {
      * hidden units are in order of degree (Made) has such staircase masks: a unit of degree d sees only the units of
      * degree ≤ d, a prefix of k, and its input gradient only those of degree ≥ d, a suffix; with nflows' cyclic
      * degrees every block sees almost all of k. The terms left out are exact zeros, which leave a sum from +0
-     * unchanged where B (k x n from bOff, row stride ldb) is finite; where it is not, nothing is left out, since an
-     * infinite or NaN value of B meeting a zero of A gives NaN in the full sum, which the scalar reference and every
-     * backend give (a NaN input must not vanish under a mask: KernelConformanceSuite.maskedProductsOfNonFiniteInputs).
+     * unchanged (for finite B: an infinite or NaN value of B meeting a zero of A gives NaN in the full sum, not here).
      */
-    private static float[] blockPanels(int m, int k, float[] ap, boolean skip, float[] apc, int[] table, float[] b,
-                                       int bOff, int ldb, int n) {
+    private static float[] blockPanels(int m, int k, float[] ap, boolean skip, float[] apc, int[] table) {
         int blocks = m / (2 * MR);
         for (int blk = 0; blk < blocks; blk++) {
             table[3 * blk] = k;
@@ -869,7 +843,7 @@ final class SimdGemm {
             table[3 * blk + 2] = lo;
             kept += hi - lo;
         }
-        if (kept * 8 > (long) blocks * k * 7 || !allFinite(b, bOff, ldb, k, n)) {
+        if (kept * 8 > (long) blocks * k * 7) {
             for (int blk = 0; blk < blocks; blk++) {
                 table[3 * blk] = k;
                 table[3 * blk + 2] = 0;
