@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Backend;
@@ -31,6 +33,7 @@ import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingHistory;
 import org.jsbi.train.TrainingListener;
 import org.jsbi.validation.C2st;
+import org.jsbi.validation.C2stInterruptedException;
 import org.jsbi.validation.CalibrationCheck;
 import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.ProgressLines;
@@ -169,7 +172,8 @@ final class NpeCommand implements Callable<Integer> {
         // sampling in progress stops, and what was finished is saved and reported before the hook is released
         // (closed), which lets the JVM exit; so the interrupt is caught inside, not after, the try-with-resources.
         try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the simulation, training"
-                + " epoch or sampling in progress ends, then what was finished is saved (kill -9 would lose it) ...")) {
+                + " epoch, sampling or check in progress ends, then what was finished is saved (kill -9 would lose it)"
+                + " ...")) {
             try {
                 return run(t, refTask, reference, xo, outFile, posteriorFile, cfg, simLog, trainLog);
             } catch (SimulationInterruptedException e) {
@@ -261,11 +265,19 @@ final class NpeCommand implements Callable<Integer> {
         float[] truth = reference.trueParameters(refTask, observation);
         System.out.println("true θ:           " + row(truth));
 
+        // The checks below score what is saved; after Ctrl-C they would only delay the exit (the C2ST by seconds).
+        if (Thread.currentThread().isInterrupted()) return skippedChecks(false, outFile, posteriorFile);
         long t1 = System.nanoTime();
         int compared = Math.min(ref.length, draws.length);
-        double c2st = C2st.accuracyOnEqualCounts(ref, draws);
+        double c2st;
+        try {
+            c2st = C2st.accuracyOnEqualCounts(ref, draws);
+        } catch (C2stInterruptedException e) {
+            return skippedChecks(false, outFile, posteriorFile);
+        }
         System.out.printf(Locale.ROOT, "C2ST against the reference posterior: %.3f (0.5 = indistinguishable; %,d"
                 + " samples of each; %.1f s)%n", c2st, compared, (System.nanoTime() - t1) * 1e-9);
+        if (Thread.currentThread().isInterrupted()) return skippedChecks(true, outFile, posteriorFile);
         float[][] predictive = Arrays.copyOf(draws, Math.min(1_000, draws.length));
         System.out.printf(Locale.ROOT, "posterior predictive: median distance of simulated data to the observation %.4g%n",
                 PredictiveCheck.medianDistance(t.simulator(), predictive, xo, seed + 1));
@@ -278,6 +290,24 @@ final class NpeCommand implements Callable<Integer> {
             System.out.print(cal.text());
         }
         return Thread.currentThread().isInterrupted() ? EXIT_INTERRUPTED : 0;
+    }
+
+    /**
+     * Ends a run interrupted after sampling: says which checks were skipped and where the samples and the posterior
+     * are, if they were asked for (both were written before the checks began).
+     */
+    private int skippedChecks(boolean c2stDone, Path outFile, Path posteriorFile) {
+        List<String> skipped = new ArrayList<>();
+        if (!c2stDone) skipped.add("the C2ST");
+        skipped.add("the predictive check");
+        if (sbc > 0) skipped.add("the calibration check");
+        String checks = skipped.size() == 1 ? skipped.get(0)
+                : String.join(", ", skipped.subList(0, skipped.size() - 1)) + " and " + skipped.getLast();
+        StringBuilder kept = new StringBuilder();
+        if (outFile != null) kept.append("; the samples are in ").append(outFile);
+        if (posteriorFile != null) kept.append("; the posterior is in ").append(posteriorFile);
+        System.out.println("interrupted after sampling: skipped " + checks + kept);
+        return EXIT_INTERRUPTED;
     }
 
     /** The option checks that need no data; each failure is an option error (exit code 2) before any work. */

@@ -1,9 +1,11 @@
 package org.jsbi.cli;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jsbi.io.Npy;
@@ -13,6 +15,7 @@ import org.jsbi.validation.HarnessRow;
 import org.jsbi.validation.ReferenceData;
 import org.jsbi.validation.ReferenceTask;
 import org.jsbi.validation.ResultsReport;
+import org.jsbi.validation.StopOnShutdown;
 import org.jsbi.validation.ValidationHarness;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Run NPE on benchmark tasks × estimators × budgets × observations, score each posterior with "
                 + "the benchmark's C2ST, and write results.csv and the table results-table.md. Rerunning resumes"
-                + " where it stopped.")
+                + " where it stopped; Ctrl-C stops the training or scoring in progress and keeps the finished rows.")
 final class ValidateCommand implements Callable<Integer> {
 
     /** The markdown table the command writes beside results.csv. */
@@ -60,27 +63,55 @@ final class ValidateCommand implements Callable<Integer> {
             + " results.csv.")
     boolean reportOnly;
 
+    /** Exit code of a run stopped by Ctrl-C or SIGTERM, as npe's and pyloric's. */
+    static final int EXIT_INTERRUPTED = PyloricCommand.EXIT_INTERRUPTED;
+
     @Override
     public Integer call() throws Exception {
         HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed,
                 out, stopAfterEpochs);
-        List<HarnessRow> rows = reportOnly
-                ? ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV))
-                : ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
-        String command = reportOnly ? null : "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
+        if (reportOnly) {
+            printTable(writeTable(ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV)), null));
+            return 0;
+        }
+        String command = "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
                 + String.join(",", estimators) + " --budgets " + join(budgets) + " --observations " + observations
                 + " --samples " + samples + " --seed " + seed
                 + (stopAfterEpochs == TrainingConfig.defaults().stopAfterEpochs() ? ""
                         : " --stop-after-epochs " + stopAfterEpochs)
                 + " --out " + out;
+        // Ctrl-C or SIGTERM interrupts this thread instead of ending the JVM at once: the work in progress stops, the
+        // table is written from the finished rows and the run says how to resume before the hook is released.
+        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the training or scoring in"
+                + " progress ends (a rerun does it again); the finished rows stay in " + out.resolve(
+                        ValidationHarness.RESULTS_CSV) + " ...")) {
+            ValidationHarness.Outcome outcome = ValidationHarness.run(cfg, ReferenceData.locate(), System.out::println);
+            String md = writeTable(outcome.rows(), command);
+            if (!outcome.complete()) {
+                System.out.printf(Locale.ROOT, "interrupted %s. %s holds this grid's finished rows (%,d, of which"
+                        + " %,d added by this run), and %s their table; the same command resumes where it stopped:%n"
+                        + "%s%n", outcome.interruption(), out.resolve(ValidationHarness.RESULTS_CSV),
+                        outcome.rows().size(), outcome.added(), out.resolve(TABLE_FILE), command);
+                return EXIT_INTERRUPTED;
+            }
+            printTable(md);
+            return 0;
+        }
+    }
+
+    private static void printTable(String md) {
+        System.out.println();
+        System.out.println(md);
+    }
+
+    /** Writes the markdown table of {@code rows} beside results.csv and returns it. */
+    private String writeTable(List<HarnessRow> rows, String command) throws IOException {
         String md = ResultsReport.markdown(rows, command);
         // Not RESULTS.md: the project's validation/RESULTS.md is written by hand around these tables, and resuming
         // its runs with --out validation must not overwrite it.
         // Through a temporary file renamed into place: a run killed here leaves the earlier table whole.
         Npy.writeAtomically(out.resolve(TABLE_FILE), md.getBytes(StandardCharsets.UTF_8));
-        System.out.println();
-        System.out.println(md);
-        return 0;
+        return md;
     }
 
     /**

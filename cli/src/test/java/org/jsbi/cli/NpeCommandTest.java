@@ -165,18 +165,54 @@ class NpeCommandTest {
     @Test
     void anInterruptedTrainingSavesItsPosteriorAndExits130(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("interrupted.jsbi");
+        // Patience and epochs far beyond the test: only the interrupt ends this training.
+        Printed p = interruptedOnceItPrints("epoch    1 ", "npe", "--simulations", "300", "--max-epochs", "1000000",
+                "--stop-after-epochs", "1000000", "--samples", "5", "--save-posterior", file.toString());
+        String out = p.out();
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, p.run().code(), p.run() + "\n" + out);
+        assertTrue(out.contains("(interrupted); best validation loss"), out);
+        assertTrue(out.contains("interrupted: stopped before sampling; the posterior trained so far is in " + file), out);
+        assertFalse(out.contains("sampled"), out);
+        assertEquals(2, org.jsbi.posterior.DirectPosterior.load(file, org.jsbi.backend.Backends.current()).thetaDim());
+    }
+
+    /**
+     * Ctrl-C once the samples are drawn and written: the C2ST (seconds at 10,000 samples) and the predictive check are
+     * skipped, the run says so and where the samples and the posterior are, and exits with 130. The C2ST used to
+     * ignore the interrupt, and the run went on to the end before it exited.
+     */
+    @Test
+    void anInterruptAfterSamplingSkipsTheC2stAndKeepsTheFiles(@TempDir Path tmp) throws Exception {
+        Path samples = tmp.resolve("samples.csv"), posterior = tmp.resolve("posterior.jsbi");
+        // Twenty epochs: a posterior trained for one accepts 4% of its draws, and sampling took seconds.
+        Printed p = interruptedOnceItPrints("posterior samples written to", "npe", "--simulations", "1000",
+                "--max-epochs", "20", "--samples", "10000", "--out", samples.toString(), "--save-posterior",
+                posterior.toString());
+        String out = p.out();
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, p.run().code(), p.run() + "\n" + out);
+        assertTrue(out.contains("interrupted after sampling: skipped the C2ST and the predictive check; the samples"
+                + " are in " + samples + "; the posterior is in " + posterior), out);
+        assertFalse(out.contains("C2ST against the reference posterior"), out);
+        assertFalse(out.contains("posterior predictive:"), out);
+        assertEquals(10_001, Files.readAllLines(samples).size());
+        assertEquals(2, org.jsbi.posterior.DirectPosterior.load(posterior, org.jsbi.backend.Backends.current())
+                .thetaDim());
+    }
+
+    /**
+     * Runs jsbi in process on a thread of its own and interrupts that thread once its output holds {@code printed},
+     * as npe's shutdown hook does on Ctrl-C or SIGTERM; fails if the run has not ended two minutes later.
+     */
+    static Printed interruptedOnceItPrints(String printed, String... args) throws InterruptedException {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         java.util.concurrent.atomic.AtomicReference<Run> run = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            // Patience and epochs far beyond the test: only the interrupt ends this training.
-            Thread worker = new Thread(() -> run.set(PyloricCommandTest.jsbi("npe", "--simulations", "300",
-                    "--max-epochs", "1000000", "--stop-after-epochs", "1000000", "--samples", "5", "--save-posterior",
-                    file.toString())));
+            Thread worker = new Thread(() -> run.set(PyloricCommandTest.jsbi(args)));
             worker.start();
             long deadline = System.nanoTime() + 120_000_000_000L;
-            while (!buf.toString(StandardCharsets.UTF_8).contains("epoch    1 ") && worker.isAlive()
+            while (!buf.toString(StandardCharsets.UTF_8).contains(printed) && worker.isAlive()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
@@ -186,13 +222,7 @@ class NpeCommandTest {
         } finally {
             System.setOut(old);
         }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        Run r = run.get();
-        assertEquals(NpeCommand.EXIT_INTERRUPTED, r.code(), r + "\n" + out);
-        assertTrue(out.contains("(interrupted); best validation loss"), out);
-        assertTrue(out.contains("interrupted: stopped before sampling; the posterior trained so far is in " + file), out);
-        assertFalse(out.contains("sampled"), out);
-        assertEquals(2, org.jsbi.posterior.DirectPosterior.load(file, org.jsbi.backend.Backends.current()).thetaDim());
+        return new Printed(run.get(), buf.toString(StandardCharsets.UTF_8));
     }
 
     /**

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code jsbi validate}: parsing of --observations, and the checks a run makes before it trains anything. The runs
- * here train nothing: their rows are already in results.csv, or they are refused.
+ * {@code jsbi validate}: parsing of --observations, the checks a run makes before it trains anything, and Ctrl-C. The
+ * runs here train nothing (their rows are already in results.csv, or they are refused) but the one that is
+ * interrupted in its first moments of training.
  */
 class ValidateCommandTest {
 
@@ -115,6 +116,37 @@ class ValidateCommandTest {
         String table = Files.readString(out.resolve(ValidateCommand.TABLE_FILE));
         assertTrue(table.contains("| two_moons | 1,000 | 0.700 ± "), table);
         assertTrue(table.contains(" (1) |") && !table.contains("(3)"), table);
+    }
+
+    /**
+     * Ctrl-C reaches validate as an interrupt of its thread (its shutdown hook; the real signal is
+     * {@link ValidateSignalTest}'s): the training in progress stops and leaves no row, the finished rows stay and the
+     * table is written from them, and the run says where it stopped and which command resumes it, with exit code 130.
+     * Here the MDN's patience is a million epochs, so only the interrupt ends its training; before, validate ended with
+     * an error when its thread was interrupted, and a signal ended the JVM at once.
+     */
+    @Test
+    void anInterruptStopsTheTrainingKeepsTheFinishedRowsAndExits130() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path csv = out.resolve(ValidationHarness.RESULTS_CSV);
+        String before = HEADER + "\n" + "two_moons,maf,300,1,0.7000,0.12,1.5,0.99,0,80,0.5,12.0,0.3,4.0\n";
+        Files.writeString(csv, before);
+        Files.writeString(out.resolve(ValidationHarness.SETTINGS_FILE), "stop_after_epochs=1000000\n");
+        NpeCommandTest.Printed p = NpeCommandTest.interruptedOnceItPrints("two_moons mdn 300: simulating and training",
+                "validate", "--tasks", "two_moons", "--estimators", "maf,mdn", "--budgets", "300", "--observations",
+                "1", "--stop-after-epochs", "1000000", "--out", out.toString());
+        String printed = p.out();
+        assertEquals(ValidateCommand.EXIT_INTERRUPTED, p.run().code(), p.run() + "\n" + printed);
+        assertTrue(printed.matches("(?s).*interrupted in the (training|simulations or the first training epoch) of"
+                + " two_moons mdn 300.*"), printed);
+        assertTrue(printed.contains(csv + " holds this grid's finished rows (1, of which 0 added by this run)"),
+                printed);
+        assertTrue(printed.contains("the same command resumes where it stopped:\nbin/jsbi validate --tasks two_moons"
+                + " --estimators maf,mdn --budgets 300 --observations 1 --samples 10000 --seed 1 --stop-after-epochs"
+                + " 1000000 --out " + out), printed);
+        assertEquals(before, Files.readString(csv), "no row of the interrupted training");
+        String table = Files.readString(out.resolve(ValidateCommand.TABLE_FILE));
+        assertTrue(table.contains("| two_moons | 300 | 0.700 ± 0.000 (1) | – |"), table);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jsbi.validation;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.BackendUnavailableException;
 import org.jsbi.backend.Backends;
@@ -20,6 +21,10 @@ import org.jsbi.tensor.Tensor;
  * it uses give the same values however they are split over threads, so {@link C2stConfig#parallelFolds()} and the
  * thread count change the time, not the result. As in sklearn's cross-validation, every fold's classifier starts
  * from the same seed.
+ *
+ * <p>An interrupt of the calling thread (Ctrl-C in the command line) stops the test within a training step of its
+ * classifiers, with a {@link C2stInterruptedException} and the interrupt status left set: at 10,000 samples of each
+ * set the test takes seconds, which a run that was asked to stop should not spend.
  */
 public final class C2st {
 
@@ -54,6 +59,7 @@ public final class C2st {
      * @throws IllegalArgumentException if a set is empty, rows differ in length, the sets differ in dimension, a value
      *                                  is NaN or infinite, there are fewer samples than folds, or (when z-scoring)
      *                                  the reference samples are constant in a dimension
+     * @throws C2stInterruptedException if the calling thread is interrupted before the test has finished
      */
     public static C2stResult run(float[][] reference, float[][] algorithm, C2stConfig config, Backend backend) {
         long start = System.nanoTime();
@@ -74,18 +80,24 @@ public final class C2st {
         double[] accuracies = new double[config.folds()];
         int[] epochs = new int[config.folds()];
         Runnable[] folds = new Runnable[config.folds()];
+        Stop stop = new Stop(Thread.currentThread());
         for (int f = 0; f < folds.length; f++) {
             int fold = f;
             folds[f] = () -> {
                 int[] train = kfold.train(fold), test = kfold.test(fold);
                 MlpClassifier clf = new MlpClassifier(backend, dim, config, new Rng(classifierSeed));
-                epochs[fold] = clf.fit(columns(backend, byDim, train), select(labels, train),
-                        new Rng(classifierSeed).split());
+                try {
+                    epochs[fold] = clf.fit(columns(backend, byDim, train), select(labels, train),
+                            new Rng(classifierSeed).split(), stop::requested);
+                } catch (C2stInterruptedException e) {
+                    stop.pass();
+                    throw e;
+                }
                 accuracies[fold] = clf.correct(columns(backend, byDim, test), select(labels, test))
                         / (double) test.length;
             };
         }
-        runAll(folds, config.parallelFolds());
+        runAll(folds, config.parallelFolds(), stop);
         double mean = 0;
         for (double a : accuracies) mean += a;
         return new C2stResult(mean / accuracies.length, accuracies, epochs, (System.nanoTime() - start) / 1e9);
@@ -108,18 +120,61 @@ public final class C2st {
 
     /**
      * Runs the folds one after the other, or side by side: as many workers as {@link Parallel} has threads each
-     * take the next fold not yet taken, so a long fold does not hold up a fixed share of the others.
+     * take the next fold not yet taken, so a long fold does not hold up a fixed share of the others. Side by side, the
+     * caller waits for the others' folds in its own share of the work, not in Parallel's wait: that one parks,
+     * which clears the caller's interrupt until every thread is done, so an interrupt then would go unseen.
      */
-    private static void runAll(Runnable[] folds, boolean parallel) {
+    static void runAll(Runnable[] folds, boolean parallel, Stop stop) {
         int workers = Math.min(Parallel.threads(), folds.length);
         if (!parallel || workers < 2) {
             for (Runnable fold : folds) fold.run();
             return;
         }
-        AtomicInteger next = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
         Parallel.forRange(workers, 1, 1, (from, to) -> {
-            for (int f = next.getAndIncrement(); f < folds.length; f = next.getAndIncrement()) folds[f].run();
+            for (int f = next.getAndIncrement(); f < folds.length; f = next.getAndIncrement()) {
+                try {
+                    folds[f].run();
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+            if (Thread.currentThread() != stop.caller()) return;
+            while (finished.get() < folds.length) {
+                if (stop.caller().isInterrupted()) {
+                    stop.pass();   // the other folds end within a step, and Parallel's wait with them
+                    return;
+                }
+                LockSupport.parkNanos(1_000_000L);
+            }
         });
+    }
+
+    /**
+     * Whether the folds should stop: the calling thread is interrupted, or a fold has seen that and passed it on to
+     * the others. A fold on another thread cannot rely on the caller's flag alone: while the caller waits for it
+     * in {@link Parallel}, its flag is cleared until the wait ends.
+     */
+    static final class Stop {
+
+        private final Thread caller;
+        private volatile boolean passed;
+
+        Stop(Thread caller) {
+            this.caller = caller;
+        }
+
+        Thread caller() {
+            return caller;
+        }
+
+        boolean requested() {
+            return passed || caller.isInterrupted();
+        }
+
+        void pass() {
+            passed = true;
+        }
     }
 
     /** (v − mean_X) / std_X per dimension, with X = the first nx columns and its unbiased std (as torch.std). */

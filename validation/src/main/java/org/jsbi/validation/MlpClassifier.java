@@ -1,6 +1,7 @@
 package org.jsbi.validation;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.jsbi.autodiff.Tape;
 import org.jsbi.autodiff.TapeArena;
 import org.jsbi.autodiff.Var;
@@ -53,9 +54,10 @@ final class MlpClassifier {
 
     /**
      * Trains on the columns of x (dim × n) with labels y (0 or 1, length n); returns the number of epochs run.
-     * The shuffles come from rng.
+     * The shuffles come from rng. {@code stop} is asked before every step; when it holds, training ends with a
+     * {@link C2stInterruptedException}, since a classifier cut short would report a wrong accuracy.
      */
-    int fit(Tensor x, float[] y, Rng rng) {
+    int fit(Tensor x, float[] y, Rng rng, BooleanSupplier stop) {
         int n = x.cols(), dim = x.rows();
         int b = Math.min(config.batchSize(), n);
         Tensor labels = Tensor.of(be, 1, n, y);
@@ -68,6 +70,11 @@ final class MlpClassifier {
             int[] order = rng.permutation(n);
             double sum = 0;
             for (int start = 0; start < n; start += b) {
+                // Every step, not every epoch: a cold JVM's first epochs of 10,000 samples take seconds.
+                if (stop.getAsBoolean()) {
+                    throw new C2stInterruptedException("the C2ST was interrupted in its classifier's epoch " + epoch
+                            + "; it has no accuracy");
+                }
                 Batch bt = start + b <= n ? batch : last;
                 bt.gather(be, Arrays.copyOfRange(order, start, start + bt.size), x, labels);
                 sum += step(adam, bt, bt.arena) * bt.size;

@@ -20,11 +20,14 @@ import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.random.Rng;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
+import org.jsbi.simulation.SimulationInterruptedException;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.TrainingConfig;
+import org.jsbi.train.TrainingHistory;
 
 /**
  * Runs NPE on benchmark tasks and scores the posteriors against the reference posteriors with the benchmark's C2ST.
@@ -33,6 +36,11 @@ import org.jsbi.train.TrainingConfig;
  * observation (the benchmark retrains per observation; an amortized estimator makes that unnecessary, at the cost of
  * correlating the observations' scores). Each finished row is appended to {@code results.csv} at once, and a rerun
  * skips the rows already there, so an interrupted run loses at most the training in progress.
+ *
+ * <p>An interrupt of the running thread (Ctrl-C, through {@link StopOnShutdown}) stops the simulation, training,
+ * sampling or C2ST in progress and ends the run with {@link Outcome#interruption()} saying where it stopped. Only
+ * whole rows are written: a training cut short is not scored, since its rows would stand in the table for the
+ * settings they were not trained with, and a rerun trains it again from the start.
  */
 public final class ValidationHarness {
 
@@ -48,7 +56,24 @@ public final class ValidationHarness {
     private ValidationHarness() {
     }
 
-    public static List<HarnessRow> run(HarnessConfig cfg, ReferenceData reference, Consumer<String> log) {
+    /**
+     * What a run leaves in {@code results.csv} for the grid it was given.
+     *
+     * @param rows          the grid's finished rows, earlier runs' and this run's, in grid order
+     * @param added         how many of them this run appended
+     * @param interruption  where an interrupt stopped the run, e.g. "in the training of two_moons maf 1000 (after 12
+     *                      epochs)": the work in progress left no row, and a rerun does it again; "" when the run
+     *                      went through the whole grid
+     */
+    public record Outcome(List<HarnessRow> rows, int added, String interruption) {
+
+        /** Whether the run went through the whole grid, not stopped by an interrupt. */
+        public boolean complete() {
+            return interruption.isEmpty();
+        }
+    }
+
+    public static Outcome run(HarnessConfig cfg, ReferenceData reference, Consumer<String> log) {
         // Every name is resolved before anything is created or trained: a typo in the last task must not surface
         // hours later, after the first tasks ran, nor leave an output folder behind.
         List<Task> tasks = resolveTasks(cfg, reference);
@@ -63,6 +88,8 @@ public final class ValidationHarness {
                 Npy.writeAtomically(csv, (HarnessRow.CSV_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
             }
             List<HarnessRow> rows = new ArrayList<>();
+            int added = 0;
+            String interruption = "";
             for (Task t : tasks) {
                 for (String est : cfg.estimators()) {
                     for (int budget : cfg.budgets()) {
@@ -71,12 +98,16 @@ public final class ValidationHarness {
                             HarnessRow r = done.get(t.task().name() + "/" + est + "/" + budget + "/" + k);
                             if (r != null) rows.add(r); else todo.add(k);
                         }
-                        if (todo.isEmpty()) continue;
-                        rows.addAll(runOne(cfg, reference, t.task(), t.reference(), est, budget, todo, csv, log));
+                        // Once stopped, the loop only gathers the earlier runs' rows, for the table.
+                        if (todo.isEmpty() || !interruption.isEmpty()) continue;
+                        int before = rows.size();
+                        interruption = runOne(cfg, reference, t.task(), t.reference(), est, budget, todo, csv, log,
+                                rows);
+                        added += rows.size() - before;
                     }
                 }
             }
-            return rows;
+            return new Outcome(List.copyOf(rows), added, interruption);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results under " + cfg.outDir() + ": " + e.getMessage(), e);
         }
@@ -113,29 +144,57 @@ public final class ValidationHarness {
         }
     }
 
-    private static List<HarnessRow> runOne(HarnessConfig cfg, ReferenceData reference, BenchmarkTask task,
-                                           ReferenceTask refTask, String est, int budget, List<Integer> observations,
-                                           Path csv, Consumer<String> log) throws IOException {
+    /**
+     * Trains one (task, estimator, budget) and scores it on each observation, appending each finished row to the CSV
+     * and to {@code rows}; returns where an interrupt of the thread stopped it, or "" when every observation was
+     * scored.
+     */
+    private static String runOne(HarnessConfig cfg, ReferenceData reference, BenchmarkTask task, ReferenceTask refTask,
+                                 String est, int budget, List<Integer> observations, Path csv, Consumer<String> log,
+                                 List<HarnessRow> rows) throws IOException {
+        String cell = String.format(Locale.ROOT, "%s %s %d", task.name(), est, budget);
+        if (Thread.currentThread().isInterrupted()) return "before " + cell + " began";
         long seed = cfg.seed() * 1_000_003L + (task.name().hashCode() * 31L + est.hashCode()) * 7_919L + budget;
         EstimatorFactory factory = est.equals("maf") ? EstimatorFactory.maf() : EstimatorFactory.mdn();
         NpeConfig npeConfig = NpeConfig.defaults().withEstimator(factory)
                 .withTraining(NpeConfig.defaults().training().withSeed(seed)
                         .withStopAfterEpochs(cfg.stopAfterEpochs()));
-        NpeResult npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed);
+        log.accept(cell + ": simulating and training ...");
+        NpeResult npe;
+        try {
+            npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed);
+        } catch (SimulationInterruptedException e) {
+            return "in the simulations or the first training epoch of " + cell;
+        }
         int epochs = npe.trained().history().epochs();
+        if (npe.trained().history().stopReason() == TrainingHistory.StopReason.INTERRUPTED) {
+            return "in the training of " + cell + " (after " + epochs + " epochs)";
+        }
         log.accept(String.format(Locale.ROOT, "%s %s %d: %d simulations in %.1f s (%d non-finite excluded), %d epochs in %.1f s",
                 task.name(), est, budget, npe.simulationsUsed(), npe.simulationSeconds(), npe.excludedNonFinite(), epochs,
                 npe.trainingSeconds()));
         DirectPosterior posterior = npe.posterior(task.prior());
         float[][] priorDraws = task.prior().sample(cfg.predictiveSamples(), new Rng(seed + 17));
-        List<HarnessRow> rows = new ArrayList<>();
         for (int k : observations) {
+            String scoring = "in the scoring of " + cell + " on observation " + k;
+            if (Thread.currentThread().isInterrupted()) return scoring;
             float[] xo = reference.observation(refTask, k);
             long t0 = System.nanoTime();
-            float[][] samples = posterior.sample(cfg.posteriorSamples(), xo, seed + k);
+            float[][] samples;
+            try {
+                samples = posterior.sample(cfg.posteriorSamples(), xo, seed + k);
+            } catch (SamplingIncompleteException e) {
+                if (!e.interrupted()) throw e;
+                return scoring;
+            }
             double sampleSeconds = (System.nanoTime() - t0) * 1e-9;
             long t1 = System.nanoTime();
-            double c2st = C2st.accuracyOnEqualCounts(reference.referenceSamples(refTask, k), samples);
+            double c2st;
+            try {
+                c2st = C2st.accuracyOnEqualCounts(reference.referenceSamples(refTask, k), samples);
+            } catch (C2stInterruptedException e) {
+                return scoring;
+            }
             double c2stSeconds = (System.nanoTime() - t1) * 1e-9;
             float[][] predictive = java.util.Arrays.copyOf(samples, Math.min(cfg.predictiveSamples(), samples.length));
             double ppc = PredictiveCheck.medianDistance(task.simulator(), predictive, xo, seed + 1_000 + k);
@@ -152,7 +211,7 @@ public final class ValidationHarness {
                     + "sampling %.1f s, C2ST %.1f s", k, c2st, ppc, prior, sampleSeconds, c2stSeconds));
             rows.add(row);
         }
-        return rows;
+        return "";
     }
 
     /**

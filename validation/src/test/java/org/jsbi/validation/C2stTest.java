@@ -2,10 +2,16 @@ package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jsbi.backend.Parallel;
 import org.jsbi.random.Rng;
 import org.jsbi.testing.TestSeeds;
 import org.junit.jupiter.api.Test;
@@ -111,6 +117,95 @@ class C2stTest {
         C2stResult r = C2st.run(x, y, C2stConfig.defaults().withTol(10));
         assertArrayEquals(new int[] {12, 12, 12, 12, 12}, r.foldEpochs());
         assertArrayEquals(new int[] {3, 3, 3, 3, 3}, C2st.run(x, y, C2stConfig.defaults().withMaxEpochs(3)).foldEpochs());
+    }
+
+    /**
+     * Ctrl-C reaches a C2ST as an interrupt of the thread that runs it: the test stops within a classifier step, folds
+     * side by side or one after the other, with an exception that says so, and the interrupt stays set for the caller.
+     * The folds here would train for 10,000 epochs each (no tolerance stops them), so only the interrupt ends them
+     * soon. It used to be ignored, and every fold trained to the end.
+     */
+    @Test
+    void anInterruptOfTheCallerStopsEveryFoldWithinAStep() throws Exception {
+        Rng rng = new Rng(seed + 4);
+        float[][] x = gaussian(5_000, 2, 0, rng), y = gaussian(5_000, 2, 1, rng);
+        C2stConfig endless = C2stConfig.defaults().withTol(0).withPatience(1_000_000);
+        // Side by side three times: which thread's fold sees the interrupt first varies from run to run, and one that
+        // stops must stop the other (whose view of the caller's flag is hidden once the caller waits for it).
+        for (boolean parallel : new boolean[] {true, true, true, false}) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread worker = new Thread(() -> {
+                try {
+                    C2st.run(x, y, endless.withParallelFolds(parallel));
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            worker.start();
+            Thread.sleep(300);   // into the folds' training
+            long t0 = System.nanoTime();
+            worker.interrupt();
+            worker.join(60_000);
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            assertTrue(seconds < 5, "stopped " + seconds + " s after the interrupt, parallel folds: " + parallel);
+            C2stInterruptedException e = assertInstanceOf(C2stInterruptedException.class, thrown.get(),
+                    "parallel folds: " + parallel);
+            assertTrue(e.getMessage().contains("the C2ST was interrupted in its classifier's epoch"), e.getMessage());
+            assertTrue(stillInterrupted.get(), "the interrupt is kept for the caller");
+        }
+    }
+
+    /**
+     * Folds side by side, the caller done with its own and waiting for another thread's: an interrupt then still
+     * stops that fold. Parallel's wait parks, which clears the caller's interrupt until the other thread is done, so
+     * the caller waits in its own share of the work instead and passes the interrupt on. Synthetic folds: the
+     * caller's returns once the other's has begun, the other's runs until it is told to stop (20 s at most).
+     */
+    @Test
+    void anInterruptWhileTheCallerWaitsForAnotherThreadsFoldStopsThatFold() throws Exception {
+        int threadsBefore = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            CountDownLatch otherBegan = new CountDownLatch(1);
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean toldToStop = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                C2st.Stop stop = new C2st.Stop(Thread.currentThread());
+                Runnable fold = () -> {
+                    if (Thread.currentThread() == stop.caller()) {
+                        try {
+                            otherBegan.await(20, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return;
+                    }
+                    otherBegan.countDown();
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (!stop.requested() && System.nanoTime() < deadline) Thread.onSpinWait();
+                    toldToStop.set(stop.requested());
+                };
+                try {
+                    C2st.runAll(new Runnable[] {fold, fold}, true, stop);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            caller.start();
+            assertTrue(otherBegan.await(20, TimeUnit.SECONDS), "no fold began on another thread");
+            Thread.sleep(100);   // the caller's fold has returned: it waits for the other
+            long t0 = System.nanoTime();
+            caller.interrupt();
+            caller.join(30_000);
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            assertTrue(toldToStop.get(), "the other thread's fold never learned of the interrupt (" + seconds + " s)");
+            assertTrue(seconds < 5, "stopped " + seconds + " s after the interrupt");
+            assertEquals(null, thrown.get());
+        } finally {
+            Parallel.setThreads(threadsBefore);
+        }
     }
 
     /**

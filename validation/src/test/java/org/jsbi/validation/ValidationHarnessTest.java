@@ -1,6 +1,7 @@
 package org.jsbi.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +173,54 @@ class ValidationHarnessTest {
             assertTrue(e.getMessage().contains(c[2]), c[0] + ": " + e.getMessage());
             assertTrue(!Files.exists(out), c[0] + ": the output folder was created");
         }
+    }
+
+    /**
+     * Ctrl-C reaches the harness as an interrupt of its thread (jsbi validate's shutdown hook): the training in
+     * progress stops, leaves no row (its posterior would be scored as if trained to the end) and the run returns at
+     * once, saying where it stopped, with the rows finished before it and the interrupt still set. The cell that
+     * trains here has a patience of a million epochs, so only the interrupt ends it; before, the interrupted
+     * training's sampling threw the interrupt out of the harness as an error.
+     */
+    @Test
+    void anInterruptStopsTheTrainingInProgressAndKeepsTheFinishedRows(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve(ValidationHarness.RESULTS_CSV);
+        HarnessRow finished = row("two_moons", "maf", 300, 1, 0.7);
+        String before = HarnessRow.CSV_HEADER + "\n" + finished.toCsv() + "\n";
+        Files.writeString(csv, before);
+        Files.writeString(dir.resolve(ValidationHarness.SETTINGS_FILE),
+                "stop_after_epochs=1000000\nposterior_samples=100\n");
+        HarnessConfig cfg = new HarnessConfig(List.of("two_moons"), List.of("maf", "mdn"), List.of(300), List.of(1),
+                100, 10, HarnessConfig.DEFAULT_SEED, dir, 1_000_000);
+        CountDownLatch training = new CountDownLatch(1);
+        AtomicReference<Object> result = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread worker = new Thread(() -> {
+            try {
+                result.set(ValidationHarness.run(cfg, ReferenceData.locate(), line -> {
+                    if (line.startsWith("two_moons mdn 300: simulating and training")) training.countDown();
+                }));
+            } catch (RuntimeException e) {
+                result.set(e);
+            }
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+            training.countDown();
+        });
+        worker.start();
+        assertTrue(training.await(60, TimeUnit.SECONDS) && result.get() == null, "the mdn cell never began: "
+                + result.get());
+        Thread.sleep(200);   // into the training: 300 simulations of two_moons take a millisecond
+        worker.interrupt();
+        worker.join(60_000);
+        assertTrue(!worker.isAlive(), "the run did not stop");
+        ValidationHarness.Outcome outcome = assertInstanceOf(ValidationHarness.Outcome.class, result.get());
+        assertTrue(!outcome.complete());
+        assertTrue(outcome.interruption().matches("in the (training|simulations or the first training epoch) of"
+                + " two_moons mdn 300.*"), outcome.interruption());
+        assertEquals(List.of(finished.toCsv()), outcome.rows().stream().map(HarnessRow::toCsv).toList());
+        assertEquals(0, outcome.added());
+        assertEquals(before, Files.readString(csv), "no row of the interrupted training");
+        assertTrue(stillInterrupted.get(), "the interrupt is left set for the caller");
     }
 
     @Test
