@@ -285,8 +285,19 @@ final class NpeCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "calibration: simulating %,d test pairs from the prior, %,d posterior samples"
                     + " each ...%n", sbc, sbcSamples);
             PrintWriter progress = new PrintWriter(System.out, true);
-            CalibrationCheck.Report cal = CalibrationCheck.run(t.simulator(), t.prior(), posterior, sbc, sbcSamples,
-                    seed, ProgressLines.every10Seconds(progress, "tests sampled"));
+            CalibrationCheck.Report cal;
+            try {
+                cal = CalibrationCheck.run(t.simulator(), t.prior(), posterior, sbc, sbcSamples, seed,
+                        ProgressLines.every10Seconds(progress, "tests sampled"));
+            } catch (SimulationInterruptedException | IllegalArgumentException e) {
+                // Stopped in its simulations or before its first test: nothing to report, and an interrupt, not bad
+                // input (the check says "interrupted before its first test" as an IllegalArgumentException).
+                if (!Thread.currentThread().isInterrupted()) throw e;
+                System.out.println("interrupted in the calibration check before its first test: no calibration to"
+                        + " report" + (outFile == null ? "" : "; the samples are in " + outFile)
+                        + (posteriorFile == null ? "" : "; the posterior is in " + posteriorFile));
+                return EXIT_INTERRUPTED;
+            }
             System.out.print(cal.text());
         }
         return Thread.currentThread().isInterrupted() ? EXIT_INTERRUPTED : 0;

@@ -200,6 +200,23 @@ class NpeCommandTest {
     }
 
     /**
+     * Ctrl-C as the calibration check begins: it stops before its first test and the run exits 130 saying so; it
+     * used to end as bad input (exit 2, "the check was interrupted before its first test").
+     */
+    @Test
+    void anInterruptAsTheCalibrationBeginsExits130(@TempDir Path tmp) throws Exception {
+        Path samples = tmp.resolve("samples.csv");
+        // 100,000 samples a test: the first takes long enough for the interrupt to come before it ends.
+        Printed p = interruptedOnceItPrints("calibration: simulating", "npe", "--simulations", "1000", "--max-epochs",
+                "5", "--samples", "200", "--sbc", "200", "--sbc-samples", "100000", "--out", samples.toString());
+        String out = p.out();
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, p.run().code(), p.run() + "\n" + out);
+        assertFalse(out.contains("before the first training epoch"), out);
+        assertTrue(out.contains("interrupted in the calibration check before its first test: no calibration to report;"
+                + " the samples are in " + samples) || out.contains("simulation-based calibration: "), out);
+    }
+
+    /**
      * Runs jsbi in process on a thread of its own and interrupts that thread once its output holds {@code printed},
      * as npe's shutdown hook does on Ctrl-C or SIGTERM; fails if the run has not ended two minutes later.
      */
