@@ -25,9 +25,11 @@ import org.jsbi.random.Rng;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.simulation.SimulationInterruptedException;
+import org.jsbi.simulation.SimulationListener;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.train.TrainingHistory;
+import org.jsbi.train.TrainingListener;
 
 /**
  * Runs NPE on benchmark tasks and scores the posteriors against the reference posteriors with the benchmark's C2ST.
@@ -149,6 +151,24 @@ public final class ValidationHarness {
      * and to {@code rows}; returns where an interrupt of the thread stopped it, or "" when every observation was
      * scored.
      */
+    /** The longest a training goes without a line of progress. */
+    static final long PROGRESS_NANOS = 10_000_000_000L;
+
+    /**
+     * A line at most every {@code everyNanos} of a training (at 100,000 simulations one takes minutes, and the harness
+     * said nothing between its start and end): the epoch, its validation loss and the best so far.
+     */
+    static TrainingListener trainingProgress(String cell, Consumer<String> log, long everyNanos) {
+        long[] last = {System.nanoTime()};
+        return (epoch, train, val, best, since, sec) -> {
+            long now = System.nanoTime();
+            if (now - last[0] < everyNanos) return;
+            last[0] = now;
+            log.accept(String.format(Locale.ROOT, "  %s: epoch %d, validation loss %.4f (best %.4f, %d epochs ago)",
+                    cell, epoch, val, best, since));
+        };
+    }
+
     private static String runOne(HarnessConfig cfg, ReferenceData reference, BenchmarkTask task, ReferenceTask refTask,
                                  String est, int budget, List<Integer> observations, Path csv, Consumer<String> log,
                                  List<HarnessRow> rows) throws IOException {
@@ -162,7 +182,8 @@ public final class ValidationHarness {
         log.accept(cell + ": simulating and training ...");
         NpeResult npe;
         try {
-            npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed);
+            npe = new Npe(npeConfig).run(task.simulator(), task.prior(), budget, seed, SimulationListener.NONE,
+                    trainingProgress(cell, log, PROGRESS_NANOS));
         } catch (SimulationInterruptedException e) {
             return "in the simulations or the first training epoch of " + cell;
         }

@@ -19,6 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ValidationHarnessTest {
 
+    /** A training says where it is at most every interval: its epoch, validation loss and best so far. */
+    @Test
+    void trainingProgressIsALineAtMostEveryInterval() {
+        List<String> lines = new java.util.ArrayList<>();
+        org.jsbi.train.TrainingListener every = ValidationHarness.trainingProgress("two_moons maf 1000", lines::add, 0);
+        every.epochEnd(3, 1.0, -2.5, -2.625, 1, 0.01);
+        every.epochEnd(4, 1.0, -2.7, -2.7, 0, 0.01);
+        assertEquals(List.of("  two_moons maf 1000: epoch 3, validation loss -2.5000 (best -2.6250, 1 epochs ago)",
+                "  two_moons maf 1000: epoch 4, validation loss -2.7000 (best -2.7000, 0 epochs ago)"), lines);
+        org.jsbi.train.TrainingListener quiet = ValidationHarness.trainingProgress("x", lines::add,
+                ValidationHarness.PROGRESS_NANOS);
+        quiet.epochEnd(1, 1.0, 1.0, 1.0, 0, 0.01);
+        assertEquals(2, lines.size(), "a line within the interval of the start");
+    }
+
     private static HarnessRow row(String task, String est, int budget, int k, double c2st) {
         return new HarnessRow(task, est, budget, k, c2st, 0.12, 1.5, 0.99, 0, 80, 0.5, 12.0, 0.3, 4.0);
     }
