@@ -429,6 +429,23 @@ final class NpeCommand implements Callable<Integer> {
     }
 
     /**
+     * Refuses an output file that is one of the command's input files (a typo away: --out hh.jsbi for --posterior
+     * hh.jsbi): replacing it would destroy what was read, a trained posterior or the user's data.
+     */
+    static void notAnInput(CommandLine cl, String outOption, Path out, String inOption, Path in) {
+        boolean same;
+        try {
+            same = out != null && in != null && Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in);
+        } catch (IOException e) {
+            same = false;   // an input that cannot be examined is reported when it is read
+        }
+        if (same) {
+            throw new ParameterException(cl, outOption + " " + out + " is the " + inOption + " file: writing there"
+                    + " would replace it; give another file");
+        }
+    }
+
+    /**
      * Writes the samples as CSV (header theta_1,..,theta_d) to a temporary file beside {@code path} and renames it into
      * place, as the model files are saved: an interrupted or failed write leaves an earlier file whole.
      */

@@ -26,14 +26,14 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jsbi sample}: a posterior saved by {@code jsbi npe --save-posterior} (or {@code DirectPosterior.save}) sampled
- * for observations given on the command line or in a file, without training again: each observation's marginals,
- * optionally its MAP, and the samples as CSV.
+ * {@code jsbi sample}: a posterior saved by {@code jsbi train} or {@code jsbi npe --save-posterior} (or
+ * {@code DirectPosterior.save}) sampled for observations given on the command line or in a file, without training
+ * again: each observation's marginals, optionally its MAP, and the samples as CSV.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Sample a saved posterior (jsbi npe --save-posterior, DirectPosterior.save) for one or more"
-                + " observations: print each parameter's marginal (mean, sd, 2.5/50/97.5% quantiles), and write the"
-                + " samples as CSV with --out.",
+        description = {"Sample a saved posterior (jsbi train or jsbi npe --save-posterior, DirectPosterior.save) for"
+                + " one or more observations: print each parameter's marginal (mean, sd, 2.5/50/97.5%% quantiles),"
+                + " and write the samples as CSV with --out.",
                 "Draws outside the prior's support are rejected, as in training's posterior."})
 final class SampleCommand implements Callable<Integer> {
 
@@ -82,8 +82,10 @@ final class SampleCommand implements Callable<Integer> {
         Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "samples.csv");
         if (!Files.isRegularFile(posteriorFile)) {
             throw new ParameterException(cl, "--posterior " + posteriorFile + ": no such file; give a file written by"
-                    + " jsbi npe --save-posterior or DirectPosterior.save");
+                    + " jsbi train --save-posterior, jsbi npe --save-posterior or DirectPosterior.save");
         }
+        NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
+        NpeCommand.notAnInput(cl, "--out", outFile, "--observations", observationsFile);
         DirectPosterior posterior = DirectPosterior.load(posteriorFile);
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());

@@ -2,7 +2,6 @@ package org.jsbi.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -100,6 +99,12 @@ final class SimulateCommand implements Callable<Integer> {
         if ((exportTheta == null) != (exportX == null)) {
             throw new ParameterException(cl, "--export-theta and --export-x go together: give both files or neither");
         }
+        Path thetaOut = exportTheta == null ? null : exportFile(cl, "--export-theta", exportTheta, "theta.npy");
+        Path xOut = exportX == null ? null : exportFile(cl, "--export-x", exportX, "x.npy");
+        if (thetaOut != null && thetaOut.equals(xOut)) {
+            throw new ParameterException(cl, "--export-theta and --export-x name the same file, " + thetaOut + "; give"
+                    + " two files");
+        }
         PrintStream o = System.out;
         SimulationStore s = SimulationStore.create(store, m.simulator(), m.prior(), simulations.longValue(),
                 StoreConfig.defaults().withSeed(seed).withChunkSize(chunk));
@@ -117,16 +122,25 @@ final class SimulateCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "complete: %,d simulations, %,d with every value finite%n", s.completedRows(),
                 s.goodRows());
-        if (exportTheta != null) {
-            for (Path p : new Path[] {exportTheta, exportX}) {
-                Path dir = p.toAbsolutePath().getParent();
-                if (dir != null) Files.createDirectories(dir);
-            }
-            long rows = s.export(exportTheta, exportX);
+        if (thetaOut != null) {
+            long rows = s.export(thetaOut, xOut);
             o.printf(Locale.ROOT, "exported %,d rows to %s and %s%n", rows, exportTheta, exportX);
         }
         o.println("next: jsbi train --store " + store + " --save-posterior " + m.name() + ".jsbi");
         return 0;
+    }
+
+    /**
+     * An export's file, checked before the simulations rather than after them: writable (as {@link
+     * NpeCommand#writableFile}) and named .npy, the format written, so that a CSV tool is not handed NumPy bytes.
+     */
+    private static Path exportFile(CommandLine cl, String option, Path file, String example) {
+        Path p = NpeCommand.writableFile(cl, option, file.toString(), example);
+        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            throw new ParameterException(cl, option + " " + file + ": the export is a NumPy .npy file (float32, read"
+                    + " with np.load); give a name ending in .npy");
+        }
+        return p;
     }
 
     /** --at: one simulation (index 0 of --seed's noise) of the given θ, its x printed exactly (shortest round trip). */
@@ -147,7 +161,9 @@ final class SimulateCommand implements Callable<Integer> {
             theta[i] = Float.parseFloat(c);
         }
         if (!m.prior().inSupport(theta)) {
-            System.out.println("note: this θ lies outside " + m.name() + "'s prior (" + m.prior().describe() + ")");
+            // On stderr: stdout is x alone, so that X=$(jsbi simulate --at ...) captures an observation.
+            cl.getErr().println("note: this θ lies outside " + m.name() + "'s prior (" + m.prior().describe() + ")");
+            cl.getErr().flush();
         }
         float[] x = Simulations.simulate(m.simulator(), new float[][] {theta}, seed)[0];
         StringBuilder sb = new StringBuilder();

@@ -20,6 +20,7 @@ import org.jsbi.io.NpyFormatException;
 import org.jsbi.mdn.MdnConfig;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.SimulationStore;
+import org.jsbi.simulation.StoreManifest;
 import org.jsbi.train.EstimatorFactory;
 import org.jsbi.train.NoEpochFinishedException;
 import org.jsbi.train.Trainer;
@@ -115,6 +116,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Prior prior = store != null ? null : prior(cl);
         Path posteriorFile = NpeCommand.writableFile(cl, "--save-posterior", savePosterior, "posterior.jsbi");
+        NpeCommand.notAnInput(cl, "--save-posterior", posteriorFile, "--theta", thetaFile);
+        NpeCommand.notAnInput(cl, "--save-posterior", posteriorFile, "--x", xFile);
         SimulationSet set;
         String source;
         if (store != null) {
@@ -183,8 +186,21 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The store, complete, of a model jsbi knows. */
+    /**
+     * The store, complete, of a model jsbi knows. A folder that is no store is bad input, told in the command line's
+     * words (the library's message points to SimulationStore.create); an unfinished one is told the command that
+     * finishes it, from its manifest.
+     */
     private static SimulationStore openStore(CommandLine cl, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(cl, "--store " + dir + ": no such folder; make the store with jsbi simulate"
+                    + " --model M --simulations N --store " + dir);
+        }
+        if (!Files.isRegularFile(dir.resolve(SimulationStore.MANIFEST))) {
+            throw new ParameterException(cl, "--store " + dir + " is not a simulation store (it holds no "
+                    + SimulationStore.MANIFEST + "); make one with jsbi simulate --model M --simulations N --store DIR,"
+                    + " or train on files with --theta, --x, --low and --high");
+        }
         SimulationStore s = SimulationStore.open(dir);
         String sim = s.manifest().simulator();
         if (!BuiltInModels.names().contains(sim)) {
@@ -193,9 +209,10 @@ final class TrainCommand implements Callable<Integer> {
                     + " --low and --high");
         }
         if (!s.isComplete()) {
+            StoreManifest m = s.manifest();
             throw new ParameterException(cl, String.format(Locale.ROOT, "--store %s holds %,d of its %,d simulations;"
-                    + " finish it first (rerun the jsbi simulate command that began it)", dir, s.completedRows(),
-                    s.manifest().simulations()));
+                    + " finish it first: jsbi simulate --model %s --simulations %d --store %s --seed %d --chunk %d", dir,
+                    s.completedRows(), m.simulations(), m.simulator(), m.simulations(), dir, m.seed(), m.chunkSize()));
         }
         return s;
     }

@@ -150,6 +150,10 @@ class SampleCommandTest {
         Files.writeString(nan, "x1,x2\n0.1,0.2\n0.3,NaN\n");
         Path wide = tmp.resolve("wide.npy");
         Npy.write(wide, new float[][] {{1, 2, 3}});
+        // As np.savetxt writes it without header=: read with its first row as the header, the observations would be
+        // sampled from the second on, numbered from 1.
+        Path headless = tmp.resolve("headless.csv");
+        Files.writeString(headless, "1.000000000000000056e-01,-2.000000000000000111e-01\n0.0,0.3\n-0.25,0.05\n");
         String f = file.toString();
         String[][] cases = {
             {"give the observation with --observation X1,X2,... or a file of them", "sample", "--posterior", f},
@@ -164,16 +168,44 @@ class SampleCommandTest {
                 "--observations", wide.toString()},
             {"--samples must be at least 1, got 0", "sample", "--posterior", f, "--observation", "1,2", "--samples",
                 "0"},
-            {"no such file; give a file written by jsbi npe --save-posterior", "sample", "--posterior",
+            {"no such file; give a file written by jsbi train --save-posterior, jsbi npe", "sample", "--posterior",
                 tmp.resolve("missing.jsbi").toString(), "--observation", "1,2"},
             {"--observations " + tmp.resolve("none.csv") + ": no such file", "sample", "--posterior", f,
                 "--observations", tmp.resolve("none.csv").toString()},
+            {"line 1 is '1.000000000000000056e-01,-2.000000000000000111e-01': numbers, not a header row", "sample",
+                "--posterior", f, "--observations", headless.toString()},
         };
         for (String[] c : cases) {
             Run r = PyloricCommandTest.jsbi(Arrays.copyOfRange(c, 1, c.length));
             assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
             assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
         }
+    }
+
+    /** --out naming the posterior or the observations file (a slip of the keyboard) is refused; both stay whole. */
+    @Test
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept() throws IOException {
+        Path post = tmp.resolve("keep.jsbi");
+        Files.copy(file, post);
+        Path obs = tmp.resolve("keep.csv");
+        Files.writeString(obs, "x1,x2\n0.1,-0.2\n");
+        byte[] postBytes = Files.readAllBytes(post), obsBytes = Files.readAllBytes(obs);
+        String[][] cases = {
+            {"--out " + post + " is the --posterior file: writing there would replace it", "--observation", "0.1,-0.2",
+                "--out", post.toString()},
+            {"--out " + obs + " is the --observations file", "--observations", obs.toString(), "--out",
+                tmp.resolve(".").resolve("keep.csv").toString()},
+        };
+        for (String[] c : cases) {
+            List<String> args = new java.util.ArrayList<>(List.of("sample", "--posterior", post.toString(),
+                    "--samples", "10"));
+            args.addAll(Arrays.asList(c).subList(1, c.length));
+            Run r = PyloricCommandTest.jsbi(args.toArray(String[]::new));
+            assertEquals(2, r.code(), String.join(" ", args) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+        assertArrayEquals(postBytes, Files.readAllBytes(post));
+        assertArrayEquals(obsBytes, Files.readAllBytes(obs));
     }
 
     @Test

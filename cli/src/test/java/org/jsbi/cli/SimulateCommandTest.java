@@ -2,9 +2,11 @@ package org.jsbi.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.jsbi.backend.Backends;
@@ -88,8 +90,11 @@ class SimulateCommandTest {
         String[] cells = printed[printed.length - 1].split(",");
         assertEquals(2, cells.length, p.out());
         for (int i = 0; i < 2; i++) assertEquals(x[i], Float.parseFloat(cells[i]), 0f, p.out());
+        // The note on a θ outside the prior goes to stderr: stdout stays x alone, for X=$(jsbi simulate --at ...).
         Printed outside = NpeCommandTest.printed("simulate", "--model", "two_moons", "--at", "3,0");
-        assertTrue(outside.out().contains("note: this θ lies outside two_moons's prior"), outside.out());
+        assertEquals(0, outside.run().code(), outside.run() + "\n" + outside.out());
+        assertTrue(outside.run().err().contains("note: this θ lies outside two_moons's prior"), outside.run().err());
+        assertTrue(outside.out().strip().matches("[-0-9.Ee]+,[-0-9.Ee]+"), outside.out());
     }
 
     @Test
@@ -98,7 +103,18 @@ class SimulateCommandTest {
         BenchmarkTask t = BenchmarkTasks.byName("two_moons");
         SimulationStore.create(partial, t.simulator(), t.prior(), 1000, StoreConfig.defaults().withChunkSize(300));
         String s = tmp.resolve("s").toString(), post = tmp.resolve("p.jsbi").toString();
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
         String[][] cases = {
+            {"--export-theta " + tmp.resolve("t.csv") + ": the export is a NumPy .npy file", "simulate", "--model",
+                "two_moons", "--simulations", "10", "--store", s, "--export-theta", tmp.resolve("t.csv").toString(),
+                "--export-x", tmp.resolve("x.npy").toString()},
+            {"--export-theta and --export-x name the same file", "simulate", "--model", "two_moons", "--simulations",
+                "10", "--store", s, "--export-theta", tmp.resolve("a.npy").toString(), "--export-x",
+                tmp.resolve("a.npy").toString()},
+            {"--store " + tmp.resolve("none") + ": no such folder; make the store with jsbi simulate", "train",
+                "--store", tmp.resolve("none").toString(), "--save-posterior", post},
+            {"--store " + empty + " is not a simulation store", "train", "--store", empty.toString(),
+                "--save-posterior", post},
             {"--model: unknown model 'moons'; jsbi simulates gaussian_linear,", "simulate", "--model", "moons",
                 "--simulations", "10", "--store", s},
             {"--at has 3 values but two_moons has 2 parameters", "simulate", "--model", "two_moons", "--at", "1,2,3"},
@@ -109,7 +125,8 @@ class SimulateCommandTest {
                 "--store", s},
             {"--export-theta and --export-x go together", "simulate", "--model", "two_moons", "--simulations", "10",
                 "--store", s, "--export-x", tmp.resolve("x.npy").toString()},
-            {"holds 0 of its 1,000 simulations; finish it first", "train", "--store", partial.toString(),
+            {"holds 0 of its 1,000 simulations; finish it first: jsbi simulate --model two_moons --simulations 1000"
+                + " --store " + partial + " --seed 0 --chunk 300", "train", "--store", partial.toString(),
                 "--save-posterior", post},
             {"--store brings its simulations and prior: leave out --theta", "train", "--store", partial.toString(),
                 "--low", "0", "--save-posterior", post},
@@ -121,5 +138,7 @@ class SimulateCommandTest {
             assertEquals(2, p.run().code(), String.join(" ", c) + "\n" + p.run());
             assertTrue(p.run().err().contains(c[0]), "expected '" + c[0] + "':\n" + p.run());
         }
+        // Refused before any simulation: a wrong export name costs nothing, not a whole run.
+        assertFalse(Files.exists(Path.of(s)), "the store was begun");
     }
 }

@@ -136,8 +136,13 @@ class TrainCommandTest {
         Files.writeString(nanTheta, "a,b\n0.1,0.2\nnan,0.3\n");
         Path short1 = tmp.resolve("short.npy");
         Npy.write(short1, Arrays.copyOf(theta, 10));
+        Path thetaCopy = tmp.resolve("theta-copy.npy");
+        Files.copy(thetaNpy, thetaCopy);
         String t = thetaNpy.toString(), xs = xCsv.toString(), post = tmp.resolve("bad.jsbi").toString();
         String[][] cases = {
+            {"--save-posterior " + thetaCopy + " is the --theta file: writing there would replace it", "train",
+                "--theta", thetaCopy.toString(), "--x", xs, "--low", "-2,-2", "--high", "2,2", "--max-epochs", "1",
+                "--save-posterior", thetaCopy.toString()},
             {"1 of 2,000 θ rows lie outside the prior box (the first, row 42: [", "train", "--theta",
                 outside.toString(), "--x", xs, "--low", "-2,-2", "--high", "2,2", "--save-posterior", post},
             {"line 3 column 1 is 'nan', not a decimal number", "train", "--theta", nanTheta.toString(), "--x", xs,
@@ -164,5 +169,6 @@ class TrainCommandTest {
             assertFalse(p.out().contains("epoch"), p.out());
         }
         assertFalse(Files.exists(Path.of(post)));
+        assertArrayEquals(Files.readAllBytes(thetaNpy), Files.readAllBytes(thetaCopy), "the θ file was replaced");
     }
 }

@@ -11,12 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A strict reader for numeric CSV files (the reference data's, and observations given to {@code jsbi sample}): one header row, then rows of comma-separated
- * decimal numbers (pandas' float32 output: {@code -0.6396706}, {@code 352.0}, {@code -3.3e-05}). A hand-written
- * reader suffices because the format has no quoting, and being strict is the point: a wrong column count, an empty
- * line, a non-numeric or non-finite cell is an error naming the file and line, never a silently wrong matrix.
+ * A strict reader for numeric CSV files (the reference data's, and the θ, x and observations given to {@code jsbi train}
+ * and {@code jsbi sample}): one header row, then rows of comma-separated decimal numbers (pandas' float32 output:
+ * {@code -0.6396706}, {@code 352.0}, {@code -3.3e-05}). A hand-written reader suffices because the format has no
+ * quoting, and being strict is the point: a wrong column count, an empty line between rows, a non-numeric or
+ * non-finite cell, a missing header is an error naming the file and line, never a silently wrong matrix. Blank lines
+ * at the end of the file are ignored.
  */
 public final class NumericCsv {
+
+    /** The byte order mark some Windows tools put before the header; it is not part of the first column's name. */
+    private static final String BOM = "\uFEFF";
 
     private NumericCsv() {
     }
@@ -52,23 +57,56 @@ public final class NumericCsv {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        return checkedHeader(file, header).length;
+    }
+
+    /**
+     * The header's cells. A first line of numbers is data whose header is missing (np.savetxt writes none unless
+     * asked): read as a header it would silently drop the first row, so it is an error. Pandas' labels of an unnamed
+     * frame's columns, 0..n-1, are numbers too and stay a header.
+     */
+    private static String[] checkedHeader(Path file, String header) {
         if (header == null || header.isBlank()) throw error(file, 1, "has no header row");
-        return header.split(",", -1).length;
+        String[] cells = (header.startsWith(BOM) ? header.substring(1) : header).split(",", -1);
+        boolean numbers = true, pandasLabels = true;
+        for (int c = 0; c < cells.length; c++) {
+            numbers &= isDecimal(cells[c]) || nonFinite(cells[c]) != 0f;
+            pandasLabels &= cells[c].equals(Integer.toString(c));
+        }
+        if (numbers && !pandasLabels) {
+            throw error(file, 1, "is '" + (header.length() <= 60 ? header : header.substring(0, 57) + "...")
+                    + "': numbers, not a header row; the file must begin with a header row naming the columns"
+                    + " (np.savetxt(f, a, delimiter=',', header='" + exampleHeader(cells.length) + "', comments='')"
+                    + " writes one), or give a .npy file");
+        }
+        return cells;
+    }
+
+    /** A header to suggest: c1,c2,c3 for up to three columns, c1,c2,... for more. */
+    private static String exampleHeader(int columns) {
+        StringBuilder sb = new StringBuilder("c1");
+        for (int c = 2; c <= Math.min(columns, 3); c++) sb.append(",c").append(c);
+        return columns > 3 ? "c1,c2,..." : sb.toString();
     }
 
     private static float[][] read(Path file, int columns, boolean nonFinite) {
         List<float[]> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || header.isBlank()) throw error(file, 1, "has no header row");
-            int headerColumns = header.split(",", -1).length;
+            int headerColumns = checkedHeader(file, in.readLine()).length;
             if (headerColumns != columns) {
                 throw error(file, 1, "has " + headerColumns + " header columns, expected " + columns);
             }
             String line;
-            int lineNo = 1;
+            int lineNo = 1, firstBlank = -1;
             while ((line = in.readLine()) != null) {
                 lineNo++;
+                // Blank lines that end the file (an editor's or a script's extra newline) hold no row; one with rows
+                // after it is an error, as it may stand for a row that was lost.
+                if (line.isBlank()) {
+                    if (firstBlank < 0) firstBlank = lineNo;
+                    continue;
+                }
+                if (firstBlank >= 0) throw error(file, firstBlank, "is empty");
                 rows.add(parseRow(file, lineNo, line, columns, nonFinite));
             }
         } catch (NoSuchFileException e) {
@@ -81,7 +119,6 @@ public final class NumericCsv {
     }
 
     private static float[] parseRow(Path file, int lineNo, String line, int columns, boolean nonFinite) {
-        if (line.isEmpty()) throw error(file, lineNo, "is empty");
         String[] cells = line.split(",", -1);
         if (cells.length != columns) {
             throw error(file, lineNo, "has " + cells.length + " columns, expected " + columns);

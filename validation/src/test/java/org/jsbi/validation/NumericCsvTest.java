@@ -30,4 +30,40 @@ class NumericCsvTest {
         e = assertThrows(CsvFormatException.class, () -> NumericCsv.readWithNonFinite(f));
         assertTrue(e.getMessage().contains("column 2 is 'nanx', not a decimal number"), e.getMessage());
     }
+
+    /**
+     * np.savetxt writes no header unless asked: its first row read as the header would vanish silently (a file of
+     * observations would then be sampled from its second row on, numbered from 1), so a first line of numbers is an
+     * error. Pandas' labels of unnamed columns (0,1,...) stay a header, as does a name after a byte order mark.
+     */
+    @Test
+    void aFirstLineOfNumbersIsAMissingHeaderNotAHeader(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("x.csv");
+        for (String headless : new String[] {"1.0e-01,2.0e-01\n3.0e-01,4.0e-01\n5,6\n", "nan,0.5\n1,2\n3,4\n",
+            "\uFEFF0.1,0.2\n0.3,0.4\n0.5,0.6\n"}) {
+            Files.writeString(f, headless);
+            CsvFormatException e = assertThrows(CsvFormatException.class, () -> NumericCsv.readWithNonFinite(f));
+            assertTrue(e.getMessage().contains("line 1 is '") && e.getMessage().contains("numbers, not a header row")
+                    && e.getMessage().contains("header='c1,c2'"), e.getMessage());
+            assertThrows(CsvFormatException.class, () -> NumericCsv.read(f, 2));
+        }
+        Files.writeString(f, "0,1\n0.5,0.25\n");
+        assertArrayEquals(new float[][] {{0.5f, 0.25f}}, NumericCsv.read(f));
+        Files.writeString(f, "\uFEFFa,b\r\n0.5,0.25\r\n");
+        assertArrayEquals(new float[][] {{0.5f, 0.25f}}, NumericCsv.read(f, 2));
+    }
+
+    /** Blank lines that end the file (a script's extra newline) hold no row; one between rows is still an error. */
+    @Test
+    void blankLinesAtTheEndAreIgnoredButNotBetweenRows(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("x.csv");
+        Files.writeString(f, "a,b\r\n1,2\r\n3,4\r\n\r\n\n  \n");
+        assertArrayEquals(new float[][] {{1, 2}, {3, 4}}, NumericCsv.read(f));
+        Files.writeString(f, "a,b\n1,2\n\n3,4\n\n");
+        CsvFormatException e = assertThrows(CsvFormatException.class, () -> NumericCsv.read(f));
+        assertTrue(e.getMessage().contains("line 3 is empty"), e.getMessage());
+        Files.writeString(f, "a,b\n\n");
+        e = assertThrows(CsvFormatException.class, () -> NumericCsv.read(f));
+        assertTrue(e.getMessage().contains("has a header but no data rows"), e.getMessage());
+    }
 }
