@@ -86,7 +86,16 @@ final class SampleCommand implements Callable<Integer> {
         }
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
         NpeCommand.notAnInput(cl, "--out", outFile, "--observations", observationsFile);
-        DirectPosterior posterior = DirectPosterior.load(posteriorFile);
+        DirectPosterior posterior;
+        try {
+            posterior = DirectPosterior.load(posteriorFile);
+        } catch (org.jsbi.io.ModelFormatException e) {
+            if (!e.getMessage().contains("model file, not a posterior")) throw e;
+            // An estimator's own file (pyloric infer's flow, MafFile.save): the Java advice fits a program, not this.
+            throw new ParameterException(cl, "--posterior " + posteriorFile + ": " + e.getMessage().replaceFirst(
+                    ": load it with.*", "") + "; jsbi sample takes a posterior saved by jsbi train --save-posterior or"
+                    + " jsbi npe --save-posterior (estimator and prior together)");
+        }
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
         PrintStream o = System.out;
@@ -107,7 +116,14 @@ final class SampleCommand implements Callable<Integer> {
                     break;
                 }
                 drawn.add(s);
-                if (i < PRINTED_OBSERVATIONS) describe(o, posterior, xs, i, s);
+                if (i < PRINTED_OBSERVATIONS) {
+                    try {
+                        describe(o, posterior, xs, i, s);
+                    } catch (SamplingIncompleteException e) {
+                        stopped = e;   // --map's starting samples: this observation's own samples are kept
+                        break;
+                    }
+                }
                 if (i == PRINTED_OBSERVATIONS && xs.length > PRINTED_OBSERVATIONS) {
                     o.printf(Locale.ROOT, "(the marginals of observations %d to %d are not printed; --out holds their"
                             + " samples)%n", PRINTED_OBSERVATIONS + 1, xs.length);

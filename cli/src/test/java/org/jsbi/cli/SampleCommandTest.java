@@ -114,25 +114,36 @@ class SampleCommandTest {
      */
     @Test
     void anInterruptKeepsTheObservationsFinished() throws IOException {
+        // After observation 1's marginals are out: observation 2's sampling stops.
+        interruptAfter("  theta_2 ", "--samples", "20");
+        // As observation 1's marginals begin, with --map: its MAP's starting samples stop. It used to end as a
+        // failure (exit 1) with nothing written.
+        interruptAfter("observation 1: acceptance", "--samples", "20", "--map");
+    }
+
+    private void interruptAfter(String line, String... options) throws IOException {
         Path obs = tmp.resolve("three.csv");
         Files.writeString(obs, "a,b\n0.1,-0.2\n0.0,0.3\n-0.25,0.05\n");
         Path out = tmp.resolve("interrupted.csv");
+        Files.deleteIfExists(out);
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Run r;
         try {
-            // Interrupts the printing thread, the command's, once observation 1's marginals are out.
+            // Interrupts the printing thread, the command's, once that line is out.
             System.setOut(new PrintStream(new OutputStream() {
                 @Override
                 public void write(int b) {
                     buf.write(b);
-                    if (b == '\n' && buf.toString(StandardCharsets.UTF_8).contains("  theta_2 ")) {
+                    if (b == '\n' && buf.toString(StandardCharsets.UTF_8).contains(line)) {
                         Thread.currentThread().interrupt();
                     }
                 }
             }, true, StandardCharsets.UTF_8));
-            r = PyloricCommandTest.jsbi("sample", "--posterior", file.toString(), "--observations", obs.toString(),
-                    "--samples", "20", "--out", out.toString());
+            List<String> args = new java.util.ArrayList<>(List.of("sample", "--posterior", file.toString(),
+                    "--observations", obs.toString(), "--out", out.toString()));
+            args.addAll(List.of(options));
+            r = PyloricCommandTest.jsbi(args.toArray(String[]::new));
         } finally {
             System.setOut(old);
             Thread.interrupted();
@@ -206,6 +217,17 @@ class SampleCommandTest {
         }
         assertArrayEquals(postBytes, Files.readAllBytes(post));
         assertArrayEquals(obsBytes, Files.readAllBytes(obs));
+    }
+
+    /** An estimator's own model file (MafFile) is not a posterior: bad input, said in the command line's terms. */
+    @Test
+    void anEstimatorFileIsRefusedAsBadInput() throws IOException {
+        Path maf = tmp.resolve("flow.maf");
+        org.jsbi.flow.MafFile.save((org.jsbi.flow.Maf) posterior.estimator(), maf);
+        Run r = PyloricCommandTest.jsbi("sample", "--posterior", maf.toString(), "--observation", "0,0");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("this is a 'maf' model file, not a posterior; jsbi sample takes a posterior saved"
+                + " by jsbi train --save-posterior"), r.toString());
     }
 
     @Test
