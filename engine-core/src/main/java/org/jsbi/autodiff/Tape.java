@@ -29,12 +29,20 @@ public final class Tape {
     private final TapeArena arena;
     /** Told of each parameter before its value is read (see {@link #beforeParameter}); null: nobody. */
     private Consumer<Parameter> beforeParameter;
+    /** Whether {@link #param} gives constants: a tape for the gradients of its {@link #variable}s alone. */
+    private final boolean parametersConstant;
 
     private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients, TapeArena arena) {
+        this(backend, recording, gradients, arena, false);
+    }
+
+    private Tape(Backend backend, boolean recording, Map<Parameter, Tensor> gradients, TapeArena arena,
+                 boolean parametersConstant) {
         this.backend = backend;
         this.recording = recording;
         this.gradients = gradients;
         this.arena = arena;
+        this.parametersConstant = parametersConstant;
         this.nodes = arena != null && recording ? arena.nodes() : new ArrayList<>();
         if (arena != null) {
             if (arena.backend() != backend) {
@@ -66,6 +74,17 @@ public final class Tape {
      */
     public static Tape recording(Backend backend, Map<Parameter, Tensor> gradients, TapeArena arena) {
         return new Tape(backend, true, gradients, arena);
+    }
+
+    /**
+     * A tape that records for the gradients of its {@link #variable}s alone (a MAP search's ∂ log q/∂θ): every
+     * {@link #param} enters as a constant, so {@link #backward} computes no parameter gradient, the larger part of its
+     * work where the batch is narrow, and writes none of the parameters' accumulators, which every other recording tape
+     * of the same model shares. The variables' gradients are the same, bit for bit, as on {@link #recording}.
+     * Tensors come from {@code arena} as in {@link #recording(Backend, Map, TapeArena)} (null: each is allocated).
+     */
+    public static Tape recordingInputGradients(Backend backend, TapeArena arena) {
+        return new Tape(backend, true, null, arena, true);
     }
 
     /** A tape that only computes values. */
@@ -122,10 +141,14 @@ public final class Tape {
         return v;
     }
 
-    /** A parameter: its gradient accumulates into {@link Parameter#grad()}. */
+    /**
+     * A parameter: its gradient accumulates into {@link Parameter#grad()} (a constant on a
+     * {@link #recordingInputGradients} tape).
+     */
     public Var param(Parameter p) {
         checkBackend(p.value());
         if (beforeParameter != null) beforeParameter.accept(p);
+        if (parametersConstant) return make(p.value(), Op.LEAF, 0, false);
         Var v = make(p.value(), Op.LEAF, 0, recording);
         if (recording) {
             Tensor g = gradients == null ? null : gradients.get(p);

@@ -5,9 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jsbi.autodiff.Parameter;
-import org.jsbi.autodiff.Tape;
-import org.jsbi.autodiff.Var;
 import org.jsbi.backend.Backend;
 import org.jsbi.dist.Prior;
 import org.jsbi.estimator.ConditionalDensityEstimator;
@@ -18,8 +15,8 @@ import org.jsbi.tensor.Tensor;
  * The posterior p(θ | x) ∝ q(θ | x)·1[θ ∈ support(prior)] of a trained conditional density estimator (NPE): samples
  * by drawing from q and rejecting draws outside the prior's support; log-densities renormalised by the acceptance
  * rate (the "leakage" correction); MAP by gradient ascent. Thread-safe for concurrent sampling, log-densities and MAP
- * (each call draws from its own seed); not while the estimator trains (MAP's gradients pass through the parameters'
- * shared gradient tensors, which it clears).
+ * (each call draws from its own seed); not while the estimator trains, which changes the parameters they read. MAP
+ * takes gradients with respect to θ alone, so it leaves the parameters' gradient accumulators as they are.
  */
 public final class DirectPosterior {
 
@@ -127,12 +124,13 @@ public final class DirectPosterior {
             // Size the next pass from the acceptance seen so far (optimistic at first), with 10% slack.
             double acc = proposed == 0 ? 1.0 : Math.max(kept.size(), 1) / (double) proposed;
             int m = (int) Math.min(config.maxProposalBatch(), Math.max(1_000, Math.ceil(missing / acc * 1.1)));
-            Tensor draws = estimator.sample(m, x, rng);
+            // One download: Tensor.get is a download (and an array) per value.
+            float[] draws = estimator.sample(m, x, rng).toArray();
             proposed += m;
             for (int j = 0; j < m && kept.size() < n; j++) {
                 boolean finite = true;
                 for (int k = 0; k < d; k++) {
-                    row[k] = draws.get(k, j);
+                    row[k] = draws[k * m + j];
                     finite &= Float.isFinite(row[k]);
                 }
                 if (finite && prior.inSupport(row)) kept.add(row.clone());
@@ -181,11 +179,11 @@ public final class DirectPosterior {
         if (acceptance.size() >= MAX_CACHED_RATES) acceptance.clear();
         return acceptance.computeIfAbsent(key, k -> {
             int m = config.leakageSamples();
-            Tensor draws = estimator.sample(m, x, new Rng(0x1EA4A6EL ^ Arrays.hashCode(x)));
+            float[] draws = estimator.sample(m, x, new Rng(0x1EA4A6EL ^ Arrays.hashCode(x))).toArray();
             int d = estimator.thetaDim(), in = 0;
             float[] row = new float[d];
             for (int j = 0; j < m; j++) {
-                for (int c = 0; c < d; c++) row[c] = draws.get(c, j);
+                for (int c = 0; c < d; c++) row[c] = draws[c * m + j];
                 if (isFinite(row) && prior.inSupport(row)) in++;
             }
             if (in == 0) {
@@ -280,8 +278,15 @@ public final class DirectPosterior {
         double[] scale = new double[k];
         Arrays.fill(scale, 1.0);
         double lr = config.mapLearningRate(), b1 = 0.9, b2 = 0.999;
+        // log q at each proposed point comes with its gradient from one pass, and a taken step's gradient is the next
+        // step's, so a step costs one forward and one backward pass where it took a forward pass for the gradient at
+        // the current point, its backward pass and another forward pass for log q at the proposal. A refused
+        // proposal's gradient goes unused: that chain's point, and so its gradient, stay as they were. Each row is
+        // computed alone (the kernels compute every column alike), so the points and the result are the same.
+        LogDensityGradient at = new LogDensityGradient(estimator, x, k);
+        float[][] grad = null;
         for (int step = 1; step <= config.mapSteps(); step++) {
-            float[][] grad = gradient(cur, x);
+            if (grad == null) grad = at.evaluate(cur).gradient();
             float[][] next = new float[k][d];
             for (int i = 0; i < k; i++) {
                 for (int c = 0; c < d; c++) {
@@ -294,11 +299,14 @@ public final class DirectPosterior {
                 }
                 next[i] = keepInSupport(cur[i], next[i]);
             }
-            double[] nextLp = logProbUncorrected(next, x);
+            LogDensityGradient.Evaluation e = at.evaluate(next);
             for (int i = 0; i < k; i++) {
-                if (nextLp[i] >= curLp[i]) {
+                // As logProbUncorrected: −∞ outside the support (keepInSupport keeps every proposal inside).
+                double nextLp = prior.inSupport(next[i]) ? e.logQ()[i] : Double.NEGATIVE_INFINITY;
+                if (nextLp >= curLp[i]) {
                     cur[i] = next[i];
-                    curLp[i] = nextLp[i];
+                    curLp[i] = nextLp;
+                    grad[i] = e.gradient()[i];
                     scale[i] = Math.min(1.0, scale[i] * MAP_STEP_GROWTH);
                 } else {
                     scale[i] *= 0.5;
@@ -332,28 +340,6 @@ public final class DirectPosterior {
             }
         }
         return out;
-    }
-
-    /** ∂ log q(θ | x) / ∂θ for each row, through the estimator's autodiff graph. */
-    private float[][] gradient(float[][] theta, float[] x) {
-        int n = theta.length, d = estimator.thetaDim();
-        Backend be = estimator.backend();
-        float[] tb = new float[d * n], xb = new float[x.length * n];
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) tb[c * n + i] = theta[i][c];
-        }
-        for (int c = 0; c < x.length; c++) Arrays.fill(xb, c * n, (c + 1) * n, x[c]);
-        Tape tape = Tape.recording(be);
-        Var th = tape.variable(Tensor.of(be, d, n, tb));
-        Var lp = estimator.logProb(tape, th, tape.constant(Tensor.of(be, x.length, n, xb)));
-        tape.backward(tape.sum(lp));
-        for (Parameter p : estimator.parameters()) p.zeroGrad();
-        float[][] g = new float[n][d];
-        Tensor gt = th.grad();
-        for (int i = 0; i < n; i++) {
-            for (int c = 0; c < d; c++) g[i][c] = gt.get(c, i);
-        }
-        return g;
     }
 
     private static boolean isFinite(float[] v) {

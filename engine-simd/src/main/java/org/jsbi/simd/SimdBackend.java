@@ -150,6 +150,15 @@ public final class SimdBackend extends ScalarBackend {
         return true;
     }
 
+    /**
+     * The lane count: a narrower batch runs every row through the kernels' tail code
+     * ({@link org.jsbi.backend.Backend#preferredColumnMultiple}).
+     */
+    @Override
+    public int preferredColumnMultiple() {
+        return L;
+    }
+
     @Override
     public void affineFlowForward(int d, int n, float floor, int[] perm, Storage p, int pOff, Storage u, int uOff,
                                   Storage logDetIn, int logDetInOff, Storage scale, int scaleOff, Storage out,
