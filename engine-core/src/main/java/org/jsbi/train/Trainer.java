@@ -297,9 +297,12 @@ public final class Trainer {
             squares[i] = be.addManyAndSumSquares(oneDst[i], oneParts[i], oneLength[i]);
         }
 
-        /** One wait of a loop for another thread's progress: spin first, then yield the processor. */
+        /**
+         * One wait of a loop for another thread's progress: spin first (about 20 µs), then yield the processor, which
+         * the thread waited for may need where every core is busy (WorkerTeam.backOff).
+         */
         private static void pause(int spins) {
-            if (spins < 1 << 16) Thread.onSpinWait(); else Thread.yield();
+            if (spins < 1 << 9) Thread.onSpinWait(); else Thread.yield();
         }
 
         /** The squared global norm of the last step's gradients. */
