@@ -99,28 +99,11 @@ class TrainCommandTest {
     @Test
     void anInterruptSavesTheTrainingSoFar() throws Exception {
         Path saved = tmp.resolve("interrupted.jsbi");
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        AtomicReference<Run> run = new AtomicReference<>();
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            Thread worker = new Thread(() -> run.set(PyloricCommandTest.jsbi("train", "--theta", thetaNpy.toString(),
-                    "--x", xCsv.toString(), "--low", "-2,-2", "--high", "2,2", "--max-epochs", "1000000",
-                    "--stop-after-epochs", "1000000", "--save-posterior", saved.toString())));
-            worker.start();
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (!buf.toString(StandardCharsets.UTF_8).contains("epoch    1 ") && worker.isAlive()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            worker.interrupt();
-            worker.join(120_000);
-            assertFalse(worker.isAlive(), "the run did not stop:\n" + buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(NpeCommand.EXIT_INTERRUPTED, run.get().code(), run.get() + "\n" + out);
+        Printed p = NpeCommandTest.interruptedOnceItPrints("epoch    1 ", "train", "--theta", thetaNpy.toString(),
+                "--x", xCsv.toString(), "--low", "-2,-2", "--high", "2,2", "--max-epochs", "1000000",
+                "--stop-after-epochs", "1000000", "--save-posterior", saved.toString());
+        String out = p.out();
+        assertEquals(NpeCommand.EXIT_INTERRUPTED, p.run().code(), p.run() + "\n" + out);
         assertTrue(out.contains("(interrupted); best validation loss"), out);
         assertTrue(out.contains("posterior saved to " + saved), out);
         assertEquals(2, DirectPosterior.load(saved, Backends.current()).thetaDim());
