@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jsbi.backend.Backends;
 import org.jsbi.cli.NpeCommandTest.Printed;
-import org.jsbi.cli.PyloricCommandTest.Run;
 import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
