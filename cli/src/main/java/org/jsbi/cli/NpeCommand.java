@@ -162,12 +162,7 @@ final class NpeCommand implements Callable<Integer> {
                         done, sec, done / Math.max(sec, 1e-9), nonFinite);
             }
         };
-        TrainingListener trainLog = (epoch, train, val, best, since, sec) -> {
-            if (epoch == 1 || epoch % 10 == 0) {
-                System.out.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
-                        epoch, train, val, best, sec * 1e3);
-            }
-        };
+        TrainingListener trainLog = epochLines(System.out);
         // Ctrl-C or SIGTERM interrupts this thread instead of ending the JVM at once: the simulation, training or
         // sampling in progress stops, and what was finished is saved and reported before the hook is released
         // (closed), which lets the JVM exit; so the interrupt is caught inside, not after, the try-with-resources.
@@ -183,6 +178,16 @@ final class NpeCommand implements Callable<Integer> {
                 return EXIT_INTERRUPTED;
             }
         }
+    }
+
+    /** A training's progress as npe and train print it: epoch 1, then every tenth. */
+    static TrainingListener epochLines(java.io.PrintStream o) {
+        return (epoch, train, val, best, since, sec) -> {
+            if (epoch == 1 || epoch % 10 == 0) {
+                o.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
+                        epoch, train, val, best, sec * 1e3);
+            }
+        };
     }
 
     /** Exit code of a run stopped by Ctrl-C or SIGTERM, as pyloric's (the JVM itself exits with 128 + the signal). */

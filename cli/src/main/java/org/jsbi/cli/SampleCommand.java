@@ -147,25 +147,10 @@ final class SampleCommand implements Callable<Integer> {
 
     /** The values of --observation, each a finite number; as many as the posterior's data dimension. */
     static float[] parseObservation(CommandLine cl, String text, int xDim) {
-        String[] cells = text.split(",", -1);
-        if (cells.length != xDim) {
-            throw new ParameterException(cl, "--observation has " + cells.length + " value" + (cells.length == 1 ? ""
-                    : "s") + " but the posterior's data have " + xDim + " dimensions");
-        }
-        float[] x = new float[xDim];
-        for (int i = 0; i < xDim; i++) {
-            String c = cells[i].strip();
-            float v;
-            try {
-                v = Float.parseFloat(c);
-            } catch (NumberFormatException e) {
-                v = Float.NaN;
-            }
-            if (c.isEmpty() || !Float.isFinite(v) || !NumericCsv.isDecimal(c)) {
-                throw new ParameterException(cl, "--observation value " + (i + 1) + " is '" + cells[i] + "', not a"
-                        + " finite decimal number");
-            }
-            x[i] = v;
+        float[] x = NumberList.floats(cl, "--observation", text);
+        if (x.length != xDim) {
+            throw new ParameterException(cl, "--observation has " + x.length + " value" + (x.length == 1 ? "" : "s")
+                    + " but the posterior's data have " + xDim + " dimensions");
         }
         return x;
     }

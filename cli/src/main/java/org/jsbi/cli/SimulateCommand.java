@@ -10,7 +10,6 @@ import org.jsbi.simulation.Simulations;
 import org.jsbi.simulation.StoreConfig;
 import org.jsbi.simulation.StoreListener;
 import org.jsbi.simulation.StoreManifest;
-import org.jsbi.validation.NumericCsv;
 import org.jsbi.validation.StopOnShutdown;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -146,19 +145,10 @@ final class SimulateCommand implements Callable<Integer> {
     /** --at: one simulation (index 0 of --seed's noise) of the given θ, its x printed exactly (shortest round trip). */
     private Integer simulateOne(CommandLine cl, BuiltInModels.Model m) {
         int d = m.simulator().parameterDim();
-        String[] cells = at.split(",", -1);
-        if (cells.length != d) {
-            throw new ParameterException(cl, "--at has " + cells.length + " value" + (cells.length == 1 ? "" : "s")
+        float[] theta = NumberList.floats(cl, "--at", at);
+        if (theta.length != d) {
+            throw new ParameterException(cl, "--at has " + theta.length + " value" + (theta.length == 1 ? "" : "s")
                     + " but " + m.name() + " has " + d + " parameters");
-        }
-        float[] theta = new float[d];
-        for (int i = 0; i < d; i++) {
-            String c = cells[i].strip();
-            if (!NumericCsv.isDecimal(c) || !Float.isFinite(Float.parseFloat(c))) {
-                throw new ParameterException(cl, "--at value " + (i + 1) + " is '" + cells[i] + "', not a finite"
-                        + " decimal number");
-            }
-            theta[i] = Float.parseFloat(c);
         }
         if (!m.prior().inSupport(theta)) {
             // On stderr: stdout is x alone, so that X=$(jsbi simulate --at ...) captures an observation.

@@ -154,12 +154,7 @@ final class TrainCommand implements Callable<Integer> {
                 set.excludedNonFinite() == 0 ? "" : String.format(Locale.ROOT, ", %,d more left out for NaN or"
                         + " infinite x", set.excludedNonFinite()), estimator.toUpperCase(Locale.ROOT),
                 Parallel.threads());
-        TrainingListener log = (epoch, train, val, best, since, sec) -> {
-            if (epoch == 1 || epoch % 10 == 0) {
-                o.printf(Locale.ROOT, "  epoch %4d  train %.4f  validation %.4f  best %.4f  (%.0f ms/epoch)%n",
-                        epoch, train, val, best, sec * 1e3);
-            }
-        };
+        TrainingListener log = NpeCommand.epochLines(o);
         try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the training epoch in"
                 + " progress ends, then the best weights so far are saved (kill -9 would lose them) ...")) {
             NpeResult r;
@@ -254,7 +249,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private BoxUniform prior(CommandLine cl) {
-        double[] lo = numbers(cl, "--low", low), hi = numbers(cl, "--high", high);
+        double[] lo = NumberList.doubles(cl, "--low", low), hi = NumberList.doubles(cl, "--high", high);
         if (lo.length != hi.length) {
             throw new ParameterException(cl, "--low has " + lo.length + " bounds but --high has " + hi.length);
         }
@@ -263,20 +258,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "--low/--high: " + e.getMessage());
         }
-    }
-
-    private static double[] numbers(CommandLine cl, String option, String text) {
-        String[] cells = text.split(",", -1);
-        double[] v = new double[cells.length];
-        for (int i = 0; i < cells.length; i++) {
-            String c = cells[i].strip();
-            if (!NumericCsv.isDecimal(c) || !Double.isFinite(Double.parseDouble(c))) {
-                throw new ParameterException(cl, option + " value " + (i + 1) + " is '" + cells[i] + "', not a finite"
-                        + " decimal number");
-            }
-            v[i] = Double.parseDouble(c);
-        }
-        return v;
     }
 
     /**

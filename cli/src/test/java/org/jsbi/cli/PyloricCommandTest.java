@@ -196,11 +196,12 @@ class PyloricCommandTest {
         }
     }
 
-    @Test
-    void correlationsRunOnAnInferDirectory() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("post"));
-        org.jsbi.dist.BoxUniform prior = PyloricNetwork.prior();
-        float[][] draws = prior.sample(500, new org.jsbi.random.Rng(1));
+    /**
+     * An untrained 1-transform flow of the pyloric shape (31-D θ z-scored from prior draws, 18-D x), saved as
+     * pyloric infer saves its flow in {@code dir}: the analyses' input without an inference.
+     */
+    private static org.jsbi.flow.Maf untrainedFlow(Path dir) throws IOException {
+        float[][] draws = PyloricNetwork.prior().sample(500, new org.jsbi.random.Rng(1));
         float[][] byDim = new float[31][draws.length];
         for (int i = 0; i < draws.length; i++) for (int c = 0; c < 31; c++) byDim[c][i] = draws[i][c];
         float[][] xs = new float[18][2];
@@ -209,6 +210,14 @@ class PyloricCommandTest {
                 org.jsbi.estimator.ZScore.fit(byDim), org.jsbi.estimator.ZScore.fit(xs),
                 org.jsbi.flow.MafConfig.defaults().withTransforms(1).withHiddenFeatures(8), new org.jsbi.random.Rng(2));
         org.jsbi.flow.MafFile.save(maf, dir.resolve("posterior-maf.jsbi"));
+        return maf;
+    }
+
+    @Test
+    void correlationsRunOnAnInferDirectory() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("post"));
+        org.jsbi.dist.BoxUniform prior = PyloricNetwork.prior();
+        org.jsbi.flow.Maf maf = untrainedFlow(dir);
         Npy.write(dir.resolve("posterior.npy"), prior.sample(10, new org.jsbi.random.Rng(3)));
         Run r = jsbi("pyloric", "correlations", "--posterior", dir.toString(), "--pairs", "3:6,PY_H:syn_LP-PY",
                 "--conditions", "2", "--resolution", "5");
@@ -237,16 +246,7 @@ class PyloricCommandTest {
     @Test
     void calibrationInterruptedBeforeItsFirstTestExitsAsInterrupted() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("post"));
-        org.jsbi.dist.BoxUniform prior = PyloricNetwork.prior();
-        float[][] draws = prior.sample(500, new org.jsbi.random.Rng(1));
-        float[][] byDim = new float[31][draws.length];
-        for (int i = 0; i < draws.length; i++) for (int c = 0; c < 31; c++) byDim[c][i] = draws[i][c];
-        float[][] xs = new float[18][2];
-        for (float[] row : xs) row[1] = 1;
-        org.jsbi.flow.Maf maf = new org.jsbi.flow.Maf(org.jsbi.backend.Backends.current(), 31, 18,
-                org.jsbi.estimator.ZScore.fit(byDim), org.jsbi.estimator.ZScore.fit(xs),
-                org.jsbi.flow.MafConfig.defaults().withTransforms(1).withHiddenFeatures(8), new org.jsbi.random.Rng(2));
-        org.jsbi.flow.MafFile.save(maf, dir.resolve("posterior-maf.jsbi"));
+        untrainedFlow(dir);
         Files.writeString(dir.resolve("summary.md"), "- /x/train: seed 3, simulator revision 1, 10 of 10 networks, 5"
                 + " triphasic (50.00%), prior\n");
         Path store = SyntheticPyloricStore.make(tmp.resolve("test-store"), 256, 9);
