@@ -155,7 +155,10 @@ final class SampleCommand implements Callable<Integer> {
         return x;
     }
 
-    /** The rows of --observations: a .npy matrix (or vector, one observation) or a CSV with a header row. */
+    /**
+     * The rows of --observations: a .npy matrix or a CSV with a header row. A .npy vector is one observation, or, where
+     * the data are 1-D, one observation per entry (as np.save of a vector of scalar observations writes it).
+     */
     static float[][] readObservations(CommandLine cl, Path file, int xDim) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(cl, "--observations " + file + ": no such file");
@@ -164,7 +167,7 @@ final class SampleCommand implements Callable<Integer> {
         try {
             if (file.getFileName().toString().endsWith(".npy")) {
                 Npy.FloatArray a = Npy.read(file);
-                xs = a.shape().length == 1 ? new float[][] {a.values()} : a.toRows();
+                xs = a.shape().length != 1 ? a.toRows() : xDim == 1 ? column(a.values()) : new float[][] {a.values()};
             } else {
                 xs = NumericCsv.read(file, xDim);
             }
@@ -185,6 +188,12 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         return xs;
+    }
+
+    private static float[][] column(float[] values) {
+        float[][] rows = new float[values.length][];
+        for (int i = 0; i < values.length; i++) rows[i] = new float[] {values[i]};
+        return rows;
     }
 
     /** A progress line every 10 s of one observation's sampling (a slow acceptance can take minutes). */

@@ -47,8 +47,9 @@ import picocli.CommandLine.Spec;
                 + " made elsewhere: parameters θ and data x, one simulation per row, from .npy matrices or CSV files"
                 + " with a header row, and the box the θ were drawn from (--low, --high). Saves the posterior for"
                 + " jsbi sample.",
-                "Rows whose x has a NaN or infinite value are left out and counted (a simulator's way of saying a"
-                        + " feature is undefined); a θ that is not finite or lies outside the prior is an error."})
+                "Rows whose x has a NaN or infinite value (in CSV also an empty cell, as pandas writes NaN) are left"
+                        + " out and counted (a simulator's way of saying a feature is undefined); a θ that is not"
+                        + " finite or lies outside the prior is an error."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--store", paramLabel = "DIR", description = "A complete store made by jsbi simulate: its"

@@ -155,6 +155,19 @@ class SampleCommandTest {
         assertFalse(printed.contains("observation 2:"), printed);
     }
 
+    /**
+     * A .npy vector is one observation of the posterior's data, or, where those are 1-D, one observation per entry
+     * (np.save of a vector of scalar observations); read as one observation of n values it was refused as too wide.
+     */
+    @Test
+    void aNpyVectorIsOneObservationOrOnePerEntryForOneDimensionalData() throws IOException {
+        Path v = tmp.resolve("vector.npy");
+        Npy.write(v, new float[] {0.5f, -1f, 2f});
+        picocli.CommandLine cl = new picocli.CommandLine(new SampleCommand());
+        assertArrayEquals(new float[][] {{0.5f}, {-1f}, {2f}}, SampleCommand.readObservations(cl, v, 1));
+        assertArrayEquals(new float[][] {{0.5f, -1f, 2f}}, SampleCommand.readObservations(cl, v, 3));
+    }
+
     @Test
     void badInputIsRefusedWithWhatToDo() throws IOException {
         Path nan = tmp.resolve("nan.csv");

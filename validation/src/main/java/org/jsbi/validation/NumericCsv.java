@@ -33,7 +33,9 @@ public final class NumericCsv {
 
     /**
      * As {@link #read(Path)}, also taking {@code nan}, {@code inf}, {@code -inf} and {@code infinity} in any case (as
-     * numpy and pandas write them): simulated data, whose undefined features the caller counts and leaves out.
+     * numpy and pandas write them), and an empty cell as NaN (pandas' {@code to_csv} writes a missing value so): simulated
+     * data, whose undefined features the caller counts and leaves out. In a one-column file an empty line between rows
+     * is such a cell, a NaN row; empty lines that end the file are still no rows.
      */
     public static float[][] readWithNonFinite(Path file) {
         return read(file, headerColumns(file), true);
@@ -106,7 +108,11 @@ public final class NumericCsv {
                     if (firstBlank < 0) firstBlank = lineNo;
                     continue;
                 }
-                if (firstBlank >= 0) throw error(file, firstBlank, "is empty");
+                if (firstBlank >= 0) {
+                    if (!(nonFinite && columns == 1)) throw error(file, firstBlank, "is empty");
+                    for (int b = firstBlank; b < lineNo; b++) rows.add(new float[] {Float.NaN});
+                    firstBlank = -1;
+                }
                 rows.add(parseRow(file, lineNo, line, columns, nonFinite));
             }
         } catch (NoSuchFileException e) {
@@ -125,7 +131,7 @@ public final class NumericCsv {
         }
         float[] row = new float[columns];
         for (int c = 0; c < columns; c++) {
-            float v = nonFinite ? nonFinite(cells[c]) : 0f;
+            float v = !nonFinite ? 0f : cells[c].isBlank() ? Float.NaN : nonFinite(cells[c]);
             row[c] = nonFinite && v != 0f ? v : parseCell(file, lineNo, c + 1, cells[c]);
         }
         return row;

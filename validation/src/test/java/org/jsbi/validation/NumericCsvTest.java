@@ -32,6 +32,24 @@ class NumericCsvTest {
     }
 
     /**
+     * pandas' to_csv writes a missing value as an empty cell (and a one-column frame's as an empty line): simulated
+     * data's NaN, read as NaN where non-finite values are asked for and an error elsewhere.
+     */
+    @Test
+    void pandasEmptyCellsAreNaNOnlyWhenAsked(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("x.csv");
+        Files.writeString(f, "a,b\n1,\n,2\n3,4\n");
+        float[][] m = NumericCsv.readWithNonFinite(f);
+        assertArrayEquals(new float[][] {{1f, Float.NaN}, {Float.NaN, 2f}, {3f, 4f}}, m);
+        CsvFormatException e = assertThrows(CsvFormatException.class, () -> NumericCsv.read(f));
+        assertTrue(e.getMessage().contains("line 2 column 2 is '', not a decimal number"), e.getMessage());
+        Files.writeString(f, "x\n1\n\n\n2\n\n");
+        assertArrayEquals(new float[][] {{1f}, {Float.NaN}, {Float.NaN}, {2f}}, NumericCsv.readWithNonFinite(f));
+        e = assertThrows(CsvFormatException.class, () -> NumericCsv.read(f));
+        assertTrue(e.getMessage().contains("line 3 is empty"), e.getMessage());
+    }
+
+    /**
      * np.savetxt writes no header unless asked: its first row read as the header would vanish silently (a file of
      * observations would then be sampled from its second row on, numbered from 1), so a first line of numbers is an
      * error. Pandas' labels of unnamed columns (0,1,...) stay a header, as does a name after a byte order mark.
