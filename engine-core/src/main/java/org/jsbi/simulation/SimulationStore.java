@@ -366,14 +366,21 @@ public final class SimulationStore {
      * Simulates the chunks not yet on disk, in order, writing each as it finishes; see the class comment for the
      * guarantees. Returns early, with {@link RunResult#interrupted()} set, when the thread is interrupted. Fails with a
      * {@link StoreMismatchException} when {@code sim} or {@code prior} is not the store's, and with a
-     * {@link SimulationStoreException} when another run holds the store. A simulator's exception propagates (one
-     * that leaves its output short or writes past it is an {@link IllegalStateException} that says so); the chunks
-     * finished before it are kept, and the next run simulates the rest.
+     * {@link SimulationStoreException} when another run holds an unfinished store (a complete one needs no lock: its
+     * run writes nothing). A simulator's exception propagates (one that leaves its output short or writes past it is
+     * an {@link IllegalStateException} that says so); the chunks finished before it are kept, and the next run
+     * simulates the rest.
      */
     public RunResult run(Simulator sim, Prior prior, StoreListener listener) throws IOException {
         checkCompatible(sim, prior);
         StoreListener l = listener == null ? StoreListener.NONE : listener;
         long t0 = System.nanoTime();
+        if (isComplete() && damaged.isEmpty()) {
+            // Nothing to write, so no lock either: a finished store on read-only media (a shared data set) or one
+            // that another process is reading stays usable. Its chunks were checked when it was opened.
+            l.progress(progress(0, 0));
+            return new RunResult(true, false, 0, 0, 0, 0, completedRows(), (System.nanoTime() - t0) * 1e-9);
+        }
         FileChannel lock;
         int leftovers;
         boolean wasInterrupted = Thread.interrupted(); // setup I/O must not be aborted by an interrupt

@@ -582,6 +582,40 @@ class SimulationStoreTest {
         assertTrue(store.run(new Doubler(), prior(), StoreListener.NONE).complete());
     }
 
+    /**
+     * A complete store's run has nothing to write, so it takes no lock and creates no file: a finished store on
+     * read-only media, or one another process holds, still opens and runs (to nothing) for its export.
+     */
+    @Test
+    void aCompleteStoreRunsToNothingWithoutItsLock() throws IOException {
+        Path dir = copyOfReference("complete");
+        Files.deleteIfExists(dir.resolve(SimulationStore.LOCK));
+        Map<String, byte[]> before = chunkFiles(dir);
+        List<String> names;
+        try (Stream<Path> s = Files.list(dir)) {
+            names = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        SimulationStore.RunResult r = SimulationStore.open(dir).run(new Doubler(), prior(), StoreListener.NONE);
+        assertTrue(r.complete());
+        assertFalse(r.interrupted());
+        assertEquals(0, r.chunksSimulated());
+        assertEquals(N, r.completedRows());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(names, s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertFalse(Files.exists(dir.resolve(SimulationStore.LOCK)));
+        Map<String, byte[]> after = chunkFiles(dir);
+        assertEquals(before.keySet(), after.keySet());
+        for (String k : before.keySet()) assertArrayEquals(before.get(k), after.get(k), k);
+        // Held by another run: a complete store is still read and run.
+        try (FileChannel ch = FileChannel.open(dir.resolve(SimulationStore.LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             var lock = ch.lock()) {
+            assertTrue(SimulationStore.open(dir).run(new Doubler(), prior(), StoreListener.NONE).complete());
+            assertEquals(N, SimulationStore.open(dir).readAll(RowFilter.all()).size());
+        }
+    }
+
     @Test
     void rowFiltersSelectGoodRows() throws IOException {
         SimulationStore store = SimulationStore.open(reference());
