@@ -190,6 +190,23 @@ final class NpeCommand implements Callable<Integer> {
         };
     }
 
+    /** How a training ended, as npe and train print it. */
+    static String trainedLine(TrainingHistory h, double seconds, int stopAfterEpochs) {
+        String why = switch (h.stopReason()) {
+            case CONVERGED -> "no improvement for " + epochs(stopAfterEpochs);
+            case MAX_EPOCHS -> "--max-epochs reached";
+            case DIVERGED -> "the loss diverged; the best epoch's weights were kept";
+            case INTERRUPTED -> "interrupted";
+        };
+        return String.format(Locale.ROOT, "trained %s in %.1f s (%s); best validation loss %.4f at epoch %d",
+                epochs(h.epochs()), seconds, why, h.bestValidationLoss(), h.bestEpoch());
+    }
+
+    /** "1 epoch", "2 epochs". */
+    static String epochs(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
+    }
+
     /** Exit code of a run stopped by Ctrl-C or SIGTERM, as pyloric's (the JVM itself exits with 128 + the signal). */
     static final int EXIT_INTERRUPTED = PyloricCommand.EXIT_INTERRUPTED;
 
@@ -205,10 +222,10 @@ final class NpeCommand implements Callable<Integer> {
             SequentialNpe.Result seq = new SequentialNpe(cfg).run(t.simulator(), t.prior(), xo,
                     SequentialNpe.evenRounds(simulations, rounds), seed, simLog, trainLog);
             for (SequentialNpe.Round rd : seq.rounds()) {
-                System.out.printf(Locale.ROOT, "round %d: %,d simulations from %s, %d epochs on %,d rows%n", rd.round(),
+                System.out.printf(Locale.ROOT, "round %d: %,d simulations from %s, %s on %,d rows%n", rd.round(),
                         rd.simulations(), rd.round() == 0 ? "the prior" : String.format(Locale.ROOT, "the prior truncated"
                                 + " to log q >= %.4g (%.3g%% of its mass)", rd.threshold(), 100 * rd.regionMass()),
-                        rd.epochs(), rd.trainingRows());
+                        epochs(rd.epochs()), rd.trainingRows());
             }
             if (seq.interrupted()) {
                 // As for one round: report what was done; the sampling below then stops on the same interrupt.
@@ -223,15 +240,7 @@ final class NpeCommand implements Callable<Integer> {
             r = seq.last();
             posterior = seq.posterior();
         }
-        TrainingHistory h = r.trained().history();
-        String why = switch (h.stopReason()) {
-            case CONVERGED -> "no improvement for " + stopAfterEpochs + " epochs";
-            case MAX_EPOCHS -> "--max-epochs reached";
-            case DIVERGED -> "the loss diverged; the best epoch's weights were kept";
-            case INTERRUPTED -> "interrupted";
-        };
-        System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s (%s); best validation loss %.4f at epoch %d%n",
-                h.epochs(), r.trainingSeconds(), why, h.bestValidationLoss(), h.bestEpoch());
+        System.out.println(trainedLine(r.trained().history(), r.trainingSeconds(), stopAfterEpochs));
         if (posteriorFile != null) {
             // Before sampling: an interrupt there must not lose the training.
             posterior.save(posteriorFile);

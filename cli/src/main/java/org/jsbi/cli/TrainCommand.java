@@ -167,14 +167,7 @@ final class TrainCommand implements Callable<Integer> {
                 return NpeCommand.EXIT_INTERRUPTED;
             }
             TrainingHistory h = r.trained().history();
-            String why = switch (h.stopReason()) {
-                case CONVERGED -> "no improvement for " + stopAfterEpochs + " epochs";
-                case MAX_EPOCHS -> "--max-epochs reached";
-                case DIVERGED -> "the loss diverged; the best epoch's weights were kept";
-                case INTERRUPTED -> "interrupted";
-            };
-            o.printf(Locale.ROOT, "trained %d epochs in %.1f s (%s); best validation loss %.4f at epoch %d%n",
-                    h.epochs(), r.trainingSeconds(), why, h.bestValidationLoss(), h.bestEpoch());
+            o.println(NpeCommand.trainedLine(h, r.trainingSeconds(), stopAfterEpochs));
             r.posterior(prior).save(posteriorFile);
             o.println("posterior saved to " + posteriorFile + "; sample it with: jsbi sample --posterior "
                     + posteriorFile + " --observation X1,X2,...");

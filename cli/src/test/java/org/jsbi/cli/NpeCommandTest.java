@@ -96,7 +96,7 @@ class NpeCommandTest {
     @Test
     void theSmallestBudgetTheCheckAllowsTrains() {
         String out = succeeds("npe", "--simulations", "222", "--max-epochs", "1", "--samples", "5");
-        assertTrue(out.contains("trained 1 epochs"), out);
+        assertTrue(out.contains("trained 1 epoch in "), out);
     }
 
     /**

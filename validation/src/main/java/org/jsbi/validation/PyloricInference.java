@@ -426,16 +426,17 @@ public final class PyloricInference {
                     e);
         }
         TrainingHistory h = trained.trained().history();
-        line(log, String.format(Locale.ROOT, "trained %d epochs in %s (best epoch %d, validation loss %.4f, %s)",
-                h.epochs(), StoreListener.duration(trained.trainingSeconds()), h.bestEpoch(), h.bestValidationLoss(),
+        line(log, String.format(Locale.ROOT, "trained %d epoch%s in %s (best epoch %d, validation loss %.4f, %s)",
+                h.epochs(), h.epochs() == 1 ? "" : "s", StoreListener.duration(trained.trainingSeconds()),
+                h.bestEpoch(), h.bestValidationLoss(),
                 h.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' ')));
         if (trained.trained().estimator() instanceof Maf maf) MafFile.save(maf, staging.resolve(MODEL_FILE));
         if (h.stopReason() == TrainingHistory.StopReason.INTERRUPTED) {
             // Sampling and the check would stop at once on the interrupt; the training is what is worth keeping.
-            throw new InferenceInterruptedException(String.format(Locale.ROOT, "interrupted after %d epochs: the flow"
+            throw new InferenceInterruptedException(String.format(Locale.ROOT, "interrupted after %d epoch%s: the flow"
                     + " trained so far (its best epoch, %d) is in %s (MafFile.load), and the earlier results in %s stay"
-                    + " as they are; run infer again to train anew", h.epochs(), h.bestEpoch(),
-                    staging.resolve(MODEL_FILE), s.out()));
+                    + " as they are; run infer again to train anew", h.epochs(), h.epochs() == 1 ? "" : "s",
+                    h.bestEpoch(), staging.resolve(MODEL_FILE), s.out()));
         }
 
         // ---- posterior samples for x_o

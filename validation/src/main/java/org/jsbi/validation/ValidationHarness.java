@@ -164,8 +164,8 @@ public final class ValidationHarness {
             long now = System.nanoTime();
             if (now - last[0] < everyNanos) return;
             last[0] = now;
-            log.accept(String.format(Locale.ROOT, "  %s: epoch %d, validation loss %.4f (best %.4f, %d epochs ago)",
-                    cell, epoch, val, best, since));
+            log.accept(String.format(Locale.ROOT, "  %s: epoch %d, validation loss %.4f (best %.4f, %d epoch%s ago)",
+                    cell, epoch, val, best, since, since == 1 ? "" : "s"));
         };
     }
 

@@ -221,7 +221,7 @@ class PyloricInferenceTest {
             Thread.interrupted();
         }
         Path model = out.resolve(PyloricInference.STAGING_DIR).resolve(PyloricInference.MODEL_FILE);
-        assertTrue(e.getMessage().startsWith("interrupted after 1 epochs") && e.getMessage().contains(model.toString()),
+        assertTrue(e.getMessage().startsWith("interrupted after 1 epoch:") && e.getMessage().contains(model.toString()),
                 e.getMessage());
         assertEquals(31, org.jsbi.flow.MafFile.load(model, Backends.current()).thetaDim());
         assertFalse(Files.exists(out.resolve(PyloricInference.SAMPLES_FILE)), "nothing published");

@@ -26,7 +26,7 @@ class ValidationHarnessTest {
         org.jsbi.train.TrainingListener every = ValidationHarness.trainingProgress("two_moons maf 1000", lines::add, 0);
         every.epochEnd(3, 1.0, -2.5, -2.625, 1, 0.01);
         every.epochEnd(4, 1.0, -2.7, -2.7, 0, 0.01);
-        assertEquals(List.of("  two_moons maf 1000: epoch 3, validation loss -2.5000 (best -2.6250, 1 epochs ago)",
+        assertEquals(List.of("  two_moons maf 1000: epoch 3, validation loss -2.5000 (best -2.6250, 1 epoch ago)",
                 "  two_moons maf 1000: epoch 4, validation loss -2.7000 (best -2.7000, 0 epochs ago)"), lines);
         org.jsbi.train.TrainingListener quiet = ValidationHarness.trainingProgress("x", lines::add,
                 ValidationHarness.PROGRESS_NANOS);
