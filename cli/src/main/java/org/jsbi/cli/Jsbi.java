@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jsbi", mixinStandardHelpOptions = true, versionProvider = JsbiVersion.class,
         description = "Simulation-based inference for mechanistic models.",
         subcommands = {InfoCommand.class, NpeCommand.class, SimulateCommand.class, TrainCommand.class,
-                SampleCommand.class, ValidateCommand.class, BenchCommand.class, PyloricCommand.class,
+                SampleCommand.class, CorrelationsCommand.class, ValidateCommand.class, BenchCommand.class,
+                PyloricCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Jsbi implements Runnable {
 

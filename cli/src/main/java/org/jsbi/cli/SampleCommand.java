@@ -80,22 +80,9 @@ final class SampleCommand implements Callable<Integer> {
                     + " --observations FILE (one of the two)");
         }
         Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "samples.csv");
-        if (!Files.isRegularFile(posteriorFile)) {
-            throw new ParameterException(cl, "--posterior " + posteriorFile + ": no such file; give a file written by"
-                    + " jsbi train --save-posterior, jsbi npe --save-posterior or DirectPosterior.save");
-        }
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
         NpeCommand.notAnInput(cl, "--out", outFile, "--observations", observationsFile);
-        DirectPosterior posterior;
-        try {
-            posterior = DirectPosterior.load(posteriorFile);
-        } catch (org.jsbi.io.ModelFormatException e) {
-            if (!e.getMessage().contains("model file, not a posterior")) throw e;
-            // An estimator's own file (pyloric infer's flow, MafFile.save): the Java advice fits a program, not this.
-            throw new ParameterException(cl, "--posterior " + posteriorFile + ": " + e.getMessage().replaceFirst(
-                    ": load it with.*", "") + "; jsbi sample takes a posterior saved by jsbi train --save-posterior or"
-                    + " jsbi npe --save-posterior (estimator and prior together)");
-        }
+        DirectPosterior posterior = loadPosterior(cl, posteriorFile);
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
         PrintStream o = System.out;
@@ -143,6 +130,23 @@ final class SampleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The posterior of --posterior, or a usage error naming what the file is instead. */
+    static DirectPosterior loadPosterior(CommandLine cl, Path posteriorFile) throws IOException {
+        if (!Files.isRegularFile(posteriorFile)) {
+            throw new ParameterException(cl, "--posterior " + posteriorFile + ": no such file; give a file written by"
+                    + " jsbi train --save-posterior, jsbi npe --save-posterior or DirectPosterior.save");
+        }
+        try {
+            return DirectPosterior.load(posteriorFile);
+        } catch (org.jsbi.io.ModelFormatException e) {
+            if (!e.getMessage().contains("model file, not a posterior")) throw e;
+            // An estimator's own file (pyloric infer's flow, MafFile.save): the Java advice fits a program, not this.
+            throw new ParameterException(cl, "--posterior " + posteriorFile + ": " + e.getMessage().replaceFirst(
+                    ": load it with.*", "") + "; jsbi " + cl.getCommandName() + " takes a posterior saved by jsbi"
+                    + " train --save-posterior or jsbi npe --save-posterior (estimator and prior together)");
+        }
     }
 
     /** The values of --observation, each a finite number; as many as the posterior's data dimension. */

@@ -1,0 +1,252 @@
+package org.jsbi.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jsbi.backend.Parallel;
+import org.jsbi.diagnostics.PosteriorCorrelations;
+import org.jsbi.dist.BoxUniform;
+import org.jsbi.io.Npy;
+import org.jsbi.posterior.DirectPosterior;
+import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.simulation.StoreListener;
+import org.jsbi.validation.ProgressLines;
+import org.jsbi.validation.StopOnShutdown;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jsbi correlations}: the analysis of Gonçalves et al. (2020) for any saved posterior, not only the pyloric
+ * network's: marginal correlations over posterior samples, and conditional correlations of parameter pairs (the
+ * pair's 2-D posterior density on a grid, the other parameters fixed at a posterior sample, averaged over samples),
+ * which show compensation that marginals hide.
+ */
+@Command(name = "correlations", mixinStandardHelpOptions = true,
+        description = {"Correlations of a saved posterior (jsbi train or jsbi npe --save-posterior) for one"
+                + " observation: marginal correlations over posterior samples, and conditional correlations of"
+                + " parameter pairs, as Gonçalves et al. (2020): the pair's 2-D posterior density on a grid, the"
+                + " other parameters fixed at a posterior sample, its Pearson correlation averaged over samples.",
+                "The grid spans the prior's box (a box-uniform prior), else the posterior samples' range widened by"
+                        + " 10% at each end. Ctrl-C stops and keeps the conditions finished (--out gets them)."})
+final class CorrelationsCommand implements Callable<Integer> {
+
+    @Option(names = "--posterior", required = true, paramLabel = "FILE", description = "The saved posterior.")
+    Path posteriorFile;
+
+    @Option(names = "--observation", required = true, paramLabel = "X1,X2,...", description = "The observation:"
+            + " its values, comma-separated, as many as the posterior's data dimension.")
+    String observation;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Posterior samples for the marginal correlations"
+            + " (default: ${DEFAULT-VALUE}).")
+    int samples = 10_000;
+
+    @Option(names = "--conditions", paramLabel = "N", description = "Posterior samples to condition on, the first"
+            + " of those drawn (default: ${DEFAULT-VALUE}, as the paper).")
+    int conditions = 500;
+
+    @Option(names = "--resolution", paramLabel = "R", description = "Grid points per axis (default:"
+            + " ${DEFAULT-VALUE}, as the paper; 2..200).")
+    int resolution = 50;
+
+    @Option(names = "--pairs", paramLabel = "SPEC", description = "'all', or a list i:j,... of parameters by"
+            + " number from 1 or by name (theta_1:theta_3) (default: ${DEFAULT-VALUE}).")
+    String pairs = "all";
+
+    @Option(names = "--seed", description = "Seed of the posterior sampling (default: ${DEFAULT-VALUE}).")
+    long seed = 1L;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write every pair's correlations to this CSV file"
+            + " (i,j,marginal,conditional_mean,conditional_sd,conditions); its folder is created, an existing file is"
+            + " replaced.")
+    String out;
+
+    /** Pairs printed; more are summarised by the strongest, and --out holds them all. */
+    static final int PRINTED_PAIRS = 45;
+
+    /** The marginal correlation matrix is printed up to this dimension. */
+    static final int PRINTED_MATRIX = 12;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (samples < 2) throw new ParameterException(cl, "--samples must be at least 2, got " + samples);
+        if (conditions < 1) throw new ParameterException(cl, "--conditions must be at least 1, got " + conditions);
+        if (conditions > samples) {
+            throw new ParameterException(cl, "--conditions " + conditions + " exceeds --samples " + samples
+                    + "; the conditions are posterior samples, so raise --samples or lower --conditions");
+        }
+        if (resolution < 2 || resolution > 200) {
+            throw new ParameterException(cl, "--resolution must be 2..200, got " + resolution);
+        }
+        Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "correlations.csv");
+        NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
+        DirectPosterior posterior = SampleCommand.loadPosterior(cl, posteriorFile);
+        int d = posterior.thetaDim();
+        if (d < 2) {
+            throw new ParameterException(cl, "--posterior " + posteriorFile + " has a 1-D θ: there is no pair to"
+                    + " correlate");
+        }
+        int[][] pairList = parsePairs(cl, pairs, d);
+        float[] xo = SampleCommand.parseObservation(cl, observation, posterior.xDim());
+
+        PrintStream o = System.out;
+        PrintWriter log = new PrintWriter(o, true, StandardCharsets.UTF_8);
+        o.printf(Locale.ROOT, "jsbi correlations: %s (θ %d-D, x %d-D, prior %s)%n", posteriorFile, d,
+                posterior.xDim(), posterior.prior().describe());
+        try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the conditions finished"
+                + " are kept and written (kill -9 would lose them) ...")) {
+            float[][] drawn;
+            try {
+                drawn = posterior.sample(samples, xo, seed);
+            } catch (SamplingIncompleteException e) {
+                if (!e.interrupted()) throw e;
+                o.println("interrupted while sampling the posterior; nothing was computed");
+                return NpeCommand.EXIT_INTERRUPTED;
+            }
+            double[][] marginal = PosteriorCorrelations.marginal(drawn);
+            printMatrix(o, marginal);
+            double[][] box = gridBox(posterior, drawn);
+            o.printf(Locale.ROOT, "conditional correlations: %,d pair%s x %,d posterior samples on %d x %d grids over"
+                            + " %s (%,d evaluations of q(θ | x_o), %d threads); Ctrl-C stops and keeps what is done%n",
+                    pairList.length, pairList.length == 1 ? "" : "s", conditions, resolution, resolution,
+                    posterior.prior() instanceof BoxUniform ? "the prior's box" : "the samples' range widened by 10%",
+                    (long) pairList.length * conditions * resolution * resolution, Parallel.threads());
+            long t0 = System.nanoTime();
+            PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(
+                    theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(drawn, conditions), pairList,
+                    box[0], box[1], resolution, ProgressLines.every10Seconds(log, "pair grids"));
+            double seconds = (System.nanoTime() - t0) * 1e-9;
+            if (!cc.complete()) {
+                o.printf(Locale.ROOT, "interrupted after %,d of %,d conditions; the table holds those%n",
+                        cc.conditionsDone(), conditions);
+            }
+            printPairs(o, cc, marginal, seconds);
+            if (outFile != null) {
+                Npy.writeAtomically(outFile, csv(cc, marginal).getBytes(StandardCharsets.UTF_8));
+                o.println("correlations written to " + outFile);
+            }
+            return cc.complete() ? 0 : NpeCommand.EXIT_INTERRUPTED;
+        }
+    }
+
+    /** The box the grids span: the prior's where it is a box, else the samples' range widened by 10% at each end. */
+    static double[][] gridBox(DirectPosterior posterior, float[][] drawn) {
+        if (posterior.prior() instanceof BoxUniform b) return new double[][] {b.low(), b.high()};
+        int d = drawn[0].length;
+        double[] low = new double[d], high = new double[d];
+        Arrays.fill(low, Double.POSITIVE_INFINITY);
+        Arrays.fill(high, Double.NEGATIVE_INFINITY);
+        for (float[] row : drawn) {
+            for (int c = 0; c < d; c++) {
+                low[c] = Math.min(low[c], row[c]);
+                high[c] = Math.max(high[c], row[c]);
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            // A parameter the posterior pins to one value still needs a box of some width.
+            double w = Math.max(high[c] - low[c], 1e-6 * Math.max(1, Math.abs(low[c])));
+            low[c] -= 0.1 * w;
+            high[c] += 0.1 * w;
+        }
+        return new double[][] {low, high};
+    }
+
+    /** "all", or i:j,... with parameters by number from 1 or by name theta_i; as 0-based index pairs. */
+    static int[][] parsePairs(CommandLine cl, String spec, int d) {
+        String s = spec.strip();
+        List<int[]> list = new ArrayList<>();
+        if (s.equalsIgnoreCase("all")) {
+            for (int i = 0; i < d; i++) for (int j = i + 1; j < d; j++) list.add(new int[] {i, j});
+            return list.toArray(new int[0][]);
+        }
+        for (String item : s.split(",", -1)) {
+            String[] ij = item.strip().split(":", -1);
+            if (ij.length != 2) {
+                throw new ParameterException(cl, "--pairs: '" + item.strip() + "' is not a pair i:j; give 'all' or"
+                        + " pairs such as 1:2,1:3 (numbers from 1, or names theta_1:theta_2)");
+            }
+            int i = parameter(cl, ij[0].strip(), d), j = parameter(cl, ij[1].strip(), d);
+            if (i == j) throw new ParameterException(cl, "--pairs: '" + item.strip() + "' pairs a parameter with itself");
+            list.add(new int[] {i, j});
+        }
+        return list.toArray(new int[0][]);
+    }
+
+    private static int parameter(CommandLine cl, String token, int d) {
+        String t = token.toLowerCase(Locale.ROOT);
+        String number = t.startsWith("theta_") ? t.substring("theta_".length()) : t;
+        try {
+            int k = Integer.parseInt(number);
+            if (k >= 1 && k <= d) return k - 1;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(cl, "--pairs: '" + token + "' is not a parameter; give a number 1.." + d
+                + " or a name theta_1..theta_" + d);
+    }
+
+    private static void printMatrix(PrintStream o, double[][] r) {
+        int d = r.length;
+        if (d > PRINTED_MATRIX) {
+            o.printf(Locale.ROOT, "marginal correlations: %d x %d (in the table below, and in --out)%n", d, d);
+            return;
+        }
+        o.println("marginal correlations (Pearson, over the posterior samples):");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-9s", ""));
+        for (int b = 0; b < d; b++) head.append(String.format(Locale.ROOT, " %8s", "theta_" + (b + 1)));
+        o.println(head);
+        for (int a = 0; a < d; a++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-9s", "theta_" + (a + 1)));
+            for (int b = 0; b < d; b++) line.append(String.format(Locale.ROOT, " %8.3f", r[a][b]));
+            o.println(line);
+        }
+    }
+
+    /** Every pair up to PRINTED_PAIRS; beyond, the PRINTED_PAIRS strongest by |conditional mean|. */
+    private static void printPairs(PrintStream o, PosteriorCorrelations.Conditional cc, double[][] marginal,
+                                   double seconds) {
+        Integer[] order = new Integer[cc.pairs().length];
+        for (int p = 0; p < order.length; p++) order[p] = p;
+        boolean all = order.length <= PRINTED_PAIRS;
+        if (!all) {
+            Arrays.sort(order, Comparator.comparingDouble((Integer p) -> {
+                double m = cc.mean(p);
+                return Double.isNaN(m) ? -1 : Math.abs(m);
+            }).reversed());
+        }
+        o.printf(Locale.ROOT, "%s (%s):%n", all ? "pairs" : "the " + PRINTED_PAIRS + " strongest conditional"
+                + " correlations of " + order.length + " pairs", StoreListener.duration(seconds));
+        o.printf(Locale.ROOT, "  %-21s %10s %18s %10s%n", "pair", "marginal", "conditional", "conditions");
+        for (int k = 0; k < Math.min(order.length, PRINTED_PAIRS); k++) {
+            int p = order[k], i = cc.pairs()[p][0], j = cc.pairs()[p][1];
+            o.printf(Locale.ROOT, "  %-21s %10.3f %8.3f ± %7.3f %10d%n", "theta_" + (i + 1) + " – theta_" + (j + 1),
+                    marginal[i][j], cc.mean(p), cc.sd(p), cc.count(p));
+        }
+    }
+
+    static String csv(PosteriorCorrelations.Conditional cc, double[][] marginal) {
+        StringBuilder b = new StringBuilder("i,j,marginal,conditional_mean,conditional_sd,conditions\n");
+        for (int p = 0; p < cc.pairs().length; p++) {
+            int i = cc.pairs()[p][0], j = cc.pairs()[p][1];
+            b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%d%n", i + 1, j + 1, marginal[i][j], cc.mean(p),
+                    cc.sd(p), cc.count(p)));
+        }
+        return b.toString();
+    }
+}
