@@ -15,6 +15,9 @@ import org.jsbi.io.NpyFormatException;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.posterior.SamplingListener;
+import org.jsbi.random.Rng;
+import org.jsbi.simulation.Simulations;
+import org.jsbi.validation.PredictiveCheck;
 import org.jsbi.validation.NumericCsv;
 import org.jsbi.validation.ReferenceDataException;
 import org.jsbi.validation.StopOnShutdown;
@@ -59,6 +62,19 @@ final class SampleCommand implements Callable<Integer> {
             + " samples, refined by gradient ascent).")
     boolean map;
 
+    @Option(names = "--predictive", paramLabel = "MODEL", description = "Also check each observation's posterior"
+            + " predictive: simulate this built-in model (the one the posterior was trained on, e.g. hodgkin_huxley) at"
+            + " the first 1,000 samples and print where the observation lies among"
+            + " the simulated data, feature by feature, and their median distance to it (with the prior's for"
+            + " scale).")
+    String predictive;
+
+    /** Simulations of a posterior predictive check, and of its prior predictive for scale. */
+    static final int PREDICTIVE_SIMULATIONS = 1_000;
+
+    /** Data features whose predictive quantiles are printed; the median distance takes them all. */
+    static final int PRINTED_FEATURES = 20;
+
     // A string, not a Path: Path drops the trailing slash of "--out results/", which names a folder.
     @Option(names = "--out", paramLabel = "FILE", description = "Write the samples to this CSV file: columns"
             + " theta_1.. (and first an observation column, numbered from 1, with --observations); its folder is"
@@ -83,6 +99,7 @@ final class SampleCommand implements Callable<Integer> {
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
         NpeCommand.notAnInput(cl, "--out", outFile, "--observations", observationsFile);
         DirectPosterior posterior = loadPosterior(cl, posteriorFile);
+        BuiltInModels.Model model = predictive == null ? null : predictiveModel(cl, predictive, posterior);
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
         PrintStream o = System.out;
@@ -106,6 +123,7 @@ final class SampleCommand implements Callable<Integer> {
                 if (i < PRINTED_OBSERVATIONS) {
                     try {
                         describe(o, posterior, xs, i, s);
+                        if (model != null) predictiveCheck(o, model, s, xs[i], seed + i);
                     } catch (SamplingIncompleteException e) {
                         stopped = e;   // --map's starting samples: this observation's own samples are kept
                         break;
@@ -234,6 +252,69 @@ final class SampleCommand implements Callable<Integer> {
                     n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, quantile(column, 0.025), quantile(column, 0.5),
                     quantile(column, 0.975), map ? String.format(Locale.ROOT, " %11.5g", mapTheta[j]) : "");
         }
+    }
+
+    /** The built-in model of --predictive; its θ and x must be the posterior's. */
+    static BuiltInModels.Model predictiveModel(CommandLine cl, String name, DirectPosterior posterior) {
+        BuiltInModels.Model m;
+        try {
+            m = BuiltInModels.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--predictive: " + e.getMessage());
+        }
+        int d = m.simulator().parameterDim(), xd = m.simulator().dataDim();
+        if (d != posterior.thetaDim() || xd != posterior.xDim()) {
+            throw new ParameterException(cl, String.format(Locale.ROOT, "--predictive %s: the model takes %d"
+                    + " parameters and simulates %d-D data, but the posterior is over %d parameters given %d-D data;"
+                    + " give the model the posterior was trained on", name, d, xd, posterior.thetaDim(),
+                    posterior.xDim()));
+        }
+        return m;
+    }
+
+    /**
+     * The posterior predictive check of one observation: the model simulated at the first samples (seeded as the
+     * sampling), each feature's predictive quantiles and the observation's rank among them, and the median distance
+     * to the observation beside the prior predictive's (the benchmark's MEDDIST).
+     */
+    static void predictiveCheck(PrintStream o, BuiltInModels.Model m, float[][] samples, float[] xo, long seed) {
+        float[][] theta = Arrays.copyOf(samples, Math.min(PREDICTIVE_SIMULATIONS, samples.length));
+        float[][] x = Simulations.simulate(m.simulator(), theta, seed);
+        float[][] priorX = Simulations.simulate(m.simulator(), m.prior().sample(theta.length, new Rng(seed)), seed);
+        int kept = 0;
+        for (float[] row : x) if (allFinite(row)) kept++;
+        o.printf(Locale.ROOT, "  posterior predictive (%s at %,d samples%s): median distance to the observation %.4g"
+                        + " (prior predictive %.4g)%n", m.name(), theta.length, kept == theta.length ? ""
+                        : String.format(Locale.ROOT, ", %,d with non-finite data left out", theta.length - kept),
+                PredictiveCheck.medianDistance(x, xo), PredictiveCheck.medianDistance(priorX, xo));
+        if (kept == 0) return;
+        o.printf(Locale.ROOT, "  %-9s %11s %11s %11s %11s %11s%n", "feature", "observed", "2.5%", "50%", "97.5%",
+                "rank");
+        float[] column = new float[kept];
+        int features = Math.min(xo.length, PRINTED_FEATURES);
+        for (int j = 0; j < features; j++) {
+            int n = 0, below = 0, equal = 0;
+            for (float[] row : x) {
+                if (!allFinite(row)) continue;
+                column[n++] = row[j];
+                if (row[j] < xo[j]) below++;
+                else if (row[j] == xo[j]) equal++;
+            }
+            Arrays.sort(column);
+            // The share of simulated values below the observation (ties count half): near 0 or 1 says the posterior
+            // does not reproduce this feature.
+            o.printf(Locale.ROOT, "  %-9s %11.5g %11.5g %11.5g %11.5g %10.1f%%%n", "x_" + (j + 1), xo[j],
+                    quantile(column, 0.025), quantile(column, 0.5), quantile(column, 0.975),
+                    100.0 * (below + 0.5 * equal) / kept);
+        }
+        if (features < xo.length) {
+            o.printf(Locale.ROOT, "  (features %d to %d not printed)%n", features + 1, xo.length);
+        }
+    }
+
+    private static boolean allFinite(float[] row) {
+        for (float v : row) if (!Float.isFinite(v)) return false;
+        return true;
     }
 
     /** The q-quantile of sorted values, linear between order statistics (numpy's default). */

@@ -156,6 +156,45 @@ class SampleCommandTest {
     }
 
     /**
+     * --predictive simulates the named model at the samples (seeded as the sampling): the median distance is the
+     * library's for those simulations, and every feature gets its predictive quantiles and the observation's rank.
+     */
+    @Test
+    void thePredictiveCheckSimulatesTheModelAtTheSamples() {
+        Printed p = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observation", "0.1,-0.2",
+                "--samples", "400", "--seed", "9", "--predictive", "two_moons");
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        float[] xo = {0.1f, -0.2f};
+        float[][] drawn = posterior.sample(400, xo, 9);
+        BenchmarkTask t = BenchmarkTasks.byName("two_moons");
+        float[][] x = org.jsbi.simulation.Simulations.simulate(t.simulator(), drawn, 9);
+        double distance = org.jsbi.validation.PredictiveCheck.medianDistance(x, xo);
+        assertTrue(p.out().contains(String.format(Locale.ROOT, "posterior predictive (two_moons at 400 samples):"
+                + " median distance to the observation %.4g (prior predictive ", distance)), p.out());
+        float[] first = new float[x.length];
+        int below = 0;
+        for (int i = 0; i < x.length; i++) {
+            first[i] = x[i][0];
+            if (x[i][0] < xo[0]) below++;
+        }
+        Arrays.sort(first);
+        assertTrue(p.out().contains(String.format(Locale.ROOT, "  %-9s %11.5g %11.5g %11.5g %11.5g %10.1f%%%n", "x_1",
+                xo[0], SampleCommand.quantile(first, 0.025), SampleCommand.quantile(first, 0.5),
+                SampleCommand.quantile(first, 0.975), 100.0 * below / x.length)), p.out());
+        assertTrue(p.out().contains("  x_2 "), p.out());
+
+        Run r = PyloricCommandTest.jsbi("sample", "--posterior", file.toString(), "--observation", "0,0",
+                "--predictive", "gaussian_linear");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--predictive gaussian_linear: the model takes 10 parameters and simulates 10-D"
+                + " data, but the posterior is over 2 parameters given 2-D data"), r.toString());
+        r = PyloricCommandTest.jsbi("sample", "--posterior", file.toString(), "--observation", "0,0",
+                "--predictive", "nosuch");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--predictive: unknown model 'nosuch'; jsbi simulates"), r.toString());
+    }
+
+    /**
      * A .npy vector is one observation of the posterior's data, or, where those are 1-D, one observation per entry
      * (np.save of a vector of scalar observations); read as one observation of n values it was refused as too wide.
      */

@@ -22,10 +22,21 @@ public final class PredictiveCheck {
      */
     public static double medianDistance(Simulator simulator, float[][] theta, float[] observation, long seed) {
         checkObservation(simulator, observation);
-        float[][] x = Simulations.simulate(simulator, theta, seed);
+        return medianDistance(Simulations.simulate(simulator, theta, seed), observation);
+    }
+
+    /**
+     * The median Euclidean distance of the rows of {@code x} (simulated data, the observation's length) to
+     * {@code observation}, over the rows whose values are all finite; NaN when none are.
+     */
+    public static double medianDistance(float[][] x, float[] observation) {
         double[] d = new double[x.length];
         int m = 0;
         for (float[] row : x) {
+            if (row.length != observation.length) {
+                throw new IllegalArgumentException("a simulated row has " + row.length + " values but the observation "
+                        + observation.length + "; the distance needs data of the observation's length");
+            }
             double s = 0;
             boolean finite = true;
             for (int j = 0; j < row.length; j++) {

@@ -21,6 +21,12 @@ class PredictiveCheckTest {
     void medianOfTheDistancesToTheObservation() {
         // distances 0, 5, 10, 1: the median of an even count is the mean of the middle two (as np.median)
         assertEquals(3.0, PredictiveCheck.medianDistance(IDENTITY, THETA, new float[] {0f, 0f}, 1), 1e-12);
+        // Data simulated elsewhere: a non-finite row is left out (distances 0, 10, 1), a row of another length refused.
+        float[][] x = {{0f, 0f}, {Float.NaN, 4f}, {6f, 8f}, {0f, 1f}};
+        assertEquals(1.0, PredictiveCheck.medianDistance(x, new float[] {0f, 0f}), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PredictiveCheck.medianDistance(new float[][] {{0f, 0f, 0f}}, new float[] {0f, 0f}));
+        assertTrue(e.getMessage().contains("a simulated row has 3 values but the observation 2"), e.getMessage());
     }
 
     @Test
