@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
+import org.jsbi.diagnostics.ParameterRanges;
 import org.jsbi.diagnostics.PosteriorCorrelations;
-import org.jsbi.dist.BoxUniform;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
@@ -121,11 +121,11 @@ final class CorrelationsCommand implements Callable<Integer> {
             }
             double[][] marginal = PosteriorCorrelations.marginal(drawn);
             printMatrix(o, marginal);
-            double[][] box = gridBox(posterior, drawn);
+            double[][] box = ParameterRanges.of(posterior.prior(), drawn);
             o.printf(Locale.ROOT, "conditional correlations: %,d pair%s x %,d posterior samples on %d x %d grids over"
                             + " %s (%,d evaluations of q(θ | x_o), %d threads); Ctrl-C stops and keeps what is done%n",
                     pairList.length, pairList.length == 1 ? "" : "s", conditions, resolution, resolution,
-                    posterior.prior() instanceof BoxUniform ? "the prior's box" : "the samples' range widened by 10%",
+                    ParameterRanges.describe(posterior.prior()),
                     (long) pairList.length * conditions * resolution * resolution, Parallel.threads());
             long t0 = System.nanoTime();
             PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(
@@ -143,28 +143,6 @@ final class CorrelationsCommand implements Callable<Integer> {
             }
             return cc.complete() ? 0 : NpeCommand.EXIT_INTERRUPTED;
         }
-    }
-
-    /** The box the grids span: the prior's where it is a box, else the samples' range widened by 10% at each end. */
-    static double[][] gridBox(DirectPosterior posterior, float[][] drawn) {
-        if (posterior.prior() instanceof BoxUniform b) return new double[][] {b.low(), b.high()};
-        int d = drawn[0].length;
-        double[] low = new double[d], high = new double[d];
-        Arrays.fill(low, Double.POSITIVE_INFINITY);
-        Arrays.fill(high, Double.NEGATIVE_INFINITY);
-        for (float[] row : drawn) {
-            for (int c = 0; c < d; c++) {
-                low[c] = Math.min(low[c], row[c]);
-                high[c] = Math.max(high[c], row[c]);
-            }
-        }
-        for (int c = 0; c < d; c++) {
-            // A parameter the posterior pins to one value still needs a box of some width.
-            double w = Math.max(high[c] - low[c], 1e-6 * Math.max(1, Math.abs(low[c])));
-            low[c] -= 0.1 * w;
-            high[c] += 0.1 * w;
-        }
-        return new double[][] {low, high};
     }
 
     /** "all", or i:j,... with parameters by number from 1 or by name theta_i; as 0-based index pairs. */

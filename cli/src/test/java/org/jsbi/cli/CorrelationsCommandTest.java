@@ -15,11 +15,9 @@ import org.jsbi.backend.Backends;
 import org.jsbi.cli.NpeCommandTest.Printed;
 import org.jsbi.cli.PyloricCommandTest.Run;
 import org.jsbi.diagnostics.PosteriorCorrelations;
-import org.jsbi.dist.Priors;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.posterior.DirectPosterior;
-import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,18 +95,6 @@ class CorrelationsCommandTest {
         for (String bad : new String[] {"0:1", "1:4", "1-2", "1:1", "a:b", ""}) {
             assertThrows(ParameterException.class, () -> CorrelationsCommand.parsePairs(cl, bad, 3), bad);
         }
-    }
-
-    /** Without a box prior the grids span the samples' range, widened by 10% at each end. */
-    @Test
-    void anUnboundedPriorsGridSpansTheSamples() {
-        DirectPosterior gaussian = new DirectPosterior(posterior.estimator(),
-                Priors.gaussian(new double[] {0, 0}, new double[][] {{1, 0}, {0, 1}}), PosteriorConfig.defaults());
-        double[][] box = CorrelationsCommand.gridBox(gaussian, new float[][] {{0, 1}, {1, 3}, {0.5f, 2}});
-        assertArrayEquals(new double[] {-0.1, 0.8}, box[0], 1e-12);
-        assertArrayEquals(new double[] {1.1, 3.2}, box[1], 1e-12);
-        assertArrayEquals(new double[][] {{-1, -1}, {1, 1}}, CorrelationsCommand.gridBox(posterior, new float[][] {{0,
-            0}}));
     }
 
     @Test
