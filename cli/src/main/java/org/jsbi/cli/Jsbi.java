@@ -21,6 +21,8 @@ public final class Jsbi implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Plots are drawn off screen: no window, and no connection to a display that a remote shell may name.
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         System.exit(commandLine().execute(args));
     }
 

@@ -15,12 +15,14 @@ import java.util.concurrent.Callable;
 import org.jsbi.backend.Backend;
 import org.jsbi.backend.Backends;
 import org.jsbi.backend.Parallel;
+import org.jsbi.diagnostics.ParameterRanges;
 import org.jsbi.dist.PriorEntries;
 import org.jsbi.inference.Npe;
 import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.PairPlot;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.sim.benchmark.BenchmarkTask;
@@ -106,6 +108,13 @@ final class NpeCommand implements Callable<Integer> {
             + " (its folder is created; an existing file is replaced).")
     String out;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the posterior samples' pair plot"
+            + " (histograms on the diagonal, 2-D histograms above it; the true θ marked in red) as a PNG.")
+    String plot;
+
+    /** --plot's checked file, or null. */
+    private Path plotFile;
+
     @Option(names = "--save-posterior", paramLabel = "FILE", description = "Save the trained posterior (estimator,"
             + " prior and sampling settings) to this file, to sample or score it later without training again:"
             + " DirectPosterior.load(path, backend) in Java.")
@@ -138,6 +147,8 @@ final class NpeCommand implements Callable<Integer> {
         Path outFile = out == null ? null : writableFile(spec.commandLine(), "--out", out, "posterior.csv");
         Path posteriorFile = savePosterior == null ? null
                 : writableFile(spec.commandLine(), "--save-posterior", savePosterior, "posterior.jsbi");
+        plotFile = plot == null ? null : SampleCommand.plotFile(spec.commandLine(), plot);
+        if (plotFile != null) PairPlot.checkCanDraw();
         if (posteriorFile != null && !PriorEntries.canWrite(t.prior())) {
             throw new ParameterException(spec.commandLine(), "--save-posterior: " + t.name() + "'s prior ("
                     + t.prior().describe() + ") cannot be written to a file");
@@ -278,6 +289,11 @@ final class NpeCommand implements Callable<Integer> {
         describe("reference", ref);
         float[] truth = reference.trueParameters(refTask, observation);
         System.out.println("true θ:           " + row(truth));
+        if (plotFile != null) {
+            double[][] range = ParameterRanges.of(t.prior(), draws);
+            PairPlot.writePng(draws, PairPlot.Options.of(range[0], range[1]).withMarker(truth), plotFile);
+            System.out.println("pair plot written to " + plotFile + " (the true θ marked in red)");
+        }
 
         // The checks below score what is saved; after Ctrl-C they would only delay the exit (the C2ST by seconds).
         if (Thread.currentThread().isInterrupted()) return skippedChecks(false, outFile, posteriorFile);

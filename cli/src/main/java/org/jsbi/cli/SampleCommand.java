@@ -10,10 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jsbi.diagnostics.ParameterRanges;
 import org.jsbi.io.Npy;
 import org.jsbi.io.NpyFormatException;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
+import org.jsbi.plot.PairPlot;
 import org.jsbi.posterior.SamplingListener;
 import org.jsbi.random.Rng;
 import org.jsbi.simulation.Simulations;
@@ -69,6 +71,11 @@ final class SampleCommand implements Callable<Integer> {
             + " scale).")
     String predictive;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw each observation's pair plot (histograms"
+            + " on the diagonal, 2-D histograms above it, over the prior's box; with --map the MAP marked) as a PNG;"
+            + " with --observations, FILE-1.png, FILE-2.png, ... for the first 10.")
+    String plot;
+
     /** Simulations of a posterior predictive check, and of its prior predictive for scale. */
     static final int PREDICTIVE_SIMULATIONS = 1_000;
 
@@ -98,10 +105,14 @@ final class SampleCommand implements Callable<Integer> {
         Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "samples.csv");
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
         NpeCommand.notAnInput(cl, "--out", outFile, "--observations", observationsFile);
+        Path plotFile = plot == null ? null : plotFile(cl, plot);
+        NpeCommand.notAnInput(cl, "--plot", plotFile, "--posterior", posteriorFile);
+        NpeCommand.notAnInput(cl, "--plot", plotFile, "--observations", observationsFile);
         DirectPosterior posterior = loadPosterior(cl, posteriorFile);
         BuiltInModels.Model model = predictive == null ? null : predictiveModel(cl, predictive, posterior);
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
+        if (plotFile != null) PairPlot.checkCanDraw();
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "jsbi sample: %s (θ %d-D, x %d-D, prior %s); %,d observation%s, %,d samples each%n",
                 posteriorFile, posterior.thetaDim(), posterior.xDim(), posterior.prior().describe(), xs.length,
@@ -122,8 +133,15 @@ final class SampleCommand implements Callable<Integer> {
                 drawn.add(s);
                 if (i < PRINTED_OBSERVATIONS) {
                     try {
-                        describe(o, posterior, xs, i, s);
+                        float[] mapTheta = describe(o, posterior, xs, i, s);
                         if (model != null) predictiveCheck(o, model, s, xs[i], seed + i);
+                        if (plotFile != null) {
+                            Path f = xs.length == 1 ? plotFile : numbered(plotFile, i + 1);
+                            double[][] range = ParameterRanges.of(posterior.prior(), s);
+                            PairPlot.writePng(s, PairPlot.Options.of(range[0], range[1]).withMarker(mapTheta), f);
+                            o.printf(Locale.ROOT, "  pair plot written to %s%s%n", f, mapTheta == null ? ""
+                                    : " (the MAP marked in red)");
+                        }
                     } catch (SamplingIncompleteException e) {
                         stopped = e;   // --map's starting samples: this observation's own samples are kept
                         break;
@@ -230,8 +248,8 @@ final class SampleCommand implements Callable<Integer> {
         };
     }
 
-    /** Observation i's marginals (and MAP with --map), one line per parameter. */
-    private void describe(PrintStream o, DirectPosterior posterior, float[][] xs, int i, float[][] s) {
+    /** Prints observation i's marginals (and MAP with --map); returns the MAP, or null without --map. */
+    private float[] describe(PrintStream o, DirectPosterior posterior, float[][] xs, int i, float[][] s) {
         o.printf(Locale.ROOT, "observation %d: acceptance inside the prior %.3f%n", i + 1,
                 posterior.acceptanceRate(xs[i]));
         float[] mapTheta = map ? posterior.map(xs[i], seed + i) : null;
@@ -252,6 +270,23 @@ final class SampleCommand implements Callable<Integer> {
                     n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, quantile(column, 0.025), quantile(column, 0.5),
                     quantile(column, 0.975), map ? String.format(Locale.ROOT, " %11.5g", mapTheta[j]) : "");
         }
+        return mapTheta;
+    }
+
+    /** --plot's file: a .png, in a folder that can be written. */
+    static Path plotFile(CommandLine cl, String value) {
+        if (!value.toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new ParameterException(cl, "--plot " + value + ": the pair plot is a PNG image; give a file name"
+                    + " ending in .png");
+        }
+        return NpeCommand.writableFile(cl, "--plot", value, "pairplot.png");
+    }
+
+    /** pairs.png, 3 -> pairs-3.png. */
+    static Path numbered(Path file, int n) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling(name.substring(0, dot) + "-" + n + name.substring(dot));
     }
 
     /** The built-in model of --predictive; its θ and x must be the posterior's. */

@@ -147,9 +147,14 @@ class NpeCommandTest {
         assertFalse(p.out().contains("simulated"), "before any simulation:\n" + p.out());
 
         Path file = tmp.resolve("two_moons.jsbi");
+        Path png = tmp.resolve("pairs.png");
         String out = succeeds("npe", "--simulations", "300", "--max-epochs", "1", "--samples", "40", "--seed", "5",
-                "--save-posterior", file.toString());
+                "--save-posterior", file.toString(), "--plot", png.toString());
         assertTrue(out.contains("posterior saved to " + file), out);
+        assertTrue(out.contains("pair plot written to " + png + " (the true θ marked in red)"), out);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(2 * 180, image.getWidth());
+        assertEquals(2 * 180, image.getHeight());
         org.jsbi.posterior.DirectPosterior post = org.jsbi.posterior.DirectPosterior.load(file,
                 org.jsbi.backend.Backends.current());
         assertEquals(2, post.thetaDim());

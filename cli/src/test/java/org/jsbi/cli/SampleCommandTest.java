@@ -195,6 +195,44 @@ class SampleCommandTest {
     }
 
     /**
+     * --plot draws the API's samples of each observation over the prior's box (the MAP marked with --map), one file
+     * per observation when there are several; a name that is no .png is refused before any sampling.
+     */
+    @Test
+    void thePairPlotIsTheSamplesOverThePriorsBox() throws IOException {
+        Path png = tmp.resolve("plots/pairs.png");
+        Printed p = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observation", "0.1,-0.2",
+                "--samples", "500", "--seed", "4", "--map", "--plot", png.toString());
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        assertTrue(p.out().contains("pair plot written to " + png + " (the MAP marked in red)"), p.out());
+        float[] xo = {0.1f, -0.2f};
+        java.awt.image.BufferedImage expected = org.jsbi.plot.PairPlot.render(posterior.sample(500, xo, 4),
+                org.jsbi.plot.PairPlot.Options.of(new double[] {-1, -1}, new double[] {1, 1})
+                        .withMarker(posterior.map(xo, 4)));
+        java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(expected.getWidth(), drawn.getWidth());
+        for (int y = 0; y < drawn.getHeight(); y++) {
+            for (int x = 0; x < drawn.getWidth(); x++) {
+                assertEquals(expected.getRGB(x, y), drawn.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+
+        Path obs = tmp.resolve("two.csv");
+        Files.writeString(obs, "a,b\n0.1,-0.2\n0.0,0.3\n");
+        Path many = tmp.resolve("plots/many.png");
+        Printed q = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observations", obs.toString(),
+                "--samples", "100", "--plot", many.toString());
+        assertEquals(0, q.run().code(), q.run() + "\n" + q.out());
+        assertTrue(Files.isRegularFile(tmp.resolve("plots/many-1.png")) && Files.isRegularFile(
+                tmp.resolve("plots/many-2.png")) && !Files.exists(many), q.out());
+
+        Run r = PyloricCommandTest.jsbi("sample", "--posterior", file.toString(), "--observation", "0,0", "--plot",
+                tmp.resolve("pairs.jpg").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("the pair plot is a PNG image; give a file name ending in .png"), r.toString());
+    }
+
+    /**
      * A .npy vector is one observation of the posterior's data, or, where those are 1-D, one observation per entry
      * (np.save of a vector of scalar observations); read as one observation of n values it was refused as too wide.
      */

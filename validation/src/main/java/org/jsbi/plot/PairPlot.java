@@ -89,11 +89,11 @@ public final class PairPlot {
             marker = marker == null ? null : marker.clone();
         }
 
-        /** Labels theta_1.., 30 bins, panels of 180 pixels, no marker. */
+        /** Labels theta_1.., 50 bins (as sbi's pairplot), panels of 180 pixels, no marker. */
         public static Options of(double[] low, double[] high) {
             String[] labels = new String[low.length];
             for (int i = 0; i < labels.length; i++) labels[i] = "theta_" + (i + 1);
-            return new Options(labels, low, high, 30, 180, null);
+            return new Options(labels, low, high, 50, 180, null);
         }
 
         public Options withMarker(float[] theta) {
@@ -155,6 +155,17 @@ public final class PairPlot {
             }
             throw e;
         }
+    }
+
+    /**
+     * Draws a tiny plot and throws it away: a command that will plot at the end checks first, so that a machine
+     * without fonts is told before the sampling, not after.
+     *
+     * @throws PlotException where this JVM cannot draw
+     */
+    public static void checkCanDraw() {
+        render(new float[][] {{0f}, {1f}}, new Options(new String[] {"t"}, new double[] {0}, new double[] {1}, 2, 60,
+                null));
     }
 
     /** {@link #render} written as a PNG file, atomically (a temporary file renamed into place). */
