@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 + " parameter pairs, as Gonçalves et al. (2020): the pair's 2-D posterior density on a grid, the"
                 + " other parameters fixed at a posterior sample, its Pearson correlation averaged over samples.",
                 "The grid spans the prior's box (a box-uniform prior), else the posterior samples' range widened by"
-                        + " 10% at each end. Ctrl-C stops and keeps the conditions finished (--out gets them)."})
+                        + " 10%% at each end. Ctrl-C stops and keeps the conditions finished (--out gets them)."})
 final class CorrelationsCommand implements Callable<Integer> {
 
     @Option(names = "--posterior", required = true, paramLabel = "FILE", description = "The saved posterior.")
