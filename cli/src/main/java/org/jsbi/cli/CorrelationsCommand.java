@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
 import org.jsbi.diagnostics.ParameterRanges;
 import org.jsbi.diagnostics.PosteriorCorrelations;
+import org.jsbi.dist.BoxUniform;
 import org.jsbi.io.Npy;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
@@ -38,8 +39,7 @@ import picocli.CommandLine.Spec;
                 + " observation: marginal correlations over posterior samples, and conditional correlations of"
                 + " parameter pairs, as Gonçalves et al. (2020): the pair's 2-D posterior density on a grid, the"
                 + " other parameters fixed at a posterior sample, its Pearson correlation averaged over samples.",
-                "The grid spans the prior's box (a box-uniform prior), else the posterior samples' range widened by"
-                        + " 10%% at each end. Ctrl-C stops and keeps the conditions finished (--out gets them)."})
+                "Ctrl-C stops and keeps the conditions finished (--out gets them)."})
 final class CorrelationsCommand implements Callable<Integer> {
 
     @Option(names = "--posterior", required = true, paramLabel = "FILE", description = "The saved posterior.")
@@ -60,6 +60,12 @@ final class CorrelationsCommand implements Callable<Integer> {
     @Option(names = "--resolution", paramLabel = "R", description = "Grid points per axis (default:"
             + " ${DEFAULT-VALUE}, as the paper; 2..200).")
     int resolution = 50;
+
+    @Option(names = "--grid", paramLabel = "SPAN", description = "What the grids span: 'samples' (the posterior"
+            + " samples' range widened by a tenth at each end, within the prior's box: cells narrow beside the"
+            + " posterior) or 'prior' (the prior's box, as the paper; needs a box-uniform prior) (default:"
+            + " ${DEFAULT-VALUE}).")
+    String grid = "samples";
 
     @Option(names = "--pairs", paramLabel = "SPEC", description = "'all', or a list i:j,... of parameters by"
             + " number from 1 or by name (theta_1:theta_3) (default: ${DEFAULT-VALUE}).")
@@ -103,6 +109,13 @@ final class CorrelationsCommand implements Callable<Integer> {
                     + " correlate");
         }
         int[][] pairList = parsePairs(cl, pairs, d);
+        if (!grid.equals("samples") && !grid.equals("prior")) {
+            throw new ParameterException(cl, "--grid must be 'samples' or 'prior', got '" + grid + "'");
+        }
+        if (grid.equals("prior") && !(posterior.prior() instanceof BoxUniform)) {
+            throw new ParameterException(cl, "--grid prior needs a box-uniform prior, and this posterior's is "
+                    + posterior.prior().describe() + "; use --grid samples");
+        }
         float[] xo = SampleCommand.parseObservation(cl, observation, posterior.xDim());
 
         PrintStream o = System.out;
@@ -121,11 +134,12 @@ final class CorrelationsCommand implements Callable<Integer> {
             }
             double[][] marginal = PosteriorCorrelations.marginal(drawn);
             printMatrix(o, marginal);
-            double[][] box = ParameterRanges.of(posterior.prior(), drawn);
+            double[][] box = grid.equals("prior") ? ParameterRanges.of(posterior.prior(), drawn)
+                    : ParameterRanges.aroundSamples(posterior.prior(), drawn);
             o.printf(Locale.ROOT, "conditional correlations: %,d pair%s x %,d posterior samples on %d x %d grids over"
                             + " %s (%,d evaluations of q(θ | x_o), %d threads); Ctrl-C stops and keeps what is done%n",
                     pairList.length, pairList.length == 1 ? "" : "s", conditions, resolution, resolution,
-                    ParameterRanges.describe(posterior.prior()),
+                    grid.equals("prior") ? "the prior's box" : "the samples' range widened by 10%",
                     (long) pairList.length * conditions * resolution * resolution, Parallel.threads());
             long t0 = System.nanoTime();
             PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(

@@ -56,18 +56,32 @@ class CorrelationsCommandTest {
         float[] xo = {0.1f, -0.2f};
         float[][] drawn = posterior.sample(300, xo, 5);
         double[][] marginal = PosteriorCorrelations.marginal(drawn);
+        double[][] range = org.jsbi.diagnostics.ParameterRanges.aroundSamples(posterior.prior(), drawn);
+        assertTrue(range[0][0] >= -1 && range[1][1] <= 1, "within the prior's box");
         PosteriorCorrelations.Conditional cc = PosteriorCorrelations.conditional(
                 theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(drawn, 20), new int[][] {{0, 1}},
-                new double[] {-1, -1}, new double[] {1, 1}, 20, null);
+                range[0], range[1], 20, null);
         List<String> lines = Files.readAllLines(out);
         assertEquals(List.of("i,j,marginal,conditional_mean,conditional_sd,conditions",
                 String.format(java.util.Locale.ROOT, "1,2,%.6f,%.6f,%.6f,20", marginal[0][1], cc.mean(0), cc.sd(0))),
                 lines);
         assertTrue(Double.isFinite(cc.mean(0)), "a two_moons posterior's pair has a correlation: " + cc.mean(0));
-        assertTrue(p.out().contains("over the prior's box"), p.out());
+        assertTrue(p.out().contains("over the samples' range widened by 10%"), p.out());
         assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "  %-21s %10.3f %8.3f ± %7.3f %10d",
                 "theta_1 – theta_2", marginal[0][1], cc.mean(0), cc.sd(0), 20)), p.out());
         assertTrue(p.out().contains("correlations written to " + out), p.out());
+
+        // --grid prior: the paper's grids over the prior's box.
+        Printed q = NpeCommandTest.printed("correlations", "--posterior", file.toString(), "--observation",
+                "0.1,-0.2", "--samples", "300", "--conditions", "20", "--resolution", "20", "--seed", "5", "--grid",
+                "prior", "--out", out.toString());
+        assertEquals(0, q.run().code(), q.run() + "\n" + q.out());
+        PosteriorCorrelations.Conditional onBox = PosteriorCorrelations.conditional(
+                theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(drawn, 20), new int[][] {{0, 1}},
+                new double[] {-1, -1}, new double[] {1, 1}, 20, null);
+        assertTrue(q.out().contains("over the prior's box"), q.out());
+        assertEquals(String.format(java.util.Locale.ROOT, "1,2,%.6f,%.6f,%.6f,20", marginal[0][1], onBox.mean(0),
+                onBox.sd(0)), Files.readAllLines(out).get(1));
     }
 
     /** Ctrl-C once the grids begin: the conditions finished are in --out, and the run exits 130. */
@@ -110,6 +124,8 @@ class CorrelationsCommandTest {
                 "--resolution", "1"},
             {"--pairs: '3' is not a parameter; give a number 1..2", "correlations", "--posterior", f, "--observation",
                 "0,0", "--pairs", "1:3"},
+            {"--grid must be 'samples' or 'prior', got 'box'", "correlations", "--posterior", f, "--observation",
+                "0,0", "--grid", "box"},
             {"--out " + f + " is the --posterior file", "correlations", "--posterior", f, "--observation", "0,0",
                 "--out", f},
             {"no such file; give a file written by jsbi train --save-posterior", "correlations", "--posterior",

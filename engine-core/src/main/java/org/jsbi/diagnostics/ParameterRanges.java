@@ -17,6 +17,27 @@ public final class ParameterRanges {
     /** {low, high}, one entry per parameter. */
     public static double[][] of(Prior prior, float[][] samples) {
         if (prior instanceof BoxUniform b) return new double[][] {b.low(), b.high()};
+        return widenedRange(samples);
+    }
+
+    /**
+     * The samples' range widened by 10% at each end, within the prior's box where it has one: the grids of
+     * conditional correlations, whose cells must be narrow beside the posterior. A 50-point grid over the prior's
+     * box has cells 2% of the box wide, and a posterior a few percent of its prior wide (ḡ_K of the Hodgkin–Huxley
+     * example) would fall into two or three of them.
+     */
+    public static double[][] aroundSamples(Prior prior, float[][] samples) {
+        double[][] r = widenedRange(samples);
+        if (prior instanceof BoxUniform b) {
+            for (int c = 0; c < r[0].length; c++) {
+                r[0][c] = Math.max(r[0][c], b.low()[c]);
+                r[1][c] = Math.min(r[1][c], b.high()[c]);
+            }
+        }
+        return r;
+    }
+
+    private static double[][] widenedRange(float[][] samples) {
         if (samples == null || samples.length == 0) {
             throw new IllegalArgumentException("the ranges of a prior that is not a box come from samples; got none");
         }
@@ -43,7 +64,7 @@ public final class ParameterRanges {
         return new double[][] {low, high};
     }
 
-    /** Whether {@link #of} spans the prior's box (else the samples' widened range), for saying so. */
+    /** What {@link #of} spans, for saying so. */
     public static String describe(Prior prior) {
         return prior instanceof BoxUniform ? "the prior's box" : "the samples' range widened by 10%";
     }

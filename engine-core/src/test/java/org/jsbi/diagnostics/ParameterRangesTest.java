@@ -23,6 +23,11 @@ class ParameterRangesTest {
         double[][] pinned = ParameterRanges.of(Priors.logNormal(new double[] {0}, new double[] {1}),
                 new float[][] {{2f}, {2f}});
         assertTrue(pinned[0][0] < 2 && pinned[1][0] > 2, pinned[0][0] + " " + pinned[1][0]);
+        // Around the samples, within the box: [0 - 0.1, 1 + 0.1] and [1 - 0.2, 3 + 0.2] cut to [-1, 1] x [-2, 2].
+        double[][] around = ParameterRanges.aroundSamples(
+                Priors.boxUniform(new double[] {-1, -2}, new double[] {1, 2}), samples);
+        assertArrayEquals(new double[] {-0.1, 0.8}, around[0], 1e-12);
+        assertArrayEquals(new double[] {1, 2}, around[1], 1e-12);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ParameterRanges.of(
                 Priors.logNormal(new double[] {0}, new double[] {1}), new float[][] {{Float.NaN}}));
         assertTrue(e.getMessage().contains("parameter 1 has no finite sample"), e.getMessage());
