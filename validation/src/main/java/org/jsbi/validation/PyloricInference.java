@@ -24,6 +24,8 @@ import org.jsbi.inference.NpeConfig;
 import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.PairPlot;
+import org.jsbi.plot.PlotException;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.SamplingIncompleteException;
@@ -89,6 +91,8 @@ public final class PyloricInference {
     public static final String PROPOSAL_FILE = "truncated-prior.properties";
     /** The posterior samples and the run's summary in the output directory. */
     public static final String SAMPLES_FILE = "posterior.npy", SUMMARY_FILE = "summary.md";
+    /** The posterior samples' pair plot over the prior's box (the paper's Fig. 6b). */
+    public static final String PAIRS_FILE = "posterior-pairs.png";
     /** The predictive check's parameters and features in the output directory. */
     static final String[] PPC_FILES = {"ppc-posterior-theta.npy", "ppc-posterior-x.npy", "ppc-factorised-theta.npy",
         "ppc-factorised-x.npy"};
@@ -459,6 +463,7 @@ public final class PyloricInference {
         Npy.write(staging.resolve(SAMPLES_FILE), samples);
         line(log, String.format(Locale.ROOT, "posterior: %,d samples for x_o in %.1f s; %.2f%% of the flow's draws fall"
                 + " inside the prior", samples.length, samplingSeconds, 100 * acceptance));
+        writePairPlot(samples, prior, staging.resolve(PAIRS_FILE), log);
 
         // ---- the next round's proposal (TSNPE): the prior truncated to this posterior's high-density region
         Path proposalFile = s.out().resolve(PROPOSAL_FILE);
@@ -523,6 +528,20 @@ public final class PyloricInference {
     }
 
     /**
+     * The samples' pair plot, 31 × 31 panels of 110 pixels over the prior's box. A machine that cannot draw (no fonts)
+     * gets a note instead: the plot is a view of posterior.npy, not a result of its own.
+     */
+    static void writePairPlot(float[][] samples, BoxUniform prior, Path file, PrintWriter log) throws IOException {
+        try {
+            PairPlot.writePng(samples, new PairPlot.Options(PyloricNetwork.PARAMETER_NAMES, prior.low(), prior.high(),
+                    30, 110, null), file);
+            line(log, "pair plot of the posterior samples: " + file.getFileName());
+        } catch (PlotException e) {
+            line(log, "note: no pair plot: " + e.getMessage());
+        }
+    }
+
+    /**
      * Moves a finished run's files from {@code staging} into {@code out}, each by an atomic rename over the earlier
      * run's, the model just before the proposal that records its CRC, then removes the staging folder; the earlier
      * posterior's correlations and calibration go aside first ({@link #setAsideEarlierAnalyses}).
@@ -530,7 +549,7 @@ public final class PyloricInference {
     static void publish(Path staging, Path out, PrintWriter log) throws IOException {
         setAsideEarlierAnalyses(out, log);
         List<String> names = new ArrayList<>(List.of(PPC_FILES));
-        names.addAll(List.of(SAMPLES_FILE, MODEL_FILE, PROPOSAL_FILE, SUMMARY_FILE));
+        names.addAll(List.of(SAMPLES_FILE, PAIRS_FILE, MODEL_FILE, PROPOSAL_FILE, SUMMARY_FILE));
         for (String name : names) {
             Path from = staging.resolve(name);
             if (!Files.exists(from)) continue;

@@ -84,6 +84,9 @@ class PyloricInferenceTest {
         assertEquals(100, Npy.readMatrix(out.resolve("ppc-posterior-theta.npy")).length);
         assertEquals(18, Npy.readMatrix(out.resolve("ppc-factorised-x.npy"))[0].length);
         assertTrue(Files.size(out.resolve("posterior-maf.jsbi")) > 100_000, "the flow's weights are saved");
+        java.awt.image.BufferedImage pairs = javax.imageio.ImageIO.read(out.resolve(PyloricInference.PAIRS_FILE)
+                .toFile());
+        assertEquals(31 * 110, pairs.getWidth(), "a pair plot of the 31 parameters");
         // the synthetic check simulator leaves feature 5 undefined below 20% of parameter 0's range
         assertEquals(100, r.posterior().n());
         assertTrue(r.posterior().fraction() > 0.3 && r.posterior().fraction() <= 1, "PPC " + r.posterior().fraction());
