@@ -16,6 +16,8 @@ import org.jsbi.diagnostics.ParameterRanges;
 import org.jsbi.diagnostics.PosteriorCorrelations;
 import org.jsbi.dist.BoxUniform;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.CorrelationPlot;
+import org.jsbi.plot.PairPlot;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.simulation.StoreListener;
@@ -79,6 +81,10 @@ final class CorrelationsCommand implements Callable<Integer> {
             + " replaced.")
     String out;
 
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the correlation matrices as a PNG: the"
+            + " conditional correlations above the diagonal, the marginal ones below, from -1 (blue) to +1 (red).")
+    String plot;
+
     /** Pairs printed; more are summarised by the strongest, and --out holds them all. */
     static final int PRINTED_PAIRS = 45;
 
@@ -102,6 +108,8 @@ final class CorrelationsCommand implements Callable<Integer> {
         }
         Path outFile = out == null ? null : NpeCommand.writableFile(cl, "--out", out, "correlations.csv");
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
+        Path plotFile = plot == null ? null : SampleCommand.plotFile(cl, plot);
+        NpeCommand.notAnInput(cl, "--plot", plotFile, "--posterior", posteriorFile);
         DirectPosterior posterior = SampleCommand.loadPosterior(cl, posteriorFile);
         int d = posterior.thetaDim();
         if (d < 2) {
@@ -118,6 +126,7 @@ final class CorrelationsCommand implements Callable<Integer> {
         }
         float[] xo = SampleCommand.parseObservation(cl, observation, posterior.xDim());
 
+        if (plotFile != null) PairPlot.checkCanDraw();
         PrintStream o = System.out;
         PrintWriter log = new PrintWriter(o, true, StandardCharsets.UTF_8);
         o.printf(Locale.ROOT, "jsbi correlations: %s (θ %d-D, x %d-D, prior %s)%n", posteriorFile, d,
@@ -154,6 +163,15 @@ final class CorrelationsCommand implements Callable<Integer> {
             if (outFile != null) {
                 Npy.writeAtomically(outFile, csv(cc, marginal).getBytes(StandardCharsets.UTF_8));
                 o.println("correlations written to " + outFile);
+            }
+            if (plotFile != null) {
+                double[] means = new double[cc.pairs().length];
+                for (int p = 0; p < means.length; p++) means[p] = cc.mean(p);
+                String[] labels = new String[d];
+                for (int i = 0; i < d; i++) labels[i] = "theta_" + (i + 1);
+                CorrelationPlot.writePng(CorrelationPlot.fromPairs(d, cc.pairs(), means), marginal, labels,
+                        "conditional (above) and marginal (below) correlations", plotFile);
+                o.println("correlation matrices drawn to " + plotFile);
             }
             return cc.complete() ? 0 : NpeCommand.EXIT_INTERRUPTED;
         }

@@ -51,7 +51,8 @@ class CorrelationsCommandTest {
     void theTableIsTheLibrarysForTheSameSeed() throws IOException {
         Path out = tmp.resolve("c/correlations.csv");
         Printed p = NpeCommandTest.printed("correlations", "--posterior", file.toString(), "--observation", "0.1,-0.2",
-                "--samples", "300", "--conditions", "20", "--resolution", "20", "--seed", "5", "--out", out.toString());
+                "--samples", "300", "--conditions", "20", "--resolution", "20", "--seed", "5", "--out", out.toString(),
+                "--plot", tmp.resolve("c/matrices.png").toString());
         assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
         float[] xo = {0.1f, -0.2f};
         float[][] drawn = posterior.sample(300, xo, 5);
@@ -70,6 +71,8 @@ class CorrelationsCommandTest {
         assertTrue(p.out().contains(String.format(java.util.Locale.ROOT, "  %-21s %10.3f %8.3f ± %7.3f %10d",
                 "theta_1 – theta_2", marginal[0][1], cc.mean(0), cc.sd(0), 20)), p.out());
         assertTrue(p.out().contains("correlations written to " + out), p.out());
+        assertTrue(p.out().contains("correlation matrices drawn to " + tmp.resolve("c/matrices.png")), p.out());
+        assertTrue(javax.imageio.ImageIO.read(tmp.resolve("c/matrices.png").toFile()).getWidth() > 200);
 
         // --grid prior: the paper's grids over the prior's box.
         Printed q = NpeCommandTest.printed("correlations", "--posterior", file.toString(), "--observation",

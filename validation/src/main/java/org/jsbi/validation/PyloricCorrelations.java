@@ -16,6 +16,8 @@ import org.jsbi.diagnostics.PosteriorCorrelations;
 import org.jsbi.dist.BoxUniform;
 import org.jsbi.flow.Maf;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.CorrelationPlot;
+import org.jsbi.plot.PlotException;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.posterior.TruncatedPrior;
@@ -54,6 +56,8 @@ public final class PyloricCorrelations {
      */
     public static final String PARTIAL_SUMMARY_FILE = "correlations.partial.md",
             PARTIAL_CONDITIONAL_FILE = "conditional-correlations.partial.csv";
+    /** The two matrices drawn (the paper's Fig. 6e): conditional above the diagonal, marginal below. */
+    public static final String PLOT_FILE = "correlations.png", PARTIAL_PLOT_FILE = "correlations.partial.png";
 
     private PyloricCorrelations() {
     }
@@ -198,10 +202,20 @@ public final class PyloricCorrelations {
         Npy.writeAtomically(csvFile, csv(cc, marginal).getBytes(StandardCharsets.UTF_8));
         String summary = summary(s, samples.length, marginal, cc, seconds);
         Npy.writeAtomically(summaryFile, summary.getBytes(StandardCharsets.UTF_8));
+        Path plotFile = dir.resolve(cc.complete() ? PLOT_FILE : PARTIAL_PLOT_FILE);
+        double[] means = new double[cc.pairs().length];
+        for (int p = 0; p < means.length; p++) means[p] = cc.mean(p);
+        try {
+            CorrelationPlot.writePng(CorrelationPlot.fromPairs(d, cc.pairs(), means), marginal,
+                    PyloricNetwork.PARAMETER_NAMES, "conditional (above) and marginal (below) correlations", plotFile);
+        } catch (PlotException e) {
+            line(log, "note: no picture of the matrices: " + e.getMessage());
+        }
         if (cc.complete()) {
             // A finished run supersedes an interrupted one's tables.
             Files.deleteIfExists(dir.resolve(PARTIAL_CONDITIONAL_FILE));
             Files.deleteIfExists(dir.resolve(PARTIAL_SUMMARY_FILE));
+            Files.deleteIfExists(dir.resolve(PARTIAL_PLOT_FILE));
         }
         return new Result(marginal, cc, samples.length, seconds, summary, summaryFile);
     }

@@ -169,6 +169,7 @@ class PyloricCorrelationsTest {
         assertEquals(dir.resolve(PyloricCorrelations.SUMMARY_FILE), complete.summaryFile());
         String md = Files.readString(dir.resolve(PyloricCorrelations.SUMMARY_FILE));
         String csv = Files.readString(dir.resolve(PyloricCorrelations.CONDITIONAL_FILE));
+        byte[] png = Files.readAllBytes(dir.resolve(PyloricCorrelations.PLOT_FILE));
 
         StringWriter log = new StringWriter() {
             @Override
@@ -193,12 +194,15 @@ class PyloricCorrelationsTest {
         assertTrue(partial.summary().contains("**Interrupted**: 1 of 3 conditions computed")
                 && partial.summary().contains("`" + PyloricCorrelations.PARTIAL_CONDITIONAL_FILE + "`"), partial.summary());
         assertEquals(3, Files.readAllLines(partialCsv).size());
+        assertArrayEquals(png, Files.readAllBytes(dir.resolve(PyloricCorrelations.PLOT_FILE)), "the picture was replaced");
+        assertTrue(Files.exists(dir.resolve(PyloricCorrelations.PARTIAL_PLOT_FILE)));
         assertTrue(log.toString().contains("interrupted after 1 of 3 conditions; writing what was computed to "
                 + partialMd + " and " + partialCsv + " (a complete correlations.md and conditional-correlations.csv, if"
                 + " there, stay as they are"), log.toString());
 
         PyloricCorrelations.run(settings, new PrintWriter(new StringWriter(), true));
-        assertFalse(Files.exists(partialMd) || Files.exists(partialCsv), "a complete run removes the partial tables");
+        assertFalse(Files.exists(partialMd) || Files.exists(partialCsv)
+                || Files.exists(dir.resolve(PyloricCorrelations.PARTIAL_PLOT_FILE)), "a complete run removes the partial tables");
     }
 
     @Test
