@@ -2,6 +2,7 @@ package org.jsbi.backend;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,12 +27,29 @@ final class WorkerTeam {
     private static final class Job {
         Parallel.RangeBody body;
         int[] bounds;
+        /** Which split this is; written after body and bounds, so that a thread reading it sees theirs. */
+        volatile long generation;
+        /** Per chunk, the last generation in which a thread took it: each chunk of a split runs once. */
+        final AtomicLongArray taken;
         final AtomicInteger remaining = new AtomicInteger();
         final Throwable[] failures;
         volatile Thread waiter;
 
         Job(int workers) {
             failures = new Throwable[workers + 1];
+            taken = new AtomicLongArray(workers + 1);
+        }
+
+        /**
+         * Takes chunk c of split gen, unless a thread already has (or the split is over: then a later generation,
+         * or gen itself, is recorded). Whoever takes a chunk runs it, so a chunk whose worker has not started yet,
+         * descheduled on a busy machine, can be run by the caller instead of waited for.
+         */
+        boolean take(int c, long gen) {
+            for (long prev = taken.get(c); prev < gen; prev = taken.get(c)) {
+                if (taken.compareAndSet(c, prev, gen)) return true;
+            }
+            return false;
         }
     }
 
@@ -61,11 +79,18 @@ final class WorkerTeam {
                 Thread.interrupted();
                 done++;
                 Job j = job;
+                // A worker that wakes late may find its split over and the next one begun: the generation read
+                // first, and the chunk taken in it, make it run only a chunk of a split still going on (whose body
+                // and bounds it then read), and each chunk once.
+                long gen = j.generation;
+                int c = index + 1;
+                Parallel.RangeBody body = j.body;
+                int[] bounds = j.bounds;
+                if (bounds == null || c + 1 >= bounds.length || !j.take(c, gen)) continue;
                 try {
-                    int from = j.bounds[index + 1], to = j.bounds[index + 2];
-                    if (from < to) j.body.run(from, to);
+                    if (bounds[c] < bounds[c + 1]) body.run(bounds[c], bounds[c + 1]);
                 } catch (Throwable e) {
-                    j.failures[index + 1] = e;
+                    j.failures[c] = e;
                 }
                 if (j.remaining.decrementAndGet() == 0) {
                     Thread w = j.waiter;
@@ -129,7 +154,8 @@ final class WorkerTeam {
     }
 
     /**
-     * Runs chunk 0 of {@code bounds} on the calling thread and chunk c on worker c − 1, and returns when all have run,
+     * Runs chunk 0 of {@code bounds} on the calling thread and chunk c on worker c − 1 (or on the calling thread, where
+     * that worker has not begun it when the caller's own chunk is done), and returns when all have run,
      * rethrowing the first chunk's failure (the others as suppressed). False, having run nothing, when another caller
      * holds the team or the split has more chunks than the team has threads.
      */
@@ -147,6 +173,11 @@ final class WorkerTeam {
             j.waiter = null;
             java.util.Arrays.fill(j.failures, null);
             j.remaining.set(chunks - 1);
+            long gen = j.generation + 1;
+            // The chunks this split has not are taken at once: a worker woken late for an earlier split with more
+            // chunks, reading the generation before this one, must find none of them free.
+            for (int c = chunks; c < size(); c++) j.taken.set(c, gen);
+            j.generation = gen;
             for (int c = 1; c < chunks; c++) {
                 Worker w = workers[c - 1];
                 w.posted = w.posted + 1;
@@ -157,6 +188,19 @@ final class WorkerTeam {
                 if (bounds[0] < bounds[1]) body.run(bounds[0], bounds[1]);
             } catch (Throwable e) {
                 j.failures[0] = e;
+            }
+            try {
+                // The chunks no worker has taken yet are the caller's: waiting for a worker that has not started
+                // (another program holds its processor) would cost a time slice of that program's.
+                for (int c = 1; c < chunks; c++) {
+                    if (!j.take(c, gen)) continue;
+                    try {
+                        if (bounds[c] < bounds[c + 1]) body.run(bounds[c], bounds[c + 1]);
+                    } catch (Throwable e) {
+                        j.failures[c] = e;
+                    }
+                    j.remaining.decrementAndGet();
+                }
             } finally {
                 inChunk[0] = false;
             }

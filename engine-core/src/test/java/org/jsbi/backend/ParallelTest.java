@@ -66,6 +66,39 @@ class ParallelTest {
         }
     }
 
+    /**
+     * The caller runs the chunks no worker has begun when its own is done, and a worker woken late for an earlier split
+     * (of more chunks) must then find its chunk taken, never run one twice. A team of four threads on this machine's
+     * two processors (so that workers are often descheduled and late), splits of 4, 3 and 2 chunks in turn, the
+     * caller's chunk empty so that it races the workers for theirs.
+     */
+    @Test
+    void chunksTheWorkersHaveNotBegunAreTheCallersAndEachRunsOnce() {
+        WorkerTeam team = new WorkerTeam(3, 50_000);
+        try {
+            Thread caller = Thread.currentThread();
+            boolean[] inChunk = new boolean[1];
+            int byCaller = 0;
+            for (int rep = 0; rep < 20_000; rep++) {
+                int chunks = 4 - rep % 3;
+                int[] bounds = new int[chunks + 1];
+                for (int c = 0; c <= chunks; c++) bounds[c] = c;
+                AtomicIntegerArray seen = new AtomicIntegerArray(chunks);
+                java.util.concurrent.atomic.AtomicInteger callerRan = new java.util.concurrent.atomic.AtomicInteger();
+                assertTrue(team.tryRun(bounds, (from, to) -> {
+                    for (int i = from; i < to; i++) seen.incrementAndGet(i);
+                    if (from > 0 && Thread.currentThread() == caller) callerRan.incrementAndGet();
+                }, inChunk));
+                for (int i = 0; i < chunks; i++) assertEquals(1, seen.get(i), "chunk " + i + " of split " + rep);
+                byCaller += callerRan.get();
+            }
+            assertTrue(byCaller > 0, "the caller ran no worker's chunk in 20,000 splits of four threads on "
+                    + Runtime.getRuntime().availableProcessors() + " processors");
+        } finally {
+            team.shutdown();
+        }
+    }
+
     @Test
     void aFailingChunkFailsTheCallAndTheTeamStaysUsable() {
         Parallel.setThreads(2);
@@ -199,8 +232,15 @@ class ParallelTest {
         // A simulator that restores the interrupt flag after catching an InterruptedException leaves its worker
         // interrupted; park then returned at once and the idle worker held a processor for good.
         Parallel.setThreads(2);
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         Parallel.forRange(2, 1, 1, (from, to) -> {
-            if (from == 1) Thread.currentThread().interrupt();
+            if (from == 1) {
+                started.set(true);
+                Thread.currentThread().interrupt();
+            } else {
+                // The caller's chunk waits for the worker to take chunk 1, so that the caller does not run it itself.
+                while (!started.get()) Thread.onSpinWait();
+            }
         });
         Thread.sleep(50);   // well past the 1 ms spin
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
