@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.C2stPlot;
+import org.jsbi.plot.PlotException;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.HarnessConfig;
 import org.jsbi.validation.HarnessRow;
@@ -29,6 +31,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The markdown table the command writes beside results.csv. */
     static final String TABLE_FILE = "results-table.md";
+    /** The table drawn: C2ST against the budget per task, beside the benchmark's published rows. */
+    static final String PLOT_FILE = "results.png";
 
     @Option(names = "--tasks", split = ",", description = "Tasks (default: the seven with reference data).")
     List<String> tasks = List.of("two_moons", "gaussian_linear", "gaussian_linear_uniform", "slcp", "bernoulli_glm",
@@ -111,6 +115,13 @@ final class ValidateCommand implements Callable<Integer> {
         // its runs with --out validation must not overwrite it.
         // Through a temporary file renamed into place: a run killed here leaves the earlier table whole.
         Npy.writeAtomically(out.resolve(TABLE_FILE), md.getBytes(StandardCharsets.UTF_8));
+        if (!rows.isEmpty()) {
+            try {
+                C2stPlot.writePng(rows, out.resolve(PLOT_FILE));
+            } catch (PlotException e) {
+                System.out.println("note: no " + PLOT_FILE + ": " + e.getMessage());
+            }
+        }
         return md;
     }
 

@@ -116,6 +116,9 @@ class ValidateCommandTest {
         String table = Files.readString(out.resolve(ValidateCommand.TABLE_FILE));
         assertTrue(table.contains("| two_moons | 1,000 | 0.700 ± "), table);
         assertTrue(table.contains(" (1) |") && !table.contains("(3)"), table);
+        // The table drawn beside it: one task, one panel of 300 pixels under the legend.
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(ValidateCommand.PLOT_FILE).toFile());
+        assertEquals(300, png.getWidth());
     }
 
     /**
