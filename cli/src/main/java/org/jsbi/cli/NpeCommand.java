@@ -23,6 +23,7 @@ import org.jsbi.inference.NpeResult;
 import org.jsbi.inference.SequentialNpe;
 import org.jsbi.io.Npy;
 import org.jsbi.plot.PairPlot;
+import org.jsbi.plot.SbcPlot;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.SamplingIncompleteException;
 import org.jsbi.sim.benchmark.BenchmarkTask;
@@ -129,6 +130,14 @@ final class NpeCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int sbcSamples = 1_000;
 
+    @Option(names = "--sbc-plot", paramLabel = "FILE.png", description = "Draw the calibration (with --sbc): each"
+            + " parameter's rank histogram in the band of a calibrated posterior, and the expected coverage against"
+            + " the credibility level.")
+    String sbcPlot;
+
+    /** --sbc-plot's checked file, or null. */
+    private Path sbcPlotFile;
+
     @Override
     public Integer call() throws IOException {
         checkOptions();
@@ -148,7 +157,8 @@ final class NpeCommand implements Callable<Integer> {
         Path posteriorFile = savePosterior == null ? null
                 : writableFile(spec.commandLine(), "--save-posterior", savePosterior, "posterior.jsbi");
         plotFile = plot == null ? null : SampleCommand.plotFile(spec.commandLine(), plot);
-        if (plotFile != null) PairPlot.checkCanDraw();
+        sbcPlotFile = sbcPlot == null ? null : SampleCommand.plotFile(spec.commandLine(), sbcPlot);
+        if (plotFile != null || sbcPlotFile != null) PairPlot.checkCanDraw();
         if (posteriorFile != null && !PriorEntries.canWrite(t.prior())) {
             throw new ParameterException(spec.commandLine(), "--save-posterior: " + t.name() + "'s prior ("
                     + t.prior().describe() + ") cannot be written to a file");
@@ -329,6 +339,12 @@ final class NpeCommand implements Callable<Integer> {
                 return EXIT_INTERRUPTED;
             }
             System.out.print(cal.text());
+            if (sbcPlotFile != null && cal.result().tests() > 0) {
+                String[] labels = new String[t.prior().dim()];
+                for (int i = 0; i < labels.length; i++) labels[i] = "theta_" + (i + 1);
+                SbcPlot.writePng(cal.result(), labels, sbcPlotFile);
+                System.out.println("calibration drawn to " + sbcPlotFile);
+            }
         }
         return Thread.currentThread().isInterrupted() ? EXIT_INTERRUPTED : 0;
     }
@@ -373,6 +389,10 @@ final class NpeCommand implements Callable<Integer> {
                     + " gives their standard deviation");
         }
         if (sbc < 0) throw new ParameterException(spec.commandLine(), "--sbc must be >= 0, got " + sbc);
+        if (sbcPlot != null && sbc == 0) {
+            throw new ParameterException(spec.commandLine(), "--sbc-plot draws the calibration check; give --sbc N"
+                    + " (say 200) with it");
+        }
         if (sbcSamples < 1) {
             throw new ParameterException(spec.commandLine(), "--sbc-samples must be at least 1, got " + sbcSamples);
         }

@@ -263,6 +263,7 @@ class NpeCommandTest {
             {"--sbc must be >= 0, got -1", "npe", "--sbc", "-1"},
             {"--sbc-samples must be at least 1, got 0", "npe", "--sbc", "10", "--sbc-samples", "0"},
             {"Use --rounds 1 with --sbc", "npe", "--sbc", "10", "--rounds", "2"},
+            {"--sbc-plot draws the calibration check; give --sbc N", "npe", "--sbc-plot", "sbc.png"},
         };
         for (String[] c : cases) {
             Run r = PyloricCommandTest.jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));
@@ -286,9 +287,12 @@ class NpeCommandTest {
 
     /** A short amortized run with the calibration check: its lines are printed after the C2ST. */
     @Test
-    void theCalibrationCheckPrintsRanksAndCoverage() {
+    void theCalibrationCheckPrintsRanksAndCoverage(@TempDir Path tmp) throws IOException {
+        Path png = tmp.resolve("sbc.png");
         String out = succeeds("npe", "--task", "two_moons", "--simulations", "1000", "--samples", "1000",
-                "--max-epochs", "20", "--sbc", "40", "--sbc-samples", "100");
+                "--max-epochs", "20", "--sbc", "40", "--sbc-samples", "100", "--sbc-plot", png.toString());
+        assertTrue(out.contains("calibration drawn to " + png), out);
+        assertEquals(3 * 250, javax.imageio.ImageIO.read(png.toFile()).getWidth(), "two rank panels and the coverage");
         assertTrue(out.contains("simulation-based calibration: 40 test simulations from the prior, 100 posterior"
                 + " samples each"), out);
         assertTrue(out.contains("KS p-value against uniform: θ1 "), out);

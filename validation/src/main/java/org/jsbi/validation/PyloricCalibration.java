@@ -17,6 +17,8 @@ import org.jsbi.backend.Backends;
 import org.jsbi.diagnostics.Sbc;
 import org.jsbi.flow.Maf;
 import org.jsbi.io.Npy;
+import org.jsbi.plot.PlotException;
+import org.jsbi.plot.SbcPlot;
 import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.posterior.PosteriorConfig;
 import org.jsbi.sim.stg.PyloricNetwork;
@@ -38,6 +40,8 @@ public final class PyloricCalibration {
     public static final String SUMMARY_FILE = "calibration.md";
     /** Where an interrupted run writes its report: never over a complete run's. A complete run removes it. */
     public static final String PARTIAL_SUMMARY_FILE = "calibration.partial.md";
+    /** The ranks and the coverage drawn (SbcPlot); a partial run's beside a complete one's. */
+    public static final String PLOT_FILE = "calibration.png", PARTIAL_PLOT_FILE = "calibration.partial.png";
     /** A store line of an infer summary: "- DIR: seed S, ..., prior" or "..., truncated prior". */
     private static final Pattern STORE_LINE = Pattern.compile("^- (.+): seed (-?\\d+), .*, (truncated prior|prior)$");
 
@@ -138,8 +142,19 @@ public final class PyloricCalibration {
         }
         // Atomically: a crash while writing leaves an earlier report whole, not a truncated one.
         Npy.writeAtomically(file, summary.getBytes(StandardCharsets.UTF_8));
+        if (r.result().tests() > 0) {
+            try {
+                SbcPlot.writePng(r.result(), PyloricNetwork.PARAMETER_NAMES,
+                        s.posterior().resolve(complete ? PLOT_FILE : PARTIAL_PLOT_FILE));
+            } catch (PlotException e) {
+                log.println("note: no picture of the calibration: " + e.getMessage());
+            }
+        }
         // A finished report supersedes an interrupted one's.
-        if (complete) Files.deleteIfExists(s.posterior().resolve(PARTIAL_SUMMARY_FILE));
+        if (complete) {
+            Files.deleteIfExists(s.posterior().resolve(PARTIAL_SUMMARY_FILE));
+            Files.deleteIfExists(s.posterior().resolve(PARTIAL_PLOT_FILE));
+        }
         return new Result(r, available, summary, file, complete);
     }
 

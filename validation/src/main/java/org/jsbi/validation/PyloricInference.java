@@ -575,7 +575,8 @@ public final class PyloricInference {
         String[] names = {PyloricCorrelations.SUMMARY_FILE, PyloricCorrelations.MARGINAL_FILE,
                 PyloricCorrelations.CONDITIONAL_FILE, PyloricCorrelations.PARTIAL_SUMMARY_FILE,
                 PyloricCorrelations.PARTIAL_CONDITIONAL_FILE, PyloricCorrelations.PLOT_FILE,
-                PyloricCorrelations.PARTIAL_PLOT_FILE, PyloricCalibration.SUMMARY_FILE,
+                PyloricCorrelations.PARTIAL_PLOT_FILE, PyloricCalibration.PLOT_FILE,
+                PyloricCalibration.PARTIAL_PLOT_FILE, PyloricCalibration.SUMMARY_FILE,
                 PyloricCalibration.PARTIAL_SUMMARY_FILE};
         Path aside = out.resolve(EARLIER_ANALYSES_DIR);
         boolean announced = false;

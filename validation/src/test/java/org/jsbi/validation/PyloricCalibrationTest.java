@@ -78,6 +78,7 @@ class PyloricCalibrationTest {
         PyloricCalibration.Result complete = PyloricCalibration.run(settings, new PrintWriter(new StringWriter(), true));
         assertTrue(complete.complete());
         assertEquals(out.resolve(PyloricCalibration.SUMMARY_FILE), complete.summaryFile());
+        assertTrue(Files.size(out.resolve(PyloricCalibration.PLOT_FILE)) > 1000, "the calibration drawn");
         String md = Files.readString(out.resolve(PyloricCalibration.SUMMARY_FILE));
 
         StringWriter log = new StringWriter();
