@@ -3,6 +3,7 @@ package org.jsbi.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.jsbi.dist.Prior;
+import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.sim.gabor.Gabor;
@@ -18,8 +19,8 @@ import org.jsbi.simulation.Simulator;
  */
 final class BuiltInModels {
 
-    /** A simulator with the prior its parameters are drawn from. */
-    record Model(String name, Simulator simulator, Prior prior) {
+    /** A simulator with the prior its parameters are drawn from, and their names (theta_1, ... where it has none). */
+    record Model(String name, Simulator simulator, Prior prior, List<String> parameterNames) {
     }
 
     private static final List<String> NEURON_MODELS = List.of(HodgkinHuxley.NAME, Glm.NAME, Gabor.NAME);
@@ -37,13 +38,14 @@ final class BuiltInModels {
     static Model byName(String name) {
         switch (name == null ? "" : name) {
             case HodgkinHuxley.NAME -> {
-                return new Model(name, HodgkinHuxley.withDefaults(), HodgkinHuxley.prior());
+                return new Model(name, HodgkinHuxley.withDefaults(), HodgkinHuxley.prior(),
+                        List.of(HodgkinHuxley.PARAMETER_NAMES));
             }
             case Glm.NAME -> {
-                return new Model(name, Glm.withDefaults(), Glm.prior());
+                return new Model(name, Glm.withDefaults(), Glm.prior(), List.of(Glm.PARAMETER_NAMES));
             }
             case Gabor.NAME -> {
-                return new Model(name, Gabor.withDefaults(), Gabor.prior());
+                return new Model(name, Gabor.withDefaults(), Gabor.prior(), List.of(Gabor.PARAMETER_NAMES));
             }
             default -> {
                 if (!BenchmarkTasks.names().contains(name)) {
@@ -51,7 +53,7 @@ final class BuiltInModels {
                             + String.join(", ", names()));
                 }
                 BenchmarkTask t = BenchmarkTasks.byName(name);
-                return new Model(name, t.simulator(), t.prior());
+                return new Model(name, t.simulator(), t.prior(), DirectPosterior.defaultNames(t.prior().dim()));
             }
         }
     }

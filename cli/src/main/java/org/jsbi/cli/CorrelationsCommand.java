@@ -77,8 +77,8 @@ final class CorrelationsCommand implements Callable<Integer> {
     long seed = 1L;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write every pair's correlations to this CSV file"
-            + " (i,j,marginal,conditional_mean,conditional_sd,conditions); its folder is created, an existing file is"
-            + " replaced.")
+            + " (i,j,parameter_i,parameter_j,marginal,conditional_mean,conditional_sd,conditions); its folder is"
+            + " created, an existing file is replaced.")
     String out;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the correlation matrices as a PNG: the"
@@ -116,7 +116,8 @@ final class CorrelationsCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--posterior " + posteriorFile + " has a 1-D θ: there is no pair to"
                     + " correlate");
         }
-        int[][] pairList = parsePairs(cl, pairs, d);
+        List<String> names = posterior.parameterNames();
+        int[][] pairList = parsePairs(cl, pairs, names);
         if (!grid.equals("samples") && !grid.equals("prior")) {
             throw new ParameterException(cl, "--grid must be 'samples' or 'prior', got '" + grid + "'");
         }
@@ -142,7 +143,7 @@ final class CorrelationsCommand implements Callable<Integer> {
                 return NpeCommand.EXIT_INTERRUPTED;
             }
             double[][] marginal = PosteriorCorrelations.marginal(drawn);
-            printMatrix(o, marginal);
+            printMatrix(o, marginal, names);
             double[][] box = grid.equals("prior") ? ParameterRanges.of(posterior.prior(), drawn)
                     : ParameterRanges.aroundSamples(posterior.prior(), drawn);
             o.printf(Locale.ROOT, "conditional correlations: %,d pair%s x %,d posterior samples on %d x %d grids over"
@@ -159,16 +160,15 @@ final class CorrelationsCommand implements Callable<Integer> {
                 o.printf(Locale.ROOT, "interrupted after %,d of %,d conditions; the table holds those%n",
                         cc.conditionsDone(), conditions);
             }
-            printPairs(o, cc, marginal, seconds);
+            printPairs(o, cc, marginal, seconds, names);
             if (outFile != null) {
-                Npy.writeAtomically(outFile, csv(cc, marginal).getBytes(StandardCharsets.UTF_8));
+                Npy.writeAtomically(outFile, csv(cc, marginal, names).getBytes(StandardCharsets.UTF_8));
                 o.println("correlations written to " + outFile);
             }
             if (plotFile != null) {
                 double[] means = new double[cc.pairs().length];
                 for (int p = 0; p < means.length; p++) means[p] = cc.mean(p);
-                String[] labels = new String[d];
-                for (int i = 0; i < d; i++) labels[i] = "theta_" + (i + 1);
+                String[] labels = names.toArray(String[]::new);
                 CorrelationPlot.writePng(CorrelationPlot.fromPairs(d, cc.pairs(), means), marginal, labels,
                         "conditional (above) and marginal (below) correlations", plotFile);
                 o.println("correlation matrices drawn to " + plotFile);
@@ -177,8 +177,9 @@ final class CorrelationsCommand implements Callable<Integer> {
         }
     }
 
-    /** "all", or i:j,... with parameters by number from 1 or by name theta_i; as 0-based index pairs. */
-    static int[][] parsePairs(CommandLine cl, String spec, int d) {
+    /** "all", or i:j,... with parameters by number from 1 or by name (theirs, or theta_i); as 0-based index pairs. */
+    static int[][] parsePairs(CommandLine cl, String spec, List<String> names) {
+        int d = names.size();
         String s = spec.strip();
         List<int[]> list = new ArrayList<>();
         if (s.equalsIgnoreCase("all")) {
@@ -189,16 +190,20 @@ final class CorrelationsCommand implements Callable<Integer> {
             String[] ij = item.strip().split(":", -1);
             if (ij.length != 2) {
                 throw new ParameterException(cl, "--pairs: '" + item.strip() + "' is not a pair i:j; give 'all' or"
-                        + " pairs such as 1:2,1:3 (numbers from 1, or names theta_1:theta_2)");
+                        + " pairs such as 1:2,1:3 (numbers from 1, or names such as " + names.get(0) + ":"
+                        + names.get(1) + ")");
             }
-            int i = parameter(cl, ij[0].strip(), d), j = parameter(cl, ij[1].strip(), d);
+            int i = parameter(cl, ij[0].strip(), names), j = parameter(cl, ij[1].strip(), names);
             if (i == j) throw new ParameterException(cl, "--pairs: '" + item.strip() + "' pairs a parameter with itself");
             list.add(new int[] {i, j});
         }
         return list.toArray(new int[0][]);
     }
 
-    private static int parameter(CommandLine cl, String token, int d) {
+    private static int parameter(CommandLine cl, String token, List<String> names) {
+        int d = names.size();
+        int named = names.indexOf(token);
+        if (named >= 0) return named;
         String t = token.toLowerCase(Locale.ROOT);
         String number = t.startsWith("theta_") ? t.substring("theta_".length()) : t;
         try {
@@ -208,29 +213,32 @@ final class CorrelationsCommand implements Callable<Integer> {
             // reported below
         }
         throw new ParameterException(cl, "--pairs: '" + token + "' is not a parameter; give a number 1.." + d
-                + " or a name theta_1..theta_" + d);
+                + " or a name (" + (d <= 12 ? String.join(", ", names) : names.get(0) + ", ..., " + names.get(d - 1))
+                + ")");
     }
 
-    private static void printMatrix(PrintStream o, double[][] r) {
+    private static void printMatrix(PrintStream o, double[][] r, List<String> names) {
         int d = r.length;
         if (d > PRINTED_MATRIX) {
             o.printf(Locale.ROOT, "marginal correlations: %d x %d (in the table below, and in --out)%n", d, d);
             return;
         }
+        int w = 9;
+        for (String n : names) w = Math.max(w, n.length());
         o.println("marginal correlations (Pearson, over the posterior samples):");
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-9s", ""));
-        for (int b = 0; b < d; b++) head.append(String.format(Locale.ROOT, " %8s", "theta_" + (b + 1)));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-" + w + "s", ""));
+        for (int b = 0; b < d; b++) head.append(String.format(Locale.ROOT, " %" + w + "s", names.get(b)));
         o.println(head);
         for (int a = 0; a < d; a++) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-9s", "theta_" + (a + 1)));
-            for (int b = 0; b < d; b++) line.append(String.format(Locale.ROOT, " %8.3f", r[a][b]));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-" + w + "s", names.get(a)));
+            for (int b = 0; b < d; b++) line.append(String.format(Locale.ROOT, " %" + w + ".3f", r[a][b]));
             o.println(line);
         }
     }
 
     /** Every pair up to PRINTED_PAIRS; beyond, the PRINTED_PAIRS strongest by |conditional mean|. */
     private static void printPairs(PrintStream o, PosteriorCorrelations.Conditional cc, double[][] marginal,
-                                   double seconds) {
+                                   double seconds, List<String> names) {
         Integer[] order = new Integer[cc.pairs().length];
         for (int p = 0; p < order.length; p++) order[p] = p;
         boolean all = order.length <= PRINTED_PAIRS;
@@ -240,22 +248,29 @@ final class CorrelationsCommand implements Callable<Integer> {
                 return Double.isNaN(m) ? -1 : Math.abs(m);
             }).reversed());
         }
+        int w = 21;
+        for (int[] pair : cc.pairs()) w = Math.max(w, pair(names, pair).length());
         o.printf(Locale.ROOT, "%s (%s):%n", all ? "pairs" : "the " + PRINTED_PAIRS + " strongest conditional"
                 + " correlations of " + order.length + " pairs", StoreListener.duration(seconds));
-        o.printf(Locale.ROOT, "  %-21s %10s %18s %10s%n", "pair", "marginal", "conditional", "conditions");
+        o.printf(Locale.ROOT, "  %-" + w + "s %10s %18s %10s%n", "pair", "marginal", "conditional", "conditions");
         for (int k = 0; k < Math.min(order.length, PRINTED_PAIRS); k++) {
             int p = order[k], i = cc.pairs()[p][0], j = cc.pairs()[p][1];
-            o.printf(Locale.ROOT, "  %-21s %10.3f %8.3f ± %7.3f %10d%n", "theta_" + (i + 1) + " – theta_" + (j + 1),
+            o.printf(Locale.ROOT, "  %-" + w + "s %10.3f %8.3f ± %7.3f %10d%n", pair(names, cc.pairs()[p]),
                     marginal[i][j], cc.mean(p), cc.sd(p), cc.count(p));
         }
     }
 
-    static String csv(PosteriorCorrelations.Conditional cc, double[][] marginal) {
-        StringBuilder b = new StringBuilder("i,j,marginal,conditional_mean,conditional_sd,conditions\n");
+    private static String pair(List<String> names, int[] pair) {
+        return names.get(pair[0]) + " – " + names.get(pair[1]);
+    }
+
+    static String csv(PosteriorCorrelations.Conditional cc, double[][] marginal, List<String> names) {
+        StringBuilder b = new StringBuilder("i,j,parameter_i,parameter_j,marginal,conditional_mean,conditional_sd,"
+                + "conditions\n");
         for (int p = 0; p < cc.pairs().length; p++) {
             int i = cc.pairs()[p][0], j = cc.pairs()[p][1];
-            b.append(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%d%n", i + 1, j + 1, marginal[i][j], cc.mean(p),
-                    cc.sd(p), cc.count(p)));
+            b.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%.6f,%.6f,%.6f,%d%n", i + 1, j + 1, names.get(i),
+                    names.get(j), marginal[i][j], cc.mean(p), cc.sd(p), cc.count(p)));
         }
         return b.toString();
     }

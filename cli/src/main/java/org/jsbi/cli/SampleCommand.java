@@ -84,7 +84,8 @@ final class SampleCommand implements Callable<Integer> {
 
     // A string, not a Path: Path drops the trailing slash of "--out results/", which names a folder.
     @Option(names = "--out", paramLabel = "FILE", description = "Write the samples to this CSV file: columns"
-            + " theta_1.. (and first an observation column, numbered from 1, with --observations); its folder is"
+            + " named as the posterior's parameters, theta_1.. unless named in training (and first an observation"
+            + " column, numbered from 1, with --observations); its folder is"
             + " created, an existing file is replaced.")
     String out;
 
@@ -138,7 +139,8 @@ final class SampleCommand implements Callable<Integer> {
                         if (plotFile != null) {
                             Path f = xs.length == 1 ? plotFile : numbered(plotFile, i + 1);
                             double[][] range = ParameterRanges.of(posterior.prior(), s);
-                            PairPlot.writePng(s, PairPlot.Options.of(range[0], range[1]).withMarker(mapTheta), f);
+                            PairPlot.writePng(s, PairPlot.Options.of(range[0], range[1]).withMarker(mapTheta)
+                                    .withLabels(posterior.parameterNames().toArray(String[]::new)), f);
                             o.printf(Locale.ROOT, "  pair plot written to %s%s%n", f, mapTheta == null ? ""
                                     : " (the MAP marked in red)");
                         }
@@ -153,7 +155,7 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
             if (outFile != null && !drawn.isEmpty()) {
-                writeCsv(outFile, drawn, observationsFile != null);
+                writeCsv(outFile, drawn, observationsFile != null, posterior.parameterNames());
                 o.printf(Locale.ROOT, "samples written to %s (%,d observation%s)%n", outFile, drawn.size(),
                         drawn.size() == 1 ? "" : "s");
             }
@@ -253,7 +255,11 @@ final class SampleCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "observation %d: acceptance inside the prior %.3f%n", i + 1,
                 posterior.acceptanceRate(xs[i]));
         float[] mapTheta = map ? posterior.map(xs[i], seed + i) : null;
-        o.printf(Locale.ROOT, "  %-9s %11s %11s %11s %11s %11s%s%n", "parameter", "mean", "sd", "2.5%", "50%", "97.5%",
+        List<String> names = posterior.parameterNames();
+        int w = 9;
+        for (String name : names) w = Math.max(w, name.length());
+        String cell = "  %-" + w + "s";
+        o.printf(Locale.ROOT, cell + " %11s %11s %11s %11s %11s%s%n", "parameter", "mean", "sd", "2.5%", "50%", "97.5%",
                 map ? String.format(Locale.ROOT, " %11s", "MAP") : "");
         int n = s.length;
         float[] column = new float[n];
@@ -266,7 +272,7 @@ final class SampleCommand implements Callable<Integer> {
             mean /= n;
             for (int r = 0; r < n; r++) ss += (s[r][j] - mean) * (s[r][j] - mean);
             Arrays.sort(column);
-            o.printf(Locale.ROOT, "  %-9s %11.5g %11.5g %11.5g %11.5g %11.5g%s%n", "theta_" + (j + 1), mean,
+            o.printf(Locale.ROOT, cell + " %11.5g %11.5g %11.5g %11.5g %11.5g%s%n", names.get(j), mean,
                     n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, quantile(column, 0.025), quantile(column, 0.5),
                     quantile(column, 0.975), map ? String.format(Locale.ROOT, " %11.5g", mapTheta[j]) : "");
         }
@@ -361,11 +367,12 @@ final class SampleCommand implements Callable<Integer> {
     }
 
     /** The samples as CSV, atomically (temporary file and rename), with an observation column when there are several. */
-    private static void writeCsv(Path path, List<float[][]> drawn, boolean numbered) throws IOException {
+    private static void writeCsv(Path path, List<float[][]> drawn, boolean numbered, List<String> names)
+            throws IOException {
         StringBuilder csv = new StringBuilder();
         int d = drawn.getFirst()[0].length;
         if (numbered) csv.append("observation,");
-        for (int j = 0; j < d; j++) csv.append(j == 0 ? "" : ",").append("theta_").append(j + 1);
+        for (int j = 0; j < d; j++) csv.append(j == 0 ? "" : ",").append(names.get(j));
         csv.append(System.lineSeparator());
         for (int i = 0; i < drawn.size(); i++) {
             for (float[] r : drawn.get(i)) {

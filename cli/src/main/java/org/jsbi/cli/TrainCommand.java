@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jsbi.backend.Parallel;
@@ -18,6 +19,7 @@ import org.jsbi.inference.NpeResult;
 import org.jsbi.io.Npy;
 import org.jsbi.io.NpyFormatException;
 import org.jsbi.mdn.MdnConfig;
+import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.simulation.SimulationSet;
 import org.jsbi.simulation.SimulationStore;
 import org.jsbi.simulation.StoreManifest;
@@ -75,6 +77,11 @@ final class TrainCommand implements Callable<Integer> {
             + " trained posterior (estimator, prior and sampling settings); sample it with jsbi sample.")
     String savePosterior;
 
+    @Option(names = "--names", paramLabel = "N1,N2,...", description = "The parameters' names, saved with the"
+            + " posterior for jsbi sample's tables, files and plots (default: a CSV --theta's header, a built-in"
+            + " model's names, else theta_1, theta_2, ...).")
+    String names;
+
     @Option(names = "--estimator", description = "maf or mdn (default: ${DEFAULT-VALUE}).")
     String estimator = "maf";
 
@@ -121,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         NpeCommand.notAnInput(cl, "--save-posterior", posteriorFile, "--x", xFile);
         SimulationSet set;
         String source;
+        List<String> parameterNames;
         if (store != null) {
             SimulationStore s = openStore(cl, store);
             BuiltInModels.Model m = BuiltInModels.byName(s.manifest().simulator());
@@ -128,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             prior = m.prior();
             set = s.readAll();
             source = m.name() + " store " + store;
+            parameterNames = m.parameterNames();
         } else {
             float[][] theta = readMatrix(cl, "--theta", thetaFile, false);
             float[][] x = readMatrix(cl, "--x", xFile, true);
@@ -142,6 +151,16 @@ final class TrainCommand implements Callable<Integer> {
             checkThetaInPrior(cl, theta, (BoxUniform) prior);
             set = finiteRows(theta, x);
             source = "θ from " + thetaFile + ", x from " + xFile;
+            parameterNames = thetaFile.getFileName().toString().endsWith(".npy")
+                    ? DirectPosterior.defaultNames(prior.dim()) : headerNames(thetaFile, prior.dim());
+        }
+        if (names != null) parameterNames = List.of(names.split(",", -1)).stream().map(String::strip).toList();
+        try {
+            // Checked before the training, which a bad name would otherwise lose at the save.
+            DirectPosterior.checkParameterNames(parameterNames, prior.dim());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, (names != null ? "--names: " : "--theta " + thetaFile + "'s header: ")
+                    + e.getMessage() + (names != null ? "" : "; name the parameters with --names N1,N2,..."));
         }
         int needed = Trainer.minimumSimulations(cfg.training());
         if (set.size() < needed && set.excludedNonFinite() == 0) {
@@ -168,11 +187,22 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingHistory h = r.trained().history();
             o.println(NpeCommand.trainedLine(h, r.trainingSeconds(), stopAfterEpochs));
-            r.posterior(prior).save(posteriorFile);
+            r.posterior(prior).withParameterNames(parameterNames).save(posteriorFile);
             o.println("posterior saved to " + posteriorFile + "; sample it with: jsbi sample --posterior "
                     + posteriorFile + " --observation X1,X2,...");
             return h.stopReason() == TrainingHistory.StopReason.INTERRUPTED ? NpeCommand.EXIT_INTERRUPTED : 0;
         }
+    }
+
+    /**
+     * The header of a CSV --theta: its column names, or theta_1, ... where they are pandas' labels of unnamed columns
+     * (0, 1, ...) or of the wrong count (refused later).
+     */
+    static List<String> headerNames(Path file, int d) {
+        List<String> h = NumericCsv.header(file).stream().map(String::strip).toList();
+        boolean pandasLabels = true;
+        for (int i = 0; i < h.size(); i++) pandasLabels &= h.get(i).equals(Integer.toString(i));
+        return h.size() == d && !pandasLabels ? h : DirectPosterior.defaultNames(d);
     }
 
     /**

@@ -63,8 +63,9 @@ class CorrelationsCommandTest {
                 theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(drawn, 20), new int[][] {{0, 1}},
                 range[0], range[1], 20, null);
         List<String> lines = Files.readAllLines(out);
-        assertEquals(List.of("i,j,marginal,conditional_mean,conditional_sd,conditions",
-                String.format(java.util.Locale.ROOT, "1,2,%.6f,%.6f,%.6f,20", marginal[0][1], cc.mean(0), cc.sd(0))),
+        assertEquals(List.of("i,j,parameter_i,parameter_j,marginal,conditional_mean,conditional_sd,conditions",
+                String.format(java.util.Locale.ROOT, "1,2,theta_1,theta_2,%.6f,%.6f,%.6f,20", marginal[0][1],
+                        cc.mean(0), cc.sd(0))),
                 lines);
         assertTrue(Double.isFinite(cc.mean(0)), "a two_moons posterior's pair has a correlation: " + cc.mean(0));
         assertTrue(p.out().contains("over the samples' range widened by 10%"), p.out());
@@ -83,8 +84,8 @@ class CorrelationsCommandTest {
                 theta -> posterior.logProbUncorrected(theta, xo), Arrays.copyOf(drawn, 20), new int[][] {{0, 1}},
                 new double[] {-1, -1}, new double[] {1, 1}, 20, null);
         assertTrue(q.out().contains("over the prior's box"), q.out());
-        assertEquals(String.format(java.util.Locale.ROOT, "1,2,%.6f,%.6f,%.6f,20", marginal[0][1], onBox.mean(0),
-                onBox.sd(0)), Files.readAllLines(out).get(1));
+        assertEquals(String.format(java.util.Locale.ROOT, "1,2,theta_1,theta_2,%.6f,%.6f,%.6f,20", marginal[0][1],
+                onBox.mean(0), onBox.sd(0)), Files.readAllLines(out).get(1));
     }
 
     /** Ctrl-C once the grids begin: the conditions finished are in --out, and the run exits 130. */
@@ -107,11 +108,19 @@ class CorrelationsCommandTest {
     @Test
     void pairsAreNumberedFromOneOrNamed() {
         CommandLine cl = new CommandLine(new CorrelationsCommand());
-        assertArrayEquals(new int[][] {{0, 1}, {0, 2}, {1, 2}}, CorrelationsCommand.parsePairs(cl, "all", 3));
-        assertArrayEquals(new int[][] {{0, 2}, {1, 0}}, CorrelationsCommand.parsePairs(cl, "1:3, theta_2:THETA_1", 3));
+        List<String> theta = DirectPosterior.defaultNames(3), named = List.of("g_Na", "g_K", "E_leak");
+        assertArrayEquals(new int[][] {{0, 1}, {0, 2}, {1, 2}}, CorrelationsCommand.parsePairs(cl, "all", theta));
+        assertArrayEquals(new int[][] {{0, 2}, {1, 0}}, CorrelationsCommand.parsePairs(cl, "1:3, theta_2:THETA_1",
+                theta));
+        // The posterior's own names, and still the numbers.
+        assertArrayEquals(new int[][] {{0, 2}, {1, 0}}, CorrelationsCommand.parsePairs(cl, "g_Na:E_leak,2:1", named));
         for (String bad : new String[] {"0:1", "1:4", "1-2", "1:1", "a:b", ""}) {
-            assertThrows(ParameterException.class, () -> CorrelationsCommand.parsePairs(cl, bad, 3), bad);
+            assertThrows(ParameterException.class, () -> CorrelationsCommand.parsePairs(cl, bad, theta), bad);
         }
+        ParameterException e = assertThrows(ParameterException.class,
+                () -> CorrelationsCommand.parsePairs(cl, "g_Na:g_Ca", named));
+        assertTrue(e.getMessage().contains("'g_Ca' is not a parameter; give a number 1..3 or a name (g_Na, g_K,"
+                + " E_leak)"), e.getMessage());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.jsbi.backend.Backends;
 import org.jsbi.cli.NpeCommandTest.Printed;
 import org.jsbi.dist.Priors;
@@ -91,6 +92,55 @@ class TrainCommandTest {
     }
 
     /** An interrupt (Ctrl-C through the shutdown hook) ends the training; the best weights so far are saved, exit 130. */
+    /**
+     * The parameters' names: a CSV θ's header (pandas' 0, 1, ... labels mean none), or --names, saved with the
+     * posterior; .npy θ has none, so theta_1, theta_2.
+     */
+    @Test
+    void parameterNamesComeFromTheThetaHeaderOrNames() throws IOException {
+        StringBuilder csv = new StringBuilder("gain, offset\n");
+        for (float[] t : theta) csv.append(t[0]).append(',').append(t[1]).append('\n');
+        Path thetaCsv = tmp.resolve("theta.csv");
+        Files.writeString(thetaCsv, csv);
+        String[] common = {"--x", xCsv.toString(), "--low", "-2,-2", "--high", "2,2", "--max-epochs", "1"};
+        Path a = tmp.resolve("named-header.jsbi"), b = tmp.resolve("named-option.jsbi"), c = tmp.resolve("npy.jsbi");
+        train(common, "--theta", thetaCsv.toString(), "--save-posterior", a.toString());
+        train(common, "--theta", thetaCsv.toString(), "--names", "k, b", "--save-posterior", b.toString());
+        train(common, "--theta", thetaNpy.toString(), "--save-posterior", c.toString());
+        assertEquals(List.of("gain", "offset"), DirectPosterior.load(a, Backends.current()).parameterNames());
+        assertEquals(List.of("k", "b"), DirectPosterior.load(b, Backends.current()).parameterNames());
+        assertEquals(List.of("theta_1", "theta_2"), DirectPosterior.load(c, Backends.current()).parameterNames());
+        Files.writeString(thetaCsv, csv.toString().replaceFirst("gain, offset", "0,1"));
+        train(common, "--theta", thetaCsv.toString(), "--save-posterior", a.toString());
+        assertEquals(List.of("theta_1", "theta_2"), DirectPosterior.load(a, Backends.current()).parameterNames());
+
+        // sample prints and writes the names.
+        Path samples = tmp.resolve("named-samples.csv");
+        Printed p = NpeCommandTest.printed("sample", "--posterior", b.toString(), "--observation", "0.5,-0.3",
+                "--samples", "20", "--out", samples.toString());
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        assertTrue(p.out().contains("\n  k    ") && p.out().contains("\n  b    "), p.out());
+        assertEquals("k,b", Files.readAllLines(samples).getFirst());
+
+        Printed bad = NpeCommandTest.printed(concat(common, "--theta", thetaNpy.toString(), "--names", "k,k",
+                "--save-posterior", tmp.resolve("never.jsbi").toString()));
+        assertEquals(2, bad.run().code(), bad.run().toString());
+        assertTrue(bad.run().err().contains("--names: parameter name 'k' appears twice"), bad.run().toString());
+        assertFalse(bad.out().contains("epoch"), bad.out());
+    }
+
+    private static void train(String[] common, String... more) {
+        Printed p = NpeCommandTest.printed(concat(common, more));
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+    }
+
+    private static String[] concat(String[] common, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("train"));
+        args.addAll(List.of(common));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     @Test
     void anInterruptSavesTheTrainingSoFar() throws Exception {
         Path saved = tmp.resolve("interrupted.jsbi");

@@ -37,9 +37,16 @@ public final class DirectPosterior {
     private final ConditionalDensityEstimator estimator;
     private final Prior prior;
     private final PosteriorConfig config;
+    private final List<String> parameterNames;
     private final Map<ObservationKey, Double> acceptance = new ConcurrentHashMap<>();
 
+    /** A posterior whose parameters are named theta_1, theta_2, ... ({@link #withParameterNames} names them). */
     public DirectPosterior(ConditionalDensityEstimator estimator, Prior prior, PosteriorConfig config) {
+        this(estimator, prior, config, null);
+    }
+
+    private DirectPosterior(ConditionalDensityEstimator estimator, Prior prior, PosteriorConfig config,
+                            List<String> names) {
         if (estimator == null || prior == null || config == null) {
             throw new IllegalArgumentException("estimator, prior and config must be given");
         }
@@ -50,6 +57,48 @@ public final class DirectPosterior {
         this.estimator = estimator;
         this.prior = prior;
         this.config = config;
+        this.parameterNames = names == null ? defaultNames(prior.dim()) : checkParameterNames(names, prior.dim());
+    }
+
+    /**
+     * This posterior with its parameters named (in outputs: marginals, sample files, plots, correlations; and saved
+     * with it). Names are distinct, not blank, and hold no comma, quote or line break, since they head CSV columns.
+     */
+    public DirectPosterior withParameterNames(List<String> names) {
+        return new DirectPosterior(estimator, prior, config, names);
+    }
+
+    /** The parameters' names: theta_1, theta_2, ... unless {@link #withParameterNames} gave others. */
+    public List<String> parameterNames() {
+        return parameterNames;
+    }
+
+    /** theta_1 … theta_d. */
+    public static List<String> defaultNames(int d) {
+        List<String> names = new ArrayList<>(d);
+        for (int i = 1; i <= d; i++) names.add("theta_" + i);
+        return List.copyOf(names);
+    }
+
+    /**
+     * {@code names} as an unmodifiable list where they can name d parameters (see {@link #withParameterNames}), else an
+     * {@link IllegalArgumentException} naming the problem.
+     */
+    public static List<String> checkParameterNames(List<String> names, int d) {
+        if (names.size() != d) {
+            throw new IllegalArgumentException(names.size() + " parameter names for " + d + " parameters");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < d; i++) {
+            String n = names.get(i);
+            if (n == null || n.isBlank()) throw new IllegalArgumentException("parameter name " + (i + 1) + " is blank");
+            if (n.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) {
+                throw new IllegalArgumentException("parameter name '" + n + "' holds a comma, a quote or a line break;"
+                        + " names head CSV columns, so they cannot");
+            }
+            if (!seen.add(n)) throw new IllegalArgumentException("parameter name '" + n + "' appears twice");
+        }
+        return List.copyOf(names);
     }
 
     /**

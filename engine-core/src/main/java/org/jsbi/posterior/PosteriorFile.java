@@ -2,6 +2,8 @@ package org.jsbi.posterior;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jsbi.backend.Backend;
 import org.jsbi.dist.Prior;
@@ -34,7 +36,8 @@ public final class PosteriorFile {
     static final String KIND = "posterior";
     /** Revision of the entries inside the container. */
     static final int LAYOUT = 1;
-    private static final String ESTIMATOR = "estimator.", PRIOR = "prior.", CONFIG = "config.";
+    private static final String ESTIMATOR = "estimator.", PRIOR = "prior.", CONFIG = "config.",
+            NAMES = "parameter.name.";
 
     private PosteriorFile() {
     }
@@ -81,6 +84,9 @@ public final class PosteriorFile {
         b.meta(CONFIG + "timeLimitSeconds", c.timeLimitSeconds()).meta(CONFIG + "maxProposalBatch", c.maxProposalBatch())
                 .meta(CONFIG + "leakageSamples", c.leakageSamples()).meta(CONFIG + "mapStarts", c.mapStarts())
                 .meta(CONFIG + "mapSteps", c.mapSteps()).meta(CONFIG + "mapLearningRate", c.mapLearningRate());
+        // Optional entries, which a jsbi from before them skips: a file stays readable by both.
+        List<String> names = posterior.parameterNames();
+        for (int i = 0; i < names.size(); i++) b.meta(NAMES + i, names.get(i));
         return b.build();
     }
 
@@ -124,10 +130,22 @@ public final class PosteriorFile {
         } catch (IllegalArgumentException ex) {
             throw new ModelFormatException("the posterior's sampling settings are not valid: " + ex.getMessage(), ex);
         }
+        DirectPosterior posterior;
         try {
-            return new DirectPosterior(est, prior, config);
+            posterior = new DirectPosterior(est, prior, config);
         } catch (IllegalArgumentException ex) {
             throw new ModelFormatException("the posterior's parts do not fit together: " + ex.getMessage(), ex);
+        }
+        if (!f.hasMeta(NAMES + 0)) return posterior;   // saved before names were kept: theta_1, theta_2, ...
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < prior.dim(); i++) names.add(f.meta(NAMES + i));
+        if (f.hasMeta(NAMES + prior.dim())) {
+            throw new ModelFormatException("the posterior names more parameters than its prior's " + prior.dim());
+        }
+        try {
+            return posterior.withParameterNames(names);
+        } catch (IllegalArgumentException ex) {
+            throw new ModelFormatException("the posterior's parameter names are not valid: " + ex.getMessage(), ex);
         }
     }
 }

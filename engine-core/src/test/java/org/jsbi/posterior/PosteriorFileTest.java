@@ -75,6 +75,45 @@ class PosteriorFileTest {
         }
     }
 
+    /**
+     * Parameter names travel with the file; a file without them (saved before they were kept) loads with theta_1, ...;
+     * names that could not head a CSV column are refused when given and when read.
+     */
+    @Test
+    void parameterNamesAreSavedAndOlderFilesGetTheDefault() throws IOException {
+        DirectPosterior p = trained(EstimatorFactory.maf(), Priors.boxUniform(2, 0, 1));
+        assertEquals(List.of("theta_1", "theta_2"), p.parameterNames());
+        DirectPosterior named = p.withParameterNames(List.of("ḡ_Na", "E leak"));
+        Path file = dir.resolve("named.jsbi");
+        named.save(file);
+        DirectPosterior back = DirectPosterior.load(file, Backends.current());
+        assertEquals(List.of("ḡ_Na", "E leak"), back.parameterNames());
+        assertSamePosterior(named, back);
+
+        org.jsbi.io.ModelFile withNames = PosteriorFile.toModelFile(named);
+        org.jsbi.io.ModelFile.Builder older = org.jsbi.io.ModelFile.builder(withNames.kind());
+        withNames.metadata().forEach((k, v) -> {
+            if (!k.startsWith("parameter.name.")) older.meta(k, v);
+        });
+        for (org.jsbi.io.NamedArray a : withNames.arrays()) older.array(a.name(), a.rows(), a.cols(), a.data());
+        assertEquals(List.of("theta_1", "theta_2"), PosteriorFile.fromModelFile(older.build(), Backends.current())
+                .parameterNames());
+
+        for (List<String> bad : List.of(List.of("a"), List.of("a", "a"), List.of("a", " "), List.of("a", "b,c"),
+                List.of("a", "b\nc"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.withParameterNames(bad));
+            assertTrue(e.getMessage().contains("parameter name") || e.getMessage().contains("names for"),
+                    e.getMessage());
+        }
+        org.jsbi.io.ModelFile.Builder damaged = org.jsbi.io.ModelFile.builder(withNames.kind());
+        withNames.metadata().forEach((k, v) -> damaged.meta(k, k.equals("parameter.name.1") ? "ḡ_Na" : v));
+        for (org.jsbi.io.NamedArray a : withNames.arrays()) damaged.array(a.name(), a.rows(), a.cols(), a.data());
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> PosteriorFile.fromModelFile(damaged.build(), Backends.current()));
+        assertTrue(e.getMessage().contains("parameter names are not valid: parameter name 'ḡ_Na' appears twice"),
+                e.getMessage());
+    }
+
     @Test
     void whatCannotBeSavedOrIsNoPosteriorIsAClearError() throws IOException {
         DirectPosterior maf = trained(EstimatorFactory.maf(), Priors.boxUniform(2, 0, 1));

@@ -50,6 +50,19 @@ public final class NumericCsv {
         return read(file, columns, false);
     }
 
+    /** The names of the header row's columns (a byte order mark before the first left out). */
+    public static List<String> header(Path file) {
+        String header;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            header = in.readLine();
+        } catch (NoSuchFileException e) {
+            throw new ReferenceDataException("missing file " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return List.of(checkedHeader(file, header));
+    }
+
     private static int headerColumns(Path file) {
         String header;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
