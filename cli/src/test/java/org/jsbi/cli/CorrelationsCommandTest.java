@@ -15,11 +15,7 @@ import org.jsbi.backend.Backends;
 import org.jsbi.cli.NpeCommandTest.Printed;
 import org.jsbi.cli.PyloricCommandTest.Run;
 import org.jsbi.diagnostics.PosteriorCorrelations;
-import org.jsbi.inference.Npe;
-import org.jsbi.inference.NpeConfig;
 import org.jsbi.posterior.DirectPosterior;
-import org.jsbi.sim.benchmark.BenchmarkTask;
-import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +36,7 @@ class CorrelationsCommandTest {
 
     @BeforeAll
     static void trainASmallPosterior() throws IOException {
-        BenchmarkTask t = BenchmarkTasks.byName("two_moons");
-        NpeConfig cfg = NpeConfig.defaults().withTraining(NpeConfig.defaults().training().withMaxEpochs(5).withSeed(3));
-        file = tmp.resolve("two_moons.jsbi");
-        new Npe(cfg).run(t.simulator(), t.prior(), 1_000, 3).posterior(t.prior()).save(file);
+        file = SampleCommandTest.smallTwoMoonsPosterior(tmp);
         posterior = DirectPosterior.load(file, Backends.current());
     }
 

@@ -41,11 +41,17 @@ class SampleCommandTest {
 
     @BeforeAll
     static void trainASmallPosterior() throws IOException {
+        file = smallTwoMoonsPosterior(tmp);
+        posterior = DirectPosterior.load(file, Backends.current());
+    }
+
+    /** A two_moons posterior of 5 epochs on 1,000 simulations (seed 3), saved in {@code dir}. */
+    static Path smallTwoMoonsPosterior(Path dir) throws IOException {
         BenchmarkTask t = BenchmarkTasks.byName("two_moons");
         NpeConfig cfg = NpeConfig.defaults().withTraining(NpeConfig.defaults().training().withMaxEpochs(5).withSeed(3));
-        file = tmp.resolve("two_moons.jsbi");
-        new Npe(cfg).run(t.simulator(), t.prior(), 1_000, 3).posterior(t.prior()).save(file);
-        posterior = DirectPosterior.load(file, Backends.current());
+        Path f = dir.resolve("two_moons.jsbi");
+        new Npe(cfg).run(t.simulator(), t.prior(), 1_000, 3).posterior(t.prior()).save(f);
+        return f;
     }
 
     @Test

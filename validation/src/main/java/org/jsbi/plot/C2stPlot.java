@@ -4,10 +4,8 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.ToDoubleBiFunction;
-import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
@@ -34,7 +31,6 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.jsbi.io.Npy;
 import org.jsbi.validation.HarnessRow;
 import org.jsbi.validation.PublishedResults;
 import org.jsbi.validation.ResultsReport;
@@ -68,41 +64,19 @@ public final class C2stPlot {
         }
         int columns = Math.min(COLUMNS, tasks.size()), panelRows = (tasks.size() + columns - 1) / columns;
         int legend = 40;
-        try {
-            BufferedImage image = new BufferedImage(columns * PANEL, panelRows * PANEL + legend,
-                    BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setColor(Color.WHITE);
-                g.fillRect(0, 0, image.getWidth(), image.getHeight());
-                for (int t = 0; t < tasks.size(); t++) {
-                    JFreeChart chart = panel(tasks.get(t), budgets, cells, t % columns == 0);
-                    int col = t % columns, row = t / columns;
-                    chart.draw(g, new Rectangle2D.Double(col * PANEL, legend + row * PANEL, PANEL, PANEL));
-                }
-                drawLegend(g, image.getWidth(), legend);
-            } finally {
-                g.dispose();
+        return Canvas.draw(columns * PANEL, panelRows * PANEL + legend, g -> {
+            for (int t = 0; t < tasks.size(); t++) {
+                JFreeChart chart = panel(tasks.get(t), budgets, cells, t % columns == 0);
+                int col = t % columns, row = t / columns;
+                chart.draw(g, new Rectangle2D.Double(col * PANEL, legend + row * PANEL, PANEL, PANEL));
             }
-            return image;
-        } catch (UnsatisfiedLinkError | InternalError e) {
-            throw PlotException.cannotDraw(e);
-        } catch (Error e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("font")) {
-                throw PlotException.cannotDraw(e);
-            }
-            throw e;
-        }
+            drawLegend(g, columns * PANEL, legend);
+        });
     }
 
     /** {@link #render} written as a PNG file, atomically. */
     public static void writePng(List<HarnessRow> rows, Path file) throws IOException {
-        BufferedImage image = render(rows);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("this JVM has no PNG writer");
-        Npy.writeAtomically(file, bytes.toByteArray());
+        Canvas.writePng(render(rows), file);
     }
 
     private static JFreeChart panel(String task, TreeSet<Integer> budgets, Map<String, ResultsReport.Cell> cells,

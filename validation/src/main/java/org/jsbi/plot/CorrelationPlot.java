@@ -2,16 +2,12 @@ package org.jsbi.plot;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.Paint;
-import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
@@ -23,7 +19,6 @@ import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
-import org.jsbi.io.Npy;
 
 /**
  * Two correlation matrices of the same parameters in one picture, as the paper's Fig. 6e sets them side by side: the
@@ -52,74 +47,57 @@ public final class CorrelationPlot {
         if (d < 2 || d > 200) throw new IllegalArgumentException("a correlation plot needs 2..200 parameters, got " + d);
         int cell = Math.max(14, Math.min(60, 900 / d));
         int size = d * cell + 220;
-        try {
-            double[] xs = new double[d * d], ys = new double[d * d], zs = new double[d * d];
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < d; j++) {
-                    int k = i * d + j;
-                    xs[k] = j;
-                    ys[k] = i;
-                    zs[k] = i < j ? upper[i][j] : i > j ? lower[i][j] : Double.NaN;
-                }
+        double[] xs = new double[d * d], ys = new double[d * d], zs = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                int k = i * d + j;
+                xs[k] = j;
+                ys[k] = i;
+                zs[k] = i < j ? upper[i][j] : i > j ? lower[i][j] : Double.NaN;
             }
-            DefaultXYZDataset data = new DefaultXYZDataset();
-            data.addSeries("r", new double[][] {xs, ys, zs});
-            XYBlockRenderer blocks = new XYBlockRenderer();
-            BlueWhiteRed scale = new BlueWhiteRed();
-            blocks.setPaintScale(scale);
-            Font tick = new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, Math.max(8, cell / 2)));
-            SymbolAxis x = new SymbolAxis(null, labels), y = new SymbolAxis(null, labels);
-            for (SymbolAxis a : new SymbolAxis[] {x, y}) {
-                a.setTickLabelFont(tick);
-                a.setGridBandsVisible(false);
-                a.setRange(-0.5, d - 0.5);
-            }
-            x.setVerticalTickLabels(true);
-            y.setInverted(true);   // row 0 at the top, as a matrix is read
-            XYPlot plot = new XYPlot(data, x, y, blocks);
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setDomainGridlinesVisible(false);
-            plot.setRangeGridlinesVisible(false);
-            plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-            if (cell >= 34) {
-                Font values = new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, cell / 3));
-                for (int k = 0; k < zs.length; k++) {
-                    if (Double.isNaN(zs[k])) continue;
-                    XYTextAnnotation t = new XYTextAnnotation(String.format(Locale.ROOT, "%.2f", zs[k]), xs[k], ys[k]);
-                    t.setFont(values);
-                    t.setPaint(Math.abs(zs[k]) > 0.6 ? Color.WHITE : Color.BLACK);
-                    plot.addAnnotation(t);
-                }
-            }
-            JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.PLAIN, 13), plot, false);
-            chart.setBackgroundPaint(Color.WHITE);
-            NumberAxis legendAxis = new NumberAxis("r");
-            legendAxis.setRange(-1, 1);
-            legendAxis.setTickLabelFont(tick);
-            PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
-            legend.setPosition(RectangleEdge.RIGHT);
-            legend.setMargin(new RectangleInsets(40, 10, 40, 10));
-            legend.setStripWidth(12);
-            legend.setBackgroundPaint(Color.WHITE);
-            chart.addSubtitle(legend);
-            BufferedImage image = new BufferedImage(size + 60, size + 40, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                chart.draw(g, new Rectangle2D.Double(0, 0, size + 60, size + 40));
-            } finally {
-                g.dispose();
-            }
-            return image;
-        } catch (UnsatisfiedLinkError | InternalError e) {
-            throw PlotException.cannotDraw(e);
-        } catch (Error e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("font")) {
-                throw PlotException.cannotDraw(e);
-            }
-            throw e;
         }
+        DefaultXYZDataset data = new DefaultXYZDataset();
+        data.addSeries("r", new double[][] {xs, ys, zs});
+        XYBlockRenderer blocks = new XYBlockRenderer();
+        BlueWhiteRed scale = new BlueWhiteRed();
+        blocks.setPaintScale(scale);
+        Font tick = new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, Math.max(8, cell / 2)));
+        SymbolAxis x = new SymbolAxis(null, labels), y = new SymbolAxis(null, labels);
+        for (SymbolAxis a : new SymbolAxis[] {x, y}) {
+            a.setTickLabelFont(tick);
+            a.setGridBandsVisible(false);
+            a.setRange(-0.5, d - 0.5);
+        }
+        x.setVerticalTickLabels(true);
+        y.setInverted(true);   // row 0 at the top, as a matrix is read
+        XYPlot plot = new XYPlot(data, x, y, blocks);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        if (cell >= 34) {
+            Font values = new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, cell / 3));
+            for (int k = 0; k < zs.length; k++) {
+                if (Double.isNaN(zs[k])) continue;
+                XYTextAnnotation t = new XYTextAnnotation(String.format(Locale.ROOT, "%.2f", zs[k]), xs[k], ys[k]);
+                t.setFont(values);
+                t.setPaint(Math.abs(zs[k]) > 0.6 ? Color.WHITE : Color.BLACK);
+                plot.addAnnotation(t);
+            }
+        }
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.PLAIN, 13), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        NumberAxis legendAxis = new NumberAxis("r");
+        legendAxis.setRange(-1, 1);
+        legendAxis.setTickLabelFont(tick);
+        PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setMargin(new RectangleInsets(40, 10, 40, 10));
+        legend.setStripWidth(12);
+        legend.setBackgroundPaint(Color.WHITE);
+        chart.addSubtitle(legend);
+        return Canvas.draw(size + 60, size + 40, g -> chart.draw(g, new Rectangle2D.Double(0, 0, size + 60,
+                size + 40)));
     }
 
     /**
@@ -139,10 +117,7 @@ public final class CorrelationPlot {
     /** {@link #render} written as a PNG file, atomically. */
     public static void writePng(double[][] upper, double[][] lower, String[] labels, String title, Path file)
             throws IOException {
-        BufferedImage image = render(upper, lower, labels, title);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("this JVM has no PNG writer");
-        Npy.writeAtomically(file, bytes.toByteArray());
+        Canvas.writePng(render(upper, lower, labels, title), file);
     }
 
     private static void check(double[][] m, int d, String which) {

@@ -3,16 +3,12 @@ package org.jsbi.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
 import java.awt.Paint;
-import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
@@ -25,7 +21,6 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jsbi.io.Npy;
 
 /**
  * A pair plot of posterior samples, as sbi's {@code pairplot} and the paper's figures draw one: a grid of panels with
@@ -128,33 +123,14 @@ public final class PairPlot {
             }
         }
         int p = o.panelPixels();
-        try {
-            BufferedImage image = new BufferedImage(d * p, d * p, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setColor(Color.WHITE);
-                g.fillRect(0, 0, d * p, d * p);
-                for (int i = 0; i < d; i++) {
-                    for (int j = i; j < d; j++) {
-                        JFreeChart chart = i == j ? histogram(samples, o, i) : histogram2d(samples, o, i, j);
-                        chart.draw(g, new Rectangle2D.Double(j * p, i * p, p, p));
-                    }
+        return Canvas.draw(d * p, d * p, g -> {
+            for (int i = 0; i < d; i++) {
+                for (int j = i; j < d; j++) {
+                    JFreeChart chart = i == j ? histogram(samples, o, i) : histogram2d(samples, o, i, j);
+                    chart.draw(g, new Rectangle2D.Double(j * p, i * p, p, p));
                 }
-            } finally {
-                g.dispose();
             }
-            return image;
-        } catch (UnsatisfiedLinkError | InternalError e) {
-            throw PlotException.cannotDraw(e);
-        } catch (Error e) {
-            // AWT reports a machine without fonts as a plain Error ("Probable fatal error: No fonts found").
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("font")) {
-                throw PlotException.cannotDraw(e);
-            }
-            throw e;
-        }
+        });
     }
 
     /**
@@ -170,10 +146,7 @@ public final class PairPlot {
 
     /** {@link #render} written as a PNG file, atomically (a temporary file renamed into place). */
     public static void writePng(float[][] samples, Options o, Path file) throws IOException {
-        BufferedImage image = render(samples, o);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("this JVM has no PNG writer");
-        Npy.writeAtomically(file, bytes.toByteArray());
+        Canvas.writePng(render(samples, o), file);
     }
 
     /** Counts of the samples' column c in {@code bins} equal bins over [low, high]; values outside are not counted. */

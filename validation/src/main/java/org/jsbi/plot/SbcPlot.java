@@ -3,15 +3,11 @@ package org.jsbi.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.IntervalMarker;
@@ -25,7 +21,6 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jsbi.diagnostics.Sbc;
-import org.jsbi.io.Npy;
 
 /**
  * Simulation-based calibration drawn as sbi's {@code sbc_rank_plot} and the coverage plots do: per parameter the
@@ -59,38 +54,17 @@ public final class SbcPlot {
         int columns = Math.min(COLUMNS, panels), rows = (panels + columns - 1) / columns;
         int bins = bins(r.tests());
         double[] band = band(r.tests(), bins);
-        try {
-            BufferedImage image = new BufferedImage(columns * PANEL, rows * PANEL, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            try {
-                g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setColor(Color.WHITE);
-                g.fillRect(0, 0, image.getWidth(), image.getHeight());
-                for (int p = 0; p < panels; p++) {
-                    JFreeChart chart = p < d ? ranks(r, p, labels[p], bins, band) : coverage(r);
-                    chart.draw(g, new Rectangle2D.Double(p % columns * PANEL, p / columns * PANEL, PANEL, PANEL));
-                }
-            } finally {
-                g.dispose();
+        return Canvas.draw(columns * PANEL, rows * PANEL, g -> {
+            for (int p = 0; p < panels; p++) {
+                JFreeChart chart = p < d ? ranks(r, p, labels[p], bins, band) : coverage(r);
+                chart.draw(g, new Rectangle2D.Double(p % columns * PANEL, p / columns * PANEL, PANEL, PANEL));
             }
-            return image;
-        } catch (UnsatisfiedLinkError | InternalError e) {
-            throw PlotException.cannotDraw(e);
-        } catch (Error e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("font")) {
-                throw PlotException.cannotDraw(e);
-            }
-            throw e;
-        }
+        });
     }
 
     /** {@link #render} written as a PNG file, atomically. */
     public static void writePng(Sbc.Result r, String[] labels, Path file) throws IOException {
-        BufferedImage image = render(r, labels);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("this JVM has no PNG writer");
-        Npy.writeAtomically(file, bytes.toByteArray());
+        Canvas.writePng(render(r, labels), file);
     }
 
     /** Bins of a rank histogram: about ten tests per bin, from 4 to 20 bins. */

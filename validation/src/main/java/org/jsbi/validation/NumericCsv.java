@@ -64,15 +64,7 @@ public final class NumericCsv {
     }
 
     private static int headerColumns(Path file) {
-        String header;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            header = in.readLine();
-        } catch (NoSuchFileException e) {
-            throw new ReferenceDataException("missing file " + file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return checkedHeader(file, header).length;
+        return header(file).size();
     }
 
     /**
