@@ -113,13 +113,21 @@ final class SampleCommand implements Callable<Integer> {
         BuiltInModels.Model model = predictive == null ? null : predictiveModel(cl, predictive, posterior);
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
-        if (plotFile != null) PairPlot.checkCanDraw();
+        if (plotFile != null) {
+            if (posterior.thetaDim() > PairPlot.MAX_PARAMETERS) {
+                throw new ParameterException(cl, "--plot: a pair plot of " + posterior.thetaDim() + " parameters"
+                        + " would be too large (at most " + PairPlot.MAX_PARAMETERS + "); plot the samples of --out"
+                        + " with PairPlot in code, for the parameters of interest");
+            }
+            PairPlot.checkCanDraw();
+        }
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "jsbi sample: %s (θ %d-D, x %d-D, prior %s); %,d observation%s, %,d samples each%n",
                 posteriorFile, posterior.thetaDim(), posterior.xDim(), posterior.prior().describe(), xs.length,
                 xs.length == 1 ? "" : "s", samples);
 
         List<float[][]> drawn = new ArrayList<>(xs.length);
+        List<float[]> maps = new ArrayList<>();   // of the observations described, null without --map
         SamplingIncompleteException stopped = null;
         try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the sampling in progress"
                 + " ends, then the observations finished are written (kill -9 would lose them) ...")) {
@@ -135,15 +143,8 @@ final class SampleCommand implements Callable<Integer> {
                 if (i < PRINTED_OBSERVATIONS) {
                     try {
                         float[] mapTheta = describe(o, posterior, xs, i, s);
+                        maps.add(mapTheta);
                         if (model != null) predictiveCheck(o, model, s, xs[i], seed + i);
-                        if (plotFile != null) {
-                            Path f = xs.length == 1 ? plotFile : numbered(plotFile, i + 1);
-                            double[][] range = ParameterRanges.of(posterior.prior(), s);
-                            PairPlot.writePng(s, PairPlot.Options.of(range[0], range[1]).withMarker(mapTheta)
-                                    .withLabels(posterior.parameterNames().toArray(String[]::new)), f);
-                            o.printf(Locale.ROOT, "  pair plot written to %s%s%n", f, mapTheta == null ? ""
-                                    : " (the MAP marked in red)");
-                        }
                     } catch (SamplingIncompleteException e) {
                         stopped = e;   // --map's starting samples: this observation's own samples are kept
                         break;
@@ -158,6 +159,15 @@ final class SampleCommand implements Callable<Integer> {
                 writeCsv(outFile, drawn, observationsFile != null, posterior.parameterNames());
                 o.printf(Locale.ROOT, "samples written to %s (%,d observation%s)%n", outFile, drawn.size(),
                         drawn.size() == 1 ? "" : "s");
+            }
+            // After the samples are safe: a figure that cannot be written must not lose them.
+            for (int i = 0; plotFile != null && i < maps.size(); i++) {
+                Path f = xs.length == 1 ? plotFile : numbered(plotFile, i + 1);
+                double[][] range = ParameterRanges.of(posterior.prior(), drawn.get(i));
+                PairPlot.writePng(drawn.get(i), PairPlot.Options.of(range[0], range[1]).withMarker(maps.get(i))
+                        .withLabels(posterior.parameterNames().toArray(String[]::new)), f);
+                o.printf(Locale.ROOT, "pair plot of observation %d written to %s%s%n", i + 1, f,
+                        maps.get(i) == null ? "" : " (the MAP marked in red)");
             }
             if (stopped != null) {
                 o.printf(Locale.ROOT, "%s: %d of %d observations sampled%s%n", stopped.interrupted() ? "interrupted"

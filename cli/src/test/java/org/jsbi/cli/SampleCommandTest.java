@@ -210,7 +210,8 @@ class SampleCommandTest {
         Printed p = NpeCommandTest.printed("sample", "--posterior", file.toString(), "--observation", "0.1,-0.2",
                 "--samples", "500", "--seed", "4", "--map", "--plot", png.toString());
         assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
-        assertTrue(p.out().contains("pair plot written to " + png + " (the MAP marked in red)"), p.out());
+        assertTrue(p.out().contains("pair plot of observation 1 written to " + png + " (the MAP marked in red)"),
+                p.out());
         float[] xo = {0.1f, -0.2f};
         java.awt.image.BufferedImage expected = org.jsbi.plot.PairPlot.render(posterior.sample(500, xo, 4),
                 org.jsbi.plot.PairPlot.Options.of(new double[] {-1, -1}, new double[] {1, 1})

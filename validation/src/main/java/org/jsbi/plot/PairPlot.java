@@ -39,6 +39,12 @@ public final class PairPlot {
 
     private static final Font LABELS = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
+    /** The widest image drawn: a square of 6,000 pixels takes 144 MB while it is drawn. */
+    static final int MAX_PIXELS = 6_000;
+
+    /** The most parameters a pair plot takes: panels of at least 60 pixels in at most {@link #MAX_PIXELS}. */
+    public static final int MAX_PARAMETERS = MAX_PIXELS / 60;
+
     /**
      * What to draw and over what ranges.
      *
@@ -70,9 +76,9 @@ public final class PairPlot {
             if (panelPixels < 60 || panelPixels > 2000) {
                 throw new IllegalArgumentException("panelPixels must be 60..2000, got " + panelPixels);
             }
-            if ((long) panelPixels * d > 16_000) {
+            if ((long) panelPixels * d > MAX_PIXELS) {
                 throw new IllegalArgumentException(d + " panels of " + panelPixels + " pixels make an image wider than"
-                        + " 16,000 pixels; plot fewer parameters or smaller panels");
+                        + " " + MAX_PIXELS + " pixels; plot fewer parameters or smaller panels");
             }
             if (marker != null && marker.length != d) {
                 throw new IllegalArgumentException("the marker has " + marker.length + " values for " + d
@@ -84,11 +90,15 @@ public final class PairPlot {
             marker = marker == null ? null : marker.clone();
         }
 
-        /** Labels theta_1.., 50 bins (as sbi's pairplot), panels of 180 pixels, no marker. */
+        /**
+         * Labels theta_1.., 50 bins (as sbi's pairplot), panels of 180 pixels (smaller where that would make the
+         * image wider than {@link #MAX_PIXELS}, down to 60: up to {@link #MAX_PARAMETERS} parameters), no marker.
+         */
         public static Options of(double[] low, double[] high) {
             String[] labels = new String[low.length];
             for (int i = 0; i < labels.length; i++) labels[i] = "theta_" + (i + 1);
-            return new Options(labels, low, high, 50, 180, null);
+            int panel = Math.max(60, Math.min(180, MAX_PIXELS / Math.max(1, low.length)));
+            return new Options(labels, low, high, 50, panel, null);
         }
 
         public Options withMarker(float[] theta) {

@@ -77,7 +77,9 @@ class PairPlotTest {
                 () -> new PairPlot.Options(ab, new double[] {0, 0}, new double[] {1, 1}, 1, 100, null));
         assertMessage("the marker has 3 values for 2 parameters",
                 () -> new PairPlot.Options(ab, new double[] {0, 0}, new double[] {1, 1}, 10, 100, new float[3]));
-        assertMessage("wider than 16,000 pixels", () -> PairPlot.Options.of(new double[100], filled(100, 1)));
+        assertMessage("wider than 6000 pixels", () -> PairPlot.Options.of(new double[101], filled(101, 1)));
+        assertEquals(60, PairPlot.Options.of(new double[100], filled(100, 1)).panelPixels(), "100 panels of 60");
+        assertEquals(100, PairPlot.MAX_PARAMETERS);
         PairPlot.Options o = PairPlot.Options.of(new double[] {0, 0}, new double[] {1, 1});
         assertMessage("sample 1 has 3 values for 2 parameters",
                 () -> PairPlot.render(new float[][] {{0, 0}, {0, 0, 0}}, o));
