@@ -110,6 +110,7 @@ final class CorrelationsCommand implements Callable<Integer> {
         NpeCommand.notAnInput(cl, "--out", outFile, "--posterior", posteriorFile);
         Path plotFile = plot == null ? null : SampleCommand.plotFile(cl, plot);
         NpeCommand.notAnInput(cl, "--plot", plotFile, "--posterior", posteriorFile);
+        NpeCommand.distinctOutputs(cl, new String[] {"--out", "--plot"}, new Path[] {outFile, plotFile});
         DirectPosterior posterior = SampleCommand.loadPosterior(cl, posteriorFile);
         int d = posterior.thetaDim();
         if (d < 2) {

@@ -158,6 +158,8 @@ final class NpeCommand implements Callable<Integer> {
                 : writableFile(spec.commandLine(), "--save-posterior", savePosterior, "posterior.jsbi");
         plotFile = plot == null ? null : SampleCommand.plotFile(spec.commandLine(), plot);
         sbcPlotFile = sbcPlot == null ? null : SampleCommand.plotFile(spec.commandLine(), sbcPlot);
+        distinctOutputs(spec.commandLine(), new String[] {"--out", "--save-posterior", "--plot", "--sbc-plot"},
+                new Path[] {outFile, posteriorFile, plotFile, sbcPlotFile});
         if (plotFile != null || sbcPlotFile != null) PairPlot.checkCanDraw();
         if (posteriorFile != null && !PriorEntries.canWrite(t.prior())) {
             throw new ParameterException(spec.commandLine(), "--save-posterior: " + t.name() + "'s prior ("
@@ -264,7 +266,7 @@ final class NpeCommand implements Callable<Integer> {
         System.out.println(trainedLine(r.trained().history(), r.trainingSeconds(), stopAfterEpochs));
         if (posteriorFile != null) {
             // Before sampling: an interrupt there must not lose the training.
-            posterior.save(posteriorFile);
+            posterior.withSimulator(t.simulator().name()).save(posteriorFile);
             System.out.println("posterior saved to " + posteriorFile + " (load it with DirectPosterior.load)");
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -476,6 +478,21 @@ final class NpeCommand implements Callable<Integer> {
                     + ErrorReport.message(e) + "); choose a folder you can write to");
         }
         return path;
+    }
+
+    /**
+     * Refuses two outputs of one command in the same file ({@code options[k]} names {@code files[k]}; null files are
+     * options not given): the later would silently replace the earlier, the samples with a figure, say.
+     */
+    static void distinctOutputs(CommandLine cl, String[] options, Path[] files) {
+        for (int a = 0; a < files.length; a++) {
+            for (int b = a + 1; b < files.length; b++) {
+                if (files[a] != null && files[a].equals(files[b])) {
+                    throw new ParameterException(cl, options[a] + " and " + options[b] + " are the same file, "
+                            + files[a] + ": the second would replace the first; give each its own file");
+                }
+            }
+        }
     }
 
     /**

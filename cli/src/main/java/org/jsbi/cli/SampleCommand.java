@@ -72,7 +72,8 @@ final class SampleCommand implements Callable<Integer> {
     String predictive;
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw each observation's pair plot (histograms"
-            + " on the diagonal, 2-D histograms above it, over the prior's box; with --map the MAP marked) as a PNG;"
+            + " on the diagonal, 2-D histograms above it, over a box-uniform prior's box, else the samples' range; with"
+            + " --map the MAP marked) as a PNG;"
             + " with --observations, FILE-1.png, FILE-2.png, ... for the first 10.")
     String plot;
 
@@ -114,6 +115,17 @@ final class SampleCommand implements Callable<Integer> {
         float[][] xs = observation != null ? new float[][] {parseObservation(cl, observation, posterior.xDim())}
                 : readObservations(cl, observationsFile, posterior.xDim());
         if (plotFile != null) {
+            // The plots' files (numbered with several observations) and --out must all differ.
+            int plots = xs.length == 1 ? 1 : Math.min(xs.length, PRINTED_OBSERVATIONS);
+            String[] options = new String[plots + 1];
+            Path[] files = new Path[plots + 1];
+            options[0] = "--out";
+            files[0] = outFile;
+            for (int i = 0; i < plots; i++) {
+                options[i + 1] = xs.length == 1 ? "--plot" : "--plot (observation " + (i + 1) + ")";
+                files[i + 1] = xs.length == 1 ? plotFile : numbered(plotFile, i + 1);
+            }
+            NpeCommand.distinctOutputs(cl, options, files);
             if (posterior.thetaDim() > PairPlot.MAX_PARAMETERS) {
                 throw new ParameterException(cl, "--plot: a pair plot of " + posterior.thetaDim() + " parameters"
                         + " would be too large (at most " + PairPlot.MAX_PARAMETERS + "); plot the samples of --out"
@@ -125,6 +137,12 @@ final class SampleCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "jsbi sample: %s (θ %d-D, x %d-D, prior %s); %,d observation%s, %,d samples each%n",
                 posteriorFile, posterior.thetaDim(), posterior.xDim(), posterior.prior().describe(), xs.length,
                 xs.length == 1 ? "" : "s", samples);
+        if (model != null && posterior.simulator().isEmpty()
+                && !model.prior().describe().equals(posterior.prior().describe())) {
+            o.printf(Locale.ROOT, "note: this posterior does not record its simulator, and its prior is not %s's (%s):"
+                    + " check that %s made its training data, else --predictive measures nothing%n", model.name(),
+                    model.prior().describe(), model.name());
+        }
 
         List<float[][]> drawn = new ArrayList<>(xs.length);
         List<float[]> maps = new ArrayList<>();   // of the observations described, null without --map
@@ -151,8 +169,9 @@ final class SampleCommand implements Callable<Integer> {
                     }
                 }
                 if (i == PRINTED_OBSERVATIONS && xs.length > PRINTED_OBSERVATIONS) {
-                    o.printf(Locale.ROOT, "(the marginals of observations %d to %d are not printed; --out holds their"
-                            + " samples)%n", PRINTED_OBSERVATIONS + 1, xs.length);
+                    o.printf(Locale.ROOT, "(the marginals%s of observations %d to %d are not printed; %s)%n",
+                            plotFile == null ? "" : " and plots", PRINTED_OBSERVATIONS + 1, xs.length,
+                            outFile == null ? "give --out FILE to keep their samples" : "--out holds their samples");
                 }
             }
             if (outFile != null && !drawn.isEmpty()) {
@@ -312,6 +331,13 @@ final class SampleCommand implements Callable<Integer> {
             m = BuiltInModels.byName(name);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "--predictive: " + e.getMessage());
+        }
+        String trainedOn = posterior.simulator().orElse(null);
+        if (trainedOn != null && !trainedOn.equals(m.simulator().name())) {
+            throw new ParameterException(cl, "--predictive " + name + ": this posterior was trained on simulations of "
+                    + trainedOn + "; a check against " + name + "'s data would measure nothing about it. Give"
+                    + " --predictive " + trainedOn + (BuiltInModels.names().contains(trainedOn) ? ""
+                    : " (not a built-in model: simulate its samples with that simulator in code)"));
         }
         int d = m.simulator().parameterDim(), xd = m.simulator().dataDim();
         if (d != posterior.thetaDim() || xd != posterior.xDim()) {

@@ -129,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         SimulationSet set;
         String source;
         List<String> parameterNames;
+        String simulatorName = null;   // recorded where known, for jsbi sample --predictive's check
         if (store != null) {
             SimulationStore s = openStore(cl, store);
             BuiltInModels.Model m = BuiltInModels.byName(s.manifest().simulator());
@@ -137,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
             set = s.readAll();
             source = m.name() + " store " + store;
             parameterNames = m.parameterNames();
+            simulatorName = m.simulator().name();
         } else {
             float[][] theta = readMatrix(cl, "--theta", thetaFile, false);
             float[][] x = readMatrix(cl, "--x", xFile, true);
@@ -187,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             TrainingHistory h = r.trained().history();
             o.println(NpeCommand.trainedLine(h, r.trainingSeconds(), stopAfterEpochs));
-            r.posterior(prior).withParameterNames(parameterNames).save(posteriorFile);
+            DirectPosterior posterior = r.posterior(prior).withParameterNames(parameterNames);
+            (simulatorName == null ? posterior : posterior.withSimulator(simulatorName)).save(posteriorFile);
             o.println("posterior saved to " + posteriorFile + "; sample it with: jsbi sample --posterior "
                     + posteriorFile + " --observation X1,X2,...");
             return h.stopReason() == TrainingHistory.StopReason.INTERRUPTED ? NpeCommand.EXIT_INTERRUPTED : 0;
@@ -195,11 +198,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The header of a CSV --theta: its column names, or theta_1, ... where they are pandas' labels of unnamed columns
-     * (0, 1, ...) or of the wrong count (refused later).
+     * The header of a CSV --theta: its column names (quotes around them dropped), or theta_1, ... where they are
+     * pandas' labels of unnamed columns (0, 1, ...) or of the wrong count (refused later).
      */
     static List<String> headerNames(Path file, int d) {
-        List<String> h = NumericCsv.header(file).stream().map(String::strip).toList();
+        // R's write.csv quotes its header cells: "alpha" names alpha.
+        List<String> h = NumericCsv.header(file).stream().map(String::strip)
+                .map(c -> c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"") ? c.substring(1, c.length() - 1)
+                        : c).toList();
         boolean pandasLabels = true;
         for (int i = 0; i < h.size(); i++) pandasLabels &= h.get(i).equals(Integer.toString(i));
         return h.size() == d && !pandasLabels ? h : DirectPosterior.defaultNames(d);

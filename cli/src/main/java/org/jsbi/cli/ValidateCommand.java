@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.jsbi.io.Npy;
 import org.jsbi.plot.C2stPlot;
-import org.jsbi.plot.PlotException;
 import org.jsbi.train.TrainingConfig;
 import org.jsbi.validation.HarnessConfig;
 import org.jsbi.validation.HarnessRow;
@@ -118,8 +117,9 @@ final class ValidateCommand implements Callable<Integer> {
         if (!rows.isEmpty()) {
             try {
                 C2stPlot.writePng(rows, out.resolve(PLOT_FILE));
-            } catch (PlotException e) {
-                System.out.println("note: no " + PLOT_FILE + ": " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // The figure is a view of the table: whatever stops it, the table and the run's last words stand.
+                System.out.println("note: no " + PLOT_FILE + ": " + ErrorReport.message(e));
             }
         }
         return md;

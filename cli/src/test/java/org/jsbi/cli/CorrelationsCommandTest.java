@@ -131,6 +131,8 @@ class CorrelationsCommandTest {
                 "0,0", "--pairs", "1:3"},
             {"--grid must be 'samples' or 'prior', got 'box'", "correlations", "--posterior", f, "--observation",
                 "0,0", "--grid", "box"},
+            {"--out and --plot are the same file", "correlations", "--posterior", f, "--observation", "0,0", "--out",
+                tmp.resolve("c.png").toString(), "--plot", tmp.resolve("c.png").toString()},
             {"--out " + f + " is the --posterior file", "correlations", "--posterior", f, "--observation", "0,0",
                 "--out", f},
             {"no such file; give a file written by jsbi train --save-posterior", "correlations", "--posterior",

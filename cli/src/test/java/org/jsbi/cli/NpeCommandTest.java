@@ -264,6 +264,8 @@ class NpeCommandTest {
             {"--sbc-samples must be at least 1, got 0", "npe", "--sbc", "10", "--sbc-samples", "0"},
             {"Use --rounds 1 with --sbc", "npe", "--sbc", "10", "--rounds", "2"},
             {"--sbc-plot draws the calibration check; give --sbc N", "npe", "--sbc-plot", "sbc.png"},
+            {"--save-posterior and --sbc-plot are the same file", "npe", "--sbc", "10", "--save-posterior",
+                "/tmp/jsbi-same.png", "--sbc-plot", "/tmp/jsbi-same.png"},
         };
         for (String[] c : cases) {
             Run r = PyloricCommandTest.jsbi(java.util.Arrays.copyOfRange(c, 1, c.length));

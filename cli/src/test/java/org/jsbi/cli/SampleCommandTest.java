@@ -240,6 +240,41 @@ class SampleCommandTest {
     }
 
     /**
+     * Two outputs in one file are refused before any sampling (the samples used to be replaced by the plot), the
+     * numbered plots of several observations included; a posterior that records its simulator refuses another
+     * model's predictive check.
+     */
+    @Test
+    void outputsInOneFileAndAnotherModelsPredictiveAreRefused() throws IOException {
+        Path same = tmp.resolve("same.png");
+        Path obs = Files.writeString(tmp.resolve("two-obs.csv"), "a,b\n0.1,-0.2\n0.0,0.3\n");
+        String f = file.toString();
+        Path recorded = tmp.resolve("recorded.jsbi");
+        posterior.withSimulator("two_moons").save(recorded);
+        assertEquals("two_moons", DirectPosterior.load(recorded, Backends.current()).simulator().orElseThrow());
+        String[][] cases = {
+            {"--out and --plot are the same file, " + same, "sample", "--posterior", f, "--observation", "0,0",
+                "--out", same.toString(), "--plot", same.toString()},
+            {"--out and --plot (observation 2) are the same file", "sample", "--posterior", f, "--observations",
+                obs.toString(), "--out", tmp.resolve("p-2.png").toString(), "--plot", tmp.resolve("p.png").toString()},
+            {"--predictive gaussian_mixture: this posterior was trained on simulations of two_moons", "sample",
+                "--posterior", recorded.toString(), "--observation", "0,0", "--predictive", "gaussian_mixture"},
+        };
+        for (String[] c : cases) {
+            Run r = PyloricCommandTest.jsbi(Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + "\n" + r);
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "':\n" + r);
+        }
+        assertFalse(Files.exists(same));
+        // Without a record, a model whose prior is not the posterior's gets a note.
+        Printed p = NpeCommandTest.printed("sample", "--posterior", f, "--observation", "0,0", "--samples", "50",
+                "--predictive", "gaussian_mixture");
+        assertEquals(0, p.run().code(), p.run() + "\n" + p.out());
+        assertTrue(p.out().contains("note: this posterior does not record its simulator, and its prior is not"
+                + " gaussian_mixture's"), p.out());
+    }
+
+    /**
      * A .npy vector is one observation of the posterior's data, or, where those are 1-D, one observation per entry
      * (np.save of a vector of scalar observations); read as one observation of n values it was refused as too wide.
      */

@@ -110,6 +110,10 @@ class TrainCommandTest {
         assertEquals(List.of("gain", "offset"), DirectPosterior.load(a, Backends.current()).parameterNames());
         assertEquals(List.of("k", "b"), DirectPosterior.load(b, Backends.current()).parameterNames());
         assertEquals(List.of("theta_1", "theta_2"), DirectPosterior.load(c, Backends.current()).parameterNames());
+        // R's write.csv quotes the header's names.
+        Files.writeString(thetaCsv, csv.toString().replaceFirst("gain, offset", "\"gain\",\"offset\""));
+        train(common, "--theta", thetaCsv.toString(), "--save-posterior", a.toString());
+        assertEquals(List.of("gain", "offset"), DirectPosterior.load(a, Backends.current()).parameterNames());
         Files.writeString(thetaCsv, csv.toString().replaceFirst("gain, offset", "0,1"));
         train(common, "--theta", thetaCsv.toString(), "--save-posterior", a.toString());
         assertEquals(List.of("theta_1", "theta_2"), DirectPosterior.load(a, Backends.current()).parameterNames());
@@ -126,6 +130,11 @@ class TrainCommandTest {
                 "--save-posterior", tmp.resolve("never.jsbi").toString()));
         assertEquals(2, bad.run().code(), bad.run().toString());
         assertTrue(bad.run().err().contains("--names: parameter name 'k' appears twice"), bad.run().toString());
+        Printed tooLong = NpeCommandTest.printed(concat(common, "--theta", thetaNpy.toString(), "--names",
+                "k," + "n".repeat(101), "--save-posterior", tmp.resolve("never.jsbi").toString()));
+        assertEquals(2, tooLong.run().code(), tooLong.run().toString());
+        assertTrue(tooLong.run().err().contains("--names: parameter name 2 has 101 characters; at most 100"),
+                tooLong.run().toString());
         assertFalse(bad.out().contains("epoch"), bad.out());
     }
 

@@ -38,15 +38,17 @@ public final class DirectPosterior {
     private final Prior prior;
     private final PosteriorConfig config;
     private final List<String> parameterNames;
+    /** The simulator the training pairs came from ({@link org.jsbi.simulation.Simulator#name()}), or null. */
+    private final String simulator;
     private final Map<ObservationKey, Double> acceptance = new ConcurrentHashMap<>();
 
     /** A posterior whose parameters are named theta_1, theta_2, ... ({@link #withParameterNames} names them). */
     public DirectPosterior(ConditionalDensityEstimator estimator, Prior prior, PosteriorConfig config) {
-        this(estimator, prior, config, null);
+        this(estimator, prior, config, null, null);
     }
 
     private DirectPosterior(ConditionalDensityEstimator estimator, Prior prior, PosteriorConfig config,
-                            List<String> names) {
+                            List<String> names, String simulator) {
         if (estimator == null || prior == null || config == null) {
             throw new IllegalArgumentException("estimator, prior and config must be given");
         }
@@ -58,14 +60,35 @@ public final class DirectPosterior {
         this.prior = prior;
         this.config = config;
         this.parameterNames = names == null ? defaultNames(prior.dim()) : checkParameterNames(names, prior.dim());
+        if (simulator != null && (simulator.isBlank() || simulator.length() > MAX_NAME)) {
+            throw new IllegalArgumentException("a simulator name must be 1.." + MAX_NAME + " characters, got '"
+                    + simulator + "'");
+        }
+        this.simulator = simulator;
     }
+
+    /** The longest parameter or simulator name: names head tables and label plots. */
+    public static final int MAX_NAME = 100;
 
     /**
      * This posterior with its parameters named (in outputs: marginals, sample files, plots, correlations; and saved
      * with it). Names are distinct, not blank, and hold no comma, quote or line break, since they head CSV columns.
      */
     public DirectPosterior withParameterNames(List<String> names) {
-        return new DirectPosterior(estimator, prior, config, names);
+        return new DirectPosterior(estimator, prior, config, names, simulator);
+    }
+
+    /**
+     * This posterior recording the simulator its training pairs came from (saved with it), so that a predictive
+     * check can refuse another model's.
+     */
+    public DirectPosterior withSimulator(String simulatorName) {
+        return new DirectPosterior(estimator, prior, config, parameterNames, simulatorName);
+    }
+
+    /** The simulator the training pairs came from, where it was recorded. */
+    public java.util.Optional<String> simulator() {
+        return java.util.Optional.ofNullable(simulator);
     }
 
     /** The parameters' names: theta_1, theta_2, ... unless {@link #withParameterNames} gave others. */
@@ -92,6 +115,10 @@ public final class DirectPosterior {
         for (int i = 0; i < d; i++) {
             String n = names.get(i);
             if (n == null || n.isBlank()) throw new IllegalArgumentException("parameter name " + (i + 1) + " is blank");
+            if (n.length() > MAX_NAME) {
+                throw new IllegalArgumentException("parameter name " + (i + 1) + " has " + n.length()
+                        + " characters; at most " + MAX_NAME);
+            }
             if (n.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) {
                 throw new IllegalArgumentException("parameter name '" + n + "' holds a comma, a quote or a line break;"
                         + " names head CSV columns, so they cannot");

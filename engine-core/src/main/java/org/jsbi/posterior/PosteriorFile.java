@@ -37,7 +37,7 @@ public final class PosteriorFile {
     /** Revision of the entries inside the container. */
     static final int LAYOUT = 1;
     private static final String ESTIMATOR = "estimator.", PRIOR = "prior.", CONFIG = "config.",
-            NAMES = "parameter.name.";
+            NAMES = "parameter.name.", SIMULATOR = "source.simulator";
 
     private PosteriorFile() {
     }
@@ -87,6 +87,7 @@ public final class PosteriorFile {
         // Optional entries, which a jsbi from before them skips: a file stays readable by both.
         List<String> names = posterior.parameterNames();
         for (int i = 0; i < names.size(); i++) b.meta(NAMES + i, names.get(i));
+        posterior.simulator().ifPresent(sim -> b.meta(SIMULATOR, sim));
         return b.build();
     }
 
@@ -135,6 +136,11 @@ public final class PosteriorFile {
             posterior = new DirectPosterior(est, prior, config);
         } catch (IllegalArgumentException ex) {
             throw new ModelFormatException("the posterior's parts do not fit together: " + ex.getMessage(), ex);
+        }
+        try {
+            if (f.hasMeta(SIMULATOR)) posterior = posterior.withSimulator(f.meta(SIMULATOR));
+        } catch (IllegalArgumentException ex) {
+            throw new ModelFormatException("the posterior's simulator entry is not valid: " + ex.getMessage(), ex);
         }
         if (!f.hasMeta(NAMES + 0)) return posterior;   // saved before names were kept: theta_1, theta_2, ...
         List<String> names = new ArrayList<>();

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.jsbi.io.Npy;
 
 /**
@@ -47,10 +49,16 @@ final class Canvas {
         }
     }
 
-    /** The image as a PNG file, through a temporary file renamed into place: an earlier figure stays whole. */
+    /**
+     * The image as a PNG file, through a temporary file renamed into place: an earlier figure stays whole. Encoded in
+     * memory: ImageIO's default stream caches on disk and registers a shutdown hook to delete its file, which throws
+     * once the JVM is shutting down, so every figure drawn after Ctrl-C failed (and its error hid the run's last words).
+     */
     static void writePng(BufferedImage image, Path file) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (!ImageIO.write(image, "png", bytes)) throw new IOException("this JVM has no PNG writer");
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("this JVM has no PNG writer");
+        }
         Npy.writeAtomically(file, bytes.toByteArray());
     }
 }

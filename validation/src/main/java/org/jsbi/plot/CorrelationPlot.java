@@ -62,7 +62,8 @@ public final class CorrelationPlot {
         BlueWhiteRed scale = new BlueWhiteRed();
         blocks.setPaintScale(scale);
         Font tick = new Font(Font.SANS_SERIF, Font.PLAIN, Math.min(12, Math.max(8, cell / 2)));
-        SymbolAxis x = new SymbolAxis(null, labels), y = new SymbolAxis(null, labels);
+        String[] shortLabels = java.util.Arrays.stream(labels).map(PairPlot::shortLabel).toArray(String[]::new);
+        SymbolAxis x = new SymbolAxis(null, shortLabels), y = new SymbolAxis(null, shortLabels);
         for (SymbolAxis a : new SymbolAxis[] {x, y}) {
             a.setTickLabelFont(tick);
             a.setGridBandsVisible(false);

@@ -200,7 +200,7 @@ public final class PairPlot {
         bars.setSeriesPaint(0, INK);
         bars.setDrawBarOutline(true);   // in the fill's colour: anti-aliased seams between the bars stay closed
         bars.setSeriesOutlinePaint(0, INK);
-        NumberAxis x = axis(o.labels()[i], low, high);
+        NumberAxis x = axis(shortLabel(o.labels()[i]), low, high, o.panelPixels());
         NumberAxis y = new NumberAxis();
         y.setVisible(false);
         y.setLowerBound(0);
@@ -233,8 +233,8 @@ public final class PairPlot {
         blocks.setBlockWidth(wj);
         blocks.setBlockHeight(wi);
         blocks.setPaintScale(new WhiteToInk(max));
-        XYPlot plot = new XYPlot(data, axis(null, o.low()[j], o.high()[j]), axis(null, o.low()[i], o.high()[i]),
-                blocks);
+        XYPlot plot = new XYPlot(data, axis(null, o.low()[j], o.high()[j], o.panelPixels()),
+                axis(null, o.low()[i], o.high()[i], o.panelPixels()), blocks);
         if (o.marker() != null) {
             plot.addDomainMarker(marker(o.marker()[j]));
             plot.addRangeMarker(marker(o.marker()[i]));
@@ -242,13 +242,25 @@ public final class PairPlot {
         return chart(plot);
     }
 
-    private static NumberAxis axis(String label, double low, double high) {
+    /** Panels narrower than this draw no tick labels: at 60 pixels they took most of the panel. */
+    static final int TICKS_FROM_PIXELS = 100;
+
+    private static NumberAxis axis(String label, double low, double high, int panelPixels) {
         NumberAxis a = new NumberAxis(label);
         a.setRange(low, high);
         a.setTickLabelFont(TICKS);
         a.setLabelFont(LABELS);
         a.setAutoRangeIncludesZero(false);
+        if (panelPixels < TICKS_FROM_PIXELS) {
+            a.setTickLabelsVisible(false);
+            a.setTickMarksVisible(false);
+        }
         return a;
+    }
+
+    /** A label short enough for a panel: at most 24 characters, a longer one cut with an ellipsis. */
+    static String shortLabel(String label) {
+        return label.length() <= 24 ? label : label.substring(0, 23) + "…";
     }
 
     private static ValueMarker marker(double v) {

@@ -69,6 +69,13 @@ class PairPlotTest {
     }
 
     @Test
+    void longLabelsAreCutForThePanels() {
+        assertEquals("gbar_Na", PairPlot.shortLabel("gbar_Na"));
+        assertEquals("abcdefghijklmnopqrstuvw…", PairPlot.shortLabel("abcdefghijklmnopqrstuvwxyz"));
+        assertEquals(24, PairPlot.shortLabel("x".repeat(70)).length());
+    }
+
+    @Test
     void badOptionsAreRefusedWithTheProblemNamed() {
         String[] ab = {"a", "b"};
         assertMessage("parameter 2's plot range is [1.0, 1.0]",
