@@ -132,7 +132,7 @@ final class CorrelationsCommand implements Callable<Integer> {
         PrintStream o = System.out;
         PrintWriter log = new PrintWriter(o, true, StandardCharsets.UTF_8);
         o.printf(Locale.ROOT, "jsbi correlations: %s (θ %d-D, x %d-D, prior %s)%n", posteriorFile, d,
-                posterior.xDim(), posterior.prior().describe());
+                posterior.xDim(), NpeCommand.shortDescription(posterior.prior().describe()));
         try (StopOnShutdown stop = StopOnShutdown.install(System.err::println, "stopping: the conditions finished"
                 + " are kept and written (kill -9 would lose them) ...")) {
             float[][] drawn;
@@ -196,7 +196,10 @@ final class CorrelationsCommand implements Callable<Integer> {
             }
             int i = parameter(cl, ij[0].strip(), names), j = parameter(cl, ij[1].strip(), names);
             if (i == j) throw new ParameterException(cl, "--pairs: '" + item.strip() + "' pairs a parameter with itself");
-            list.add(new int[] {i, j});
+            // A pair named twice, either way round, is computed once.
+            boolean seen = false;
+            for (int[] p : list) seen |= p[0] == i && p[1] == j || p[0] == j && p[1] == i;
+            if (!seen) list.add(new int[] {i, j});
         }
         return list.toArray(new int[0][]);
     }

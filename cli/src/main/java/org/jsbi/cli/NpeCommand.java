@@ -303,6 +303,12 @@ final class NpeCommand implements Callable<Integer> {
         System.out.println("true θ:           " + row(truth));
         if (plotFile != null) {
             double[][] range = ParameterRanges.of(t.prior(), draws);
+            for (int j = 0; j < truth.length; j++) {
+                // A posterior that misses the truth still shows where the truth is.
+                double w = range[1][j] - range[0][j];
+                range[0][j] = Math.min(range[0][j], truth[j] - 0.05 * w);
+                range[1][j] = Math.max(range[1][j], truth[j] + 0.05 * w);
+            }
             PairPlot.writePng(draws, PairPlot.Options.of(range[0], range[1]).withMarker(truth), plotFile);
             System.out.println("pair plot written to " + plotFile + " (the true θ marked in red)");
         }
@@ -478,6 +484,11 @@ final class NpeCommand implements Callable<Integer> {
                     + ErrorReport.message(e) + "); choose a folder you can write to");
         }
         return path;
+    }
+
+    /** A description cut to one readable line (a 10-D Gaussian prior's covariance ran to 2 KB). */
+    static String shortDescription(String text) {
+        return text.length() <= 160 ? text : text.substring(0, 157) + "...";
     }
 
     /**

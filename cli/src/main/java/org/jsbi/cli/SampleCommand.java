@@ -135,13 +135,14 @@ final class SampleCommand implements Callable<Integer> {
         }
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "jsbi sample: %s (θ %d-D, x %d-D, prior %s); %,d observation%s, %,d samples each%n",
-                posteriorFile, posterior.thetaDim(), posterior.xDim(), posterior.prior().describe(), xs.length,
+                posteriorFile, posterior.thetaDim(), posterior.xDim(),
+                NpeCommand.shortDescription(posterior.prior().describe()), xs.length,
                 xs.length == 1 ? "" : "s", samples);
         if (model != null && posterior.simulator().isEmpty()
                 && !model.prior().describe().equals(posterior.prior().describe())) {
             o.printf(Locale.ROOT, "note: this posterior does not record its simulator, and its prior is not %s's (%s):"
                     + " check that %s made its training data, else --predictive measures nothing%n", model.name(),
-                    model.prior().describe(), model.name());
+                    NpeCommand.shortDescription(model.prior().describe()), model.name());
         }
 
         List<float[][]> drawn = new ArrayList<>(xs.length);

@@ -2,6 +2,7 @@ package org.jsbi.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,7 +75,10 @@ final class ValidateCommand implements Callable<Integer> {
         HarnessConfig cfg = new HarnessConfig(tasks, estimators, budgets, parseRange(observations), samples, 1_000, seed,
                 out, stopAfterEpochs);
         if (reportOnly) {
-            printTable(writeTable(ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV)), null));
+            List<HarnessRow> rows = ValidationHarness.readResults(out.resolve(ValidationHarness.RESULTS_CSV));
+            printTable(writeTable(rows, null));
+            System.out.println("written: " + out.resolve(TABLE_FILE) + (rows.isEmpty() || !Files.exists(
+                    out.resolve(PLOT_FILE)) ? "" : " and " + out.resolve(PLOT_FILE)) + " (" + rows.size() + " rows)");
             return 0;
         }
         String command = "bin/jsbi validate --tasks " + String.join(",", tasks) + " --estimators "
@@ -114,7 +118,9 @@ final class ValidateCommand implements Callable<Integer> {
         // its runs with --out validation must not overwrite it.
         // Through a temporary file renamed into place: a run killed here leaves the earlier table whole.
         Npy.writeAtomically(out.resolve(TABLE_FILE), md.getBytes(StandardCharsets.UTF_8));
-        if (!rows.isEmpty()) {
+        if (rows.isEmpty()) {
+            Files.deleteIfExists(out.resolve(PLOT_FILE));   // an earlier run's figure would not be this table's
+        } else {
             try {
                 C2stPlot.writePng(rows, out.resolve(PLOT_FILE));
             } catch (IOException | RuntimeException e) {

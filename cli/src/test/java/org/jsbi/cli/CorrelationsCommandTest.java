@@ -105,6 +105,8 @@ class CorrelationsCommandTest {
         assertArrayEquals(new int[][] {{0, 1}, {0, 2}, {1, 2}}, CorrelationsCommand.parsePairs(cl, "all", theta));
         assertArrayEquals(new int[][] {{0, 2}, {1, 0}}, CorrelationsCommand.parsePairs(cl, "1:3, theta_2:THETA_1",
                 theta));
+        // A pair named twice, either way round, is computed once.
+        assertArrayEquals(new int[][] {{0, 1}}, CorrelationsCommand.parsePairs(cl, "1:2,2:1,theta_1:theta_2", theta));
         // The posterior's own names, and still the numbers.
         assertArrayEquals(new int[][] {{0, 2}, {1, 0}}, CorrelationsCommand.parsePairs(cl, "g_Na:E_leak,2:1", named));
         for (String bad : new String[] {"0:1", "1:4", "1-2", "1:1", "a:b", ""}) {

@@ -106,6 +106,18 @@ class ValidateCommandTest {
         assertFalse(Files.exists(out), "the output folder was created for a run that cannot start");
     }
 
+    /** --report-only on a results.csv without rows removes an earlier run's figure, which is not this table's. */
+    @Test
+    void aReportOfNoRowsLeavesNoOldFigure() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(out.resolve(ValidationHarness.RESULTS_CSV), HEADER + "\n");
+        Files.writeString(out.resolve(ValidateCommand.PLOT_FILE), "an earlier run's figure");
+        Run r = PyloricCommandTest.jsbi("validate", "--report-only", "--out", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertFalse(Files.exists(out.resolve(ValidateCommand.PLOT_FILE)));
+        assertTrue(Files.exists(out.resolve(ValidateCommand.TABLE_FILE)));
+    }
+
     /** A repeated observation is scored and counted once: the table's n is 1, not 3. */
     @Test
     void aRepeatedObservationCountsOnce() throws IOException {
