@@ -19,8 +19,29 @@ import org.jsbi.simulation.Simulator;
  */
 final class BuiltInModels {
 
-    /** A simulator with the prior its parameters are drawn from, and their names (theta_1, ... where it has none). */
-    record Model(String name, Simulator simulator, Prior prior, List<String> parameterNames) {
+    /**
+     * A simulator with the prior its parameters are drawn from, their names (theta_1, ... where it has none) and its
+     * data's (x_1, ... where it has none).
+     */
+    record Model(String name, Simulator simulator, Prior prior, List<String> parameterNames, List<String> dataNames) {
+
+        Model {
+            if (parameterNames.size() != simulator.parameterDim() || dataNames.size() != simulator.dataDim()) {
+                throw new IllegalStateException(name + " names " + parameterNames.size() + " parameters and "
+                        + dataNames.size() + " features for " + simulator.parameterDim() + " and "
+                        + simulator.dataDim());
+            }
+        }
+
+        Model(String name, Simulator simulator, Prior prior, List<String> parameterNames) {
+            this(name, simulator, prior, parameterNames, numbered("x_", simulator.dataDim()));
+        }
+    }
+
+    private static List<String> numbered(String prefix, int n) {
+        List<String> names = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) names.add(prefix + i);
+        return List.copyOf(names);
     }
 
     private static final List<String> NEURON_MODELS = List.of(HodgkinHuxley.NAME, Glm.NAME, Gabor.NAME);
@@ -39,10 +60,11 @@ final class BuiltInModels {
         switch (name == null ? "" : name) {
             case HodgkinHuxley.NAME -> {
                 return new Model(name, HodgkinHuxley.withDefaults(), HodgkinHuxley.prior(),
-                        List.of(HodgkinHuxley.PARAMETER_NAMES));
+                        List.of(HodgkinHuxley.PARAMETER_NAMES), List.of(HodgkinHuxley.FEATURE_NAMES));
             }
             case Glm.NAME -> {
-                return new Model(name, Glm.withDefaults(), Glm.prior(), List.of(Glm.PARAMETER_NAMES));
+                return new Model(name, Glm.withDefaults(), Glm.prior(), List.of(Glm.PARAMETER_NAMES),
+                        List.of(Glm.FEATURE_NAMES));
             }
             case Gabor.NAME -> {
                 return new Model(name, Gabor.withDefaults(), Gabor.prior(), List.of(Gabor.PARAMETER_NAMES));

@@ -366,7 +366,10 @@ final class SampleCommand implements Callable<Integer> {
                         : String.format(Locale.ROOT, ", %,d with non-finite data left out", theta.length - kept),
                 PredictiveCheck.medianDistance(x, xo), PredictiveCheck.medianDistance(priorX, xo));
         if (kept == 0) return;
-        o.printf(Locale.ROOT, "  %-9s %11s %11s %11s %11s %11s%n", "feature", "observed", "2.5%", "50%", "97.5%",
+        int w = 9;
+        for (String f : m.dataNames()) w = Math.max(w, f.length());
+        String cell = "  %-" + w + "s";
+        o.printf(Locale.ROOT, cell + " %11s %11s %11s %11s %11s%n", "feature", "observed", "2.5%", "50%", "97.5%",
                 "rank");
         float[] column = new float[kept];
         int features = Math.min(xo.length, PRINTED_FEATURES);
@@ -381,7 +384,7 @@ final class SampleCommand implements Callable<Integer> {
             Arrays.sort(column);
             // The share of simulated values below the observation (ties count half): near 0 or 1 says the posterior
             // does not reproduce this feature.
-            o.printf(Locale.ROOT, "  %-9s %11.5g %11.5g %11.5g %11.5g %10.1f%%%n", "x_" + (j + 1), xo[j],
+            o.printf(Locale.ROOT, cell + " %11.5g %11.5g %11.5g %11.5g %10.1f%%%n", m.dataNames().get(j), xo[j],
                     quantile(column, 0.025), quantile(column, 0.5), quantile(column, 0.975),
                     100.0 * (below + 0.5 * equal) / kept);
         }
