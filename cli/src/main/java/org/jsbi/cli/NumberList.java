@@ -19,7 +19,10 @@ final class NumberList {
         for (int i = 0; i < cells.length; i++) {
             String c = checked(cl, option, cells, i);
             v[i] = Float.parseFloat(c);   // correctly rounded; (float) of a double would round twice
-            if (!Float.isFinite(v[i])) throw notFinite(cl, option, cells, i);
+            if (!Float.isFinite(v[i])) {
+                throw new ParameterException(cl, option + " value " + (i + 1) + " is '" + cells[i] + "', outside the"
+                        + " float range (about ±3.4e38) in which jsbi computes");
+            }
         }
         return v;
     }

@@ -305,6 +305,8 @@ class SampleCommandTest {
                 "--observation", "1,2,3"},
             {"--observation value 2 is 'nan', not a finite decimal number", "sample", "--posterior", f,
                 "--observation", "1,nan"},
+            {"--observation value 1 is '1e39', outside the float range", "sample", "--posterior", f,
+                "--observation", "1e39,0"},
             {"line 3 column 2 is 'NaN', not a decimal number", "sample", "--posterior", f, "--observations",
                 nan.toString()},
             {"observations have 3 values but the posterior's data have 2 dimensions", "sample", "--posterior", f,
