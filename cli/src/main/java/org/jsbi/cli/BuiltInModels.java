@@ -3,7 +3,6 @@ package org.jsbi.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.jsbi.dist.Prior;
-import org.jsbi.posterior.DirectPosterior;
 import org.jsbi.sim.benchmark.BenchmarkTask;
 import org.jsbi.sim.benchmark.BenchmarkTasks;
 import org.jsbi.sim.gabor.Gabor;
@@ -75,7 +74,7 @@ final class BuiltInModels {
                             + String.join(", ", names()));
                 }
                 BenchmarkTask t = BenchmarkTasks.byName(name);
-                return new Model(name, t.simulator(), t.prior(), DirectPosterior.defaultNames(t.prior().dim()));
+                return new Model(name, t.simulator(), t.prior(), t.parameterNames());
             }
         }
     }

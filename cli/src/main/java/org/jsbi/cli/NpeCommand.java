@@ -266,7 +266,7 @@ final class NpeCommand implements Callable<Integer> {
         System.out.println(trainedLine(r.trained().history(), r.trainingSeconds(), stopAfterEpochs));
         if (posteriorFile != null) {
             // Before sampling: an interrupt there must not lose the training.
-            posterior.withSimulator(t.simulator().name()).save(posteriorFile);
+            posterior.withSimulator(t.simulator().name()).withParameterNames(t.parameterNames()).save(posteriorFile);
             System.out.println("posterior saved to " + posteriorFile + " (load it with DirectPosterior.load)");
         }
         if (Thread.currentThread().isInterrupted()) {
@@ -309,7 +309,8 @@ final class NpeCommand implements Callable<Integer> {
                 range[0][j] = Math.min(range[0][j], truth[j] - 0.05 * w);
                 range[1][j] = Math.max(range[1][j], truth[j] + 0.05 * w);
             }
-            PairPlot.writePng(draws, PairPlot.Options.of(range[0], range[1]).withMarker(truth), plotFile);
+            PairPlot.writePng(draws, PairPlot.Options.of(range[0], range[1]).withMarker(truth)
+                    .withLabels(t.parameterNames().toArray(String[]::new)), plotFile);
             System.out.println("pair plot written to " + plotFile + " (the true θ marked in red)");
         }
 

@@ -18,5 +18,7 @@ class BuiltInModelsTest {
         assertEquals("gbar_Na", hh.parameterNames().getFirst());
         assertEquals("spike_count", hh.dataNames().getFirst());
         assertEquals("x_2", BuiltInModels.byName("two_moons").dataNames().get(1));
+        assertEquals(java.util.List.of("β", "γ"), BuiltInModels.byName("sir").parameterNames());
+        assertEquals("theta_2", BuiltInModels.byName("two_moons").parameterNames().get(1));
     }
 }

@@ -107,4 +107,9 @@ public final class LotkaVolterra extends SimulatorTask {
             dydt[1] = -gamma * predator + delta * prey * predator;
         }
     }
+
+    @Override
+    public java.util.List<String> parameterNames() {
+        return java.util.List.of(PARAMETER_NAMES);
+    }
 }

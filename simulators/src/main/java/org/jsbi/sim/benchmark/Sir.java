@@ -103,4 +103,9 @@ public final class Sir extends SimulatorTask {
             dydt[2] = recovery;
         }
     }
+
+    @Override
+    public java.util.List<String> parameterNames() {
+        return java.util.List.of(PARAMETER_NAMES);
+    }
 }
