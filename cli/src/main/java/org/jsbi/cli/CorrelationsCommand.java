@@ -227,8 +227,7 @@ final class CorrelationsCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "marginal correlations: %d x %d (in the table below, and in --out)%n", d, d);
             return;
         }
-        int w = 9;
-        for (String n : names) w = Math.max(w, n.length());
+        int w = SampleCommand.width(names, 9);
         o.println("marginal correlations (Pearson, over the posterior samples):");
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-" + w + "s", ""));
         for (int b = 0; b < d; b++) head.append(String.format(Locale.ROOT, " %" + w + "s", names.get(b)));
@@ -252,8 +251,9 @@ final class CorrelationsCommand implements Callable<Integer> {
                 return Double.isNaN(m) ? -1 : Math.abs(m);
             }).reversed());
         }
-        int w = 21;
-        for (int[] pair : cc.pairs()) w = Math.max(w, pair(names, pair).length());
+        List<String> pairNames = new ArrayList<>();
+        for (int[] pair : cc.pairs()) pairNames.add(pair(names, pair));
+        int w = SampleCommand.width(pairNames, 21);
         o.printf(Locale.ROOT, "%s (%s):%n", all ? "pairs" : "the " + PRINTED_PAIRS + " strongest conditional"
                 + " correlations of " + order.length + " pairs", StoreListener.duration(seconds));
         o.printf(Locale.ROOT, "  %-" + w + "s %10s %18s %10s%n", "pair", "marginal", "conditional", "conditions");

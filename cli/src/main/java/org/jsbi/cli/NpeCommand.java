@@ -349,9 +349,7 @@ final class NpeCommand implements Callable<Integer> {
             }
             System.out.print(cal.text());
             if (sbcPlotFile != null && cal.result().tests() > 0) {
-                String[] labels = new String[t.prior().dim()];
-                for (int i = 0; i < labels.length; i++) labels[i] = "theta_" + (i + 1);
-                SbcPlot.writePng(cal.result(), labels, sbcPlotFile);
+                SbcPlot.writePng(cal.result(), t.parameterNames().toArray(String[]::new), sbcPlotFile);
                 System.out.println("calibration drawn to " + sbcPlotFile);
             }
         }

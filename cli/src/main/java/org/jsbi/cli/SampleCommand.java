@@ -286,9 +286,7 @@ final class SampleCommand implements Callable<Integer> {
                 posterior.acceptanceRate(xs[i]));
         float[] mapTheta = map ? posterior.map(xs[i], seed + i) : null;
         List<String> names = posterior.parameterNames();
-        int w = 9;
-        for (String name : names) w = Math.max(w, name.length());
-        String cell = "  %-" + w + "s";
+        String cell = "  %-" + width(names, 9) + "s";
         o.printf(Locale.ROOT, cell + " %11s %11s %11s %11s %11s%s%n", "parameter", "mean", "sd", "2.5%", "50%", "97.5%",
                 map ? String.format(Locale.ROOT, " %11s", "MAP") : "");
         int n = s.length;
@@ -366,9 +364,7 @@ final class SampleCommand implements Callable<Integer> {
                         : String.format(Locale.ROOT, ", %,d with non-finite data left out", theta.length - kept),
                 PredictiveCheck.medianDistance(x, xo), PredictiveCheck.medianDistance(priorX, xo));
         if (kept == 0) return;
-        int w = 9;
-        for (String f : m.dataNames()) w = Math.max(w, f.length());
-        String cell = "  %-" + w + "s";
+        String cell = "  %-" + width(m.dataNames(), 9) + "s";
         o.printf(Locale.ROOT, cell + " %11s %11s %11s %11s %11s%n", "feature", "observed", "2.5%", "50%", "97.5%",
                 "rank");
         float[] column = new float[kept];
@@ -396,6 +392,13 @@ final class SampleCommand implements Callable<Integer> {
     private static boolean allFinite(float[] row) {
         for (float v : row) if (!Float.isFinite(v)) return false;
         return true;
+    }
+
+    /** The width of a table column of these names: the longest, at least {@code min}. */
+    static int width(List<String> names, int min) {
+        int w = min;
+        for (String n : names) w = Math.max(w, n.length());
+        return w;
     }
 
     /** The q-quantile of sorted values, linear between order statistics (numpy's default). */

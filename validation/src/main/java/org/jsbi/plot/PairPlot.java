@@ -21,6 +21,7 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jsbi.posterior.DirectPosterior;
 
 /**
  * A pair plot of posterior samples, as sbi's {@code pairplot} and the paper's figures draw one: a grid of panels with
@@ -95,8 +96,7 @@ public final class PairPlot {
          * image wider than {@link #MAX_PIXELS}, down to 60: up to {@link #MAX_PARAMETERS} parameters), no marker.
          */
         public static Options of(double[] low, double[] high) {
-            String[] labels = new String[low.length];
-            for (int i = 0; i < labels.length; i++) labels[i] = "theta_" + (i + 1);
+            String[] labels = DirectPosterior.defaultNames(low.length).toArray(String[]::new);
             int panel = Math.max(60, Math.min(180, MAX_PIXELS / Math.max(1, low.length)));
             return new Options(labels, low, high, 50, panel, null);
         }

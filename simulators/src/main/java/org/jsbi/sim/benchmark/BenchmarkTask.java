@@ -27,8 +27,6 @@ public interface BenchmarkTask {
 
     /** The parameters' names, where the benchmark gives them (sir: β, γ); else theta_1, theta_2, .... */
     default java.util.List<String> parameterNames() {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        for (int i = 1; i <= parameterDim(); i++) names.add("theta_" + i);
-        return java.util.List.copyOf(names);
+        return org.jsbi.posterior.DirectPosterior.defaultNames(parameterDim());
     }
 }
